@@ -1,1 +1,35 @@
+//! lexguard's core: keeps a Lexware Office API connection alive and tells the truth about it.
+//!
+//! No Tauri here: the tray app (`src-tauri/`) and the `lexguard` CLI are shells around
+//! [`Engine`]. Time comes from an injected [`Clock`], secrets live behind [`store::SecretStore`]
+//! (the OS keychain in production), and everything the engine does is reported as [`Event`]s.
 
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod fsutil;
+pub mod history;
+pub mod http;
+pub mod i18n;
+pub mod lock;
+pub mod oauth;
+pub mod paste;
+pub mod secret;
+pub mod state;
+pub mod status;
+pub mod store;
+pub mod time_fmt;
+pub mod webhooks;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, Home};
+pub use engine::{ConnectReport, Engine, EngineOptions, TickCause, TickReport};
+pub use error::{Error, KeychainFault, Result};
+pub use event::Event;
+pub use i18n::Lang;
+pub use state::{ConnState, Mode, Reason};
+pub use status::Status;

@@ -1,0 +1,180 @@
+//! The Lexware API calls lexguard needs: the profile (a cheap validity check that also says
+//! *which* organization is connected) and event subscriptions.
+//!
+//! Every request waits for the shared 2 req/s budget. A 429 is retried a few times after
+//! `Retry-After` (or a growing pause); a 401 is returned as [`Error::Unauthorized`] for the
+//! caller to refresh once and retry.
+
+use crate::error::{Error, Result};
+use crate::http::{Http, retry_after, transport_error};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The bearer credential of a call: an access token or a public API key.
+pub struct Bearer<'a>(pub &'a str);
+
+pub struct Api<'a> {
+    pub base: &'a str,
+    pub http: &'a Http,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub connection_id: Option<String>,
+}
+
+/// A subscription as Lexware lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub subscription_id: String,
+    pub event_type: String,
+    pub callback_url: String,
+}
+
+#[derive(Deserialize)]
+struct SubscriptionList {
+    #[serde(default)]
+    content: Vec<Subscription>,
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+}
+
+/// How often a 429 is retried within one call before the caller's backoff takes over.
+const MAX_429_RETRIES: u32 = 3;
+/// The longest single wait for `Retry-After` inside a call.
+const MAX_INLINE_WAIT: Duration = Duration::from_secs(10);
+
+impl Api<'_> {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.trim_end_matches('/'))
+    }
+
+    async fn send(
+        &self,
+        bearer: &Bearer<'_>,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response> {
+        let mut attempt = 0;
+        loop {
+            self.http.wait_turn().await;
+            let resp = build(&self.http.client)
+                .bearer_auth(bearer.0)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await
+                .map_err(|e| transport_error(&e))?;
+            let status = resp.status().as_u16();
+            if status == 429 && attempt < MAX_429_RETRIES {
+                let wait = retry_after(resp.headers())
+                    .map(Duration::from_secs)
+                    .unwrap_or(Duration::from_millis(500 << attempt))
+                    .min(MAX_INLINE_WAIT);
+                tracing::debug!(attempt, ?wait, "429 from Lexware, waiting");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+            return match status {
+                200..=299 => Ok(resp),
+                401 => Err(Error::Unauthorized),
+                429 => Err(Error::RateLimited {
+                    retry_after_secs: retry_after(resp.headers()),
+                }),
+                500..=599 => Err(Error::Server { status }),
+                _ => Err(Error::Rejected {
+                    status,
+                    detail: error_detail(resp).await,
+                }),
+            };
+        }
+    }
+
+    pub async fn profile(&self, bearer: &Bearer<'_>) -> Result<Profile> {
+        let url = self.url("/v1/profile");
+        let resp = self.send(bearer, |c| c.get(&url)).await?;
+        resp.json()
+            .await
+            .map_err(|_| Error::Protocol("profile: unreadable body".into()))
+    }
+
+    pub async fn subscriptions(&self, bearer: &Bearer<'_>) -> Result<Vec<Subscription>> {
+        let url = self.url("/v1/event-subscriptions");
+        let resp = self.send(bearer, |c| c.get(&url)).await?;
+        let list: SubscriptionList = resp
+            .json()
+            .await
+            .map_err(|_| Error::Protocol("event-subscriptions: unreadable body".into()))?;
+        Ok(list.content)
+    }
+
+    /// Creates one subscription and returns its id.
+    pub async fn subscribe(
+        &self,
+        bearer: &Bearer<'_>,
+        event_type: &str,
+        callback_url: &str,
+    ) -> Result<String> {
+        let url = self.url("/v1/event-subscriptions");
+        let body = serde_json::json!({"eventType": event_type, "callbackUrl": callback_url});
+        let resp = self.send(bearer, |c| c.post(&url).json(&body)).await?;
+        let created: Created = resp
+            .json()
+            .await
+            .map_err(|_| Error::Protocol("event-subscriptions: unreadable body".into()))?;
+        Ok(created.id)
+    }
+
+    pub async fn unsubscribe(&self, bearer: &Bearer<'_>, id: &str) -> Result<()> {
+        let url = self.url(&format!("/v1/event-subscriptions/{id}"));
+        match self.send(bearer, |c| c.delete(&url)).await {
+            // Already gone is what we wanted.
+            Err(Error::Rejected { status: 404, .. }) => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+}
+
+/// The human part of Lexware's error body (regular or legacy), short.
+async fn error_detail(resp: reqwest::Response) -> String {
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    let mut parts = Vec::new();
+    if let Some(m) = body.get("message").and_then(|m| m.as_str()) {
+        parts.push(m.to_string());
+    }
+    if let Some(details) = body.get("details").and_then(|d| d.as_array()) {
+        for d in details {
+            let field = d.get("field").and_then(|f| f.as_str()).unwrap_or_default();
+            let msg = d
+                .get("message")
+                .or_else(|| d.get("violation"))
+                .and_then(|m| m.as_str())
+                .unwrap_or_default();
+            parts.push(format!("{field}: {msg}"));
+        }
+    }
+    if let Some(issues) = body.get("IssueList").and_then(|d| d.as_array()) {
+        for i in issues {
+            if let Some(k) = i.get("i18nKey").and_then(|k| k.as_str()) {
+                parts.push(k.to_string());
+            }
+        }
+    }
+    if parts.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        let mut s = parts.join("; ");
+        s.truncate(300);
+        s
+    }
+}

@@ -1,0 +1,292 @@
+//! One error type for the core, with a stable `kind` for programs and a message for people.
+//!
+//! The line that matters most: *authentication lost* (Lexware said the grant is dead; a person
+//! must reconnect) versus everything transient (network, 5xx, 429, timeouts, keychain trouble),
+//! after which lexguard simply tries again. Messages are German first, English second, and
+//! always say what to do.
+
+use crate::i18n::Lang;
+use std::path::PathBuf;
+
+/// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeychainFault {
+    /// No Secret Service / keychain reachable (no D-Bus session, no daemon).
+    Unavailable,
+    /// The keychain is locked or access was refused.
+    Locked,
+    /// The keychain did not answer in time (often: it waits for an unlock dialog).
+    Timeout,
+    /// Anything else the keychain reported.
+    Failed,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("configuration error in {}: {}", file.display(), problem.1)]
+    Config {
+        file: PathBuf,
+        line: Option<usize>,
+        key: Option<String>,
+        /// German and English description.
+        problem: (String, String),
+    },
+    #[error("keychain {fault:?}: {detail}")]
+    Keychain {
+        fault: KeychainFault,
+        /// Which operation (read/write/delete) and the store's own words; never a secret.
+        detail: String,
+    },
+    #[error("not connected")]
+    NotConnected,
+    #[error("authentication lost")]
+    AuthLost,
+    #[error("client credentials rejected: {0}")]
+    ClientCredentials(String),
+    #[error("network: {0}")]
+    Network(String),
+    #[error("timeout talking to Lexware")]
+    Timeout,
+    #[error("Lexware answered {status}")]
+    Server { status: u16 },
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: Option<u64> },
+    #[error("unauthorized (401)")]
+    Unauthorized,
+    #[error("the authorization code was rejected: {0}")]
+    CodeRejected(String),
+    #[error("no login pending")]
+    NoPendingLogin,
+    #[error("login expired")]
+    PendingExpired,
+    #[error("state mismatch")]
+    StateMismatch,
+    #[error("invalid input")]
+    InvalidInput {
+        /// German and English description with the fix.
+        message: (String, String),
+    },
+    #[error("Lexware rejected the request ({status}): {detail}")]
+    Rejected { status: u16, detail: String },
+    #[error("unexpected answer from Lexware: {0}")]
+    Protocol(String),
+    #[error("file {path}: {detail}")]
+    Io { path: PathBuf, detail: String },
+    #[error("another lexguard is busy")]
+    Busy,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(de: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: (de.into(), en.into()),
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+        Error::Io {
+            path: path.into(),
+            detail: err.to_string(),
+        }
+    }
+
+    /// A stable, machine-readable name (`{kind, message}` over IPC, `--json`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "config",
+            Error::Keychain { fault, .. } => match fault {
+                KeychainFault::Unavailable => "keychain_unavailable",
+                KeychainFault::Locked => "keychain_locked",
+                KeychainFault::Timeout => "keychain_timeout",
+                KeychainFault::Failed => "keychain_failed",
+            },
+            Error::NotConnected => "not_connected",
+            Error::AuthLost => "auth_lost",
+            Error::ClientCredentials(_) => "client_credentials",
+            Error::Network(_) => "network",
+            Error::Timeout => "timeout",
+            Error::Server { .. } => "server",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Unauthorized => "unauthorized",
+            Error::CodeRejected(_) => "code_rejected",
+            Error::NoPendingLogin => "no_pending_login",
+            Error::PendingExpired => "login_expired",
+            Error::StateMismatch => "state_mismatch",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Rejected { .. } => "rejected",
+            Error::Protocol(_) => "protocol",
+            Error::Io { .. } => "io",
+            Error::Busy => "busy",
+        }
+    }
+
+    /// Worth trying again later without a person doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Error::Network(_)
+                | Error::Timeout
+                | Error::Server { .. }
+                | Error::RateLimited { .. }
+                | Error::Unauthorized
+                | Error::Protocol(_)
+                | Error::Busy
+        )
+    }
+
+    /// The message for a person, with the fix.
+    pub fn message(&self, lang: Lang) -> String {
+        let (de, en): (String, String) = match self {
+            Error::Config {
+                file,
+                line,
+                key,
+                problem,
+            } => {
+                let at = match (line, key) {
+                    (Some(l), Some(k)) => format!("{}:{l} ({k})", file.display()),
+                    (Some(l), None) => format!("{}:{l}", file.display()),
+                    (None, Some(k)) => format!("{} ({k})", file.display()),
+                    (None, None) => file.display().to_string(),
+                };
+                (
+                    format!(
+                        "Fehler in der Konfiguration {at}: {} Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
+                        problem.0
+                    ),
+                    format!(
+                        "Configuration error in {at}: {} Please correct the file and try again.",
+                        problem.1
+                    ),
+                )
+            }
+            Error::Keychain { fault, .. } => match fault {
+                KeychainFault::Unavailable => (
+                    "Der Schlüsselbund des Systems ist nicht erreichbar. Bitte melden Sie sich an einer Desktop-Sitzung an oder starten Sie den Schlüsselbund-Dienst (z. B. gnome-keyring); Ihre Zugangsdaten bleiben erhalten.".into(),
+                    "The system keychain is not reachable. Please log in to a desktop session or start the keychain service (e.g. gnome-keyring); your credentials are kept.".into(),
+                ),
+                KeychainFault::Locked => (
+                    "Der Schlüsselbund ist gesperrt. Bitte entsperren Sie ihn (z. B. durch Anmelden am Desktop); lexguard versucht es danach automatisch erneut.".into(),
+                    "The keychain is locked. Please unlock it (e.g. by logging in to the desktop); lexguard then retries on its own.".into(),
+                ),
+                KeychainFault::Timeout => (
+                    "Der Schlüsselbund antwortet nicht – vermutlich wartet er auf das Entsperren. Bitte entsperren Sie ihn; lexguard versucht es danach erneut.".into(),
+                    "The keychain does not answer – it is probably waiting to be unlocked. Please unlock it; lexguard then retries.".into(),
+                ),
+                KeychainFault::Failed => (
+                    "Der Schlüsselbund hat einen Fehler gemeldet. Bitte prüfen Sie den Schlüsselbund-Dienst; lexguard versucht es erneut.".into(),
+                    "The keychain reported an error. Please check the keychain service; lexguard retries.".into(),
+                ),
+            },
+            Error::NotConnected => (
+                "Es besteht keine Verbindung zu Lexware Office. Bitte verbinden Sie sich: lexguard login-url, dann lexguard connect.".into(),
+                "Not connected to Lexware Office. Please connect: lexguard login-url, then lexguard connect.".into(),
+            ),
+            Error::AuthLost => (
+                "Die Verbindung zu Lexware Office ist verloren (Lexware hat die Anmeldung ungültig gemacht, z. B. nach einer Passwortänderung). Bitte verbinden Sie sich neu: lexguard login-url, dann lexguard connect.".into(),
+                "The connection to Lexware Office is lost (Lexware invalidated the authorization, e.g. after a password change). Please reconnect: lexguard login-url, then lexguard connect.".into(),
+            ),
+            Error::ClientCredentials(_) => (
+                "Lexware lehnt die Zugangsdaten der App ab (Client-ID oder Client-Secret falsch oder die App wurde deaktiviert). Bitte prüfen Sie client_id in config.toml und das Client-Secret (lexguard client-secret set -).".into(),
+                "Lexware rejects the app's client credentials (wrong client id or secret, or the app was deactivated). Please check client_id in config.toml and the client secret (lexguard client-secret set -).".into(),
+            ),
+            Error::Network(_) => (
+                "Lexware ist gerade nicht erreichbar (Netzwerkfehler). Bitte prüfen Sie die Internetverbindung; lexguard versucht es automatisch erneut.".into(),
+                "Lexware cannot be reached right now (network error). Please check the internet connection; lexguard retries on its own.".into(),
+            ),
+            Error::Timeout => (
+                "Lexware hat nicht rechtzeitig geantwortet. lexguard versucht es automatisch erneut.".into(),
+                "Lexware did not answer in time. lexguard retries on its own.".into(),
+            ),
+            Error::Server { status } => (
+                format!("Lexware hat einen Serverfehler gemeldet ({status}). lexguard versucht es automatisch erneut."),
+                format!("Lexware reported a server error ({status}). lexguard retries on its own."),
+            ),
+            Error::RateLimited { .. } => (
+                "Lexware bremst gerade zu viele Anfragen (429). lexguard wartet und versucht es erneut.".into(),
+                "Lexware is throttling requests (429). lexguard waits and retries.".into(),
+            ),
+            Error::Unauthorized => (
+                "Lexware hat den Zugriff abgelehnt (401), obwohl das Token erneuert wurde. Das kann eine kurze Störung sein; lexguard versucht es erneut.".into(),
+                "Lexware refused access (401) even after a token refresh. This can be a short outage; lexguard retries.".into(),
+            ),
+            Error::CodeRejected(_) => (
+                "Lexware hat den Code abgelehnt: Er ist falsch, abgelaufen (nach 5 Minuten) oder wurde schon benutzt. Bitte holen Sie sich über den Anmeldelink einen neuen Code und fügen Sie ihn sofort ein. Ihre bisherige Verbindung ist unverändert.".into(),
+                "Lexware rejected the code: it is wrong, expired (after 5 minutes) or was already used. Please get a new code through the login link and paste it at once. Your previous connection is unchanged.".into(),
+            ),
+            Error::NoPendingLogin => (
+                "Es ist keine Anmeldung offen. Bitte öffnen Sie zuerst den Anmeldelink (lexguard login-url) und fügen Sie dann den Code ein.".into(),
+                "No login is pending. Please open the login link first (lexguard login-url), then paste the code.".into(),
+            ),
+            Error::PendingExpired => (
+                "Die Anmeldung ist abgelaufen (nach 10 Minuten). Bitte öffnen Sie den Anmeldelink erneut (lexguard login-url).".into(),
+                "The login expired (after 10 minutes). Please open the login link again (lexguard login-url).".into(),
+            ),
+            Error::StateMismatch => (
+                "Die eingefügte Adresse gehört nicht zu Ihrer aktuellen Anmeldung (state stimmt nicht). Bitte öffnen Sie den neuesten Anmeldelink und fügen Sie die Adresse von dort ein.".into(),
+                "The pasted address does not belong to your current login (state does not match). Please open the latest login link and paste the address from there.".into(),
+            ),
+            Error::InvalidInput { message } => message.clone(),
+            Error::Rejected { status, detail } => (
+                format!("Lexware hat die Anfrage abgelehnt ({status}): {detail}"),
+                format!("Lexware rejected the request ({status}): {detail}"),
+            ),
+            Error::Protocol(_) => (
+                "Lexware hat unerwartet geantwortet. lexguard versucht es erneut; bleibt der Fehler, prüfen Sie api_url und auth_url in config.toml.".into(),
+                "Lexware answered unexpectedly. lexguard retries; if it persists, check api_url and auth_url in config.toml.".into(),
+            ),
+            Error::Io { path, detail } => (
+                format!("Die Datei {} konnte nicht gelesen oder geschrieben werden ({detail}). Bitte prüfen Sie Rechte und freien Speicherplatz.", path.display()),
+                format!("Could not read or write {} ({detail}). Please check permissions and free disk space.", path.display()),
+            ),
+            Error::Busy => (
+                "Ein anderer lexguard-Vorgang läuft gerade zu lange. Bitte versuchen Sie es gleich noch einmal.".into(),
+                "Another lexguard operation is taking too long. Please try again in a moment.".into(),
+            ),
+        };
+        lang.pick(de, en)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_differs() {
+        let errors = [
+            Error::NotConnected,
+            Error::AuthLost,
+            Error::CodeRejected("invalid_grant".into()),
+            Error::Keychain {
+                fault: KeychainFault::Locked,
+                detail: "x".into(),
+            },
+            Error::Network("refused".into()),
+        ];
+        for e in errors {
+            let de = e.message(Lang::De);
+            let en = e.message(Lang::En);
+            assert_ne!(de, en);
+            assert!(de.contains("Sie") || de.contains("lexguard"), "{de}");
+        }
+    }
+
+    #[test]
+    fn only_transport_trouble_is_transient() {
+        assert!(Error::Timeout.is_transient());
+        assert!(Error::Server { status: 503 }.is_transient());
+        assert!(!Error::AuthLost.is_transient());
+        assert!(!Error::CodeRejected(String::new()).is_transient());
+        assert!(
+            !Error::Keychain {
+                fault: KeychainFault::Locked,
+                detail: String::new()
+            }
+            .is_transient()
+        );
+    }
+}

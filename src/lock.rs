@@ -1,0 +1,60 @@
+//! One lexguard at a time touches the token pair: an in-process mutex plus a lock file in
+//! the data directory, so a `lexguard tick` from cron and the tray app never refresh with the
+//! same (rotating) refresh token.
+
+use crate::error::{Error, Result};
+use std::fs::{File, TryLockError};
+use std::path::Path;
+use std::time::Duration;
+
+/// Held while the guard lives; the OS releases the lock if the process dies.
+pub struct FileLock {
+    _file: File,
+}
+
+/// How long to wait for another process before giving up with [`Error::Busy`]. A holder does
+/// at most a few requests of 30 s each.
+pub const WAIT: Duration = Duration::from_secs(120);
+
+pub async fn acquire(path: &Path, wait: Duration) -> Result<FileLock> {
+    if let Some(dir) = path.parent() {
+        crate::fsutil::ensure_dir(dir)?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(FileLock { _file: file }),
+            Err(TryLockError::WouldBlock) => {
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(Error::Busy);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io(path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn second_holder_waits_then_gets_busy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.lock");
+        let first = acquire(&path, WAIT).await.expect("first");
+        let second = acquire(&path, Duration::from_millis(100)).await;
+        assert!(matches!(second, Err(Error::Busy)));
+        drop(first);
+        acquire(&path, Duration::from_millis(100))
+            .await
+            .expect("free again");
+    }
+}

@@ -1,0 +1,270 @@
+//! OAuth 2.1 with Lexware through the `oauth2` crate: authorize URL (PKCE S256 + state),
+//! code exchange, refresh, revoke. Client authentication is HTTP Basic, as the contract says.
+//!
+//! Errors are sorted the way the tick needs them: `invalid_grant` on refresh is
+//! [`Error::AuthLost`], on exchange [`Error::CodeRejected`]; `invalid_client` and
+//! `unauthorized_client` are [`Error::ClientCredentials`]; 429, 5xx and transport trouble are
+//! transient. Response bodies are never kept in an error: a token response holds tokens.
+
+use crate::clock::Clock;
+use crate::config::LexwareConfig;
+use crate::error::{Error, Result};
+use crate::http::{Http, retry_after, transport_error};
+use crate::secret::{AuthCode, ClientSecret, PkceVerifier, RefreshToken};
+use crate::store::{PendingAuthorization, TokenSet};
+use chrono::{DateTime, Utc};
+use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
+    HttpClientError, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
+    RevocationUrl, Scope, StandardRevocableToken, TokenResponse, TokenUrl,
+};
+use std::sync::Mutex;
+
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+
+/// What a token request is for; decides what `invalid_grant` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grant {
+    Code,
+    Refresh,
+}
+
+pub struct OAuth<'a> {
+    pub config: &'a LexwareConfig,
+    pub secret: Option<&'a ClientSecret>,
+    pub http: &'a Http,
+}
+
+impl OAuth<'_> {
+    fn client(&self) -> Result<Client> {
+        let base = self.config.auth_url.trim_end_matches('/');
+        let bad = |what: &str| {
+            Error::invalid(
+                format!("auth_url in config.toml ergibt keine gültige {what}-Adresse."),
+                format!("auth_url in config.toml does not give a valid {what} address."),
+            )
+        };
+        let id = self.config.client_id.clone().ok_or_else(|| {
+            Error::invalid(
+                "In config.toml fehlt [lexware] client_id (die Client-ID Ihrer Lexware-App).",
+                "config.toml lacks [lexware] client_id (the client id of your Lexware app).",
+            )
+        })?;
+        let redirect = self.config.redirect_uri.clone().ok_or_else(|| {
+            Error::invalid(
+                "In config.toml fehlt [lexware] redirect_uri (die bei Lexware hinterlegte Weiterleitungsadresse).",
+                "config.toml lacks [lexware] redirect_uri (the redirect address registered with Lexware).",
+            )
+        })?;
+        let mut client = BasicClient::new(ClientId::new(id))
+            .set_auth_uri(AuthUrl::new(format!("{base}/oauth2/authorize")).map_err(|_| bad("Anmelde"))?)
+            .set_token_uri(TokenUrl::new(format!("{base}/oauth2/token")).map_err(|_| bad("Token"))?)
+            .set_revocation_url(
+                RevocationUrl::new(format!("{base}/oauth2/revoke")).map_err(|_| bad("Widerrufs"))?,
+            )
+            .set_redirect_uri(RedirectUrl::new(redirect).map_err(|_| {
+                Error::invalid(
+                    "redirect_uri in config.toml ist keine gültige Adresse.",
+                    "redirect_uri in config.toml is not a valid address.",
+                )
+            })?);
+        if let Some(secret) = self.secret {
+            client = client.set_client_secret(oauth2::ClientSecret::new(secret.expose().to_string()));
+        }
+        Ok(client)
+    }
+
+    fn require_secret(&self) -> Result<()> {
+        if self.secret.is_none() {
+            return Err(Error::invalid(
+                "Das Client-Secret Ihrer Lexware-App fehlt. Bitte hinterlegen Sie es: lexguard client-secret set - (oder LEXGUARD_CLIENT_SECRET).",
+                "The client secret of your Lexware app is missing. Please store it: lexguard client-secret set - (or LEXGUARD_CLIENT_SECRET).",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The login URL and the pending authorization to keep (verifier + state).
+    pub fn authorize_url(&self, now: DateTime<Utc>) -> Result<(String, PendingAuthorization)> {
+        let client = self.client()?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut req = client
+            .authorize_url(CsrfToken::new_random)
+            .set_pkce_challenge(challenge);
+        if let Some(scope) = &self.config.scope {
+            for s in scope.split_whitespace() {
+                req = req.add_scope(Scope::new(s.to_string()));
+            }
+        }
+        if let Some(name) = &self.config.connection_name {
+            req = req.add_extra_param("connection_name", name.clone());
+        }
+        let (url, state) = req.url();
+        Ok((
+            url.to_string(),
+            PendingAuthorization {
+                verifier: PkceVerifier::new(verifier.secret().clone()),
+                state: state.secret().clone(),
+                created_at: now,
+            },
+        ))
+    }
+
+    /// Exchanges a code once (codes are single use: never retried).
+    pub async fn exchange(
+        &self,
+        code: &AuthCode,
+        verifier: &PkceVerifier,
+        clock: &dyn Clock,
+    ) -> Result<TokenSet> {
+        self.require_secret()?;
+        let client = self.client()?;
+        let meta = Mutex::new(None);
+        self.http.wait_turn().await;
+        let resp = client
+            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
+            .request_async(&|req| send(self.http, req, &meta))
+            .await;
+        let now = clock.now();
+        let resp = resp.map_err(|e| classify(e, &meta, Grant::Code))?;
+        token_set(&resp, now, now)
+    }
+
+    /// One refresh grant. The caller holds the refresh lock and persists the result first.
+    pub async fn refresh(&self, current: &TokenSet, clock: &dyn Clock) -> Result<TokenSet> {
+        self.require_secret()?;
+        let client = self.client()?;
+        let meta = Mutex::new(None);
+        self.http.wait_turn().await;
+        let resp = client
+            .exchange_refresh_token(&oauth2::RefreshToken::new(
+                current.refresh.expose().to_string(),
+            ))
+            .request_async(&|req| send(self.http, req, &meta))
+            .await;
+        let now = clock.now();
+        let resp = resp.map_err(|e| classify(e, &meta, Grant::Refresh))?;
+        let mut set = token_set(&resp, now, current.connected_at)?;
+        if set.scope.is_none() {
+            set.scope = current.scope.clone();
+        }
+        Ok(set)
+    }
+
+    /// Revokes the refresh token (which ends the whole connection at Lexware).
+    pub async fn revoke(&self, refresh: &RefreshToken) -> Result<()> {
+        self.require_secret()?;
+        let client = self.client()?;
+        let meta = Mutex::new(None);
+        self.http.wait_turn().await;
+        client
+            .revoke_token(StandardRevocableToken::RefreshToken(oauth2::RefreshToken::new(
+                refresh.expose().to_string(),
+            )))
+            .map_err(|e| Error::Protocol(e.to_string()))?
+            .request_async(&|req| send(self.http, req, &meta))
+            .await
+            .map_err(|e| {
+                let status = *meta.lock().unwrap_or_else(|p| p.into_inner());
+                match e {
+                    RequestTokenError::Request(HttpClientError::Reqwest(r)) => transport_error(&r),
+                    RequestTokenError::ServerResponse(r) => {
+                        Error::Rejected { status: status.map_or(400, |s: (u16, Option<u64>)| s.0), detail: r.error().to_string() }
+                    }
+                    _ => status_error(status).unwrap_or_else(|| Error::Protocol("revoke".into())),
+                }
+            })
+    }
+}
+
+fn token_set(resp: &BasicTokenResponse, now: DateTime<Utc>, connected_at: DateTime<Utc>) -> Result<TokenSet> {
+    let refresh = resp.refresh_token().ok_or_else(|| {
+        Error::Protocol("token response without refresh_token".into())
+    })?;
+    let access = resp.access_token().secret();
+    if access.is_empty() || access.len() > 4096 || refresh.secret().is_empty() || refresh.secret().len() > 128 {
+        return Err(Error::Protocol("token sizes outside the contract".into()));
+    }
+    // Without expires_in, assume the documented ~4 hours.
+    let lifetime = resp
+        .expires_in()
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .unwrap_or_else(|| chrono::Duration::seconds(14_399));
+    Ok(TokenSet {
+        access: crate::secret::AccessToken::new(access.clone()),
+        refresh: RefreshToken::new(refresh.secret().clone()),
+        expires_at: now + lifetime,
+        issued_at: now,
+        connected_at,
+        scope: resp
+            .scopes()
+            .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")),
+    })
+}
+
+/// Sends one request with reqwest, remembering status and Retry-After (the `oauth2` crate
+/// drops the status of an unparsable error response, and 429/5xx must stay transient).
+async fn send(
+    http: &Http,
+    req: oauth2::HttpRequest,
+    meta: &Mutex<Option<(u16, Option<u64>)>>,
+) -> std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>> {
+    let resp = http
+        .client
+        .execute(req.try_into().map_err(Box::new)?)
+        .await
+        .map_err(Box::new)?;
+    let status = resp.status();
+    *meta.lock().unwrap_or_else(|p| p.into_inner()) = Some((status.as_u16(), retry_after(resp.headers())));
+    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
+    for (name, value) in resp.headers() {
+        builder = builder.header(name.as_str(), value.as_bytes());
+    }
+    let body = resp.bytes().await.map_err(Box::new)?.to_vec();
+    builder.body(body).map_err(HttpClientError::Http)
+}
+
+fn status_error(meta: Option<(u16, Option<u64>)>) -> Option<Error> {
+    match meta? {
+        (429, retry) => Some(Error::RateLimited { retry_after_secs: retry }),
+        (s, _) if s >= 500 => Some(Error::Server { status: s }),
+        _ => None,
+    }
+}
+
+fn classify(
+    e: RequestTokenError<HttpClientError<reqwest::Error>, oauth2::StandardErrorResponse<BasicErrorResponseType>>,
+    meta: &Mutex<Option<(u16, Option<u64>)>>,
+    grant: Grant,
+) -> Error {
+    let status = *meta.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(transient) = status_error(status) {
+        return transient;
+    }
+    match e {
+        RequestTokenError::ServerResponse(r) => match r.error() {
+            BasicErrorResponseType::InvalidGrant => match grant {
+                Grant::Refresh => Error::AuthLost,
+                Grant::Code => Error::CodeRejected("invalid_grant".into()),
+            },
+            BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
+                Error::ClientCredentials(r.error().to_string())
+            }
+            other => match grant {
+                Grant::Code => Error::CodeRejected(other.to_string()),
+                Grant::Refresh => Error::Protocol(format!("token endpoint: {other}")),
+            },
+        },
+        RequestTokenError::Request(HttpClientError::Reqwest(r)) => transport_error(&r),
+        RequestTokenError::Request(other) => Error::Network(other.to_string()),
+        // Parse/Other may carry the body (with tokens): keep only the status.
+        RequestTokenError::Parse(..) | RequestTokenError::Other(_) => match status {
+            Some((401, _)) => Error::ClientCredentials("401".into()),
+            Some((400, _)) if grant == Grant::Code => Error::CodeRejected("400".into()),
+            Some((s, _)) => Error::Protocol(format!("token endpoint answered {s} with an unreadable body")),
+            None => Error::Protocol("token endpoint: unreadable answer".into()),
+        },
+    }
+}

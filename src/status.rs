@@ -1,0 +1,178 @@
+//! The state as a person (or a script with `--json`) sees it. No secrets.
+
+use crate::config::{Config, Environment, WebhookSpec};
+use crate::i18n::Lang;
+use crate::state::{ConnState, Gap, Mode, Persisted, Reason, WebhookSync};
+use crate::time_fmt;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub state: ConnState,
+    pub reason: Option<Reason>,
+    /// One sentence in the user's language, with what to do.
+    pub message: String,
+    pub mode: Option<Mode>,
+    pub environment: Environment,
+    pub company: Option<String>,
+    pub organization_id: Option<String>,
+    pub connection_id: Option<String>,
+    pub connected_at: Option<DateTime<Utc>>,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub refresh_issued_at: Option<DateTime<Utc>>,
+    /// Issue time + the configured assumed lifetime (Lexware does not publish it).
+    pub refresh_expires_assumed_at: Option<DateTime<Utc>>,
+    pub api_key_expires_at: Option<DateTime<Utc>>,
+    pub last_tick_at: Option<DateTime<Utc>>,
+    pub last_validated_at: Option<DateTime<Utc>>,
+    pub next_check_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_gap: Option<Gap>,
+    /// No tick for longer than `gap_after`: nothing is keeping the connection alive.
+    pub tick_overdue: bool,
+    pub webhooks: Vec<WebhookSpec>,
+    pub last_webhook_sync: Option<WebhookSync>,
+}
+
+impl Status {
+    pub fn build(st: &Persisted, config: &Config, now: DateTime<Utc>, lang: Lang, unsaved: bool) -> Status {
+        let s = &config.schedule;
+        let tick_overdue = st.mode.is_some()
+            && st
+                .last_tick_at
+                .is_some_and(|t| now - t > chrono::Duration::from_std(s.gap_after).unwrap_or_default());
+        let _ = unsaved;
+        Status {
+            state: st.state,
+            reason: st.reason,
+            message: message(st, now, lang, tick_overdue),
+            mode: st.mode,
+            environment: config.environment(),
+            company: st.company.clone(),
+            organization_id: st.organization_id.clone(),
+            connection_id: st.connection_id.clone(),
+            connected_at: st.connected_at,
+            access_expires_at: st.access_expires_at,
+            refresh_issued_at: st.refresh_issued_at,
+            refresh_expires_assumed_at: st.refresh_issued_at.map(|t| {
+                t + chrono::Duration::from_std(s.refresh_token_lifetime).unwrap_or_default()
+            }),
+            api_key_expires_at: st.api_key_expires_at,
+            last_tick_at: st.last_tick_at,
+            last_validated_at: st.last_validated_at,
+            next_check_at: st
+                .last_tick_at
+                .map(|t| t + chrono::Duration::from_std(s.check_every).unwrap_or_default()),
+            next_attempt_at: st.next_attempt_at,
+            last_gap: st.last_gap.clone(),
+            tick_overdue,
+            webhooks: config.webhooks.clone(),
+            last_webhook_sync: st.last_webhook_sync.clone(),
+        }
+    }
+
+    /// Exit code of `status` and `tick`: 0 healthy, 4 degraded, 3 auth lost / not connected.
+    pub fn exit_code(&self) -> i32 {
+        match self.state {
+            ConnState::Healthy => 0,
+            ConnState::Degraded => 4,
+            ConnState::AuthLost | ConnState::NotConnected => 3,
+        }
+    }
+}
+
+/// German and English label of a state.
+pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
+    match state {
+        ConnState::NotConnected => lang.pick("Nicht verbunden", "Not connected"),
+        ConnState::Healthy => lang.pick("Verbunden", "Connected"),
+        ConnState::Degraded => lang.pick("Eingeschränkt", "Degraded"),
+        ConnState::AuthLost => lang.pick("Verbindung verloren", "Connection lost"),
+    }
+}
+
+fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> String {
+    let company = st.company.clone().unwrap_or_else(|| lang.pick("Lexware Office", "Lexware Office").to_string());
+    let expiry = st
+        .access_expires_at
+        .map(|t| time_fmt::local_and_relative(t, now, lang))
+        .unwrap_or_default();
+    let retry = st
+        .next_attempt_at
+        .map(|t| time_fmt::relative(t, now, lang))
+        .unwrap_or_default();
+    let mut text = match (st.state, st.reason) {
+        (ConnState::NotConnected, _) => lang.pick(
+            "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office (lexguard login-url, dann lexguard connect).".to_string(),
+            "Not connected. Connect lexguard to Lexware Office (lexguard login-url, then lexguard connect).".to_string(),
+        ),
+        (ConnState::AuthLost, _) => lang.pick(
+            format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu (lexguard login-url, dann lexguard connect); danach richtet lexguard die Webhooks wieder ein."),
+            format!("The connection to {company} is lost. Please reconnect (lexguard login-url, then lexguard connect); lexguard then sets the webhooks up again."),
+        ),
+        (ConnState::Healthy, _) => match st.mode {
+            Some(Mode::ApiKey) => {
+                let until = st.api_key_expires_at.map(|t| time_fmt::local_time(t, now, lang)).unwrap_or_default();
+                lang.pick(
+                    format!("Verbunden mit {company} (API-Schlüssel, gültig bis {until})."),
+                    format!("Connected to {company} (API key, valid until {until})."),
+                )
+            }
+            _ => lang.pick(
+                format!("Verbunden mit {company} · Zugriffstoken gültig bis {expiry}."),
+                format!("Connected to {company} · access token valid until {expiry}."),
+            ),
+        },
+        (ConnState::Degraded, reason) => match reason {
+            Some(Reason::RefreshFailing) => lang.pick(
+                format!("Erneuern klappt gerade nicht; neuer Versuch {retry}. Zugriffstoken gültig bis {expiry}."),
+                format!("Refreshing fails right now; next try {retry}. Access token valid until {expiry}."),
+            ),
+            Some(Reason::ValidationFailing) => lang.pick(
+                format!("Lexware ist gerade nicht erreichbar; neuer Versuch {retry}. Die Zugangsdaten sind sicher."),
+                format!("Lexware cannot be reached right now; next try {retry}. The credentials are safe."),
+            ),
+            Some(Reason::Unauthorized) => lang.pick(
+                format!("Lexware lehnt den Zugriff gerade ab (401); neuer Versuch {retry}."),
+                format!("Lexware refuses access right now (401); next try {retry}."),
+            ),
+            Some(Reason::ClientCredentials) => lang.pick(
+                "Lexware lehnt Client-ID oder Client-Secret ab. Bitte prüfen Sie client_id in config.toml und das Client-Secret.".to_string(),
+                "Lexware rejects the client id or secret. Please check client_id in config.toml and the client secret.".to_string(),
+            ),
+            Some(Reason::KeychainUnsaved) => lang.pick(
+                "Neue Zugangsdaten konnten nicht im Schlüsselbund gespeichert werden; sie sind im Speicher und werden bei jeder Prüfung erneut gespeichert. Bitte entsperren Sie den Schlüsselbund und beenden Sie lexguard bis dahin nicht.".to_string(),
+                "New credentials could not be saved to the keychain; they are held in memory and saved again at every check. Please unlock the keychain and do not quit lexguard until then.".to_string(),
+            ),
+            Some(Reason::KeychainUnavailable) => lang.pick(
+                "Der Schlüsselbund ist nicht erreichbar oder gesperrt. Bitte entsperren Sie ihn; die Verbindung selbst ist nicht verloren.".to_string(),
+                "The keychain is unreachable or locked. Please unlock it; the connection itself is not lost.".to_string(),
+            ),
+            Some(Reason::GapSeen) => {
+                let gap = st.last_gap.as_ref().map(|g| time_fmt::duration(g.to - g.from)).unwrap_or_default();
+                lang.pick(
+                    format!("Es gab eine Pause von {gap} ohne Prüfung. Die Verbindung wurde geprüft."),
+                    format!("There was a pause of {gap} without checks. The connection was checked."),
+                )
+            }
+            Some(Reason::ApiKeyExpiring) => {
+                let until = st.api_key_expires_at.map(|t| time_fmt::local_and_relative(t, now, lang)).unwrap_or_default();
+                lang.pick(
+                    format!("Der API-Schlüssel läuft ab: {until}. Bitte erstellen Sie rechtzeitig einen neuen."),
+                    format!("The API key expires: {until}. Please create a new one in time."),
+                )
+            }
+            _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
+        },
+    };
+    if overdue {
+        let last = st.last_tick_at.map(|t| time_fmt::relative(t, now, lang)).unwrap_or_default();
+        text.push(' ');
+        text.push_str(&lang.pick(
+            format!("Achtung: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),
+            format!("Warning: the last check was {last} – is lexguard (or the cron job) running?"),
+        ));
+    }
+    text
+}

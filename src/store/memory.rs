@@ -1,0 +1,92 @@
+//! An in-memory store with fault injection, for unit tests of logic. The real keychain is
+//! tested separately (Secret Service in a private D-Bus session).
+
+use super::{SecretStore, StoreError};
+use crate::error::KeychainFault;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Default, Clone)]
+pub struct MemoryStore {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    values: HashMap<String, String>,
+    fail_reads: Option<KeychainFault>,
+    fail_writes: Option<KeychainFault>,
+    writes: u32,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes every read fail (`None` heals).
+    pub fn fail_reads(&self, fault: Option<KeychainFault>) {
+        self.lock().fail_reads = fault;
+    }
+
+    /// Makes every write and delete fail (`None` heals).
+    pub fn fail_writes(&self, fault: Option<KeychainFault>) {
+        self.lock().fail_writes = fault;
+    }
+
+    /// Successful writes so far.
+    pub fn writes(&self) -> u32 {
+        self.lock().writes
+    }
+
+    /// The raw stored value, for tests that look inside.
+    pub fn raw(&self, name: &str) -> Option<String> {
+        self.lock().values.get(name).cloned()
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryStore")
+    }
+}
+
+fn err(fault: KeychainFault) -> StoreError {
+    StoreError {
+        fault,
+        detail: "injected fault".into(),
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let inner = self.lock();
+        match inner.fail_reads {
+            Some(f) => Err(err(f)),
+            None => Ok(inner.values.get(name).cloned()),
+        }
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        if let Some(f) = inner.fail_writes {
+            return Err(err(f));
+        }
+        inner.values.insert(name.into(), value.into());
+        inner.writes += 1;
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        if let Some(f) = inner.fail_writes {
+            return Err(err(f));
+        }
+        inner.values.remove(name);
+        Ok(())
+    }
+}
