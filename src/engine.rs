@@ -509,7 +509,8 @@ impl Engine {
                         refreshed = true;
                     }
                 }
-                // 3. Validate when due, after a gap and after a refresh.
+                // 3. Validate when due, after a gap and after a refresh; not while backing off.
+                let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
                 let validate_due = run
                     .st
                     .last_validated_at
@@ -890,10 +891,11 @@ impl Engine {
         for name in [names::TOKENS, names::API_KEY, names::PENDING] {
             self.inner.vault.delete(name).await?;
         }
-        *self.memory() = Memory {
-            ticked: self.memory().ticked,
-            ..Memory::default()
-        };
+        {
+            let mut m = self.memory();
+            m.tokens = None;
+            m.unsaved = false;
+        }
         run.st = Persisted {
             last_tick_at: run.st.last_tick_at,
             ..Persisted::default()

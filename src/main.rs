@@ -1,1 +1,4 @@
-fn main() {}
+//! The `lexguard` command.
+fn main() -> std::process::ExitCode {
+    lexguard::cli::main()
+}

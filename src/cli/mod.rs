@@ -1,1 +1,280 @@
-//! placeholder
+//! The `lexguard` command line: for scripts, servers and cron. German or English by `LANG`
+//! or `--lang`; `--json` for programs; exit codes 0 healthy, 4 degraded, 3 auth lost or not
+//! connected, 1 error, 2 usage.
+
+mod output;
+
+use crate::engine::{Engine, TickCause};
+use crate::error::Error;
+use crate::i18n::Lang;
+use crate::secret::ClientSecret;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal, Read as _, Write};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "lexguard", version, about = "Hält die Lexware-Office-Verbindung am Leben / keeps the Lexware Office connection alive")]
+pub struct Cli {
+    /// Sprache / language (de, en); Standard: LANG
+    #[arg(long, global = true)]
+    lang: Option<Lang>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Anmeldelink ausgeben / print the login URL (PKCE)
+    LoginUrl,
+    /// Code oder Weiterleitungsadresse einlösen / exchange a code or redirect URL ("-" = stdin)
+    Connect {
+        /// Code, Weiterleitungsadresse oder "-" (stdin, nicht in `ps` sichtbar)
+        input: Option<String>,
+        /// Öffentlichen API-Schlüssel von stdin speichern / store a public API key from stdin
+        #[arg(long)]
+        api_key: bool,
+    },
+    /// Zustand anzeigen / show the state
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
+    Tick {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Gültiges Zugriffstoken ausgeben / print a valid access token
+    Token,
+    /// Jetzt erneuern / refresh now
+    Refresh,
+    /// Webhooks (Event-Abos) / webhooks (event subscriptions)
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhookCommand,
+    },
+    /// Verlauf / history
+    History {
+        #[arg(short = 'n', default_value_t = 20)]
+        n: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bei Lexware widerrufen und lokal löschen / revoke at Lexware and delete local secrets
+    Disconnect {
+        /// Lokal löschen, auch wenn Lexware nicht erreichbar ist
+        #[arg(long)]
+        force: bool,
+    },
+    /// Client-Secret der Lexware-App / the Lexware app's client secret
+    ClientSecret {
+        #[command(subcommand)]
+        action: SecretCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum WebhookCommand {
+    /// Bestehende und gewünschte Abos / existing and desired subscriptions
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Abos an die Konfiguration angleichen / make subscriptions match the config
+    Sync {
+        /// Nicht konfigurierte Abos löschen / delete subscriptions not in the config
+        #[arg(long)]
+        prune: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SecretCommand {
+    /// Von stdin lesen und im Schlüsselbund speichern / read from stdin into the keychain
+    Set {
+        /// muss "-" sein / must be "-"
+        input: String,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lexguard: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(run(cli.command, lang));
+    ExitCode::from(code as u8)
+}
+
+/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(command: Command, lang: Lang) -> i32 {
+    let engine = match Engine::from_env(lang) {
+        Ok(e) => e,
+        Err(e) => return fail(&e, lang),
+    };
+    match execute(&engine, command, lang).await {
+        Ok(code) => code,
+        Err(e) => fail(&e, lang),
+    }
+}
+
+fn fail(e: &Error, lang: Lang) -> i32 {
+    eprintln!("{}", e.message(lang));
+    tracing::debug!(kind = e.kind(), error = %e, "command failed");
+    match e {
+        Error::AuthLost | Error::NotConnected => 3,
+        _ => 1,
+    }
+}
+
+async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, Error> {
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::LoginUrl => {
+            let url = engine.login_url().await?;
+            let _ = writeln!(out, "{url}");
+            Ok(0)
+        }
+        Command::Connect { input, api_key } => {
+            let text = match input.as_deref() {
+                None | Some("-") => read_stdin(lang, api_key)?,
+                Some(_) if api_key => {
+                    return Err(Error::invalid(
+                        "Bitte geben Sie den API-Schlüssel über stdin ein (lexguard connect --api-key -), damit er nicht in der Prozessliste erscheint.",
+                        "Please give the API key on stdin (lexguard connect --api-key -) so it does not show in the process list.",
+                    ));
+                }
+                Some(s) => s.to_string(),
+            };
+            let report = if api_key {
+                engine.connect_api_key(&text).await?
+            } else {
+                engine.connect(&text).await?
+            };
+            output::connect(&mut out, &report, lang);
+            Ok(0)
+        }
+        Command::Status { json } => {
+            let status = engine.status()?;
+            output::status(&mut out, &status, json, lang, engine.now());
+            Ok(status.exit_code())
+        }
+        Command::Tick { json } => {
+            let report = engine.tick(TickCause::Scheduled).await?;
+            output::tick(&mut out, &report, json, lang, engine.now());
+            Ok(report.status.exit_code())
+        }
+        Command::Token => {
+            let token = engine.access_token().await?;
+            let _ = writeln!(out, "{token}");
+            Ok(0)
+        }
+        Command::Refresh => {
+            let status = engine.refresh_now().await?;
+            let _ = writeln!(out, "{}", status.message);
+            Ok(0)
+        }
+        Command::Webhooks { action } => match action {
+            WebhookCommand::List { json } => {
+                let listing = engine.webhooks_list().await?;
+                output::webhook_list(&mut out, &listing, json, lang);
+                Ok(0)
+            }
+            WebhookCommand::Sync { prune, json } => {
+                let outcomes = engine.webhooks_sync(prune).await?;
+                output::outcomes(&mut out, &outcomes, json, lang);
+                let failed = outcomes
+                    .iter()
+                    .any(|o| o.action == crate::webhooks::Action::Failed);
+                Ok(if failed { 1 } else { 0 })
+            }
+        },
+        Command::History { n, json } => {
+            let entries = engine.history(n)?;
+            output::history(&mut out, &entries, json, lang, engine.now());
+            Ok(0)
+        }
+        Command::Disconnect { force } => {
+            let status = engine.disconnect(force).await?;
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "Verbindung getrennt; die Zugangsdaten wurden gelöscht.",
+                    "Disconnected; the credentials were deleted."
+                )
+            );
+            let _ = status;
+            Ok(0)
+        }
+        Command::ClientSecret {
+            action: SecretCommand::Set { input },
+        } => {
+            if input != "-" {
+                return Err(Error::invalid(
+                    "Bitte geben Sie das Client-Secret über stdin ein: lexguard client-secret set -",
+                    "Please give the client secret on stdin: lexguard client-secret set -",
+                ));
+            }
+            let secret = read_stdin(lang, true)?;
+            engine.set_client_secret(ClientSecret::new(secret.trim())).await?;
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "Client-Secret im Schlüsselbund gespeichert.",
+                    "Client secret stored in the keychain."
+                )
+            );
+            Ok(0)
+        }
+    }
+}
+
+/// One line from stdin; a prompt on stderr when a person is typing.
+fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let prompt = if secret {
+            lang.pick("Bitte einfügen und Enter drücken: ", "Please paste and press Enter: ")
+        } else {
+            lang.pick(
+                "Code oder Adresse von Lexware einfügen und Enter drücken: ",
+                "Paste the code or address from Lexware and press Enter: ",
+            )
+        };
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .take(64 * 1024)
+        .read_line(&mut line)
+        .map_err(|e| Error::io("<stdin>", e))?;
+    Ok(line.trim().to_string())
+}
+
+

@@ -1,0 +1,275 @@
+//! What the CLI prints: for people in their language, or JSON for programs.
+
+use crate::engine::{ConnectReport, TickReport, WebhookListing};
+use crate::history::Entry;
+use crate::i18n::Lang;
+use crate::state::Mode;
+use crate::status::{Status, state_label};
+use crate::time_fmt::{local_and_relative, relative};
+use crate::webhooks::{Action, Outcome};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::io::Write;
+
+fn json(out: &mut impl Write, value: &impl Serialize) {
+    let _ = serde_json::to_writer_pretty(&mut *out, value);
+    let _ = writeln!(out);
+}
+
+fn row(out: &mut impl Write, label: &str, value: &str) {
+    let _ = writeln!(out, "{label:<18} {value}");
+}
+
+pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang, now: DateTime<Utc>) {
+    if as_json {
+        #[derive(Serialize)]
+        struct StatusJson<'a> {
+            #[serde(flatten)]
+            status: &'a Status,
+            gap_seconds: Option<i64>,
+        }
+        json(
+            out,
+            &StatusJson {
+                status: s,
+                gap_seconds: None,
+            },
+        );
+        return;
+    }
+    status_text(out, s, lang, now);
+}
+
+fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>) {
+    let when = |t: Option<DateTime<Utc>>| {
+        t.map(|t| local_and_relative(t, now, lang))
+            .unwrap_or_else(|| "–".into())
+    };
+    row(out, lang.pick("Zustand:", "State:"), state_label(s.state, lang));
+    if let Some(c) = &s.company {
+        let org = s
+            .organization_id
+            .as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
+        row(out, lang.pick("Organisation:", "Organization:"), &format!("{c}{org}"));
+    }
+    if let Some(mode) = s.mode {
+        let m = match mode {
+            Mode::OAuth => "OAuth",
+            Mode::ApiKey => lang.pick("API-Schlüssel", "API key"),
+        };
+        let env = match s.environment {
+            crate::config::Environment::Production => lang.pick("Produktion", "production"),
+            crate::config::Environment::Sandbox => "Sandbox",
+            crate::config::Environment::Custom => lang.pick("eigene Adressen", "custom URLs"),
+        };
+        row(out, lang.pick("Modus:", "Mode:"), &format!("{m} · {env}"));
+    }
+    match s.mode {
+        Some(Mode::OAuth) => {
+            row(out, lang.pick("Zugriffstoken:", "Access token:"), &when(s.access_expires_at));
+            if let Some(t) = s.refresh_issued_at {
+                row(
+                    out,
+                    lang.pick("Refresh-Token:", "Refresh token:"),
+                    &lang.pick(
+                        format!("ausgestellt {}", relative(t, now, lang)),
+                        format!("issued {}", relative(t, now, lang)),
+                    ),
+                );
+            }
+        }
+        Some(Mode::ApiKey) => {
+            row(out, lang.pick("Schlüssel gültig:", "Key valid until:"), &when(s.api_key_expires_at));
+        }
+        None => {}
+    }
+    row(out, lang.pick("Letzte Prüfung:", "Last check:"), &when(s.last_tick_at));
+    if s.mode.is_some() {
+        row(out, lang.pick("Nächste Prüfung:", "Next check:"), &when(s.next_check_at));
+    }
+    if let Some(g) = &s.last_gap {
+        let text = lang.pick(
+            format!(
+                "{} ohne Prüfung, bis {}",
+                crate::time_fmt::duration(g.to - g.from),
+                local_and_relative(g.to, now, lang)
+            ),
+            format!(
+                "{} without checks, until {}",
+                crate::time_fmt::duration(g.to - g.from),
+                local_and_relative(g.to, now, lang)
+            ),
+        );
+        row(out, lang.pick("Letzte Lücke:", "Last gap:"), &text);
+    }
+    if !s.webhooks.is_empty() {
+        let sync = s
+            .last_webhook_sync
+            .as_ref()
+            .map(|w| {
+                lang.pick(
+                    format!(", zuletzt eingerichtet {}", relative(w.at, now, lang)),
+                    format!(", last set up {}", relative(w.at, now, lang)),
+                )
+            })
+            .unwrap_or_default();
+        row(
+            out,
+            "Webhooks:",
+            &lang.pick(
+                format!("{} konfiguriert{sync}", s.webhooks.len()),
+                format!("{} configured{sync}", s.webhooks.len()),
+            ),
+        );
+    }
+    let _ = writeln!(out, "\n{}", s.message);
+}
+
+pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang, now: DateTime<Utc>) {
+    if as_json {
+        #[derive(Serialize)]
+        struct TickJson<'a> {
+            #[serde(flatten)]
+            status: &'a Status,
+            gap_seconds: Option<i64>,
+            refreshed: bool,
+            validated: bool,
+            events: &'a [crate::Event],
+        }
+        json(
+            out,
+            &TickJson {
+                status: &r.status,
+                gap_seconds: r.gap.as_ref().map(|g| g.seconds),
+                refreshed: r.refreshed,
+                validated: r.validated,
+                events: &r.events,
+            },
+        );
+        return;
+    }
+    if let Some(g) = &r.gap {
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                format!("Lücke erkannt: {} ohne Prüfung.", crate::time_fmt::duration(g.to - g.from)),
+                format!("Gap detected: {} without checks.", crate::time_fmt::duration(g.to - g.from)),
+            )
+        );
+    }
+    if r.refreshed {
+        let _ = writeln!(out, "{}", lang.pick("Token erneuert.", "Token refreshed."));
+    }
+    status_text(out, &r.status, lang, now);
+}
+
+pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
+    let company = r.company.as_deref().unwrap_or("Lexware Office");
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(format!("Verbunden mit {company}."), format!("Connected to {company}."))
+    );
+    match &r.webhooks {
+        Some(Ok(outcomes)) => outcomes_text(out, outcomes, lang),
+        Some(Err(msg)) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    format!("Webhooks konnten nicht eingerichtet werden: {msg} Bitte später: lexguard webhooks sync"),
+                    format!("Webhooks could not be set up: {msg} Please later: lexguard webhooks sync"),
+                )
+            );
+        }
+        None => {}
+    }
+}
+
+pub fn outcomes(out: &mut impl Write, o: &[Outcome], as_json: bool, lang: Lang) {
+    if as_json {
+        json(out, &o);
+    } else {
+        outcomes_text(out, o, lang);
+    }
+}
+
+fn action_label(a: Action, lang: Lang) -> &'static str {
+    match a {
+        Action::Created => lang.pick("angelegt", "created"),
+        Action::Kept => lang.pick("vorhanden", "kept"),
+        Action::Repaired => lang.pick("repariert", "repaired"),
+        Action::Removed => lang.pick("gelöscht", "removed"),
+        Action::Unmanaged => lang.pick("nicht verwaltet", "not managed"),
+        Action::Failed => lang.pick("FEHLER", "FAILED"),
+    }
+}
+
+fn outcomes_text(out: &mut impl Write, o: &[Outcome], lang: Lang) {
+    for x in o {
+        let _ = write!(
+            out,
+            "{:<16} {:<34} {}",
+            action_label(x.action, lang),
+            x.event_type,
+            x.callback_url
+        );
+        if let Some(e) = &x.error {
+            let _ = write!(out, "\n                 {e}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
+pub fn webhook_list(out: &mut impl Write, l: &WebhookListing, as_json: bool, lang: Lang) {
+    if as_json {
+        json(out, l);
+        return;
+    }
+    let _ = writeln!(out, "{}", lang.pick("Bei Lexware:", "At Lexware:"));
+    if l.existing.is_empty() {
+        let _ = writeln!(out, "  –");
+    }
+    for s in &l.existing {
+        let managed = l.desired.iter().any(|d| d.event_type == s.event_type);
+        let mark = if managed { "" } else { lang.pick(" (nicht verwaltet)", " (not managed)") };
+        let _ = writeln!(out, "  {:<34} {}{mark}", s.event_type, s.callback_url);
+    }
+    let _ = writeln!(out, "{}", lang.pick("Gewünscht (config.toml):", "Desired (config.toml):"));
+    if l.desired.is_empty() {
+        let _ = writeln!(out, "  –");
+    }
+    for d in &l.desired {
+        let _ = writeln!(out, "  {:<34} {}", d.event_type, d.callback_url);
+    }
+}
+
+pub fn history(out: &mut impl Write, entries: &[Entry], as_json: bool, lang: Lang, now: DateTime<Utc>) {
+    if as_json {
+        json(out, &entries);
+        return;
+    }
+    for e in entries {
+        let detail = serde_json::to_value(&e.event)
+            .ok()
+            .and_then(|v| {
+                v.as_object().map(|m| {
+                    m.iter()
+                        .filter(|(k, _)| k.as_str() != "type")
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}  {:<10} {detail}",
+            crate::time_fmt::local_time(e.at, now, lang),
+            e.kind()
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! The `lexguard` binary against the simulator and the **real** OS keychain (Secret Service:
+//! gnome-keyring in a private D-Bus session). These need that session, so they are ignored by
+//! a bare `cargo test`; the README's test command (`./scripts/test`) runs them.
+
+mod common;
+
+use lexware_sim::{Control, Sim, SimConfig};
+use std::path::Path;
+use std::process::Output;
+use tokio::io::AsyncWriteExt;
+
+const NEEDS: &str = "needs a Secret Service session: run ./scripts/test";
+
+struct Cli {
+    _sim: Sim,
+    ctl: Control,
+    home: tempfile::TempDir,
+    service: String,
+}
+
+impl Cli {
+    async fn new(name: &str) -> Cli {
+        let sim = Sim::start(SimConfig::default()).await.expect("sim");
+        let ctl = sim.control();
+        let home = tempfile::tempdir().expect("home");
+        let config = common::config_for(&sim, vec![]);
+        config.save(&home.path().join("config.toml")).expect("config");
+        let service = format!("lexguard-test-{name}-{}", std::process::id());
+        Cli { _sim: sim, ctl, home, service }
+    }
+
+    fn cmd(&self, args: &[&str]) -> tokio::process::Command {
+        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_lexguard"));
+        c.args(args)
+            .env("LEXGUARD_HOME", self.home.path())
+            .env("LEXGUARD_KEYRING_SERVICE", &self.service)
+            .env("LANG", "de_DE.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LEXGUARD_CLIENT_SECRET")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        c
+    }
+
+    async fn run_with(&self, mut c: tokio::process::Command, stdin: &str) -> Output {
+        let mut child = c.spawn().expect("spawn lexguard");
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(stdin.as_bytes()).await.expect("write stdin");
+        drop(input);
+        child.wait_with_output().await.expect("lexguard ran")
+    }
+
+    async fn run(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_with(self.cmd(args), stdin).await
+    }
+
+    async fn connect(&self) {
+        let out = self.run(&["client-secret", "set", "-"], "sim-secret\n").await;
+        assert_ok(&out);
+        let out = self.run(&["login-url"], "").await;
+        assert_ok(&out);
+        let url = stdout(&out);
+        assert_eq!(url.lines().count(), 1, "exactly one line: {url}");
+        let redirect = common::authorize_at(url.trim()).await;
+        let out = self.run(&["connect", "-"], &format!("{redirect}\n")).await;
+        assert_ok(&out);
+        assert!(stdout(&out).contains("Demo GmbH"), "{}", stdout(&out));
+    }
+
+    fn secret_tool(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("secret-tool")
+            .args(args)
+            .output()
+            .expect("secret-tool (libsecret-tools) installed");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    fn keychain_tokens(&self) -> serde_json::Value {
+        let raw = self.secret_tool(&["lookup", "service", &self.service, "username", "tokens"]);
+        serde_json::from_str(raw.trim()).expect("tokens entry is JSON")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+fn assert_ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+}
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", stdout(o)))
+}
+
+fn files_contain(dir: &Path, needle: &str) -> bool {
+    std::fs::read_dir(dir).expect("dir").any(|e| {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            files_contain(&p, needle)
+        } else {
+            String::from_utf8_lossy(&std::fs::read(&p).expect("read")).contains(needle)
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn connect_tick_status_token_disconnect_with_the_real_keychain() {
+    let _ = NEEDS;
+    let t = Cli::new("flow").await;
+    t.connect().await;
+
+    let listed = t.secret_tool(&["search", "--all", "service", &t.service]);
+    assert!(listed.contains("tokens"), "token item visible to secret-tool: {listed}");
+    assert!(listed.contains("client-secret"), "{listed}");
+
+    let out = t.run(&["tick", "--json"], "").await;
+    assert_ok(&out);
+    let j = json(&out);
+    assert_eq!(j["state"], "healthy");
+    assert_eq!(j["refreshed"], false);
+    assert_eq!(j["company"], "Demo GmbH");
+    assert!(j["access_expires_at"].as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()));
+    assert!(j["last_tick_at"].is_string());
+    assert!(j.get("gap_seconds").is_some_and(|g| g.is_null()));
+    assert!(j["message"].as_str().is_some_and(|m| m.contains("Demo GmbH")));
+
+    let out = t.run(&["status", "--json"], "").await;
+    assert_ok(&out);
+    assert_eq!(json(&out)["state"], "healthy");
+    let out = t.run(&["status"], "").await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("Verbunden mit Demo GmbH"), "{}", stdout(&out));
+    let out = t.run(&["--lang", "en", "status"], "").await;
+    assert!(stdout(&out).contains("Connected to Demo GmbH"), "{}", stdout(&out));
+
+    let out = t.run(&["token"], "").await;
+    assert_ok(&out);
+    let token = stdout(&out);
+    let stored = t.keychain_tokens();
+    assert_eq!(token.trim_end(), stored["access_token"].as_str().expect("access"));
+    assert_eq!(token.lines().count(), 1, "only the token on stdout");
+    assert!(!files_contain(t.home.path(), token.trim()), "token not in any file");
+    assert!(!files_contain(t.home.path(), stored["refresh_token"].as_str().expect("refresh")));
+
+    let out = t.run(&["disconnect"], "").await;
+    assert_ok(&out);
+    assert!(!t.ctl.connection_active(), "revoked at Lexware");
+    let listed = t.secret_tool(&["search", "--all", "service", &t.service]);
+    assert!(!listed.contains("username = tokens"), "{listed}");
+    let out = t.run(&["status"], "").await;
+    assert_eq!(out.status.code(), Some(3));
+    let _ = t.run(&["client-secret", "set", "-"], "x\n").await;
+    let _ = t.secret_tool(&["clear", "service", &t.service, "username", "client-secret"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn two_tick_processes_at_once_refresh_exactly_once() {
+    let t = Cli::new("race").await;
+    t.ctl.set_access_ttl(600); // the first token is due at once (10 min < 15 min)
+    t.connect().await;
+    t.ctl.set_access_ttl(14_399);
+    let a = t.run_with(t.cmd(&["tick", "--json"]), "");
+    let b = t.run_with(t.cmd(&["tick", "--json"]), "");
+    let (a, b) = tokio::join!(a, b);
+    assert_ok(&a);
+    assert_ok(&b);
+    let (ja, jb) = (json(&a), json(&b));
+    assert_eq!(ja["state"], "healthy");
+    assert_eq!(jb["state"], "healthy");
+    assert_eq!(t.ctl.counters().refreshes, 1, "exactly one refresh at Lexware");
+    assert_ne!(ja["refreshed"], jb["refreshed"], "one refreshed, the other saw it done");
+    assert!(t.ctl.connection_active(), "no refresh-token reuse");
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn an_unreachable_keychain_is_named_and_nothing_is_lost() {
+    let t = Cli::new("nokeychain").await;
+    t.connect().await;
+    let mut c = t.cmd(&["tick"]);
+    c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    let out = t.run_with(c, "").await;
+    assert_eq!(out.status.code(), Some(4), "degraded, not lost: {}", stdout(&out));
+    assert!(stdout(&out).contains("Schlüsselbund"), "{}", stdout(&out));
+    let mut c = t.cmd(&["token"]);
+    c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    let out = t.run_with(c, "").await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Schlüsselbund"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let out = t.run(&["tick", "--json"], "").await;
+    assert_ok(&out);
+    assert_eq!(json(&out)["state"], "healthy");
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_broken_config_names_the_line() {
+    let home = tempfile::tempdir().expect("home");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lexguard"))
+            .args(args)
+            .env("LEXGUARD_HOME", home.path())
+            .env("LEXGUARD_KEYRING_SERVICE", "lexguard-test-usage")
+            .env("LANG", "de_DE.UTF-8")
+            .output()
+            .expect("run")
+    };
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(run(&["status", "--bogus"]).status.code(), Some(2));
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[schedule]\ncheck_every = \"7m\"\ngap_after = \"10m\"\n",
+    )
+    .expect("write");
+    let out = run(&["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("config.toml:2"), "{err}");
+    assert!(err.contains("schedule.check_every"), "{err}");
+    assert!(err.contains("1 bis 5 Minuten"), "{err}");
+}
