@@ -161,7 +161,9 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             let msg = e.message().to_string();
             Error::Config {
                 file: path.to_path_buf(),
@@ -194,10 +196,12 @@ impl Config {
     /// Checks ranges and URLs; the first problem wins.
     pub fn validate(&self) -> std::result::Result<(), Problem> {
         let l = &self.lexware;
-        check_base_url(&l.auth_url).map_err(|(de, en)| Problem::new("lexware", "auth_url", de, en))?;
-        check_base_url(&l.api_url).map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
-        if let Some(id) = &l.client_id {
-            if id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace) {
+        check_base_url(&l.auth_url)
+            .map_err(|(de, en)| Problem::new("lexware", "auth_url", de, en))?;
+        check_base_url(&l.api_url)
+            .map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
+        if let Some(id) = &l.client_id
+            && (id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace)) {
                 return Err(Problem::new(
                     "lexware",
                     "client_id",
@@ -205,9 +209,8 @@ impl Config {
                     "The client id must be 1 to 36 characters without spaces.".into(),
                 ));
             }
-        }
-        if let Some(uri) = &l.redirect_uri {
-            if Url::parse(uri).is_err() {
+        if let Some(uri) = &l.redirect_uri
+            && Url::parse(uri).is_err() {
                 return Err(Problem::new(
                     "lexware",
                     "redirect_uri",
@@ -215,7 +218,6 @@ impl Config {
                     format!("'{uri}' is not a valid address (e.g. https://…)."),
                 ));
             }
-        }
         let s = &self.schedule;
         let min = |m: u64| Duration::from_secs(m * 60);
         if s.check_every < min(1) || s.check_every > min(5) {
@@ -282,15 +284,23 @@ impl Config {
                 )
                 .at(i));
             }
-            check_callback_url(&w.callback_url).map_err(|(de, en)| {
-                Problem::new("webhooks", "callback_url", de, en).at(i)
-            })?;
-            if self.webhooks[..i].iter().any(|o| o.event_type == w.event_type) {
+            check_callback_url(&w.callback_url)
+                .map_err(|(de, en)| Problem::new("webhooks", "callback_url", de, en).at(i))?;
+            if self.webhooks[..i]
+                .iter()
+                .any(|o| o.event_type == w.event_type)
+            {
                 return Err(Problem::new(
                     "webhooks",
                     "event_type",
-                    format!("„{}“ steht zweimal in der Liste; Lexware erlaubt ein Abo je Ereignistyp.", w.event_type),
-                    format!("'{}' is listed twice; Lexware allows one subscription per event type.", w.event_type),
+                    format!(
+                        "„{}“ steht zweimal in der Liste; Lexware erlaubt ein Abo je Ereignistyp.",
+                        w.event_type
+                    ),
+                    format!(
+                        "'{}' is listed twice; Lexware allows one subscription per event type.",
+                        w.event_type
+                    ),
                 )
                 .at(i));
             }
@@ -385,13 +395,11 @@ fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option
             in_target = name.trim() == section && index.is_none();
             continue;
         }
-        if in_target {
-            if let Some((k, _)) = t.split_once('=') {
-                if k.trim() == key {
+        if in_target
+            && let Some((k, _)) = t.split_once('=')
+                && k.trim() == key {
                     return Some(n + 1);
                 }
-            }
-        }
     }
     None
 }
@@ -416,12 +424,13 @@ impl Home {
         if let Some(dir) = std::env::var_os("LEXGUARD_HOME").filter(|d| !d.is_empty()) {
             return Ok(Home::at(dir));
         }
-        let dirs = directories::ProjectDirs::from("de", "lexguard", "lexguard").ok_or_else(|| {
-            Error::invalid(
-                "Kein Benutzerverzeichnis gefunden. Bitte setzen Sie LEXGUARD_HOME.",
-                "No home directory found. Please set LEXGUARD_HOME.",
-            )
-        })?;
+        let dirs =
+            directories::ProjectDirs::from("de", "lexguard", "lexguard").ok_or_else(|| {
+                Error::invalid(
+                    "Kein Benutzerverzeichnis gefunden. Bitte setzen Sie LEXGUARD_HOME.",
+                    "No home directory found. Please set LEXGUARD_HOME.",
+                )
+            })?;
         Ok(Home {
             config_file: dirs.config_dir().join("config.toml"),
             data_dir: dirs.data_local_dir().to_path_buf(),
@@ -493,7 +502,8 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let bad_type = "[[webhooks]]\nevent_type = \"invoice.paid\"\ncallback_url = \"https://a.example/h\"\n";
+        let bad_type =
+            "[[webhooks]]\nevent_type = \"invoice.paid\"\ncallback_url = \"https://a.example/h\"\n";
         assert!(parse(bad_type).is_err());
     }
 

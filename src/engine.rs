@@ -148,7 +148,9 @@ impl Engine {
         Ok(Engine::new(EngineOptions {
             home,
             config,
-            store: Arc::new(crate::store::KeychainStore::new(crate::store::service_name())),
+            store: Arc::new(crate::store::KeychainStore::new(
+                crate::store::service_name(),
+            )),
             clock: Arc::new(crate::clock::SystemClock),
             lang,
             client_secret: std::env::var("LEXGUARD_CLIENT_SECRET")
@@ -164,7 +166,11 @@ impl Engine {
     }
 
     pub fn config(&self) -> Config {
-        self.inner.config.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn home(&self) -> &Home {
@@ -482,11 +488,14 @@ impl Engine {
         } else {
             match self.load_creds(&mut run).await {
                 Ok(c) => c,
-                Err(e) if matches!(e, Error::Keychain { .. }) => Creds::None,
+                Err(Error::Keychain { .. }) => Creds::None,
                 Err(e) => return Err(e),
             }
         };
-        if matches!(creds, Creds::None) && run.keychain_fault.is_none() && run.st.auth_lost_at.is_none() {
+        if matches!(creds, Creds::None)
+            && run.keychain_fault.is_none()
+            && run.st.auth_lost_at.is_none()
+        {
             if run.st.mode.is_some() {
                 tracing::warn!("no credentials in the keychain any more; not connected");
             }
@@ -503,12 +512,11 @@ impl Engine {
             Creds::Tokens(mut tokens) => {
                 // 2. Refresh when due (or already expired).
                 let due = tokens.expires_at - now <= dur(schedule.refresh_before);
-                if due && !in_backoff {
-                    if let Ok(new) = self.refresh_in(&mut run, &tokens).await {
+                if due && !in_backoff
+                    && let Ok(new) = self.refresh_in(&mut run, &tokens).await {
                         tokens = new;
                         refreshed = true;
                     }
-                }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
                 let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
                 let validate_due = run
@@ -518,7 +526,9 @@ impl Engine {
                 if run.st.auth_lost_at.is_none()
                     && (refreshed || ((validate_due || gap.is_some()) && !in_backoff))
                 {
-                    validated = self.validate_oauth(&mut run, &mut tokens, &mut refreshed).await;
+                    validated = self
+                        .validate_oauth(&mut run, &mut tokens, &mut refreshed)
+                        .await;
                 }
                 run.st.access_expires_at = Some(tokens.expires_at);
                 run.st.refresh_issued_at = Some(tokens.issued_at);
@@ -538,7 +548,10 @@ impl Engine {
 
         if let Some(g) = &gap {
             let tokens_survived = run.st.auth_lost_at.is_none()
-                && run.st.access_expires_at.is_none_or(|t| t > now || refreshed);
+                && run
+                    .st
+                    .access_expires_at
+                    .is_none_or(|t| t > now || refreshed);
             run.st.last_gap = Some(g.clone());
             run.events.insert(
                 0,
@@ -559,7 +572,12 @@ impl Engine {
     }
 
     /// `GET /v1/profile`; on 401 refresh once and retry once.
-    async fn validate_oauth(&self, run: &mut Run, tokens: &mut TokenSet, refreshed: &mut bool) -> bool {
+    async fn validate_oauth(
+        &self,
+        run: &mut Run,
+        tokens: &mut TokenSet,
+        refreshed: &mut bool,
+    ) -> bool {
         let config = self.config();
         let api = self.api(&config);
         let mut result = api.profile(&Bearer(tokens.access.expose())).await;
@@ -583,7 +601,12 @@ impl Engine {
         self.after_validation(run, result, Reason::KeyRejected)
     }
 
-    fn after_validation(&self, run: &mut Run, result: Result<Profile>, lost_reason: Reason) -> bool {
+    fn after_validation(
+        &self,
+        run: &mut Run,
+        result: Result<Profile>,
+        lost_reason: Reason,
+    ) -> bool {
         match result {
             Ok(p) => {
                 run.st.last_validated_at = Some(run.now);
@@ -630,15 +653,18 @@ impl Engine {
         let expires = key.expires_at();
         run.st.api_key_expires_at = Some(expires);
         let days_left = (expires - run.now).num_days();
-        if let Some(level) = KEY_WARN_DAYS.iter().copied().filter(|d| days_left < *d).min() {
-            if run.st.api_key_warned_days.is_none_or(|w| level < w) {
+        if let Some(level) = KEY_WARN_DAYS
+            .iter()
+            .copied()
+            .filter(|d| days_left < *d)
+            .min()
+            && run.st.api_key_warned_days.is_none_or(|w| level < w) {
                 run.st.api_key_warned_days = Some(level);
                 run.events.push(Event::ApiKeyExpiring {
                     days: days_left.max(0),
                     expires_at: expires,
                 });
             }
-        }
     }
 
     /// The authorization URL; keeps verifier and state pending in the keychain (10 min).
@@ -657,7 +683,12 @@ impl Engine {
         let pasted = crate::paste::parse(pasted)?;
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
-        let pending = self.inner.vault.pending().await?.ok_or(Error::NoPendingLogin)?;
+        let pending = self
+            .inner
+            .vault
+            .pending()
+            .await?
+            .ok_or(Error::NoPendingLogin)?;
         if run.now - pending.created_at > Duration::minutes(PENDING_TTL_MIN) {
             let _ = self.inner.vault.delete(names::PENDING).await;
             return Err(Error::PendingExpired);
@@ -686,7 +717,10 @@ impl Engine {
     /// Stores a public API key after Lexware accepted it.
     pub async fn connect_api_key(&self, input: &str) -> Result<ConnectReport> {
         let key = input.trim();
-        if key.is_empty() || key.len() > 512 || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if key.is_empty()
+            || key.len() > 512
+            || key.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(Error::invalid(
                 "Das ist kein API-Schlüssel von Lexware. Bitte kopieren Sie den Schlüssel aus app.lexware.de/addons/public-api ohne Leerzeichen.",
                 "That is not a Lexware API key. Please copy the key from app.lexware.de/addons/public-api without spaces.",
@@ -728,7 +762,12 @@ impl Engine {
         };
     }
 
-    async fn after_connect(&self, mut run: Run, config: &Config, bearer: &str) -> Result<ConnectReport> {
+    async fn after_connect(
+        &self,
+        mut run: Run,
+        config: &Config,
+        bearer: &str,
+    ) -> Result<ConnectReport> {
         let profile = self.api(config).profile(&Bearer(bearer)).await;
         let ok = self.after_validation(&mut run, profile, Reason::Unauthorized);
         let company = run.st.company.clone();
@@ -784,7 +823,11 @@ impl Engine {
                     match self.refresh_in(run, &t).await {
                         Ok(new) => return Ok(new.access.expose().to_string()),
                         // A still valid token is better than none.
-                        Err(e) if !force && !matches!(e, Error::AuthLost) && t.expires_at > run.now => {
+                        Err(e)
+                            if !force
+                                && !matches!(e, Error::AuthLost)
+                                && t.expires_at > run.now =>
+                        {
                             tracing::warn!(kind = e.kind(), "refresh failed, token still valid");
                         }
                         Err(e) => return Err(e),
@@ -825,17 +868,41 @@ impl Engine {
         result
     }
 
-    async fn sync_with(&self, run: &mut Run, config: &Config, bearer: &str, prune: bool) -> Result<Vec<Outcome>> {
+    async fn sync_with(
+        &self,
+        run: &mut Run,
+        config: &Config,
+        bearer: &str,
+        prune: bool,
+    ) -> Result<Vec<Outcome>> {
         let api = self.api(config);
         let b = Bearer(bearer);
         let existing = api.subscriptions(&b).await?;
         let mut outcomes = Vec::new();
         for step in crate::webhooks::plan(&config.webhooks, &existing, prune) {
             let outcome = match step {
-                Step::Keep(s) => outcome(&s.event_type, &s.callback_url, Action::Kept, Some(s.subscription_id), None),
-                Step::LeaveAlone(s) => outcome(&s.event_type, &s.callback_url, Action::Unmanaged, Some(s.subscription_id), None),
+                Step::Keep(s) => outcome(
+                    &s.event_type,
+                    &s.callback_url,
+                    Action::Kept,
+                    Some(s.subscription_id),
+                    None,
+                ),
+                Step::LeaveAlone(s) => outcome(
+                    &s.event_type,
+                    &s.callback_url,
+                    Action::Unmanaged,
+                    Some(s.subscription_id),
+                    None,
+                ),
                 Step::Create(w) => match api.subscribe(&b, &w.event_type, &w.callback_url).await {
-                    Ok(id) => outcome(&w.event_type, &w.callback_url, Action::Created, Some(id), None),
+                    Ok(id) => outcome(
+                        &w.event_type,
+                        &w.callback_url,
+                        Action::Created,
+                        Some(id),
+                        None,
+                    ),
                     Err(e) => failed(&w.event_type, &w.callback_url, &e, self.lang()),
                 },
                 Step::Replace { old, new } => {
@@ -844,12 +911,24 @@ impl Engine {
                         Err(e) => Err(e),
                     };
                     match done {
-                        Ok(id) => outcome(&new.event_type, &new.callback_url, Action::Repaired, Some(id), None),
+                        Ok(id) => outcome(
+                            &new.event_type,
+                            &new.callback_url,
+                            Action::Repaired,
+                            Some(id),
+                            None,
+                        ),
                         Err(e) => failed(&new.event_type, &new.callback_url, &e, self.lang()),
                     }
                 }
                 Step::Remove(s) => match api.unsubscribe(&b, &s.subscription_id).await {
-                    Ok(()) => outcome(&s.event_type, &s.callback_url, Action::Removed, Some(s.subscription_id), None),
+                    Ok(()) => outcome(
+                        &s.event_type,
+                        &s.callback_url,
+                        Action::Removed,
+                        Some(s.subscription_id),
+                        None,
+                    ),
                     Err(e) => failed(&s.event_type, &s.callback_url, &e, self.lang()),
                 },
             };
@@ -880,11 +959,18 @@ impl Engine {
             if let Some(t) = tokens {
                 let config = self.config();
                 let secret = self.client_secret().await?;
-                if let Err(e) = self.oauth(&config, secret.as_ref()).revoke(&t.refresh).await {
+                if let Err(e) = self
+                    .oauth(&config, secret.as_ref())
+                    .revoke(&t.refresh)
+                    .await
+                {
                     if !force {
                         return Err(e);
                     }
-                    tracing::warn!(kind = e.kind(), "revoke failed; deleting local secrets anyway");
+                    tracing::warn!(
+                        kind = e.kind(),
+                        "revoke failed; deleting local secrets anyway"
+                    );
                 }
             }
         }
@@ -986,6 +1072,19 @@ fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reason>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The desktop app runs these on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn futures_are_send(e: &Engine) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(e.tick(TickCause::Scheduled));
+        is_send(e.connect(""));
+        is_send(e.connect_api_key(""));
+        is_send(e.refresh_now());
+        is_send(e.webhooks_sync(false));
+        is_send(e.disconnect(false));
+        is_send(e.login_url());
+    }
 
     #[test]
     fn backoff_grows_and_caps() {

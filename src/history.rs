@@ -48,7 +48,8 @@ pub fn append(path: &Path, at: DateTime<Utc>, events: &[Event]) -> Result<()> {
         opts.mode(0o600);
     }
     let mut f = opts.open(path).map_err(|e| Error::io(path, e))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
     if f.metadata().map(|m| m.len()).unwrap_or(0) > MAX_BYTES {
         trim(path)?;
     }

@@ -25,7 +25,7 @@ pub mod store;
 pub mod time_fmt;
 pub mod webhooks;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use config::{Config, Home};
 pub use engine::{ConnectReport, Engine, EngineOptions, TickCause, TickReport};
 pub use error::{Error, KeychainFault, Result};

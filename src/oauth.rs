@@ -15,11 +15,13 @@ use crate::store::{PendingAuthorization, TokenSet};
 use chrono::{DateTime, Utc};
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
-    HttpClientError, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
-    Scope, TokenResponse, TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    TokenUrl,
 };
 use std::sync::Mutex;
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
@@ -58,7 +60,9 @@ impl OAuth<'_> {
             )
         })?;
         let mut client = BasicClient::new(ClientId::new(id))
-            .set_auth_uri(AuthUrl::new(format!("{base}/oauth2/authorize")).map_err(|_| bad("Anmelde"))?)
+            .set_auth_uri(
+                AuthUrl::new(format!("{base}/oauth2/authorize")).map_err(|_| bad("Anmelde"))?,
+            )
             .set_token_uri(TokenUrl::new(format!("{base}/oauth2/token")).map_err(|_| bad("Token"))?)
             .set_redirect_uri(RedirectUrl::new(redirect).map_err(|_| {
                 Error::invalid(
@@ -67,7 +71,8 @@ impl OAuth<'_> {
                 )
             })?);
         if let Some(secret) = self.secret {
-            client = client.set_client_secret(oauth2::ClientSecret::new(secret.expose().to_string()));
+            client =
+                client.set_client_secret(oauth2::ClientSecret::new(secret.expose().to_string()));
         }
         Ok(client)
     }
@@ -109,7 +114,19 @@ impl OAuth<'_> {
     }
 
     /// Exchanges a code once (codes are single use: never retried).
-    pub async fn exchange(
+    ///
+    /// Boxed (like [`OAuth::refresh`]) so the future is `Send` for the desktop app's
+    /// multi-threaded runtime: rustc cannot prove that through `oauth2`'s `impl Future`.
+    pub fn exchange<'s>(
+        &'s self,
+        code: &'s AuthCode,
+        verifier: &'s PkceVerifier,
+        clock: &'s dyn Clock,
+    ) -> BoxFuture<'s, Result<TokenSet>> {
+        Box::pin(async move { self.exchange_inner(code, verifier, clock).await })
+    }
+
+    async fn exchange_inner(
         &self,
         code: &AuthCode,
         verifier: &PkceVerifier,
@@ -117,32 +134,40 @@ impl OAuth<'_> {
     ) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let meta = Mutex::new(None);
+        let http = Recording::new(self.http);
         self.http.wait_turn().await;
         let resp = client
             .exchange_code(AuthorizationCode::new(code.expose().to_string()))
             .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
-            .request_async(&|req| send(self.http, req, &meta))
+            .request_async(&http)
             .await;
         let now = clock.now();
-        let resp = resp.map_err(|e| classify(e, &meta, Grant::Code))?;
+        let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Code))?;
         token_set(&resp, now, now)
     }
 
     /// One refresh grant. The caller holds the refresh lock and persists the result first.
-    pub async fn refresh(&self, current: &TokenSet, clock: &dyn Clock) -> Result<TokenSet> {
+    pub fn refresh<'s>(
+        &'s self,
+        current: &'s TokenSet,
+        clock: &'s dyn Clock,
+    ) -> BoxFuture<'s, Result<TokenSet>> {
+        Box::pin(async move { self.refresh_inner(current, clock).await })
+    }
+
+    async fn refresh_inner(&self, current: &TokenSet, clock: &dyn Clock) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let meta = Mutex::new(None);
+        let http = Recording::new(self.http);
         self.http.wait_turn().await;
         let resp = client
             .exchange_refresh_token(&oauth2::RefreshToken::new(
                 current.refresh.expose().to_string(),
             ))
-            .request_async(&|req| send(self.http, req, &meta))
+            .request_async(&http)
             .await;
         let now = clock.now();
-        let resp = resp.map_err(|e| classify(e, &meta, Grant::Refresh))?;
+        let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Refresh))?;
         let mut set = token_set(&resp, now, current.connected_at)?;
         if set.scope.is_none() {
             set.scope = current.scope.clone();
@@ -157,7 +182,10 @@ impl OAuth<'_> {
     pub async fn revoke(&self, refresh: &RefreshToken) -> Result<()> {
         self.require_secret()?;
         let client_id = self.client()?.client_id().to_string();
-        let url = format!("{}/oauth2/revoke", self.config.auth_url.trim_end_matches('/'));
+        let url = format!(
+            "{}/oauth2/revoke",
+            self.config.auth_url.trim_end_matches('/')
+        );
         self.http.wait_turn().await;
         let resp = self
             .http
@@ -167,7 +195,10 @@ impl OAuth<'_> {
                 form_encode(&client_id),
                 self.secret.map(|s| form_encode(s.expose())),
             )
-            .form(&[("token", refresh.expose()), ("token_type_hint", "refresh_token")])
+            .form(&[
+                ("token", refresh.expose()),
+                ("token_type_hint", "refresh_token"),
+            ])
             .send()
             .await
             .map_err(|e| transport_error(&e))?;
@@ -206,12 +237,20 @@ fn form_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn token_set(resp: &BasicTokenResponse, now: DateTime<Utc>, connected_at: DateTime<Utc>) -> Result<TokenSet> {
-    let refresh = resp.refresh_token().ok_or_else(|| {
-        Error::Protocol("token response without refresh_token".into())
-    })?;
+fn token_set(
+    resp: &BasicTokenResponse,
+    now: DateTime<Utc>,
+    connected_at: DateTime<Utc>,
+) -> Result<TokenSet> {
+    let refresh = resp
+        .refresh_token()
+        .ok_or_else(|| Error::Protocol("token response without refresh_token".into()))?;
     let access = resp.access_token().secret();
-    if access.is_empty() || access.len() > 4096 || refresh.secret().is_empty() || refresh.secret().len() > 128 {
+    if access.is_empty()
+        || access.len() > 4096
+        || refresh.secret().is_empty()
+        || refresh.secret().len() > 128
+    {
         return Err(Error::Protocol("token sizes outside the contract".into()));
     }
     // Without expires_in, assume the documented ~4 hours.
@@ -225,14 +264,49 @@ fn token_set(resp: &BasicTokenResponse, now: DateTime<Utc>, connected_at: DateTi
         expires_at: now + lifetime,
         issued_at: now,
         connected_at,
-        scope: resp
-            .scopes()
-            .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")),
+        scope: resp.scopes().map(|s| {
+            s.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
     })
 }
 
-/// Sends one request with reqwest, remembering status and Retry-After (the `oauth2` crate
-/// drops the status of an unparsable error response, and 429/5xx must stay transient).
+type Meta = Mutex<Option<(u16, Option<u64>)>>;
+
+/// The HTTP client given to `oauth2`: reqwest, remembering status and Retry-After (the
+/// `oauth2` crate drops the status of an unparsable error response, and 429/5xx must stay
+/// transient).
+struct Recording {
+    http: Http,
+    meta: Meta,
+}
+
+impl Recording {
+    fn new(http: &Http) -> Self {
+        Self {
+            http: http.clone(),
+            meta: Mutex::new(None),
+        }
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Recording {
+    type Error = HttpClientError<reqwest::Error>;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, Self::Error>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(&self.http, request, &self.meta))
+    }
+}
+
 async fn send(
     http: &Http,
     req: oauth2::HttpRequest,
@@ -244,7 +318,8 @@ async fn send(
         .await
         .map_err(Box::new)?;
     let status = resp.status();
-    *meta.lock().unwrap_or_else(|p| p.into_inner()) = Some((status.as_u16(), retry_after(resp.headers())));
+    *meta.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some((status.as_u16(), retry_after(resp.headers())));
     let mut builder = oauth2::http::Response::builder().status(status.as_u16());
     for (name, value) in resp.headers() {
         builder = builder.header(name.as_str(), value.as_bytes());
@@ -255,14 +330,19 @@ async fn send(
 
 fn status_error(meta: Option<(u16, Option<u64>)>) -> Option<Error> {
     match meta? {
-        (429, retry) => Some(Error::RateLimited { retry_after_secs: retry }),
+        (429, retry) => Some(Error::RateLimited {
+            retry_after_secs: retry,
+        }),
         (s, _) if s >= 500 => Some(Error::Server { status: s }),
         _ => None,
     }
 }
 
 fn classify(
-    e: RequestTokenError<HttpClientError<reqwest::Error>, oauth2::StandardErrorResponse<BasicErrorResponseType>>,
+    e: RequestTokenError<
+        HttpClientError<reqwest::Error>,
+        oauth2::StandardErrorResponse<BasicErrorResponseType>,
+    >,
     meta: &Mutex<Option<(u16, Option<u64>)>>,
     grant: Grant,
 ) -> Error {
@@ -290,7 +370,9 @@ fn classify(
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) => match status {
             Some((401, _)) => Error::ClientCredentials("401".into()),
             Some((400, _)) if grant == Grant::Code => Error::CodeRejected("400".into()),
-            Some((s, _)) => Error::Protocol(format!("token endpoint answered {s} with an unreadable body")),
+            Some((s, _)) => Error::Protocol(format!(
+                "token endpoint answered {s} with an unreadable body"
+            )),
             None => Error::Protocol("token endpoint: unreadable answer".into()),
         },
     }

@@ -17,7 +17,9 @@ pub struct Pasted {
 }
 
 pub fn parse(input: &str) -> Result<Pasted> {
-    let text = input.trim().trim_matches(|c| c == '"' || c == '\'' || c == '<' || c == '>');
+    let text = input
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '<' || c == '>');
     if text.is_empty() {
         return Err(Error::invalid(
             "Es wurde nichts eingefügt. Bitte kopieren Sie den Code (oder die ganze Adresse) von der Lexware-Seite und fügen Sie ihn ein.",
@@ -64,7 +66,9 @@ fn from_url(text: &str) -> Result<Pasted> {
             )
         } else {
             Error::invalid(
-                format!("Lexware meldet einen Fehler bei der Anmeldung ({err}). Bitte öffnen Sie den Anmeldelink erneut."),
+                format!(
+                    "Lexware meldet einen Fehler bei der Anmeldung ({err}). Bitte öffnen Sie den Anmeldelink erneut."
+                ),
                 format!("Lexware reports a login error ({err}). Please open the login link again."),
             )
         });
@@ -85,8 +89,14 @@ fn from_url(text: &str) -> Result<Pasted> {
 fn check_code(code: &str) -> Result<()> {
     if code.len() > MAX_CODE_LEN {
         return Err(Error::invalid(
-            format!("Der Code ist zu lang ({} Zeichen, höchstens {MAX_CODE_LEN}). Bitte kopieren Sie nur den Code.", code.len()),
-            format!("The code is too long ({} characters, at most {MAX_CODE_LEN}). Please copy only the code.", code.len()),
+            format!(
+                "Der Code ist zu lang ({} Zeichen, höchstens {MAX_CODE_LEN}). Bitte kopieren Sie nur den Code.",
+                code.len()
+            ),
+            format!(
+                "The code is too long ({} characters, at most {MAX_CODE_LEN}). Please copy only the code.",
+                code.len()
+            ),
         ));
     }
     if let Some(bad) = code
@@ -104,8 +114,12 @@ fn check_code(code: &str) -> Result<()> {
             format!("'{bad}'")
         };
         return Err(Error::invalid(
-            format!("Der Code enthält {shown}, das in einem Code von Lexware nicht vorkommt. Bitte kopieren Sie den Code erneut, ohne zusätzlichen Text."),
-            format!("The code contains {shown_en}, which a Lexware code never has. Please copy the code again, without extra text."),
+            format!(
+                "Der Code enthält {shown}, das in einem Code von Lexware nicht vorkommt. Bitte kopieren Sie den Code erneut, ohne zusätzlichen Text."
+            ),
+            format!(
+                "The code contains {shown_en}, which a Lexware code never has. Please copy the code again, without extra text."
+            ),
         ));
     }
     Ok(())

@@ -36,12 +36,18 @@ pub struct Status {
 }
 
 impl Status {
-    pub fn build(st: &Persisted, config: &Config, now: DateTime<Utc>, lang: Lang, unsaved: bool) -> Status {
+    pub fn build(
+        st: &Persisted,
+        config: &Config,
+        now: DateTime<Utc>,
+        lang: Lang,
+        unsaved: bool,
+    ) -> Status {
         let s = &config.schedule;
         let tick_overdue = st.mode.is_some()
-            && st
-                .last_tick_at
-                .is_some_and(|t| now - t > chrono::Duration::from_std(s.gap_after).unwrap_or_default());
+            && st.last_tick_at.is_some_and(|t| {
+                now - t > chrono::Duration::from_std(s.gap_after).unwrap_or_default()
+            });
         let _ = unsaved;
         Status {
             state: st.state,
@@ -93,7 +99,10 @@ pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
 }
 
 fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> String {
-    let company = st.company.clone().unwrap_or_else(|| lang.pick("Lexware Office", "Lexware Office").to_string());
+    let company = st
+        .company
+        .clone()
+        .unwrap_or_else(|| lang.pick("Lexware Office", "Lexware Office").to_string());
     let expiry = st
         .access_expires_at
         .map(|t| time_fmt::local_and_relative(t, now, lang))
@@ -167,7 +176,10 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
         },
     };
     if overdue {
-        let last = st.last_tick_at.map(|t| time_fmt::relative(t, now, lang)).unwrap_or_default();
+        let last = st
+            .last_tick_at
+            .map(|t| time_fmt::relative(t, now, lang))
+            .unwrap_or_default();
         text.push(' ');
         text.push_str(&lang.pick(
             format!("Achtung: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),

@@ -69,7 +69,11 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
 
 /// `14:32 CET (in 2 h 10 min)`.
 pub fn local_and_relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
-    format!("{} ({})", local_time(at, now, lang), relative(at, now, lang))
+    format!(
+        "{} ({})",
+        local_time(at, now, lang),
+        relative(at, now, lang)
+    )
 }
 
 #[cfg(test)]
@@ -87,8 +91,17 @@ mod tests {
     #[test]
     fn relative_in_both_languages() {
         let now = Utc::now();
-        assert_eq!(relative(now + Duration::minutes(5), now, Lang::De), "in 5 min");
-        assert_eq!(relative(now - Duration::minutes(5), now, Lang::De), "vor 5 min");
-        assert_eq!(relative(now - Duration::minutes(5), now, Lang::En), "5 min ago");
+        assert_eq!(
+            relative(now + Duration::minutes(5), now, Lang::De),
+            "in 5 min"
+        );
+        assert_eq!(
+            relative(now - Duration::minutes(5), now, Lang::De),
+            "vor 5 min"
+        );
+        assert_eq!(
+            relative(now - Duration::minutes(5), now, Lang::En),
+            "5 min ago"
+        );
     }
 }

@@ -24,9 +24,16 @@ impl Cli {
         let ctl = sim.control();
         let home = tempfile::tempdir().expect("home");
         let config = common::config_for(&sim, vec![]);
-        config.save(&home.path().join("config.toml")).expect("config");
+        config
+            .save(&home.path().join("config.toml"))
+            .expect("config");
         let service = format!("lexguard-test-{name}-{}", std::process::id());
-        Cli { _sim: sim, ctl, home, service }
+        Cli {
+            _sim: sim,
+            ctl,
+            home,
+            service,
+        }
     }
 
     fn cmd(&self, args: &[&str]) -> tokio::process::Command {
@@ -48,7 +55,10 @@ impl Cli {
     async fn run_with(&self, mut c: tokio::process::Command, stdin: &str) -> Output {
         let mut child = c.spawn().expect("spawn lexguard");
         let mut input = child.stdin.take().expect("stdin");
-        input.write_all(stdin.as_bytes()).await.expect("write stdin");
+        input
+            .write_all(stdin.as_bytes())
+            .await
+            .expect("write stdin");
         drop(input);
         child.wait_with_output().await.expect("lexguard ran")
     }
@@ -58,7 +68,9 @@ impl Cli {
     }
 
     async fn connect(&self) {
-        let out = self.run(&["client-secret", "set", "-"], "sim-secret\n").await;
+        let out = self
+            .run(&["client-secret", "set", "-"], "sim-secret\n")
+            .await;
         assert_ok(&out);
         let out = self.run(&["login-url"], "").await;
         assert_ok(&out);
@@ -126,7 +138,10 @@ async fn connect_tick_status_token_disconnect_with_the_real_keychain() {
     t.connect().await;
 
     let listed = t.secret_tool(&["search", "--all", "service", &t.service]);
-    assert!(listed.contains("tokens"), "token item visible to secret-tool: {listed}");
+    assert!(
+        listed.contains("tokens"),
+        "token item visible to secret-tool: {listed}"
+    );
     assert!(listed.contains("client-secret"), "{listed}");
 
     let out = t.run(&["tick", "--json"], "").await;
@@ -135,28 +150,53 @@ async fn connect_tick_status_token_disconnect_with_the_real_keychain() {
     assert_eq!(j["state"], "healthy");
     assert_eq!(j["refreshed"], false);
     assert_eq!(j["company"], "Demo GmbH");
-    assert!(j["access_expires_at"].as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()));
+    assert!(
+        j["access_expires_at"]
+            .as_str()
+            .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok())
+    );
     assert!(j["last_tick_at"].is_string());
     assert!(j.get("gap_seconds").is_some_and(|g| g.is_null()));
-    assert!(j["message"].as_str().is_some_and(|m| m.contains("Demo GmbH")));
+    assert!(
+        j["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Demo GmbH"))
+    );
 
     let out = t.run(&["status", "--json"], "").await;
     assert_ok(&out);
     assert_eq!(json(&out)["state"], "healthy");
     let out = t.run(&["status"], "").await;
     assert_ok(&out);
-    assert!(stdout(&out).contains("Verbunden mit Demo GmbH"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Verbunden mit Demo GmbH"),
+        "{}",
+        stdout(&out)
+    );
     let out = t.run(&["--lang", "en", "status"], "").await;
-    assert!(stdout(&out).contains("Connected to Demo GmbH"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Connected to Demo GmbH"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = t.run(&["token"], "").await;
     assert_ok(&out);
     let token = stdout(&out);
     let stored = t.keychain_tokens();
-    assert_eq!(token.trim_end(), stored["access_token"].as_str().expect("access"));
+    assert_eq!(
+        token.trim_end(),
+        stored["access_token"].as_str().expect("access")
+    );
     assert_eq!(token.lines().count(), 1, "only the token on stdout");
-    assert!(!files_contain(t.home.path(), token.trim()), "token not in any file");
-    assert!(!files_contain(t.home.path(), stored["refresh_token"].as_str().expect("refresh")));
+    assert!(
+        !files_contain(t.home.path(), token.trim()),
+        "token not in any file"
+    );
+    assert!(!files_contain(
+        t.home.path(),
+        stored["refresh_token"].as_str().expect("refresh")
+    ));
 
     let out = t.run(&["disconnect"], "").await;
     assert_ok(&out);
@@ -184,8 +224,15 @@ async fn two_tick_processes_at_once_refresh_exactly_once() {
     let (ja, jb) = (json(&a), json(&b));
     assert_eq!(ja["state"], "healthy");
     assert_eq!(jb["state"], "healthy");
-    assert_eq!(t.ctl.counters().refreshes, 1, "exactly one refresh at Lexware");
-    assert_ne!(ja["refreshed"], jb["refreshed"], "one refreshed, the other saw it done");
+    assert_eq!(
+        t.ctl.counters().refreshes,
+        1,
+        "exactly one refresh at Lexware"
+    );
+    assert_ne!(
+        ja["refreshed"], jb["refreshed"],
+        "one refreshed, the other saw it done"
+    );
     assert!(t.ctl.connection_active(), "no refresh-token reuse");
     let _ = t.secret_tool(&["clear", "service", &t.service]);
 }
@@ -198,7 +245,12 @@ async fn an_unreachable_keychain_is_named_and_nothing_is_lost() {
     let mut c = t.cmd(&["tick"]);
     c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
     let out = t.run_with(c, "").await;
-    assert_eq!(out.status.code(), Some(4), "degraded, not lost: {}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "degraded, not lost: {}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("Schlüsselbund"), "{}", stdout(&out));
     let mut c = t.cmd(&["token"]);
     c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");

@@ -23,7 +23,10 @@ async fn connect_by_redirect_url() {
     assert_eq!(report.status.state, ConnState::Healthy);
     assert_eq!(h.ctl.counters().code_exchanges, 1);
     assert!(h.stored_tokens().is_some());
-    assert!(h.store.raw("pending-authorization").is_none(), "pending login is cleared");
+    assert!(
+        h.store.raw("pending-authorization").is_none(),
+        "pending login is cleared"
+    );
     let status = h.engine.status().expect("status");
     assert_eq!(status.company.as_deref(), Some("Demo GmbH"));
     assert!(status.connection_id.is_some());
@@ -34,7 +37,11 @@ async fn connect_by_redirect_url() {
 async fn connect_by_bare_code() {
     let h = Harness::new().await;
     let code = h.code().await;
-    let report = h.engine.connect(&format!("  {code}\n")).await.expect("connect");
+    let report = h
+        .engine
+        .connect(&format!("  {code}\n"))
+        .await
+        .expect("connect");
     assert_eq!(report.company.as_deref(), Some("Demo GmbH"));
     assert_eq!(report.status.state, ConnState::Healthy);
 }
@@ -44,7 +51,11 @@ async fn pasted_url_of_another_login_is_refused() {
     let h = Harness::new().await;
     let redirect = h.authorize().await;
     let tampered = redirect.replace("state=", "state=x");
-    let e = h.engine.connect(&tampered).await.expect_err("state mismatch");
+    let e = h
+        .engine
+        .connect(&tampered)
+        .await
+        .expect_err("state mismatch");
     assert_eq!(e.kind(), "state_mismatch");
     assert_eq!(h.ctl.counters().code_exchanges, 0, "nothing was sent");
 }
@@ -72,7 +83,11 @@ async fn due_token_is_refreshed_exactly_once_and_the_rotated_one_is_used() {
     assert!(r.refreshed);
     assert_eq!(has(&r.events, |e| matches!(e, Event::Refreshed { .. })), 1);
     assert_eq!(h.ctl.counters().refreshes, 1);
-    assert_ne!(h.stored_refresh_token(), first_refresh, "rotation persisted");
+    assert_ne!(
+        h.stored_refresh_token(),
+        first_refresh,
+        "rotation persisted"
+    );
 
     h.advance(Duration::minutes(1));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
@@ -101,19 +116,32 @@ async fn three_hour_suspend_is_a_gap_and_the_token_is_refreshed() {
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert!(r.gap.is_none());
     h.advance(Duration::hours(3));
-    let r = h.engine.tick(TickCause::Resume).await.expect("tick after resume");
+    let r = h
+        .engine
+        .tick(TickCause::Resume)
+        .await
+        .expect("tick after resume");
     let gap = r.gap.clone().expect("gap");
     assert_eq!(gap.seconds, 3 * 3600);
     assert!(gap.while_running);
     assert!(r.refreshed, "10 min left after the suspend");
     assert!(r.validated);
     assert_eq!(
-        has(&r.events, |e| matches!(e, Event::GapDetected { tokens_survived: true, .. })),
+        has(&r.events, |e| matches!(
+            e,
+            Event::GapDetected {
+                tokens_survived: true,
+                ..
+            }
+        )),
         1
     );
     assert_eq!(r.status.state, ConnState::Degraded);
     assert_eq!(r.status.reason, Some(Reason::GapSeen));
-    assert_eq!(r.status.last_gap.as_ref().map(|g| g.seconds), Some(3 * 3600));
+    assert_eq!(
+        r.status.last_gap.as_ref().map(|g| g.seconds),
+        Some(3 * 3600)
+    );
     // One tick later all is well again.
     h.advance(Duration::minutes(1));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
@@ -176,7 +204,10 @@ async fn revoked_connection_is_auth_lost_once() {
         }
     }
     assert_eq!(lost, 1, "exactly one AuthLost event across ticks");
-    assert_eq!(h.engine.access_token().await.expect_err("lost").kind(), "auth_lost");
+    assert_eq!(
+        h.engine.access_token().await.expect_err("lost").kind(),
+        "auth_lost"
+    );
 
     // Reconnecting heals it.
     let r = h.connect().await;
@@ -215,7 +246,10 @@ async fn a_503_storm_degrades_backs_off_and_recovers_without_loss() {
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert_eq!(r.status.state, ConnState::Degraded);
     assert_eq!(r.status.reason, Some(Reason::RefreshFailing));
-    assert_eq!(has(&r.events, |e| matches!(e, Event::RefreshFailing { .. })), 1);
+    assert_eq!(
+        has(&r.events, |e| matches!(e, Event::RefreshFailing { .. })),
+        1
+    );
     let retry_at = r.status.next_attempt_at.expect("backoff");
     assert!(retry_at > h.clock_now());
 
@@ -239,7 +273,10 @@ async fn a_503_storm_degrades_backs_off_and_recovers_without_loss() {
     }
     assert_ne!(h.stored_refresh_token(), refresh_before);
     assert!(h.ctl.connection_active());
-    assert!(h.ctl.counters().requests - requests < 12, "backed off, did not hammer");
+    assert!(
+        h.ctl.counters().requests - requests < 12,
+        "backed off, did not hammer"
+    );
 }
 
 #[tokio::test]
@@ -250,11 +287,19 @@ async fn garbage_expired_and_reused_codes_leave_the_old_tokens_alone() {
     let state = std::fs::read_to_string(h.home.path().join("state.json")).expect("state");
 
     h.engine.login_url().await.expect("url");
-    let e = h.engine.connect("das ist kein code").await.expect_err("garbage");
+    let e = h
+        .engine
+        .connect("das ist kein code")
+        .await
+        .expect_err("garbage");
     assert_eq!(e.kind(), "invalid_input");
     assert!(e.message(lexguard::Lang::De).contains("Leerzeichen"));
 
-    let e = h.engine.connect("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await.expect_err("unknown");
+    let e = h
+        .engine
+        .connect("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .await
+        .expect_err("unknown");
     assert_eq!(e.kind(), "code_rejected");
     assert!(e.message(lexguard::Lang::De).contains("neuen Code"));
 
@@ -269,9 +314,17 @@ async fn garbage_expired_and_reused_codes_leave_the_old_tokens_alone() {
     let tokens_after_first = h.stored_tokens();
     // Pasting the same code again (after opening a new login) is a reused code.
     h.engine.login_url().await.expect("url");
-    let e = h.engine.connect(&common::code_of(&redirect)).await.expect_err("reused");
+    let e = h
+        .engine
+        .connect(&common::code_of(&redirect))
+        .await
+        .expect_err("reused");
     assert_eq!(e.kind(), "code_rejected");
-    assert_eq!(h.stored_tokens(), tokens_after_first, "failed exchange changed nothing");
+    assert_eq!(
+        h.stored_tokens(),
+        tokens_after_first,
+        "failed exchange changed nothing"
+    );
     assert_ne!(tokens, tokens_after_first);
     let _ = state;
     // The tokens still work.
@@ -289,7 +342,12 @@ async fn failed_exchanges_do_not_touch_existing_tokens_or_state() {
     let state = std::fs::read_to_string(h.home.path().join("state.json")).expect("state");
     h.engine.login_url().await.expect("url");
     assert!(h.engine.connect("garbage code").await.is_err());
-    assert!(h.engine.connect("BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB").await.is_err());
+    assert!(
+        h.engine
+            .connect("BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")
+            .await
+            .is_err()
+    );
     assert_eq!(h.stored_tokens(), tokens);
     let state_after = std::fs::read_to_string(h.home.path().join("state.json")).expect("state");
     assert_eq!(state, state_after);
@@ -307,7 +365,10 @@ async fn keychain_write_failure_keeps_the_token_and_writes_it_later() {
     assert_eq!(r.status.state, ConnState::Degraded);
     assert_eq!(r.status.reason, Some(Reason::KeychainUnsaved));
     assert_eq!(
-        has(&r.events, |e| matches!(e, Event::KeychainTrouble { unsaved: true, .. })),
+        has(&r.events, |e| matches!(
+            e,
+            Event::KeychainTrouble { unsaved: true, .. }
+        )),
         1
     );
     assert_eq!(h.stored_tokens(), old, "the write really failed");
@@ -317,14 +378,22 @@ async fn keychain_write_failure_keeps_the_token_and_writes_it_later() {
 
     h.advance(Duration::minutes(1));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
-    assert_eq!(r.status.reason, Some(Reason::KeychainUnsaved), "still locked");
+    assert_eq!(
+        r.status.reason,
+        Some(Reason::KeychainUnsaved),
+        "still locked"
+    );
 
     h.store.fail_writes(None);
     h.advance(Duration::minutes(1));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert_eq!(has(&r.events, |e| matches!(e, Event::KeychainRecovered)), 1);
     assert_eq!(r.status.state, ConnState::Healthy);
-    assert_eq!(h.stored_access_token(), in_memory, "written on a later tick");
+    assert_eq!(
+        h.stored_access_token(),
+        in_memory,
+        "written on a later tick"
+    );
     // And the rotated refresh token is the one Lexware knows.
     h.advance(Duration::seconds(DUE));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
@@ -374,15 +443,28 @@ fn hooks(h: &Harness, names: &[(&str, &str)]) -> Vec<WebhookSpec> {
 async fn webhooks_are_created_repaired_idempotent_and_see_no_429() {
     let h = Harness::new().await;
     let mut config = h.engine.config();
-    config.webhooks = hooks(&h, &[("invoice.created", "a"), ("invoice.changed", "b"), ("token.revoked", "c")]);
+    config.webhooks = hooks(
+        &h,
+        &[
+            ("invoice.created", "a"),
+            ("invoice.changed", "b"),
+            ("token.revoked", "c"),
+        ],
+    );
     h.engine.set_config(config.clone()).expect("config");
     let report = h.connect().await;
     let outcomes = report.webhooks.expect("synced").expect("ok");
-    assert!(outcomes.iter().all(|o| o.action == Action::Created), "{outcomes:?}");
+    assert!(
+        outcomes.iter().all(|o| o.action == Action::Created),
+        "{outcomes:?}"
+    );
     let subs = h.ctl.subscriptions();
     assert_eq!(subs.len(), 3);
     for want in &config.webhooks {
-        assert!(subs.iter().any(|s| s.event_type == want.event_type && s.callback_url == want.callback_url));
+        assert!(
+            subs.iter()
+                .any(|s| s.event_type == want.event_type && s.callback_url == want.callback_url)
+        );
     }
 
     // A second sync changes nothing.
@@ -394,17 +476,25 @@ async fn webhooks_are_created_repaired_idempotent_and_see_no_429() {
     // A changed callback URL is repaired; a foreign subscription is left alone.
     config.webhooks[1].callback_url = h.ctl.hook_url("b2");
     h.engine.set_config(config.clone()).expect("config");
-    h.ctl.add_foreign_subscription("voucher.created", &h.ctl.hook_url("theirs"));
+    h.ctl
+        .add_foreign_subscription("voucher.created", &h.ctl.hook_url("theirs"));
     let out = h.engine.webhooks_sync(false).await.expect("sync");
     let action = |t: &str| out.iter().find(|o| o.event_type == t).map(|o| o.action);
     assert_eq!(action("invoice.changed"), Some(Action::Repaired));
     assert_eq!(action("voucher.created"), Some(Action::Unmanaged));
-    assert!(h.ctl.subscriptions().iter().any(|s| s.callback_url == h.ctl.hook_url("b2")));
+    assert!(
+        h.ctl
+            .subscriptions()
+            .iter()
+            .any(|s| s.callback_url == h.ctl.hook_url("b2"))
+    );
 
     // --prune removes it.
     let out = h.engine.webhooks_sync(true).await.expect("sync");
     assert_eq!(
-        out.iter().find(|o| o.event_type == "voucher.created").map(|o| o.action),
+        out.iter()
+            .find(|o| o.event_type == "voucher.created")
+            .map(|o| o.action),
         Some(Action::Removed)
     );
     assert_eq!(h.ctl.subscriptions().len(), 3);
@@ -414,10 +504,16 @@ async fn webhooks_are_created_repaired_idempotent_and_see_no_429() {
     h.ctl.delete_subscription(&gone.id);
     let out = h.engine.webhooks_sync(false).await.expect("sync");
     assert_eq!(
-        out.iter().find(|o| o.event_type == gone.event_type).map(|o| o.action),
+        out.iter()
+            .find(|o| o.event_type == gone.event_type)
+            .map(|o| o.action),
         Some(Action::Created)
     );
-    assert_eq!(h.ctl.counters().rate_limited, 0, "the client kept to 2 requests/second");
+    assert_eq!(
+        h.ctl.counters().rate_limited,
+        0,
+        "the client kept to 2 requests/second"
+    );
 }
 
 #[tokio::test]
@@ -437,11 +533,20 @@ async fn a_webhook_lexware_refuses_is_reported_per_subscription() {
     h.engine.set_config(config).expect("config");
     let report = h.connect().await;
     let outcomes = report.webhooks.expect("synced").expect("ok");
-    let failed = outcomes.iter().find(|o| o.event_type == "contact.created").expect("row");
+    let failed = outcomes
+        .iter()
+        .find(|o| o.event_type == "contact.created")
+        .expect("row");
     assert_eq!(failed.action, Action::Failed);
-    assert!(failed.error.as_deref().unwrap_or_default().contains("406"), "{failed:?}");
+    assert!(
+        failed.error.as_deref().unwrap_or_default().contains("406"),
+        "{failed:?}"
+    );
     assert_eq!(
-        outcomes.iter().find(|o| o.event_type == "invoice.created").map(|o| o.action),
+        outcomes
+            .iter()
+            .find(|o| o.event_type == "invoice.created")
+            .map(|o| o.action),
         Some(Action::Created)
     );
 }
@@ -471,10 +576,21 @@ async fn reconnect_after_auth_lost_re_creates_missing_webhooks() {
 async fn api_key_mode_validates_and_warns_before_the_24_months_end() {
     let h = Harness::new().await;
     let key = h.ctl.create_api_key();
-    let e = h.engine.connect_api_key("not-a-real-key").await.expect_err("unknown key");
+    let e = h
+        .engine
+        .connect_api_key("not-a-real-key")
+        .await
+        .expect_err("unknown key");
     assert_eq!(e.kind(), "invalid_input");
-    assert!(h.store.raw("api-key").is_none(), "a refused key is not stored");
-    let report = h.engine.connect_api_key(&format!("{key}\n")).await.expect("connect");
+    assert!(
+        h.store.raw("api-key").is_none(),
+        "a refused key is not stored"
+    );
+    let report = h
+        .engine
+        .connect_api_key(&format!("{key}\n"))
+        .await
+        .expect("connect");
     assert_eq!(report.status.state, ConnState::Healthy);
     assert_eq!(report.company.as_deref(), Some("Demo GmbH"));
     assert_eq!(h.engine.access_token().await.expect("key"), key);
@@ -487,7 +603,10 @@ async fn api_key_mode_validates_and_warns_before_the_24_months_end() {
     };
     h.advance(to(31));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
-    assert_eq!(has(&r.events, |e| matches!(e, Event::ApiKeyExpiring { .. })), 0);
+    assert_eq!(
+        has(&r.events, |e| matches!(e, Event::ApiKeyExpiring { .. })),
+        0
+    );
     let mut warnings = vec![];
     for days in [29, 20, 6, 5, 0] {
         h.advance(to(days));
@@ -518,7 +637,11 @@ async fn disconnect_revokes_and_deletes_local_secrets() {
 #[tokio::test]
 async fn login_needs_a_pending_authorization_that_is_fresh() {
     let h = Harness::new().await;
-    let e = h.engine.connect("SOMECODE123").await.expect_err("nothing pending");
+    let e = h
+        .engine
+        .connect("SOMECODE123")
+        .await
+        .expect_err("nothing pending");
     assert_eq!(e.kind(), "no_pending_login");
     let code = h.code().await;
     h.advance(Duration::minutes(11));

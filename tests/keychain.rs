@@ -13,13 +13,25 @@ fn service(name: &str) -> String {
 async fn round_trip_missing_and_idempotent_delete() {
     let store = Arc::new(KeychainStore::new(service("roundtrip")));
     let vault = Vault::new(store.clone());
-    assert!(vault.tokens().await.expect("empty keychain answers").is_none());
+    assert!(
+        vault
+            .tokens()
+            .await
+            .expect("empty keychain answers")
+            .is_none()
+    );
     let big = "x".repeat(4096);
     let s = store.clone();
     let b = big.clone();
-    tokio::task::spawn_blocking(move || s.set("tokens", &b)).await.expect("join").expect("set 4 KB");
+    tokio::task::spawn_blocking(move || s.set("tokens", &b))
+        .await
+        .expect("join")
+        .expect("set 4 KB");
     let s = store.clone();
-    let back = tokio::task::spawn_blocking(move || s.get("tokens")).await.expect("join").expect("get");
+    let back = tokio::task::spawn_blocking(move || s.get("tokens"))
+        .await
+        .expect("join")
+        .expect("get");
     assert_eq!(back.as_deref(), Some(big.as_str()));
     vault.delete("tokens").await.expect("delete");
     vault.delete("tokens").await.expect("delete again is fine");

@@ -15,7 +15,10 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -92,13 +95,25 @@ async fn no_secret_in_files_history_logs_or_debug() {
         .map(|(p, b)| (p.display().to_string(), b))
         .collect();
     places.push(("tracing".into(), capture.0.lock().expect("log").clone()));
-    places.push(("debug".into(), format!("{report:?}{failing:?}{refreshed:?}{after_gap:?}{status:?}{history:?}{:?}", h.engine.config()).into_bytes()));
+    places.push((
+        "debug".into(),
+        format!(
+            "{report:?}{failing:?}{refreshed:?}{after_gap:?}{status:?}{history:?}{:?}",
+            h.engine.config()
+        )
+        .into_bytes(),
+    ));
     places.push((
         "json".into(),
         serde_json::to_vec(&(&report, &failing, &after_gap, &status, &history)).expect("json"),
     ));
-    let log = String::from_utf8_lossy(&places.iter().find(|p| p.0 == "tracing").expect("log").1).to_string();
-    assert!(log.contains("event"), "tracing captured something: {}", log.len());
+    let log = String::from_utf8_lossy(&places.iter().find(|p| p.0 == "tracing").expect("log").1)
+        .to_string();
+    assert!(
+        log.contains("event"),
+        "tracing captured something: {}",
+        log.len()
+    );
     for (place, bytes) in &places {
         let text = String::from_utf8_lossy(bytes);
         for s in &secrets {

@@ -13,7 +13,11 @@ use std::io::{BufRead, IsTerminal, Read as _, Write};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "lexguard", version, about = "Hält die Lexware-Office-Verbindung am Leben / keeps the Lexware Office connection alive")]
+#[command(
+    name = "lexguard",
+    version,
+    about = "Hält die Lexware-Office-Verbindung am Leben / keeps the Lexware Office connection alive"
+)]
 pub struct Cli {
     /// Sprache / language (de, en); Standard: LANG
     #[arg(long, global = true)]
@@ -239,7 +243,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 ));
             }
             let secret = read_stdin(lang, true)?;
-            engine.set_client_secret(ClientSecret::new(secret.trim())).await?;
+            engine
+                .set_client_secret(ClientSecret::new(secret.trim()))
+                .await?;
             let _ = writeln!(
                 out,
                 "{}",
@@ -258,7 +264,10 @@ fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         let prompt = if secret {
-            lang.pick("Bitte einfügen und Enter drücken: ", "Please paste and press Enter: ")
+            lang.pick(
+                "Bitte einfügen und Enter drücken: ",
+                "Please paste and press Enter: ",
+            )
         } else {
             lang.pick(
                 "Code oder Adresse von Lexware einfügen und Enter drücken: ",
@@ -276,5 +285,3 @@ fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
         .map_err(|e| Error::io("<stdin>", e))?;
     Ok(line.trim().to_string())
 }
-
-

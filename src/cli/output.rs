@@ -45,14 +45,22 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
         t.map(|t| local_and_relative(t, now, lang))
             .unwrap_or_else(|| "–".into())
     };
-    row(out, lang.pick("Zustand:", "State:"), state_label(s.state, lang));
+    row(
+        out,
+        lang.pick("Zustand:", "State:"),
+        state_label(s.state, lang),
+    );
     if let Some(c) = &s.company {
         let org = s
             .organization_id
             .as_deref()
             .map(|o| format!(" ({o})"))
             .unwrap_or_default();
-        row(out, lang.pick("Organisation:", "Organization:"), &format!("{c}{org}"));
+        row(
+            out,
+            lang.pick("Organisation:", "Organization:"),
+            &format!("{c}{org}"),
+        );
     }
     if let Some(mode) = s.mode {
         let m = match mode {
@@ -68,7 +76,11 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
     }
     match s.mode {
         Some(Mode::OAuth) => {
-            row(out, lang.pick("Zugriffstoken:", "Access token:"), &when(s.access_expires_at));
+            row(
+                out,
+                lang.pick("Zugriffstoken:", "Access token:"),
+                &when(s.access_expires_at),
+            );
             if let Some(t) = s.refresh_issued_at {
                 row(
                     out,
@@ -81,13 +93,25 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
             }
         }
         Some(Mode::ApiKey) => {
-            row(out, lang.pick("Schlüssel gültig:", "Key valid until:"), &when(s.api_key_expires_at));
+            row(
+                out,
+                lang.pick("Schlüssel gültig:", "Key valid until:"),
+                &when(s.api_key_expires_at),
+            );
         }
         None => {}
     }
-    row(out, lang.pick("Letzte Prüfung:", "Last check:"), &when(s.last_tick_at));
+    row(
+        out,
+        lang.pick("Letzte Prüfung:", "Last check:"),
+        &when(s.last_tick_at),
+    );
     if s.mode.is_some() {
-        row(out, lang.pick("Nächste Prüfung:", "Next check:"), &when(s.next_check_at));
+        row(
+            out,
+            lang.pick("Nächste Prüfung:", "Next check:"),
+            &when(s.next_check_at),
+        );
     }
     if let Some(g) = &s.last_gap {
         let text = lang.pick(
@@ -155,8 +179,14 @@ pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang, now
             out,
             "{}",
             lang.pick(
-                format!("Lücke erkannt: {} ohne Prüfung.", crate::time_fmt::duration(g.to - g.from)),
-                format!("Gap detected: {} without checks.", crate::time_fmt::duration(g.to - g.from)),
+                format!(
+                    "Lücke erkannt: {} ohne Prüfung.",
+                    crate::time_fmt::duration(g.to - g.from)
+                ),
+                format!(
+                    "Gap detected: {} without checks.",
+                    crate::time_fmt::duration(g.to - g.from)
+                ),
             )
         );
     }
@@ -171,7 +201,10 @@ pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
     let _ = writeln!(
         out,
         "{}",
-        lang.pick(format!("Verbunden mit {company}."), format!("Connected to {company}."))
+        lang.pick(
+            format!("Verbunden mit {company}."),
+            format!("Connected to {company}.")
+        )
     );
     match &r.webhooks {
         Some(Ok(outcomes)) => outcomes_text(out, outcomes, lang),
@@ -235,10 +268,18 @@ pub fn webhook_list(out: &mut impl Write, l: &WebhookListing, as_json: bool, lan
     }
     for s in &l.existing {
         let managed = l.desired.iter().any(|d| d.event_type == s.event_type);
-        let mark = if managed { "" } else { lang.pick(" (nicht verwaltet)", " (not managed)") };
+        let mark = if managed {
+            ""
+        } else {
+            lang.pick(" (nicht verwaltet)", " (not managed)")
+        };
         let _ = writeln!(out, "  {:<34} {}{mark}", s.event_type, s.callback_url);
     }
-    let _ = writeln!(out, "{}", lang.pick("Gewünscht (config.toml):", "Desired (config.toml):"));
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick("Gewünscht (config.toml):", "Desired (config.toml):")
+    );
     if l.desired.is_empty() {
         let _ = writeln!(out, "  –");
     }
@@ -247,7 +288,13 @@ pub fn webhook_list(out: &mut impl Write, l: &WebhookListing, as_json: bool, lan
     }
 }
 
-pub fn history(out: &mut impl Write, entries: &[Entry], as_json: bool, lang: Lang, now: DateTime<Utc>) {
+pub fn history(
+    out: &mut impl Write,
+    entries: &[Entry],
+    as_json: bool,
+    lang: Lang,
+    now: DateTime<Utc>,
+) {
     if as_json {
         json(out, &entries);
         return;

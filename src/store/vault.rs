@@ -14,7 +14,9 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("timeout", &self.timeout).finish()
+        f.debug_struct("Vault")
+            .field("timeout", &self.timeout)
+            .finish()
     }
 }
 
@@ -68,7 +70,11 @@ impl Vault {
 
     /// Reads a record; an unreadable record is an error, never "absent" (absent would make
     /// lexguard think it is not connected and a person might throw the credential away).
-    async fn get_record<T>(&self, name: &'static str, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    async fn get_record<T>(
+        &self,
+        name: &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<Option<T>> {
         match self.get(name).await? {
             None => Ok(None),
             Some(raw) => parse(&raw).map(Some).ok_or_else(|| Error::Keychain {
@@ -86,14 +92,16 @@ impl Vault {
     }
 
     pub async fn pending(&self) -> Result<Option<PendingAuthorization>> {
-        self.get_record(names::PENDING, PendingAuthorization::from_json).await
+        self.get_record(names::PENDING, PendingAuthorization::from_json)
+            .await
     }
     pub async fn save_pending(&self, p: &PendingAuthorization) -> Result<()> {
         self.set(names::PENDING, p.to_json()).await
     }
 
     pub async fn api_key(&self) -> Result<Option<ApiKeyRecord>> {
-        self.get_record(names::API_KEY, ApiKeyRecord::from_json).await
+        self.get_record(names::API_KEY, ApiKeyRecord::from_json)
+            .await
     }
     pub async fn save_api_key(&self, k: &ApiKeyRecord) -> Result<()> {
         self.set(names::API_KEY, k.to_json()).await

@@ -36,7 +36,9 @@ impl Harness {
     }
 
     pub async fn with_webhooks(webhooks: Vec<WebhookSpec>) -> Harness {
-        let sim = Sim::start(SimConfig::default()).await.expect("simulator starts");
+        let sim = Sim::start(SimConfig::default())
+            .await
+            .expect("simulator starts");
         let ctl = sim.control();
         let clock = ManualClock::new(ctl.now());
         let store = MemoryStore::new();
@@ -59,14 +61,21 @@ impl Harness {
         Self::engine_over(&self.home, self.engine.config(), &self.store, &self.clock)
     }
 
-    fn engine_over(home: &tempfile::TempDir, config: Config, store: &MemoryStore, clock: &ManualClock) -> Engine {
+    fn engine_over(
+        home: &tempfile::TempDir,
+        config: Config,
+        store: &MemoryStore,
+        clock: &ManualClock,
+    ) -> Engine {
         Engine::new(EngineOptions {
             home: Home::at(home.path()),
             config,
             store: Arc::new(store.clone()),
             clock: Arc::new(clock.clone()),
             lang: Lang::De,
-            client_secret: Some(lexguard::secret::ClientSecret::new(SimConfig::default().client_secret)),
+            client_secret: Some(lexguard::secret::ClientSecret::new(
+                SimConfig::default().client_secret,
+            )),
         })
     }
 
@@ -101,13 +110,19 @@ impl Harness {
     pub fn stored_refresh_token(&self) -> String {
         let raw = self.stored_tokens().expect("tokens stored");
         let v: serde_json::Value = serde_json::from_str(&raw).expect("json");
-        v["refresh_token"].as_str().expect("refresh_token").to_string()
+        v["refresh_token"]
+            .as_str()
+            .expect("refresh_token")
+            .to_string()
     }
 
     pub fn stored_access_token(&self) -> String {
         let raw = self.stored_tokens().expect("tokens stored");
         let v: serde_json::Value = serde_json::from_str(&raw).expect("json");
-        v["access_token"].as_str().expect("access_token").to_string()
+        v["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
     }
 }
 

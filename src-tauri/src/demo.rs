@@ -1,0 +1,122 @@
+//! Demo mode: the whole story without a Lexware account. An in-process `lexware-sim` on
+//! loopback, a throwaway home and keychain service, short token lifetimes, and shortcuts to
+//! play the events a real connection suffers (revocation, suspend).
+
+use lexguard::config::{Config, WebhookSpec};
+use lexguard::store::KeychainStore;
+use lexguard::{Engine, EngineOptions, Home, Lang, OffsetClock};
+use lexware_sim::{Control, Sim, SimConfig};
+use std::sync::Arc;
+
+/// Access tokens of the demo live 20 minutes, so a refresh comes 5 minutes after connecting.
+const DEMO_ACCESS_TTL_SECS: i64 = 20 * 60;
+
+pub struct Demo {
+    _sim: Sim,
+    pub ctl: Control,
+    pub clock: OffsetClock,
+    _home: Option<tempfile::TempDir>,
+    pub keyring_service: String,
+}
+
+impl Demo {
+    /// Starts the simulator (`LEXGUARD_DEMO_SIM_PORT` fixes its port, for tests) and builds
+    /// the demo engine. `LEXGUARD_HOME` / `LEXGUARD_KEYRING_SERVICE`, when set, are used instead
+    /// of the throwaway ones, so tests can look inside.
+    pub async fn start(lang: Lang) -> std::io::Result<(Demo, Engine)> {
+        let cfg = SimConfig {
+            access_ttl_secs: DEMO_ACCESS_TTL_SECS,
+            company_name: "Demo GmbH".into(),
+            ..SimConfig::default()
+        };
+        let sim = match std::env::var("LEXGUARD_DEMO_SIM_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+        {
+            Some(port) => Sim::start_on(cfg.clone(), port).await?,
+            None => Sim::start(cfg.clone()).await?,
+        };
+        let ctl = sim.control();
+        let (home, tmp) = match std::env::var_os("LEXGUARD_HOME").filter(|h| !h.is_empty()) {
+            Some(dir) => (Home::at(dir), None),
+            None => {
+                let tmp = tempfile::Builder::new()
+                    .prefix("lexguard-demo-")
+                    .tempdir()?;
+                (Home::at(tmp.path()), Some(tmp))
+            }
+        };
+        let keyring_service = std::env::var("LEXGUARD_KEYRING_SERVICE")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("lexguard-demo-{}", std::process::id()));
+        let mut config = Config::default();
+        config.lexware.auth_url = sim.url();
+        config.lexware.api_url = sim.url();
+        config.lexware.client_id = Some(cfg.client_id.clone());
+        config.lexware.redirect_uri = Some(format!("{}/copy-code", sim.url()));
+        config.lexware.connection_name = Some("lexguard Demo".into());
+        config.webhooks = vec![
+            WebhookSpec {
+                event_type: "invoice.created".into(),
+                callback_url: ctl.hook_url("invoice-created"),
+            },
+            WebhookSpec {
+                event_type: "token.revoked".into(),
+                callback_url: ctl.hook_url("token-revoked"),
+            },
+        ];
+        if std::env::var("LEXGUARD_DEMO_FAST").is_ok_and(|v| v == "1") {
+            // Tests: check every 2 s and validate at every check (below the user minimum,
+            // deliberately possible only in demo mode).
+            config.schedule.check_every = std::time::Duration::from_secs(2);
+            config.schedule.validate_every = std::time::Duration::from_secs(1);
+            config.schedule.gap_after = std::time::Duration::from_secs(60);
+        }
+        let clock = OffsetClock::new();
+        let engine = Engine::new(EngineOptions {
+            home,
+            config,
+            store: Arc::new(KeychainStore::new(keyring_service.clone())),
+            clock: Arc::new(clock.clone()),
+            lang,
+            client_secret: Some(lexguard::secret::ClientSecret::new(cfg.client_secret)),
+        });
+        tracing::info!(url = %sim.url(), "demo simulator running");
+        Ok((
+            Demo {
+                _sim: sim,
+                ctl,
+                clock,
+                _home: tmp,
+                keyring_service,
+            },
+            engine,
+        ))
+    }
+
+    /// What a person does in the browser: open the login link, consent, land on the page with
+    /// the code. Returns the address to paste.
+    pub async fn consent(&self, login_url: &str) -> Result<String, String> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let resp = client
+            .get(login_url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        resp.headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| format!("simulator answered {}", resp.status()))
+    }
+
+    /// A suspend of `hours`: the wall clock (engine and simulator) jumps forwards.
+    pub fn suspend(&self, hours: i64) {
+        self.clock.advance(chrono::Duration::hours(hours));
+        self.ctl.advance_clock(hours * 3600);
+    }
+}

@@ -1,0 +1,129 @@
+//! The lexguard desktop app: a thin Tauri shell around the core engine. It lives in the tray,
+//! runs the tick on its timer, and tells the user when the connection is in danger.
+
+mod bridge;
+mod commands;
+mod demo;
+mod engine;
+mod notify;
+mod options;
+mod sleep;
+#[cfg(not(test))]
+mod tray;
+mod window;
+
+pub use options::Options;
+
+use std::sync::Arc;
+use tauri::{AppHandle, Manager, RunEvent, Runtime};
+
+/// Everything the shell keeps; no secrets.
+pub struct AppState {
+    pub handle: engine::EngineHandle,
+    pub demo: Option<Arc<demo::Demo>>,
+}
+
+/// The tray's handles, kept to update icon and texts.
+#[cfg(not(test))]
+pub struct TrayState<R: Runtime>(pub std::sync::Mutex<Option<tray::TrayHandles<R>>>);
+
+/// Entry point of the binary.
+pub fn run() {
+    init_tracing();
+    let options = Options::from_args();
+    run_app(tauri::Builder::default(), options);
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,lexguard_app=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Builds and runs the app on any runtime (tests pass `tauri::test::mock_builder()`).
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
+    let lang = lexguard::Lang::from_env();
+    let app = builder
+        // First: a second launch hands over to us and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("second launch: focusing the window");
+            window::open(app);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_status,
+            commands::tick_now
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let (engine, demo) = if options.demo {
+                let (demo, engine) = tauri::async_runtime::block_on(demo::Demo::start(lang))?;
+                (engine, Some(Arc::new(demo)))
+            } else {
+                (
+                    lexguard::Engine::from_env(lang).map_err(|e| e.message(lang))?,
+                    None,
+                )
+            };
+            let bridge = Arc::new(bridge::Bridge::new(
+                handle.clone(),
+                engine.clone(),
+                demo.is_some(),
+            ));
+            let engine_handle = engine::spawn(engine, bridge, demo.clone());
+            app.manage(AppState {
+                handle: engine_handle,
+                demo: demo.clone(),
+            });
+            #[cfg(not(test))]
+            {
+                let tray = tray::build(&handle, demo.is_some(), lang)?;
+                app.manage(TrayState(std::sync::Mutex::new(Some(tray))));
+            }
+            if !options.hidden {
+                window::open(&handle);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("lexguard: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_app, event| {
+        // Closing the window keeps the app (and the engine) running in the tray.
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+}
+
+/// A clean quit: the engine finishes what it is doing (a refresh in flight), then the app
+/// exits. In demo mode the throwaway keychain entries go too.
+pub fn quit<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        state.handle.quit().await;
+        if let Some(demo) = &state.demo {
+            if std::env::var("LEXGUARD_KEYRING_SERVICE").is_err() {
+                let _ = state.handle.engine.disconnect(true).await;
+            }
+            tracing::info!(service = %demo.keyring_service, "demo cleaned up");
+        }
+        app.exit(0);
+    });
+}

@@ -1,0 +1,211 @@
+//! Tray icon and menu. Linux delivers no left clicks to a StatusNotifierItem and shows no
+//! tooltips, so the first menu item opens the window and a disabled second line says the state.
+
+use crate::engine::Request;
+use crate::{AppState, TrayState};
+use lexguard::{ConnState, Lang, Status};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_autostart::ManagerExt;
+
+pub struct TrayHandles<R: Runtime> {
+    pub icon: TrayIcon<R>,
+    pub open: MenuItem<R>,
+    pub status: MenuItem<R>,
+    pub autostart: CheckMenuItem<R>,
+}
+
+fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
+    match (state, demo) {
+        (ConnState::Healthy, false) => include_bytes!("../../icons/tray/healthy.png"),
+        (ConnState::Degraded, false) => include_bytes!("../../icons/tray/degraded.png"),
+        (ConnState::AuthLost, false) => include_bytes!("../../icons/tray/auth_lost.png"),
+        (ConnState::NotConnected, false) => include_bytes!("../../icons/tray/not_connected.png"),
+        (ConnState::Healthy, true) => include_bytes!("../../icons/tray/healthy-demo.png"),
+        (ConnState::Degraded, true) => include_bytes!("../../icons/tray/degraded-demo.png"),
+        (ConnState::AuthLost, true) => include_bytes!("../../icons/tray/auth_lost-demo.png"),
+        (ConnState::NotConnected, true) => {
+            include_bytes!("../../icons/tray/not_connected-demo.png")
+        }
+    }
+}
+
+fn open_label(state: ConnState, lang: Lang) -> &'static str {
+    match state {
+        ConnState::AuthLost | ConnState::NotConnected => lang.pick("Neu verbinden…", "Reconnect…"),
+        _ => lang.pick("Öffnen…", "Open…"),
+    }
+}
+
+/// "lexguard: Verbunden mit Muster GmbH · Zugriffstoken gültig bis 14:32 MEZ (in 2 h 10 min)".
+pub fn tooltip(status: &Status, demo: bool) -> String {
+    let prefix = if demo { "lexguard DEMO" } else { "lexguard" };
+    format!("{prefix}: {}", status.message)
+}
+
+/// The status line of the menu: the first sentence of the message, not too long.
+fn status_line(status: &Status) -> String {
+    let first = status.message.split(". ").next().unwrap_or_default();
+    let mut line: String = first.chars().take(90).collect();
+    if first.chars().count() > 90 {
+        line.push('…');
+    }
+    line
+}
+
+pub fn build<R: Runtime>(
+    app: &AppHandle<R>,
+    demo: bool,
+    lang: Lang,
+) -> tauri::Result<TrayHandles<R>> {
+    let open = MenuItem::with_id(
+        app,
+        "open",
+        open_label(ConnState::NotConnected, lang),
+        true,
+        None::<&str>,
+    )?;
+    let status = MenuItem::with_id(
+        app,
+        "status",
+        lang.pick("Wird geprüft…", "Checking…"),
+        false,
+        None::<&str>,
+    )?;
+    let refresh = MenuItem::with_id(
+        app,
+        "refresh",
+        lang.pick("Jetzt erneuern", "Refresh now"),
+        true,
+        None::<&str>,
+    )?;
+    let webhooks = MenuItem::with_id(
+        app,
+        "webhooks",
+        lang.pick("Webhooks neu einrichten", "Set up webhooks again"),
+        true,
+        None::<&str>,
+    )?;
+    let autostart_on = app.autolaunch().is_enabled().unwrap_or(false);
+    let autostart = CheckMenuItem::with_id(
+        app,
+        "autostart",
+        lang.pick("Beim Anmelden starten", "Start at login"),
+        true,
+        autostart_on,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(
+        app,
+        "quit",
+        lang.pick("Beenden", "Quit"),
+        true,
+        None::<&str>,
+    )?;
+    let sep = || PredefinedMenuItem::separator(app);
+    let menu = Menu::with_items(
+        app,
+        &[&open, &status, &sep()?, &refresh, &webhooks, &autostart],
+    )?;
+    if demo {
+        let items = [
+            MenuItem::with_id(
+                app,
+                "demo-connect",
+                lang.pick("Demo: bei Lexware anmelden", "Demo: log in at Lexware"),
+                true,
+                None::<&str>,
+            )?,
+            MenuItem::with_id(
+                app,
+                "demo-revoke",
+                lang.pick(
+                    "Demo: Lexware beendet die Verbindung",
+                    "Demo: Lexware ends the connection",
+                ),
+                true,
+                None::<&str>,
+            )?,
+            MenuItem::with_id(
+                app,
+                "demo-suspend",
+                lang.pick("Demo: 3 Stunden Ruhezustand", "Demo: 3 hours of sleep"),
+                true,
+                None::<&str>,
+            )?,
+        ];
+        menu.append(&sep()?)?;
+        for i in &items {
+            menu.append(i)?;
+        }
+    }
+    menu.append(&sep()?)?;
+    menu.append(&quit)?;
+    let icon = TrayIconBuilder::with_id("lexguard")
+        .icon(Image::from_bytes(icon_bytes(
+            ConnState::NotConnected,
+            demo,
+        ))?)
+        .tooltip(if demo { "lexguard DEMO" } else { "lexguard" })
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| on_menu(app, event.id.as_ref()))
+        .build(app)?;
+    Ok(TrayHandles {
+        icon,
+        open,
+        status,
+        autostart,
+    })
+}
+
+fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    let state = app.state::<AppState>();
+    match id {
+        "open" => crate::window::open(app),
+        "refresh" => state.handle.request(Request::Refresh),
+        "webhooks" => state.handle.request(Request::SyncWebhooks),
+        "demo-connect" => state.handle.request(Request::DemoConnect),
+        "demo-revoke" => state.handle.request(Request::DemoRevoke),
+        "demo-suspend" => state.handle.request(Request::DemoSuspend(3)),
+        "autostart" => {
+            let launch = app.autolaunch();
+            let result = if launch.is_enabled().unwrap_or(false) {
+                launch.disable()
+            } else {
+                launch.enable()
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "autostart not changed");
+            }
+            let tray = app.state::<TrayState<R>>();
+            if let Some(t) = tray.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                let _ = t
+                    .autostart
+                    .set_checked(launch.is_enabled().unwrap_or(false));
+            }
+        }
+        "quit" => crate::quit(app),
+        other => tracing::debug!(other, "unknown menu item"),
+    }
+}
+
+/// Icon, tooltip and menu texts for a status.
+pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang: Lang) {
+    let Some(state) = app.try_state::<TrayState<R>>() else {
+        return;
+    };
+    let guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(t) = guard.as_ref() else { return };
+    match Image::from_bytes(icon_bytes(status.state, demo)) {
+        Ok(img) => {
+            let _ = t.icon.set_icon(Some(img));
+        }
+        Err(e) => tracing::warn!(error = %e, "tray icon"),
+    }
+    let _ = t.icon.set_tooltip(Some(tooltip(status, demo)));
+    let _ = t.open.set_text(open_label(status.state, lang));
+    let _ = t.status.set_text(status_line(status));
+}
