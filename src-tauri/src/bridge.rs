@@ -154,10 +154,15 @@ pub fn transition_notices(
                 _ => false,
             };
             if was_in_trouble {
+                let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
                 out.push(Notice {
-                    summary: lang
-                        .pick("Verbindung wiederhergestellt", "Connection restored")
-                        .into(),
+                    summary: if first_time {
+                        lang.pick("Mit Lexware verbunden", "Connected to Lexware")
+                            .into()
+                    } else {
+                        lang.pick("Verbindung wiederhergestellt", "Connection restored")
+                            .into()
+                    },
                     body: lang.pick(
                         format!(
                             "lexguard ist wieder mit {company} verbunden. {}",

@@ -66,6 +66,10 @@ impl Demo {
                 callback_url: ctl.hook_url("token-revoked"),
             },
         ];
+        // The CLI works on the demo too (`LEXGUARD_HOME=<demo home> lexguard status`).
+        if let Err(e) = config.save(&home.config_file) {
+            tracing::warn!(kind = e.kind(), "demo config not written");
+        }
         if std::env::var("LEXGUARD_DEMO_FAST").is_ok_and(|v| v == "1") {
             // Tests: check every 2 s and validate at every check (below the user minimum,
             // deliberately possible only in demo mode).
@@ -80,8 +84,20 @@ impl Demo {
             store: Arc::new(KeychainStore::new(keyring_service.clone())),
             clock: Arc::new(clock.clone()),
             lang,
-            client_secret: Some(lexguard::secret::ClientSecret::new(cfg.client_secret)),
+            client_secret: Some(lexguard::secret::ClientSecret::new(
+                cfg.client_secret.clone(),
+            )),
         });
+        // The demo app's secret is the simulator's, not a real one: keep it in the demo's
+        // keychain service too, so the CLI works on the demo home.
+        if let Err(e) = engine
+            .set_client_secret(lexguard::secret::ClientSecret::new(
+                cfg.client_secret.clone(),
+            ))
+            .await
+        {
+            tracing::warn!(kind = e.kind(), "demo client secret not stored");
+        }
         tracing::info!(url = %sim.url(), "demo simulator running");
         Ok((
             Demo {

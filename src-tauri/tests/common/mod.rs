@@ -1,0 +1,192 @@
+//! Shared by the desktop tests: the built tray app, headless, with real parts (Xvfb, a private
+//! D-Bus session, the real gnome-keyring) and test-owned desktop services that observe it.
+//! Each test file owns the bus names it needs, so the files run one after another.
+#![allow(dead_code)]
+
+use desktop_harness::{TrayWatcher, proc};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(60);
+
+pub struct App {
+    pub child: tokio::process::Child,
+    pub home: tempfile::TempDir,
+    pub service: String,
+    pub sim: String,
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl App {
+    pub fn command(home: &std::path::Path, service: &str, port: u16) -> tokio::process::Command {
+        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_lexguard-app"));
+        c.args(["--demo", "--hidden"])
+            .env("LEXGUARD_HOME", home)
+            .env("LEXGUARD_KEYRING_SERVICE", service)
+            .env("LEXGUARD_DEMO_SIM_PORT", port.to_string())
+            .env("LEXGUARD_DEMO_FAST", "1")
+            .env("LANG", "de_DE.UTF-8")
+            .env_remove("LC_ALL")
+            .env("LEXGUARD_LOG", "info")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        c
+    }
+
+    pub async fn launch(name: &str) -> App {
+        let home = tempfile::tempdir().expect("home");
+        let service = format!("lexguard-desktop-{name}-{}", std::process::id());
+        let port = free_port();
+        let child = Self::command(home.path(), &service, port)
+            .spawn()
+            .expect("app starts");
+        let app = App {
+            child,
+            home,
+            service,
+            sim: format!("http://127.0.0.1:{port}"),
+        };
+        app.wait_for_sim().await;
+        app
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    pub async fn wait_for_sim(&self) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if reqwest::get(format!("{}/_sim/counters", self.sim))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the demo simulator never came up");
+    }
+
+    pub async fn counters(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/_sim/counters", self.sim))
+            .await
+            .expect("counters")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    pub async fn wait_counter(&self, name: &str, at_least: u64) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let c = self.counters().await;
+            if c[name].as_u64().unwrap_or(0) >= at_least {
+                return c;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name} never reached {at_least}: {c}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn sim_post(&self, path: &str) {
+        let resp = reqwest::Client::new()
+            .post(format!("{}{path}", self.sim))
+            .send()
+            .await
+            .expect("sim control");
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    }
+
+    pub fn webkit_processes(&self) -> Vec<String> {
+        proc::descendants(self.pid())
+            .into_iter()
+            .filter(|(_, comm, cmd)| comm.contains("WebKit") || cmd.contains("WebKit"))
+            .map(|(pid, comm, _)| format!("{pid} {comm}"))
+            .collect()
+    }
+
+    /// The `lexguard` CLI on the app's home and keychain service: "through the core".
+    pub async fn cli(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(cli_binary())
+            .args(args)
+            .env("LEXGUARD_HOME", self.home.path())
+            .env("LEXGUARD_KEYRING_SERVICE", &self.service)
+            .env("LANG", "de_DE.UTF-8")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lexguard CLI");
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(stdin.as_bytes()).await.expect("stdin");
+        drop(input);
+        child.wait_with_output().await.expect("cli ran")
+    }
+
+    pub fn cleanup(&self) {
+        let _ = std::process::Command::new("secret-tool")
+            .args(["clear", "service", &self.service])
+            .status();
+    }
+}
+
+/// The core's CLI binary, built into the same target directory by the workspace test run.
+pub fn cli_binary() -> std::path::PathBuf {
+    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_lexguard-app"));
+    let path = exe.with_file_name("lexguard");
+    assert!(
+        path.exists(),
+        "build the CLI first: cargo build -p lexguard ({})",
+        path.display()
+    );
+    path
+}
+
+pub async fn authorize(url: &str) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let resp = client.get(url).send().await.expect("authorize");
+    resp.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_string()
+}
+
+pub fn labels(menu: &[desktop_harness::MenuItem]) -> Vec<String> {
+    menu.iter()
+        .filter(|m| m.visible && m.toggle_type != "separator")
+        .map(|m| m.label.clone())
+        .collect()
+}
+
+pub async fn wait_menu_contains(
+    w: &TrayWatcher,
+    item: &desktop_harness::TrayItem,
+    text: &str,
+) -> Vec<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let l = labels(&w.menu(item).await.expect("menu"));
+        if l.iter().any(|x| x.contains(text)) {
+            return l;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "menu never showed {text:?}: {l:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

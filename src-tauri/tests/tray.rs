@@ -1,0 +1,75 @@
+//! The tray: a StatusNotifierItem with the documented menu; "Jetzt erneuern" reaches Lexware.
+
+mod common;
+
+use common::*;
+use desktop_harness::TrayWatcher;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb and a private D-Bus session: run ./scripts/test"]
+async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
+    let watcher = TrayWatcher::start()
+        .await
+        .expect("own StatusNotifierWatcher");
+    let mut app = App::launch("tray").await;
+    let item = watcher
+        .wait_for_item(WAIT)
+        .await
+        .expect("the app registers a tray item");
+    let menu = labels(&watcher.menu(&item).await.expect("menu"));
+    assert_eq!(
+        menu[0], "Neu verbinden…",
+        "first item opens the window: {menu:?}"
+    );
+    for want in [
+        "Jetzt erneuern",
+        "Webhooks neu einrichten",
+        "Beim Anmelden starten",
+        "Beenden",
+    ] {
+        assert!(menu.iter().any(|l| l == want), "{want} missing in {menu:?}");
+    }
+    let full = watcher.menu(&item).await.expect("menu");
+    let status_line = &full[1];
+    assert!(
+        !status_line.enabled,
+        "the status line is not clickable: {status_line:?}"
+    );
+    let autostart = full
+        .iter()
+        .find(|m| m.label == "Beim Anmelden starten")
+        .expect("autostart");
+    assert_eq!(autostart.toggle_type, "checkmark");
+
+    watcher
+        .click(&item, "Demo: bei Lexware anmelden")
+        .await
+        .expect("click connect");
+    app.wait_counter("code_exchanges", 1).await;
+    let menu = wait_menu_contains(&watcher, &item, "Verbunden mit Demo GmbH").await;
+    assert_eq!(menu[0], "Öffnen…", "{menu:?}");
+    let before = app.counters().await["refreshes"].as_u64().unwrap_or(0);
+    watcher
+        .click(&item, "Jetzt erneuern")
+        .await
+        .expect("click refresh");
+    let after = app.wait_counter("refreshes", before + 1).await;
+    assert_eq!(
+        after["refreshes"].as_u64(),
+        Some(before + 1),
+        "exactly one refresh"
+    );
+    assert!(
+        app.webkit_processes().is_empty(),
+        "no webview while the window is closed: {:?}",
+        app.webkit_processes()
+    );
+
+    watcher.click(&item, "Beenden").await.expect("click quit");
+    let status = tokio::time::timeout(WAIT, app.child.wait())
+        .await
+        .expect("quits")
+        .expect("status");
+    assert!(status.success(), "{status:?}");
+    app.cleanup();
+}
