@@ -201,23 +201,25 @@ impl Config {
         check_base_url(&l.api_url)
             .map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
         if let Some(id) = &l.client_id
-            && (id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace)) {
-                return Err(Problem::new(
-                    "lexware",
-                    "client_id",
-                    "Die Client-ID muss 1 bis 36 Zeichen ohne Leerzeichen haben.".into(),
-                    "The client id must be 1 to 36 characters without spaces.".into(),
-                ));
-            }
+            && (id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace))
+        {
+            return Err(Problem::new(
+                "lexware",
+                "client_id",
+                "Die Client-ID muss 1 bis 36 Zeichen ohne Leerzeichen haben.".into(),
+                "The client id must be 1 to 36 characters without spaces.".into(),
+            ));
+        }
         if let Some(uri) = &l.redirect_uri
-            && Url::parse(uri).is_err() {
-                return Err(Problem::new(
-                    "lexware",
-                    "redirect_uri",
-                    format!("„{uri}“ ist keine gültige Adresse (z. B. https://…)."),
-                    format!("'{uri}' is not a valid address (e.g. https://…)."),
-                ));
-            }
+            && Url::parse(uri).is_err()
+        {
+            return Err(Problem::new(
+                "lexware",
+                "redirect_uri",
+                format!("„{uri}“ ist keine gültige Adresse (z. B. https://…)."),
+                format!("'{uri}' is not a valid address (e.g. https://…)."),
+            ));
+        }
         let s = &self.schedule;
         let min = |m: u64| Duration::from_secs(m * 60);
         if s.check_every < min(1) || s.check_every > min(5) {
@@ -397,9 +399,10 @@ fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option
         }
         if in_target
             && let Some((k, _)) = t.split_once('=')
-                && k.trim() == key {
-                    return Some(n + 1);
-                }
+            && k.trim() == key
+        {
+            return Some(n + 1);
+        }
     }
     None
 }

@@ -512,11 +512,13 @@ impl Engine {
             Creds::Tokens(mut tokens) => {
                 // 2. Refresh when due (or already expired).
                 let due = tokens.expires_at - now <= dur(schedule.refresh_before);
-                if due && !in_backoff
-                    && let Ok(new) = self.refresh_in(&mut run, &tokens).await {
-                        tokens = new;
-                        refreshed = true;
-                    }
+                if due
+                    && !in_backoff
+                    && let Ok(new) = self.refresh_in(&mut run, &tokens).await
+                {
+                    tokens = new;
+                    refreshed = true;
+                }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
                 let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
                 let validate_due = run
@@ -658,13 +660,14 @@ impl Engine {
             .copied()
             .filter(|d| days_left < *d)
             .min()
-            && run.st.api_key_warned_days.is_none_or(|w| level < w) {
-                run.st.api_key_warned_days = Some(level);
-                run.events.push(Event::ApiKeyExpiring {
-                    days: days_left.max(0),
-                    expires_at: expires,
-                });
-            }
+            && run.st.api_key_warned_days.is_none_or(|w| level < w)
+        {
+            run.st.api_key_warned_days = Some(level);
+            run.events.push(Event::ApiKeyExpiring {
+                days: days_left.max(0),
+                expires_at: expires,
+            });
+        }
     }
 
     /// The authorization URL; keeps verifier and state pending in the keychain (10 min).
