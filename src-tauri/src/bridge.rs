@@ -85,6 +85,22 @@ impl<R: Runtime> Bridge<R> {
     }
 }
 
+/// Nothing configured yet (autostart on a fresh install): say where to begin.
+pub fn first_run_notice<R: Runtime>(app: &AppHandle<R>, lang: Lang) {
+    let notice = Notice {
+        summary: lang.pick("lexguard ist noch nicht eingerichtet", "lexguard is not set up yet").into(),
+        body: lang
+            .pick(
+                "Öffnen Sie lexguard über das Symbol in der Leiste, um die Verbindung zu Lexware Office einzurichten – oder wählen Sie dort „Demo ansehen“.",
+                "Open lexguard from its tray icon to set up the connection to Lexware Office – or choose “Try the demo” there.",
+            )
+            .into(),
+        opens_window: true,
+        urgent: false,
+    };
+    crate::notify::show(app, notice, lang.pick("Öffnen", "Open"));
+}
+
 fn decorate(mut n: Notice, demo: bool) -> Notice {
     if demo {
         n.summary = format!("DEMO · {}", n.summary);

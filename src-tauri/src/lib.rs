@@ -30,6 +30,7 @@ pub struct TrayState<R: Runtime>(pub std::sync::Mutex<Option<tray::TrayHandles<R
 /// Entry point of the binary.
 pub fn run() {
     init_tracing();
+    wait_for_predecessor();
     let options = Options::from_args();
     run_app(tauri::Builder::default(), options);
 }
@@ -72,6 +73,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                     None,
                 )
             };
+            let unconfigured = demo.is_none()
+                && engine.config().lexware.client_id.is_none()
+                && engine.status().map(|s| s.mode.is_none()).unwrap_or(false);
             let bridge = Arc::new(bridge::Bridge::new(
                 handle.clone(),
                 engine.clone(),
@@ -84,11 +88,13 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             });
             #[cfg(not(test))]
             {
-                let tray = tray::build(&handle, demo.is_some(), lang)?;
+                let tray = tray::build(&handle, demo.is_some(), unconfigured, lang)?;
                 app.manage(TrayState(std::sync::Mutex::new(Some(tray))));
             }
             if !options.hidden {
                 window::open(&handle);
+            } else if unconfigured {
+                bridge::first_run_notice(&handle, lang);
             }
             Ok(())
         })
@@ -126,4 +132,37 @@ pub fn quit<R: Runtime>(app: &AppHandle<R>) {
         }
         app.exit(0);
     });
+}
+
+/// Switches a first-run app to the demo: starts `lexguard-app --demo` and quits. The new
+/// process waits for this one to be gone, so the single-instance check does not send it back.
+pub fn restart_as_demo<R: Runtime>(app: &AppHandle<R>) {
+    let started = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg("--demo")
+            .env("LEXGUARD_WAIT_PID", std::process::id().to_string())
+            .spawn()
+    });
+    match started {
+        Ok(_) => quit(app),
+        Err(e) => tracing::error!(error = %e, "demo could not be started"),
+    }
+}
+
+/// See [`restart_as_demo`]: wait (at most 10 s) until the predecessor process has exited.
+fn wait_for_predecessor() {
+    let Some(pid) = std::env::var("LEXGUARD_WAIT_PID")
+        .ok()
+        .and_then(|p| p.parse::<u32>().ok())
+    else {
+        return;
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        #[cfg(target_os = "linux")]
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

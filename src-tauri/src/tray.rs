@@ -58,6 +58,7 @@ fn status_line(status: &Status) -> String {
 pub fn build<R: Runtime>(
     app: &AppHandle<R>,
     demo: bool,
+    unconfigured: bool,
     lang: Lang,
 ) -> tauri::Result<TrayHandles<R>> {
     let open = MenuItem::with_id(
@@ -141,6 +142,20 @@ pub fn build<R: Runtime>(
             menu.append(i)?;
         }
     }
+    if unconfigured {
+        // First run: nothing to guard yet. Offer the demo next to setting up.
+        menu.append(&sep()?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "demo-start",
+            lang.pick(
+                "Demo ansehen (ohne Lexware-Konto)",
+                "Try the demo (no Lexware account)",
+            ),
+            true,
+            None::<&str>,
+        )?)?;
+    }
     menu.append(&sep()?)?;
     menu.append(&quit)?;
     let icon = TrayIconBuilder::with_id("lexguard")
@@ -188,6 +203,7 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             }
         }
         "quit" => crate::quit(app),
+        "demo-start" => crate::restart_as_demo(app),
         other => tracing::debug!(other, "unknown menu item"),
     }
 }

@@ -1,0 +1,220 @@
+//! In-process control of a running simulator: what a test does to Lexware "from the inside".
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::state::Shared;
+use crate::util::is_pkce_syntax;
+
+/// What the simulator has seen. Counts only requests outside `/_sim/*`.
+///
+/// The per-endpoint counts (`profile_calls`, `subscription_*`) count requests that reached
+/// their handler (past injected faults and the rate limit), whatever they answered, 401
+/// included.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counters {
+    /// Successful `authorization_code` grants.
+    pub code_exchanges: u32,
+    /// Successful `refresh_token` grants.
+    pub refreshes: u32,
+    /// Token endpoint answers other than 200 (not counting injected faults or 429s).
+    pub failed_token_requests: u32,
+    /// `POST /oauth2/revoke` answered 200.
+    pub revocations: u32,
+    pub profile_calls: u32,
+    pub subscription_creates: u32,
+    pub subscription_deletes: u32,
+    pub subscription_lists: u32,
+    /// 429s answered by the real token bucket (not injected ones).
+    pub rate_limited: u32,
+    /// Every request outside `/_sim/*`, including faulted, dropped and rate-limited ones.
+    pub requests: u32,
+}
+
+/// One request as the simulator saw it. Never holds secrets: no query, body or headers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub method: String,
+    /// Path only, without the query string.
+    pub path: String,
+    /// Status answered; 0 when the connection was dropped without an answer.
+    pub status: u16,
+    /// Simulator clock.
+    pub at: DateTime<Utc>,
+}
+
+/// A subscription as it exists at Lexware.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SubscriptionView {
+    pub id: String,
+    pub event_type: String,
+    pub callback_url: String,
+}
+
+/// Cheap, cloneable handle on a running simulator.
+#[derive(Clone)]
+pub struct Control {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Control {
+    /// Lexware-side revocation (password change, "log out sessions", ...): every refresh and
+    /// access token of the current connection dies. Later refresh -> 400 `invalid_grant`,
+    /// API -> 401.
+    pub fn revoke_connection(&self) {
+        let mut inner = self.shared.lock();
+        let client_id = inner.cfg.client_id.clone();
+        inner.revoke_client_connections(&client_id);
+    }
+
+    /// `expires_in` (and lifetime) of access tokens issued from now on.
+    pub fn set_access_ttl(&self, secs: i64) {
+        self.shared.lock().cfg.access_ttl_secs = secs;
+    }
+
+    /// Moves the simulator clock forward (code, access-token and API-key expiry, rate-limit
+    /// refill and all dates use it).
+    pub fn advance_clock(&self, secs: i64) {
+        self.shared.lock().advance_clock(secs);
+    }
+
+    /// The simulator clock now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.lock().now()
+    }
+
+    /// The next `n` requests (outside `/_sim/*`) answer `status` with the regular error body
+    /// and are not executed.
+    pub fn fail_next(&self, n: u32, status: u16) {
+        self.fail_next_on("", n, status);
+    }
+
+    /// Like [`Control::fail_next`], for requests whose path starts with `path_prefix` only.
+    pub fn fail_next_on(&self, path_prefix: &str, n: u32, status: u16) {
+        self.shared.lock().faults.set_fail(path_prefix, n, status);
+    }
+
+    /// The next `n` requests answer 429 (with `Retry-After` when given), not executed and not
+    /// counted in `rate_limited`.
+    pub fn rate_limit_next(&self, n: u32, retry_after_secs: Option<u64>) {
+        self.shared
+            .lock()
+            .faults
+            .set_rate_limit(n, retry_after_secs);
+    }
+
+    /// The next `n` requests wait `millis` before being handled.
+    pub fn delay_next(&self, n: u32, millis: u64) {
+        self.shared.lock().faults.set_delay(n, millis);
+    }
+
+    /// The next `n` requests get their connection closed without any response.
+    pub fn drop_next(&self, n: u32) {
+        self.shared.lock().faults.set_drop(n);
+    }
+
+    /// Lexware deactivated the partner app: the token endpoint answers 400
+    /// `unauthorized_client` from now on and the app's tokens stop working.
+    pub fn deactivate_client(&self) {
+        let mut inner = self.shared.lock();
+        inner.client_active = false;
+        let client_id = inner.cfg.client_id.clone();
+        inner.revoke_client_connections(&client_id);
+    }
+
+    /// Current access tokens die before their expiry (401 on the API); the refresh token
+    /// still works.
+    pub fn invalidate_access_tokens(&self) {
+        let mut inner = self.shared.lock();
+        for c in inner.connections.values_mut() {
+            c.access_token = None;
+        }
+    }
+
+    /// A public API key (Bearer on the API), valid 24 months of simulator clock from now.
+    pub fn create_api_key(&self) -> String {
+        self.shared.lock().create_api_key()
+    }
+
+    pub fn counters(&self) -> Counters {
+        self.shared.lock().counters.clone()
+    }
+
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().logged()
+    }
+
+    /// Every subscription that exists, whoever made it.
+    pub fn subscriptions(&self) -> Vec<SubscriptionView> {
+        self.shared
+            .lock()
+            .subscriptions
+            .iter()
+            .map(|s| s.view())
+            .collect()
+    }
+
+    /// A subscription made by some other tool of the same organization and client: it shows
+    /// up in the client's list and counts for the duplicate check. No HEAD check.
+    pub fn add_foreign_subscription(
+        &self,
+        event_type: &str,
+        callback_url: &str,
+    ) -> SubscriptionView {
+        let mut inner = self.shared.lock();
+        let owner = inner.cfg.client_id.clone();
+        inner
+            .add_subscription(&owner, event_type, callback_url)
+            .view()
+    }
+
+    /// Lexware-side deletion (e.g. after failed deliveries). True when it existed.
+    pub fn delete_subscription(&self, id: &str) -> bool {
+        let mut inner = self.shared.lock();
+        let before = inner.subscriptions.len();
+        inner.subscriptions.retain(|s| s.id != id);
+        inner.subscriptions.len() < before
+    }
+
+    /// Whether the configured client has a live connection.
+    pub fn connection_active(&self) -> bool {
+        self.shared.lock().current_connection().is_some()
+    }
+
+    /// `connectionId` of the live connection, if any.
+    pub fn connection_id(&self) -> Option<String> {
+        self.shared
+            .lock()
+            .current_connection()
+            .map(|c| c.id.clone())
+    }
+
+    /// What a user's consent yields, without the browser: a code for the configured client
+    /// bound to this challenge and redirect URI (all scopes). `state` is the client's business.
+    ///
+    /// # Panics
+    /// When `code_challenge` is not RFC 7636 syntax: a test bug, not a simulated failure.
+    pub fn authorize_code(&self, state: &str, code_challenge: &str, redirect_uri: &str) -> String {
+        let _ = state;
+        assert!(
+            is_pkce_syntax(code_challenge),
+            "code_challenge must be 43-128 chars of [A-Za-z0-9-._~]"
+        );
+        let mut inner = self.shared.lock();
+        let client_id = inner.cfg.client_id.clone();
+        inner.issue_code(
+            &client_id,
+            redirect_uri,
+            code_challenge,
+            crate::state::DEFAULT_SCOPE,
+            None,
+        )
+    }
+
+    /// A callback URL on the simulator itself that answers HEAD, GET and POST with 200.
+    pub fn hook_url(&self, name: &str) -> String {
+        format!("{}/_sim/hook/{name}", self.shared.base_url)
+    }
+}

@@ -1,0 +1,201 @@
+//! The control API over HTTP under `/_sim/...`: the same operations as [`crate::Control`],
+//! for a simulator running as a separate process. Never faulted, rate limited or counted.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::control::Control;
+use crate::state::Shared;
+use crate::util::{is_pkce_syntax, iso};
+
+fn control(sh: Arc<Shared>) -> Control {
+    Control { shared: sh }
+}
+
+fn bad_request(message: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+}
+
+#[derive(Deserialize)]
+struct Clock {
+    advance_secs: i64,
+}
+
+#[derive(Deserialize)]
+struct AccessTtl {
+    secs: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FaultKind {
+    Fail,
+    RateLimit,
+    Delay,
+    Drop,
+}
+
+#[derive(Deserialize)]
+struct Fault {
+    kind: FaultKind,
+    n: u32,
+    status: Option<u16>,
+    path_prefix: Option<String>,
+    millis: Option<u64>,
+    retry_after_secs: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Foreign {
+    event_type: String,
+    callback_url: String,
+}
+
+#[derive(Deserialize)]
+struct AuthorizeCode {
+    #[serde(default)]
+    state: String,
+    code_challenge: String,
+    redirect_uri: String,
+}
+
+async fn revoke(State(sh): State<Arc<Shared>>) -> StatusCode {
+    control(sh).revoke_connection();
+    StatusCode::NO_CONTENT
+}
+
+async fn clock_get(State(sh): State<Arc<Shared>>) -> Response {
+    Json(json!({ "now": iso(control(sh).now()) })).into_response()
+}
+
+async fn clock_advance(State(sh): State<Arc<Shared>>, Json(c): Json<Clock>) -> Response {
+    let ctl = control(sh);
+    ctl.advance_clock(c.advance_secs);
+    Json(json!({ "now": iso(ctl.now()) })).into_response()
+}
+
+async fn access_ttl(State(sh): State<Arc<Shared>>, Json(t): Json<AccessTtl>) -> StatusCode {
+    control(sh).set_access_ttl(t.secs);
+    StatusCode::NO_CONTENT
+}
+
+async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response {
+    let ctl = control(sh);
+    match f.kind {
+        FaultKind::Fail => {
+            let Some(status) = f.status.filter(|s| (100..=999).contains(s)) else {
+                return bad_request("kind fail needs status (100..=999)");
+            };
+            ctl.fail_next_on(f.path_prefix.as_deref().unwrap_or(""), f.n, status);
+        }
+        FaultKind::RateLimit => ctl.rate_limit_next(f.n, f.retry_after_secs),
+        FaultKind::Delay => {
+            let Some(millis) = f.millis else {
+                return bad_request("kind delay needs millis");
+            };
+            ctl.delay_next(f.n, millis);
+        }
+        FaultKind::Drop => ctl.drop_next(f.n),
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn api_key(State(sh): State<Arc<Shared>>) -> Response {
+    let ctl = control(sh);
+    let key = ctl.create_api_key();
+    Json(json!({ "api_key": key })).into_response()
+}
+
+async fn counters(State(sh): State<Arc<Shared>>) -> Response {
+    Json(control(sh).counters()).into_response()
+}
+
+async fn requests(State(sh): State<Arc<Shared>>) -> Response {
+    Json(control(sh).requests()).into_response()
+}
+
+async fn subscriptions(State(sh): State<Arc<Shared>>) -> Response {
+    Json(control(sh).subscriptions()).into_response()
+}
+
+async fn add_foreign(State(sh): State<Arc<Shared>>, Json(f): Json<Foreign>) -> Response {
+    let view = control(sh).add_foreign_subscription(&f.event_type, &f.callback_url);
+    (StatusCode::CREATED, Json(view)).into_response()
+}
+
+async fn delete_subscription(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> StatusCode {
+    if control(sh).delete_subscription(&id) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+async fn deactivate_client(State(sh): State<Arc<Shared>>) -> StatusCode {
+    control(sh).deactivate_client();
+    StatusCode::NO_CONTENT
+}
+
+async fn invalidate_access_tokens(State(sh): State<Arc<Shared>>) -> StatusCode {
+    control(sh).invalidate_access_tokens();
+    StatusCode::NO_CONTENT
+}
+
+async fn connection(State(sh): State<Arc<Shared>>) -> Response {
+    let inner = sh.lock();
+    let current = inner.current_connection();
+    Json(json!({
+        "active": current.is_some(),
+        "connection_id": current.map(|c| c.id.clone()),
+        "connection_name": current.and_then(|c| c.name.clone()),
+    }))
+    .into_response()
+}
+
+async fn authorize_code(State(sh): State<Arc<Shared>>, Json(a): Json<AuthorizeCode>) -> Response {
+    if !is_pkce_syntax(&a.code_challenge) {
+        return bad_request("code_challenge must be 43-128 chars of [A-Za-z0-9-._~]");
+    }
+    let code = control(sh).authorize_code(&a.state, &a.code_challenge, &a.redirect_uri);
+    Json(json!({ "code": code })).into_response()
+}
+
+/// A callback target on the simulator itself: 200 for HEAD, GET and POST.
+async fn hook() -> StatusCode {
+    StatusCode::OK
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": "no such control endpoint" })),
+    )
+        .into_response()
+}
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/revoke", post(revoke))
+        .route("/clock", get(clock_get).post(clock_advance))
+        .route("/access-ttl", post(access_ttl))
+        .route("/fault", post(fault))
+        .route("/api-key", post(api_key))
+        .route("/counters", get(counters))
+        .route("/requests", get(requests))
+        .route("/subscriptions", get(subscriptions).post(add_foreign))
+        .route("/subscriptions/{id}", delete(delete_subscription))
+        .route("/deactivate-client", post(deactivate_client))
+        .route("/invalidate-access-tokens", post(invalidate_access_tokens))
+        .route("/connection", get(connection))
+        .route("/authorize-code", post(authorize_code))
+        .route("/hook/{name}", get(hook).post(hook))
+        .fallback(not_found)
+}

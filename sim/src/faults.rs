@@ -1,0 +1,128 @@
+//! Injected faults: what the next requests suffer instead of being handled normally.
+
+/// One "fail the next n requests under this path prefix with this status" rule.
+#[derive(Debug, Clone)]
+struct FailRule {
+    prefix: String,
+    remaining: u32,
+    status: u16,
+}
+
+/// Pending faults. Each setter replaces the earlier setting of its kind
+/// (for `fail`: of its kind and path prefix); `n == 0` clears it.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    drop: u32,
+    delay: (u32, u64),
+    fails: Vec<FailRule>,
+    rate_limit: (u32, Option<u64>),
+}
+
+impl Faults {
+    pub(crate) fn set_drop(&mut self, n: u32) {
+        self.drop = n;
+    }
+
+    pub(crate) fn set_delay(&mut self, n: u32, millis: u64) {
+        self.delay = (n, millis);
+    }
+
+    pub(crate) fn set_fail(&mut self, prefix: &str, n: u32, status: u16) {
+        self.fails.retain(|r| r.prefix != prefix);
+        if n > 0 {
+            self.fails.push(FailRule {
+                prefix: prefix.to_owned(),
+                remaining: n,
+                status,
+            });
+        }
+    }
+
+    pub(crate) fn set_rate_limit(&mut self, n: u32, retry_after_secs: Option<u64>) {
+        self.rate_limit = (n, retry_after_secs);
+    }
+
+    pub(crate) fn take_drop(&mut self) -> bool {
+        take(&mut self.drop)
+    }
+
+    pub(crate) fn take_delay(&mut self) -> Option<u64> {
+        take(&mut self.delay.0).then_some(self.delay.1)
+    }
+
+    /// The most specific (longest prefix) matching rule answers.
+    pub(crate) fn take_fail(&mut self, path: &str) -> Option<u16> {
+        let idx = self
+            .fails
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| path.starts_with(&r.prefix))
+            .max_by_key(|(_, r)| r.prefix.len())
+            .map(|(i, _)| i)?;
+        let rule = &mut self.fails[idx];
+        let status = rule.status;
+        rule.remaining -= 1;
+        if rule.remaining == 0 {
+            self.fails.remove(idx);
+        }
+        Some(status)
+    }
+
+    /// `Some(retry_after)` when an injected 429 is due.
+    pub(crate) fn take_rate_limit(&mut self) -> Option<Option<u64>> {
+        take(&mut self.rate_limit.0).then_some(self.rate_limit.1)
+    }
+}
+
+fn take(n: &mut u32) -> bool {
+    if *n > 0 {
+        *n -= 1;
+        true
+    } else {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_and_stops() {
+        let mut f = Faults::default();
+        f.set_drop(2);
+        assert!(f.take_drop());
+        assert!(f.take_drop());
+        assert!(!f.take_drop());
+        f.set_delay(1, 30);
+        assert_eq!(f.take_delay(), Some(30));
+        assert_eq!(f.take_delay(), None);
+        f.set_rate_limit(1, Some(4));
+        assert_eq!(f.take_rate_limit(), Some(Some(4)));
+        assert_eq!(f.take_rate_limit(), None);
+    }
+
+    #[test]
+    fn fail_rules_match_by_prefix_most_specific_first() {
+        let mut f = Faults::default();
+        f.set_fail("", 1, 500);
+        f.set_fail("/oauth2/", 2, 503);
+        assert_eq!(f.take_fail("/oauth2/token"), Some(503));
+        assert_eq!(f.take_fail("/v1/profile"), Some(500));
+        assert_eq!(f.take_fail("/v1/profile"), None);
+        assert_eq!(f.take_fail("/oauth2/token"), Some(503));
+        assert_eq!(f.take_fail("/oauth2/token"), None);
+    }
+
+    #[test]
+    fn setting_replaces_and_zero_clears() {
+        let mut f = Faults::default();
+        f.set_fail("/v1", 5, 500);
+        f.set_fail("/v1", 1, 502);
+        assert_eq!(f.take_fail("/v1/profile"), Some(502));
+        assert_eq!(f.take_fail("/v1/profile"), None);
+        f.set_fail("/v1", 3, 500);
+        f.set_fail("/v1", 0, 500);
+        assert_eq!(f.take_fail("/v1/profile"), None);
+    }
+}

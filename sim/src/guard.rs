@@ -1,0 +1,127 @@
+//! What happens to every request outside `/_sim/*` before its handler runs: counting,
+//! injected faults (drop, delay, fail, 429 — in that order), then the real rate limit,
+//! and afterwards the request log.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use tokio::sync::Notify;
+
+use crate::oauth::parse_basic;
+use crate::ratelimit::TokenBucket;
+use crate::responses::{regular_error, too_many_requests};
+use crate::state::{Inner, Shared};
+
+/// Per-connection handle the server puts into each request's extensions: notifying it makes
+/// the connection task drop the connection without answering.
+#[derive(Clone)]
+pub(crate) struct ConnKill(pub(crate) Arc<Notify>);
+
+pub(crate) fn is_control_path(path: &str) -> bool {
+    path == "/_sim" || path.starts_with("/_sim/")
+}
+
+/// Bucket key of a request, or `None` for requests the limit does not apply to
+/// (the browser-facing authorize and copy-code pages).
+fn bucket_key(inner: &Inner, path: &str, headers: &HeaderMap) -> Option<String> {
+    if path == "/oauth2/authorize" || path == "/copy-code" {
+        return None;
+    }
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let key = match auth {
+        Some(a) => match parse_basic(a) {
+            Some((client_id, _)) => Some(format!("client:{client_id}")),
+            None => crate::oauth::parse_bearer(headers).and_then(|t| inner.bearer_bucket(t)),
+        },
+        None => None,
+    };
+    Some(key.unwrap_or_else(|| "anonymous".to_owned()))
+}
+
+enum Verdict {
+    Pass,
+    Fail(u16),
+    Injected429(Option<u64>),
+    Limited,
+}
+
+pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_control_path(&path) {
+        return next.run(req).await;
+    }
+    let method = req.method().as_str().to_owned();
+
+    let (dropped, delay) = {
+        let mut inner = sh.lock();
+        inner.counters.requests += 1;
+        let dropped = inner.faults.take_drop();
+        if dropped {
+            inner.log_request(&method, &path, 0);
+            (true, None)
+        } else {
+            (false, inner.faults.take_delay())
+        }
+    };
+    if dropped {
+        if let Some(kill) = req.extensions().get::<ConnKill>() {
+            kill.0.notify_one();
+        }
+        // The connection task drops this future together with the connection.
+        return std::future::pending::<Response>().await;
+    }
+    if let Some(ms) = delay {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+
+    let verdict = {
+        let mut inner = sh.lock();
+        if let Some(status) = inner.faults.take_fail(&path) {
+            Verdict::Fail(status)
+        } else if let Some(retry_after) = inner.faults.take_rate_limit() {
+            Verdict::Injected429(retry_after)
+        } else if !inner.cfg.rate_limit {
+            Verdict::Pass
+        } else if let Some(key) = bucket_key(&inner, &path, req.headers()) {
+            let now = inner.now();
+            let allowed = inner
+                .buckets
+                .entry(key)
+                .or_insert_with(|| TokenBucket::full(now))
+                .try_take(now);
+            if allowed {
+                Verdict::Pass
+            } else {
+                inner.counters.rate_limited += 1;
+                Verdict::Limited
+            }
+        } else {
+            Verdict::Pass
+        }
+    };
+
+    let resp = match verdict {
+        Verdict::Pass => next.run(req).await,
+        Verdict::Fail(status) => {
+            let now = sh.lock().now();
+            regular_error(now, status, &path, "Simulated failure", &[])
+        }
+        Verdict::Injected429(retry_after) => {
+            let now = sh.lock().now();
+            too_many_requests(now, &path, retry_after)
+        }
+        Verdict::Limited => {
+            let now = sh.lock().now();
+            too_many_requests(now, &path, None)
+        }
+    };
+    sh.lock()
+        .log_request(&method, &path, resp.status().as_u16());
+    resp
+}

@@ -1,0 +1,74 @@
+//! `lexware-sim --port N`: runs the simulator until Ctrl-C.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use lexware_sim::{Sim, SimConfig};
+
+/// A loopback stand-in for the Lexware Office API and its OAuth 2.1 server.
+#[derive(Parser)]
+#[command(name = "lexware-sim", version)]
+struct Args {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    #[arg(long)]
+    client_id: Option<String>,
+    #[arg(long)]
+    client_secret: Option<String>,
+    /// companyName in GET /v1/profile.
+    #[arg(long)]
+    company: Option<String>,
+    /// expires_in of issued access tokens, in seconds.
+    #[arg(long)]
+    access_ttl: Option<i64>,
+    /// Turn off the 2 requests/second/client rate limit.
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// Refuse http:// callback URLs (https only), even on loopback.
+    #[arg(long)]
+    no_http_callbacks: bool,
+    /// Accept a second subscription of the same event type instead of answering 409.
+    #[arg(long)]
+    allow_duplicate_event_types: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let mut cfg = SimConfig::default();
+    if let Some(v) = args.client_id {
+        cfg.client_id = v;
+    }
+    if let Some(v) = args.client_secret {
+        cfg.client_secret = v;
+    }
+    if let Some(v) = args.company {
+        cfg.company_name = v;
+    }
+    if let Some(v) = args.access_ttl {
+        cfg.access_ttl_secs = v;
+    }
+    cfg.rate_limit = !args.no_rate_limit;
+    cfg.allow_http_callbacks = !args.no_http_callbacks;
+    cfg.reject_duplicate_event_types = !args.allow_duplicate_event_types;
+
+    let sim = match Sim::start_on(cfg, args.port).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("lexware-sim: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("lexware-sim listening on {}", sim.url());
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("lexware-sim: cannot wait for Ctrl-C: {e}");
+        return ExitCode::FAILURE;
+    }
+    drop(sim);
+    ExitCode::SUCCESS
+}

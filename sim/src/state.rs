@@ -1,0 +1,427 @@
+//! Everything the simulated Lexware remembers, behind one std mutex that is never held
+//! across an `.await`.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Months, TimeDelta, Utc};
+use serde_json::json;
+
+use crate::config::SimConfig;
+use crate::control::{Counters, LoggedRequest, SubscriptionView};
+use crate::faults::Faults;
+use crate::ratelimit::TokenBucket;
+use crate::util::{add_secs, random_urlsafe, uuid_v4};
+
+/// Scopes a client gets when the authorization request names none. The contract does not
+/// list Lexware's scope names; these stand in for "all scopes of the client".
+pub(crate) const DEFAULT_SCOPE: &str =
+    "profile.read event-subscriptions.read event-subscriptions.write";
+
+/// Owner of subscriptions made with a public API key (no OAuth client behind it).
+pub(crate) const PUBLIC_API_OWNER: &str = "public-api";
+
+/// An authorization code lives this long after issue (contract: 5 minutes).
+pub(crate) const CODE_TTL_SECS: i64 = 300;
+
+/// Request log entries kept; older ones are forgotten so a long demo run stays small.
+const LOG_CAP: usize = 10_000;
+
+pub(crate) struct Shared {
+    /// `http://127.0.0.1:PORT`, the one origin for OAuth and API paths.
+    pub(crate) base_url: String,
+    /// For the HEAD check of callback URLs.
+    pub(crate) http: reqwest::Client,
+    inner: Mutex<Inner>,
+}
+
+impl Shared {
+    pub(crate) fn new(cfg: SimConfig, base_url: String, http: reqwest::Client) -> Self {
+        Self {
+            inner: Mutex::new(Inner::new(cfg, base_url.clone())),
+            base_url,
+            http,
+        }
+    }
+
+    /// A panic while locked leaves the state usable; the simulator keeps answering.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) challenge: String,
+    pub(crate) scope: String,
+    pub(crate) connection_name: Option<String>,
+    pub(crate) issued_at: DateTime<Utc>,
+    pub(crate) used: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Connection {
+    pub(crate) id: String,
+    pub(crate) client_id: String,
+    pub(crate) scope: String,
+    pub(crate) name: Option<String>,
+    pub(crate) active: bool,
+    /// The one live access token, if any.
+    pub(crate) access_token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshRecord {
+    pub(crate) connection_id: String,
+    /// False once rotated: presenting it again is a replay.
+    pub(crate) current: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AccessRecord {
+    pub(crate) connection_id: String,
+    pub(crate) expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Subscription {
+    pub(crate) id: String,
+    pub(crate) owner: String,
+    pub(crate) event_type: String,
+    pub(crate) callback_url: String,
+    pub(crate) created: DateTime<Utc>,
+}
+
+impl Subscription {
+    pub(crate) fn view(&self) -> SubscriptionView {
+        SubscriptionView {
+            id: self.id.clone(),
+            event_type: self.event_type.clone(),
+            callback_url: self.callback_url.clone(),
+        }
+    }
+}
+
+/// Who is calling the API.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// Client id, or [`PUBLIC_API_OWNER`] for an API key.
+    pub(crate) owner: String,
+    pub(crate) connection_id: Option<String>,
+}
+
+/// What a successful token request hands out.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: String,
+    pub(crate) expires_in: i64,
+    pub(crate) scope: String,
+}
+
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) created: DateTime<Utc>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) cfg: SimConfig,
+    issuer: String,
+    pub(crate) client_active: bool,
+    clock_offset: TimeDelta,
+    pub(crate) organization_id: String,
+    pub(crate) user: User,
+    pub(crate) codes: HashMap<String, AuthCode>,
+    pub(crate) connections: HashMap<String, Connection>,
+    pub(crate) refresh_tokens: HashMap<String, RefreshRecord>,
+    pub(crate) access_tokens: HashMap<String, AccessRecord>,
+    /// API key -> expiry.
+    pub(crate) api_keys: HashMap<String, DateTime<Utc>>,
+    pub(crate) subscriptions: Vec<Subscription>,
+    pub(crate) buckets: HashMap<String, TokenBucket>,
+    pub(crate) faults: Faults,
+    pub(crate) counters: Counters,
+    log: VecDeque<LoggedRequest>,
+}
+
+impl Inner {
+    fn new(cfg: SimConfig, issuer: String) -> Self {
+        let now = Utc::now();
+        Self {
+            cfg,
+            issuer,
+            client_active: true,
+            clock_offset: TimeDelta::zero(),
+            organization_id: uuid_v4(),
+            user: User {
+                id: uuid_v4(),
+                name: "Erika Musterfrau".to_owned(),
+                email: "erika.musterfrau@example.com".to_owned(),
+                created: add_secs(now, -400 * 86_400),
+            },
+            codes: HashMap::new(),
+            connections: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            access_tokens: HashMap::new(),
+            api_keys: HashMap::new(),
+            subscriptions: Vec::new(),
+            buckets: HashMap::new(),
+            faults: Faults::default(),
+            counters: Counters::default(),
+            log: VecDeque::new(),
+        }
+    }
+
+    /// Simulator clock: real UTC now shifted by every `advance_clock` so far.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+            .checked_add_signed(self.clock_offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    pub(crate) fn advance_clock(&mut self, secs: i64) {
+        let delta = TimeDelta::try_seconds(secs).unwrap_or(TimeDelta::zero());
+        self.clock_offset = self
+            .clock_offset
+            .checked_add(&delta)
+            .unwrap_or(self.clock_offset);
+    }
+
+    pub(crate) fn log_request(&mut self, method: &str, path: &str, status: u16) {
+        if self.log.len() >= LOG_CAP {
+            self.log.pop_front();
+        }
+        let at = self.now();
+        self.log.push_back(LoggedRequest {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            at,
+        });
+    }
+
+    pub(crate) fn logged(&self) -> Vec<LoggedRequest> {
+        self.log.iter().cloned().collect()
+    }
+
+    pub(crate) fn issue_code(
+        &mut self,
+        client_id: &str,
+        redirect_uri: &str,
+        challenge: &str,
+        scope: &str,
+        connection_name: Option<String>,
+    ) -> String {
+        let now = self.now();
+        // Codes long past their expiry answer "unknown" instead of "expired": same error.
+        self.codes
+            .retain(|_, c| now - c.issued_at < TimeDelta::hours(1));
+        let code = random_urlsafe(30);
+        self.codes.insert(
+            code.clone(),
+            AuthCode {
+                client_id: client_id.to_owned(),
+                redirect_uri: redirect_uri.to_owned(),
+                challenge: challenge.to_owned(),
+                scope: scope.to_owned(),
+                connection_name,
+                issued_at: now,
+                used: false,
+            },
+        );
+        code
+    }
+
+    /// All tokens of the connection die; later refreshes answer `invalid_grant`.
+    pub(crate) fn revoke_connection(&mut self, connection_id: &str) {
+        if let Some(c) = self.connections.get_mut(connection_id) {
+            c.active = false;
+            c.access_token = None;
+        }
+    }
+
+    pub(crate) fn revoke_client_connections(&mut self, client_id: &str) {
+        let ids: Vec<String> = self
+            .connections
+            .values()
+            .filter(|c| c.client_id == client_id && c.active)
+            .map(|c| c.id.clone())
+            .collect();
+        for id in ids {
+            self.revoke_connection(&id);
+        }
+    }
+
+    /// The connection currently authorized for the configured client, if any.
+    pub(crate) fn current_connection(&self) -> Option<&Connection> {
+        self.connections
+            .values()
+            .find(|c| c.client_id == self.cfg.client_id && c.active)
+    }
+
+    /// A new authorization of the same client and organization replaces the old connection.
+    pub(crate) fn create_connection(
+        &mut self,
+        client_id: &str,
+        scope: &str,
+        name: Option<String>,
+    ) -> String {
+        self.revoke_client_connections(client_id);
+        let id = uuid_v4();
+        self.connections.insert(
+            id.clone(),
+            Connection {
+                id: id.clone(),
+                client_id: client_id.to_owned(),
+                scope: scope.to_owned(),
+                name,
+                active: true,
+                access_token: None,
+            },
+        );
+        id
+    }
+
+    /// Issues a fresh access and refresh token for the connection. The previous refresh
+    /// token becomes "rotated" and the previous access token dies: one of each at a time.
+    pub(crate) fn issue_tokens(
+        &mut self,
+        connection_id: &str,
+        scope: Option<&str>,
+    ) -> Option<Grant> {
+        let now = self.now();
+        let ttl = self.cfg.access_ttl_secs;
+        let conn = self.connections.get(connection_id)?.clone();
+        let scope = scope.unwrap_or(&conn.scope).to_owned();
+        for rec in self.refresh_tokens.values_mut() {
+            if rec.connection_id == connection_id {
+                rec.current = false;
+            }
+        }
+        let refresh_token = random_urlsafe(48);
+        self.refresh_tokens.insert(
+            refresh_token.clone(),
+            RefreshRecord {
+                connection_id: connection_id.to_owned(),
+                current: true,
+            },
+        );
+        let expires_at = add_secs(now, ttl);
+        let access_token = self.jwt_like(&conn, &scope, now, expires_at);
+        self.access_tokens.insert(
+            access_token.clone(),
+            AccessRecord {
+                connection_id: connection_id.to_owned(),
+                expires_at,
+            },
+        );
+        if let Some(c) = self.connections.get_mut(connection_id) {
+            c.access_token = Some(access_token.clone());
+        }
+        Some(Grant {
+            access_token,
+            refresh_token,
+            expires_in: ttl,
+            scope,
+        })
+    }
+
+    /// Lexware's access tokens are JWTs of several hundred characters; the simulator's look
+    /// alike (RS256-sized random signature) so clients store and send realistic sizes.
+    /// Clients must treat them as opaque.
+    fn jwt_like(
+        &self,
+        conn: &Connection,
+        scope: &str,
+        now: DateTime<Utc>,
+        exp: DateTime<Utc>,
+    ) -> String {
+        let header = json!({"alg": "RS256", "typ": "JWT", "kid": "lexware-sim"});
+        let claims = json!({
+            "iss": self.issuer,
+            "sub": self.user.id,
+            "aud": "lexware-api",
+            "client_id": conn.client_id,
+            "connection_id": conn.id,
+            "organization_id": self.organization_id,
+            "scope": scope,
+            "iat": now.timestamp(),
+            "exp": exp.timestamp(),
+            "jti": uuid_v4(),
+        });
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string()),
+            random_urlsafe(256)
+        )
+    }
+
+    pub(crate) fn create_api_key(&mut self) -> String {
+        let now = self.now();
+        let expires = now
+            .checked_add_months(Months::new(24))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let key = random_urlsafe(33);
+        self.api_keys.insert(key.clone(), expires);
+        key
+    }
+
+    /// Resolves a Bearer credential to a live caller, or `None` (-> 401).
+    pub(crate) fn api_caller(&self, token: &str) -> Option<Caller> {
+        let now = self.now();
+        if let Some(rec) = self.access_tokens.get(token) {
+            let conn = self.connections.get(&rec.connection_id)?;
+            let live = conn.active
+                && self.client_active
+                && conn.access_token.as_deref() == Some(token)
+                && now < rec.expires_at;
+            return live.then(|| Caller {
+                owner: conn.client_id.clone(),
+                connection_id: Some(conn.id.clone()),
+            });
+        }
+        match self.api_keys.get(token) {
+            Some(expires) if now < *expires => Some(Caller {
+                owner: PUBLIC_API_OWNER.to_owned(),
+                connection_id: None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Rate-limit bucket key of a Bearer credential, dead or alive: the client behind an
+    /// access token, the key itself for an API key.
+    pub(crate) fn bearer_bucket(&self, token: &str) -> Option<String> {
+        if let Some(rec) = self.access_tokens.get(token) {
+            let conn = self.connections.get(&rec.connection_id)?;
+            return Some(format!("client:{}", conn.client_id));
+        }
+        self.api_keys
+            .contains_key(token)
+            .then(|| format!("api-key:{token}"))
+    }
+
+    pub(crate) fn add_subscription(
+        &mut self,
+        owner: &str,
+        event_type: &str,
+        callback_url: &str,
+    ) -> Subscription {
+        let sub = Subscription {
+            id: uuid_v4(),
+            owner: owner.to_owned(),
+            event_type: event_type.to_owned(),
+            callback_url: callback_url.to_owned(),
+            created: self.now(),
+        };
+        self.subscriptions.push(sub.clone());
+        sub
+    }
+}
