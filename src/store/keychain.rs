@@ -5,23 +5,28 @@ use crate::error::KeychainFault;
 use keyring_core::{CredentialStore, Entry, Error as KError};
 use std::sync::{Arc, Mutex};
 
-/// The real keychain. The platform store is opened on first use and again after a failure,
-/// so a keychain that comes up after lexguard (login, unlock) is picked up without a restart.
+/// The platform store, opened on first use and again after a failure, so a keychain that
+/// comes up after lexguard (login, unlock) is picked up without a restart.
+///
+/// Process-wide and never dropped on a runtime thread: with zbus's `tokio` feature (which the
+/// desktop app's dependencies switch on) dropping or using a blocking connection inside a
+/// tokio context panics. [`super::Vault`] calls the store on its own plain threads only.
+static PLATFORM: Mutex<Option<Arc<CredentialStore>>> = Mutex::new(None);
+
+/// The real keychain, one service name.
 pub struct KeychainStore {
     service: String,
-    store: Mutex<Option<Arc<CredentialStore>>>,
 }
 
 impl KeychainStore {
     pub fn new(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
-            store: Mutex::new(None),
         }
     }
 
     fn store(&self) -> Result<Arc<CredentialStore>, StoreError> {
-        let mut slot = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = PLATFORM.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
@@ -40,7 +45,8 @@ impl KeychainStore {
     fn fail(&self, e: &KError, op: &str) -> StoreError {
         let mapped = map_error(e, op);
         if mapped.fault != KeychainFault::Failed {
-            *self.store.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            let old = PLATFORM.lock().unwrap_or_else(|p| p.into_inner()).take();
+            drop(old);
         }
         mapped
     }

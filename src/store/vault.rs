@@ -33,21 +33,35 @@ impl Vault {
         self
     }
 
+    /// Runs one store call on a plain thread of its own: off the async runtime (it blocks)
+    /// and outside any tokio context (zbus's blocking API panics inside one). A call that
+    /// hangs (a locked keychain waiting for an unlock dialog) is abandoned after the timeout.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&dyn SecretStore) -> std::result::Result<T, StoreError> + Send + 'static,
     ) -> Result<T> {
         let store = self.store.clone();
-        let task = tokio::task::spawn_blocking(move || f(store.as_ref()));
-        match tokio::time::timeout(self.timeout, task).await {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("lexguard-keychain".into())
+            .spawn(move || {
+                let _ = tx.send(f(store.as_ref()));
+            });
+        if let Err(e) = spawned {
+            return Err(Error::Keychain {
+                fault: KeychainFault::Failed,
+                detail: format!("keychain thread not started: {e}"),
+            });
+        }
+        match tokio::time::timeout(self.timeout, rx).await {
             Ok(Ok(Ok(v))) => Ok(v),
             Ok(Ok(Err(e))) => Err(Error::Keychain {
                 fault: e.fault,
                 detail: e.detail,
             }),
-            Ok(Err(join)) => Err(Error::Keychain {
+            Ok(Err(_)) => Err(Error::Keychain {
                 fault: KeychainFault::Failed,
-                detail: format!("keychain task failed: {join}"),
+                detail: "keychain call ended without an answer".into(),
             }),
             Err(_) => Err(Error::Keychain {
                 fault: KeychainFault::Timeout,
