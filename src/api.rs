@@ -30,7 +30,8 @@ pub struct Profile {
 }
 
 /// A subscription as Lexware lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     pub subscription_id: String,

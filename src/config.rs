@@ -24,6 +24,17 @@ pub struct Config {
     pub schedule: Schedule,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub webhooks: Vec<WebhookSpec>,
+    #[serde(default)]
+    pub app: AppConfig,
+}
+
+/// Settings of the desktop app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// `de` or `en`; unset: from the system locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::Lang>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,7 +132,8 @@ impl Default for Schedule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSpec {
     pub event_type: String,
@@ -129,7 +141,8 @@ pub struct WebhookSpec {
 }
 
 /// Which Lexware the config points at, for display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Environment {
     Production,

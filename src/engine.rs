@@ -99,7 +99,8 @@ pub struct ConnectReport {
 }
 
 /// Existing subscriptions and what the config wants.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct WebhookListing {
     pub existing: Vec<crate::api::Subscription>,
     pub desired: Vec<crate::config::WebhookSpec>,
@@ -269,6 +270,11 @@ impl Engine {
             return Ok(Some(s.clone()));
         }
         self.inner.vault.client_secret().await
+    }
+
+    /// Whether a client secret is available (keychain or environment); never the value.
+    pub async fn client_secret_stored(&self) -> Result<bool> {
+        Ok(self.client_secret().await?.is_some())
     }
 
     pub async fn set_client_secret(&self, secret: ClientSecret) -> Result<()> {

@@ -9,7 +9,8 @@ use crate::i18n::Lang;
 use std::path::PathBuf;
 
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum KeychainFault {
     /// No Secret Service / keychain reachable (no D-Bus session, no daemon).

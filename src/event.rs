@@ -7,7 +7,8 @@ use crate::webhooks::Outcome;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     StateChanged {
@@ -50,6 +51,7 @@ pub enum Event {
     },
     KeychainRecovered,
     ApiKeyExpiring {
+        #[ts(type = "number")]
         days: i64,
         expires_at: DateTime<Utc>,
     },

@@ -11,7 +11,8 @@ use std::path::Path;
 /// Above this size the oldest half is dropped.
 const MAX_BYTES: u64 = 512 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "HistoryEntry")]
 pub struct Entry {
     pub at: DateTime<Utc>,
     pub event: Event,

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnState {
     #[default]
@@ -29,7 +30,8 @@ impl ConnState {
 }
 
 /// Why the state is not simply healthy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Refreshing fails for a transient reason; lexguard keeps trying.
@@ -54,7 +56,8 @@ pub enum Reason {
     KeyRejected,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     OAuth,
@@ -62,16 +65,19 @@ pub enum Mode {
 }
 
 /// A pause in the ticking longer than `gap_after`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Gap {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
+    #[ts(type = "number")]
     pub seconds: i64,
     /// true: the process was running (suspend, stall); false: no lexguard was running.
     pub while_running: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct WebhookSync {
     pub at: DateTime<Utc>,
     pub outcomes: Vec<Outcome>,

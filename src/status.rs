@@ -7,7 +7,8 @@ use crate::time_fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Status {
     pub state: ConnState,
     pub reason: Option<Reason>,

@@ -55,7 +55,8 @@ pub const EVENT_TYPES: &[&str] = &[
 ];
 
 /// What one sync did for one subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Did not exist; created.
@@ -72,7 +73,8 @@ pub enum Action {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Outcome {
     pub event_type: String,
     pub callback_url: String,

@@ -5,8 +5,10 @@ mod bridge;
 mod commands;
 mod demo;
 mod engine;
+mod loopback;
 mod notify;
 mod options;
+mod settings;
 mod sleep;
 #[cfg(not(test))]
 mod tray;
@@ -46,7 +48,7 @@ fn init_tracing() {
 
 /// Builds and runs the app on any runtime (tests pass `tauri::test::mock_builder()`).
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
-    let lang = lexguard::Lang::from_env();
+    let system_lang = lexguard::Lang::from_env();
     let app = builder
         // First: a second launch hands over to us and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -58,21 +60,41 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             Some(vec!["--hidden"]),
         ))
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::get_status,
-            commands::tick_now
+            commands::get_history,
+            commands::start_login,
+            commands::connect,
+            commands::connect_api_key,
+            commands::list_webhooks,
+            commands::sync_webhooks,
+            commands::save_webhooks,
+            commands::event_types,
+            commands::get_settings,
+            commands::save_settings,
+            commands::set_client_secret,
+            commands::open_data_folder,
+            commands::tick_now,
+            commands::refresh_now,
+            commands::disconnect,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
             let (engine, demo) = if options.demo {
-                let (demo, engine) = tauri::async_runtime::block_on(demo::Demo::start(lang))?;
+                let (demo, engine) =
+                    tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
                 (engine, Some(Arc::new(demo)))
             } else {
-                (
-                    lexguard::Engine::from_env(lang).map_err(|e| e.message(lang))?,
-                    None,
-                )
+                let engine =
+                    lexguard::Engine::from_env(system_lang).map_err(|e| e.message(system_lang))?;
+                (engine, None)
             };
+            // The language chosen in the settings wins over the system's.
+            if let Some(chosen) = engine.config().app.language {
+                engine.set_lang(chosen);
+            }
+            let lang = engine.lang();
             let unconfigured = demo.is_none()
                 && engine.config().lexware.client_id.is_none()
                 && engine.status().map(|s| s.mode.is_none()).unwrap_or(false);
