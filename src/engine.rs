@@ -7,7 +7,7 @@
 
 use crate::api::{Api, Bearer, Profile};
 use crate::clock::Clock;
-use crate::config::{Config, Environment, Home};
+use crate::config::{Config, Environment, Home, Schedule};
 use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::http::Http;
@@ -49,6 +49,9 @@ pub struct EngineOptions {
     pub lang: Lang,
     /// Overrides the keychain's client secret (`LEXGUARD_CLIENT_SECRET`).
     pub client_secret: Option<ClientSecret>,
+    /// A schedule below the user minimums, for the fast demo that tests drive; never from
+    /// `config.toml` (which stays valid and saveable).
+    pub schedule_override: Option<Schedule>,
 }
 
 #[derive(Clone)]
@@ -64,6 +67,7 @@ struct Inner {
     http: Http,
     lang: RwLock<Lang>,
     env_secret: Option<ClientSecret>,
+    schedule_override: Option<Schedule>,
     flight: tokio::sync::Mutex<()>,
     memory: Mutex<Memory>,
     events: broadcast::Sender<Event>,
@@ -135,6 +139,7 @@ impl Engine {
                 http: Http::new(),
                 lang: RwLock::new(opts.lang),
                 env_secret: opts.client_secret,
+                schedule_override: opts.schedule_override,
                 flight: tokio::sync::Mutex::new(()),
                 memory: Mutex::new(Memory::default()),
                 events,
@@ -158,6 +163,7 @@ impl Engine {
                 .ok()
                 .filter(|s| !s.is_empty())
                 .map(ClientSecret::new),
+            schedule_override: None,
         }))
     }
 
@@ -176,6 +182,13 @@ impl Engine {
 
     pub fn home(&self) -> &Home {
         &self.inner.home
+    }
+
+    /// The schedule in force: the configuration's, or the fast demo's.
+    pub fn schedule(&self) -> Schedule {
+        self.inner
+            .schedule_override
+            .unwrap_or_else(|| self.config().schedule)
     }
 
     pub fn lang(&self) -> Lang {
@@ -252,7 +265,7 @@ impl Engine {
     }
 
     fn status_of(&self, st: &Persisted, now: DateTime<Utc>) -> Status {
-        Status::build(st, &self.config(), now, self.lang(), self.memory().unsaved)
+        Status::build(st, &self.config(), &self.schedule(), now, self.lang())
     }
 
     /// The state as last persisted; no keychain, no network.
@@ -466,8 +479,7 @@ impl Engine {
     pub async fn tick(&self, cause: TickCause) -> Result<TickReport> {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
-        let config = self.config();
-        let schedule = config.schedule;
+        let schedule = self.schedule();
         let now = run.now;
 
         // 1. A gap is judged by wall-clock time against the persisted last tick.
@@ -827,7 +839,7 @@ impl Engine {
             Creds::None => Err(Error::NotConnected),
             Creds::Key(k) => Ok(k.key.expose().to_string()),
             Creds::Tokens(t) => {
-                let due = t.expires_at - run.now <= dur(self.config().schedule.refresh_before);
+                let due = t.expires_at - run.now <= dur(self.schedule().refresh_before);
                 if force || due {
                     match self.refresh_in(run, &t).await {
                         Ok(new) => return Ok(new.access.expose().to_string()),

@@ -1,6 +1,6 @@
 //! The state as a person (or a script with `--json`) sees it. No secrets.
 
-use crate::config::{Config, Environment, WebhookSpec};
+use crate::config::{Config, Environment, Schedule, WebhookSpec};
 use crate::i18n::Lang;
 use crate::state::{ConnState, Gap, Mode, Persisted, Reason, WebhookSync};
 use crate::time_fmt;
@@ -40,16 +40,14 @@ impl Status {
     pub fn build(
         st: &Persisted,
         config: &Config,
+        s: &Schedule,
         now: DateTime<Utc>,
         lang: Lang,
-        unsaved: bool,
     ) -> Status {
-        let s = &config.schedule;
         let tick_overdue = st.mode.is_some()
             && st.last_tick_at.is_some_and(|t| {
                 now - t > chrono::Duration::from_std(s.gap_after).unwrap_or_default()
             });
-        let _ = unsaved;
         Status {
             state: st.state,
             reason: st.reason,

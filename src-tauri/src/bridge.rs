@@ -276,7 +276,8 @@ mod tests {
             company: Some("Muster GmbH".into()),
             ..Persisted::default()
         };
-        Status::build(&st, &Config::default(), Utc::now(), Lang::De, false)
+        let c = Config::default();
+        Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
     }
 
     #[test]

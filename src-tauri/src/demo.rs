@@ -70,13 +70,16 @@ impl Demo {
         if let Err(e) = config.save(&home.config_file) {
             tracing::warn!(kind = e.kind(), "demo config not written");
         }
-        if std::env::var("LEXGUARD_DEMO_FAST").is_ok_and(|v| v == "1") {
-            // Tests: check every 2 s and validate at every check (below the user minimum,
-            // deliberately possible only in demo mode).
-            config.schedule.check_every = std::time::Duration::from_secs(2);
-            config.schedule.validate_every = std::time::Duration::from_secs(1);
-            config.schedule.gap_after = std::time::Duration::from_secs(60);
-        }
+        // Tests: check every 2 s and validate at every check (below the user minimums,
+        // deliberately possible only in the demo, and never written to config.toml).
+        let schedule_override = std::env::var("LEXGUARD_DEMO_FAST")
+            .is_ok_and(|v| v == "1")
+            .then(|| lexguard::config::Schedule {
+                check_every: std::time::Duration::from_secs(2),
+                validate_every: std::time::Duration::from_secs(1),
+                gap_after: std::time::Duration::from_secs(60),
+                ..config.schedule
+            });
         let clock = OffsetClock::new();
         let engine = Engine::new(EngineOptions {
             home,
@@ -87,6 +90,7 @@ impl Demo {
             client_secret: Some(lexguard::secret::ClientSecret::new(
                 cfg.client_secret.clone(),
             )),
+            schedule_override,
         });
         // The demo app's secret is the simulator's, not a real one: keep it in the demo's
         // keychain service too, so the CLI works on the demo home.

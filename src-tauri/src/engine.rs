@@ -82,7 +82,7 @@ pub fn spawn<R: Runtime>(
         )
         .await;
         loop {
-            let every = engine.config().schedule.check_every;
+            let every = engine.schedule().check_every;
             tokio::select! {
                 _ = tokio::time::sleep(every) => {
                     run(&engine, &bridge, demo.as_deref(), Request::Tick(TickCause::Scheduled)).await;
