@@ -3,6 +3,8 @@
 
 mod bridge;
 mod commands;
+#[cfg(test)]
+mod commands_tests;
 mod demo;
 mod engine;
 mod loopback;

@@ -1,0 +1,206 @@
+//! The window's commands through Tauri's IPC on the mock runtime: payloads, `{kind, message}`
+//! errors, and that no secret comes back.
+
+use crate::bridge::Bridge;
+use crate::{AppState, commands, engine};
+use lexguard::store::MemoryStore;
+use lexguard::{Engine, EngineOptions, Home, Lang, ManualClock};
+use lexware_sim::{Sim, SimConfig};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+struct Fixture {
+    _app: App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+    sim: Sim,
+    engine: Engine,
+    home: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default())).expect("sim");
+    let home = tempfile::tempdir().expect("home");
+    let mut config = lexguard::Config::default();
+    config.lexware.auth_url = sim.url();
+    config.lexware.api_url = sim.url();
+    config.lexware.client_id = Some(SimConfig::default().client_id);
+    config.lexware.redirect_uri = Some(format!("{}/copy-code", sim.url()));
+    let engine = Engine::new(EngineOptions {
+        home: Home::at(home.path()),
+        config,
+        store: Arc::new(MemoryStore::new()),
+        clock: Arc::new(ManualClock::new(sim.control().now())),
+        lang: Lang::De,
+        client_secret: Some(lexguard::secret::ClientSecret::new(
+            SimConfig::default().client_secret,
+        )),
+        schedule_override: None,
+    });
+    let app = mock_builder()
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .invoke_handler(tauri::generate_handler![
+            commands::get_status,
+            commands::get_history,
+            commands::connect,
+            commands::get_settings,
+            commands::save_settings,
+            commands::set_client_secret,
+            commands::save_webhooks,
+            commands::event_types,
+        ])
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    let bridge = Arc::new(Bridge::new(app.handle().clone(), engine.clone(), false));
+    let handle = engine::spawn(engine.clone(), bridge, None);
+    app.manage(AppState { handle, demo: None });
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    Fixture {
+        _app: app,
+        webview,
+        sim,
+        engine,
+        home,
+    }
+}
+
+impl Fixture {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().expect("json"))
+    }
+}
+
+#[test]
+fn status_and_event_types() {
+    let f = fixture();
+    let status = f.call("get_status", json!({})).expect("status");
+    assert_eq!(status["state"], "not_connected");
+    assert!(
+        status["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Nicht verbunden"))
+    );
+    let types = f.call("event_types", json!({})).expect("types");
+    assert_eq!(types.as_array().map(Vec::len), Some(42));
+}
+
+#[test]
+fn a_garbage_code_is_a_typed_error() {
+    let f = fixture();
+    let e = f
+        .call("connect", json!({"pasted": "das ist kein code"}))
+        .expect_err("garbage");
+    assert_eq!(e["kind"], "invalid_input");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Leerzeichen")),
+        "{e}"
+    );
+}
+
+#[test]
+fn connect_returns_company_and_webhooks_but_no_token() {
+    let f = fixture();
+    let url = tauri::async_runtime::block_on(f.engine.login_url()).expect("url");
+    let location = tauri::async_runtime::block_on(async {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(&url)
+            .send()
+            .await
+            .expect("authorize")
+            .headers()["location"]
+            .to_str()
+            .expect("ascii")
+            .to_string()
+    });
+    let mut settings_hooks =
+        json!([{"event_type": "invoice.created", "callback_url": f.sim.control().hook_url("x")}]);
+    f.call("save_webhooks", json!({"webhooks": settings_hooks.take()}))
+        .expect("webhooks saved");
+    let r = f
+        .call("connect", json!({"pasted": location}))
+        .expect("connected");
+    assert_eq!(r["company"], "Demo GmbH");
+    assert_eq!(r["status"]["state"], "healthy");
+    assert_eq!(r["webhooks"][0]["action"], "created");
+    let text = r.to_string();
+    assert!(!text.contains("access_token") && !text.contains("refresh_token"));
+    let code = url::Url::parse(&location)
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("code");
+    assert!(!text.contains(&code), "the code does not come back");
+}
+
+#[test]
+fn settings_are_validated_saved_and_the_secret_never_returns() {
+    let f = fixture();
+    let mut s = f.call("get_settings", json!({})).expect("settings");
+    assert_eq!(s["check_every_minutes"], 1);
+    s["check_every_minutes"] = json!(7);
+    let e = f
+        .call("save_settings", json!({"settings": s.clone()}))
+        .expect_err("7 minutes");
+    assert_eq!(e["kind"], "config");
+    assert_eq!(e["field"], "schedule.check_every");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1 bis 5 Minuten")),
+        "{e}"
+    );
+    s["check_every_minutes"] = json!(2);
+    let saved = f
+        .call("save_settings", json!({"settings": s.clone()}))
+        .expect("2 minutes");
+    assert_eq!(saved["check_every_minutes"], 2);
+    let toml = std::fs::read_to_string(f.home.path().join("config.toml")).expect("config.toml");
+    assert!(toml.contains("check_every = \"2m\""), "{toml}");
+
+    f.call(
+        "set_client_secret",
+        json!({"secret": "VERY-SECRET-VALUE-123"}),
+    )
+    .expect("stored");
+    let after = f.call("get_settings", json!({})).expect("settings");
+    assert_eq!(after["client_secret_set"], true);
+    assert!(!after.to_string().contains("VERY-SECRET-VALUE-123"));
+    assert!(!toml.contains("VERY-SECRET"));
+}
+
+#[test]
+fn history_is_secret_free_json() {
+    let f = fixture();
+    let h = f
+        .call("get_history", json!({"limit": 10}))
+        .expect("history");
+    assert!(h.is_array());
+}
