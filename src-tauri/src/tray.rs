@@ -15,6 +15,11 @@ pub struct TrayHandles<R: Runtime> {
     pub open: MenuItem<R>,
     pub status: MenuItem<R>,
     pub autostart: CheckMenuItem<R>,
+    pub refresh: MenuItem<R>,
+    pub webhooks: MenuItem<R>,
+    pub quit: MenuItem<R>,
+    /// What the tray shows now: unchanged ticks cost no D-Bus traffic.
+    pub shown: std::sync::Mutex<Option<(ConnState, String, Lang)>>,
 }
 
 fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
@@ -173,6 +178,10 @@ pub fn build<R: Runtime>(
         open,
         status,
         autostart,
+        refresh,
+        webhooks,
+        quit,
+        shown: std::sync::Mutex::new(None),
     })
 }
 
@@ -215,6 +224,15 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     };
     let guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
     let Some(t) = guard.as_ref() else { return };
+    let line = status_line(status);
+    let now_shown = Some((status.state, line.clone(), lang));
+    {
+        let mut shown = t.shown.lock().unwrap_or_else(|e| e.into_inner());
+        if *shown == now_shown {
+            return;
+        }
+        *shown = now_shown;
+    }
     match Image::from_bytes(icon_bytes(status.state, demo)) {
         Ok(img) => {
             let _ = t.icon.set_icon(Some(img));
@@ -223,5 +241,10 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     }
     let _ = t.icon.set_tooltip(Some(tooltip(status, demo)));
     let _ = t.open.set_text(open_label(status.state, lang));
-    let _ = t.status.set_text(status_line(status));
+    let _ = t.status.set_text(line);
+    // The language can change in the settings at any time.
+    let _ = t.refresh.set_text(lang.pick("Jetzt erneuern", "Refresh now"));
+    let _ = t.webhooks.set_text(lang.pick("Webhooks neu einrichten", "Set up webhooks again"));
+    let _ = t.autostart.set_text(lang.pick("Beim Anmelden starten", "Start at login"));
+    let _ = t.quit.set_text(lang.pick("Beenden", "Quit"));
 }
