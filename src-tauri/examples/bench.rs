@@ -44,6 +44,7 @@ async fn main() {
         )
         .env("LEXGUARD_DEMO_SIM_PORT", port.to_string())
         .env("LEXGUARD_LOG", "warn")
+        .env("LANG", "de_DE.UTF-8")
         .kill_on_drop(true)
         .spawn()
         .expect("app starts");
