@@ -5,7 +5,7 @@
 //! after which lexguard simply tries again. Messages are German first, English second, and
 //! always say what to do.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
@@ -183,12 +183,12 @@ impl Error {
                 ),
             },
             Error::NotConnected => (
-                "Es besteht keine Verbindung zu Lexware Office. Bitte verbinden Sie sich: lexguard login-url, dann lexguard connect.".into(),
-                "Not connected to Lexware Office. Please connect: lexguard login-url, then lexguard connect.".into(),
+                format!("Es besteht keine Verbindung zu Lexware Office. Bitte verbinden Sie sich: {}.", connect_hint(Lang::De)),
+                format!("Not connected to Lexware Office. Please connect: {}.", connect_hint(Lang::En)),
             ),
             Error::AuthLost => (
-                "Die Verbindung zu Lexware Office ist verloren (Lexware hat die Anmeldung ungültig gemacht, z. B. nach einer Passwortänderung). Bitte verbinden Sie sich neu: lexguard login-url, dann lexguard connect.".into(),
-                "The connection to Lexware Office is lost (Lexware invalidated the authorization, e.g. after a password change). Please reconnect: lexguard login-url, then lexguard connect.".into(),
+                format!("Die Verbindung zu Lexware Office ist verloren (Lexware hat die Anmeldung ungültig gemacht, z. B. nach einer Passwortänderung). Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
+                format!("The connection to Lexware Office is lost (Lexware invalidated the authorization, e.g. after a password change). Please reconnect: {}.", connect_hint(Lang::En)),
             ),
             Error::ClientCredentials(_) => (
                 "Lexware lehnt die Zugangsdaten der App ab (Client-ID oder Client-Secret falsch oder die App wurde deaktiviert). Bitte prüfen Sie client_id in config.toml und das Client-Secret (lexguard client-secret set -).".into(),
@@ -219,12 +219,12 @@ impl Error {
                 "Lexware rejected the code: it is wrong, expired (after 5 minutes) or was already used. Please get a new code through the login link and paste it at once. Your previous connection is unchanged.".into(),
             ),
             Error::NoPendingLogin => (
-                "Es ist keine Anmeldung offen. Bitte öffnen Sie zuerst den Anmeldelink (lexguard login-url) und fügen Sie dann den Code ein.".into(),
-                "No login is pending. Please open the login link first (lexguard login-url), then paste the code.".into(),
+                format!("Es ist keine Anmeldung offen. Bitte öffnen Sie zuerst den Anmeldelink ({}) und fügen Sie dann den Code ein.", login_hint(Lang::De)),
+                format!("No login is pending. Please open the login link first ({}), then paste the code.", login_hint(Lang::En)),
             ),
             Error::PendingExpired => (
-                "Die Anmeldung ist abgelaufen (nach 10 Minuten). Bitte öffnen Sie den Anmeldelink erneut (lexguard login-url).".into(),
-                "The login expired (after 10 minutes). Please open the login link again (lexguard login-url).".into(),
+                format!("Die Anmeldung ist abgelaufen (nach 10 Minuten). Bitte öffnen Sie den Anmeldelink erneut ({}).", login_hint(Lang::De)),
+                format!("The login expired (after 10 minutes). Please open the login link again ({}).", login_hint(Lang::En)),
             ),
             Error::StateMismatch => (
                 "Die eingefügte Adresse gehört nicht zu Ihrer aktuellen Anmeldung (state stimmt nicht). Bitte öffnen Sie den neuesten Anmeldelink und fügen Sie die Adresse von dort ein.".into(),

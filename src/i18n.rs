@@ -46,3 +46,50 @@ impl std::str::FromStr for Lang {
         }
     }
 }
+
+/// Which shell this process is: messages name the CLI commands or the window's buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Cli,
+    App,
+}
+
+static APP_SURFACE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Set once at start-up by the desktop app.
+pub fn set_surface(surface: Surface) {
+    APP_SURFACE.store(
+        surface == Surface::App,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+pub fn surface() -> Surface {
+    if APP_SURFACE.load(std::sync::atomic::Ordering::Relaxed) {
+        Surface::App
+    } else {
+        Surface::Cli
+    }
+}
+
+/// How to (re)connect, in the words of this shell.
+pub fn connect_hint(lang: Lang) -> &'static str {
+    match surface() {
+        Surface::Cli => lang.pick(
+            "lexguard login-url, dann lexguard connect",
+            "lexguard login-url, then lexguard connect",
+        ),
+        Surface::App => lang.pick(
+            "im lexguard-Fenster unter „Neu verbinden“",
+            "in the lexguard window under “Reconnect”",
+        ),
+    }
+}
+
+/// How to start a login, in the words of this shell.
+pub fn login_hint(lang: Lang) -> &'static str {
+    match surface() {
+        Surface::Cli => "lexguard login-url",
+        Surface::App => lang.pick("„Bei Lexware anmelden“", "“Log in at Lexware”"),
+    }
+}

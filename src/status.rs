@@ -112,12 +112,12 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
         .unwrap_or_default();
     let mut text = match (st.state, st.reason) {
         (ConnState::NotConnected, _) => lang.pick(
-            "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office (lexguard login-url, dann lexguard connect).".to_string(),
-            "Not connected. Connect lexguard to Lexware Office (lexguard login-url, then lexguard connect).".to_string(),
+            format!("Nicht verbunden. Verbinden Sie lexguard mit Lexware Office ({}).", crate::i18n::connect_hint(Lang::De)),
+            format!("Not connected. Connect lexguard to Lexware Office ({}).", crate::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::AuthLost, _) => lang.pick(
-            format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu (lexguard login-url, dann lexguard connect); danach richtet lexguard die Webhooks wieder ein."),
-            format!("The connection to {company} is lost. Please reconnect (lexguard login-url, then lexguard connect); lexguard then sets the webhooks up again."),
+            format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
+            format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::Healthy, _) => match st.mode {
             Some(Mode::ApiKey) => {

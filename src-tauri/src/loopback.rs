@@ -93,10 +93,8 @@ pub async fn start<R: Runtime>(app: AppHandle<R>, engine: Engine, redirect_uri: 
                     };
                     let ok = outcome.error.is_none();
                     let _ = app.emit(CONNECT_EVENT, &outcome);
-                    if ok {
-                        if let Some(tx) = done.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                            let _ = tx.send(());
-                        }
+                    if ok && let Some(tx) = done.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                        let _ = tx.send(());
                     }
                     axum::response::Html(page(ok, outcome.error.map(|e| e.message), lang))
                 }

@@ -243,8 +243,14 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     let _ = t.open.set_text(open_label(status.state, lang));
     let _ = t.status.set_text(line);
     // The language can change in the settings at any time.
-    let _ = t.refresh.set_text(lang.pick("Jetzt erneuern", "Refresh now"));
-    let _ = t.webhooks.set_text(lang.pick("Webhooks neu einrichten", "Set up webhooks again"));
-    let _ = t.autostart.set_text(lang.pick("Beim Anmelden starten", "Start at login"));
+    let _ = t
+        .refresh
+        .set_text(lang.pick("Jetzt erneuern", "Refresh now"));
+    let _ = t
+        .webhooks
+        .set_text(lang.pick("Webhooks neu einrichten", "Set up webhooks again"));
+    let _ = t
+        .autostart
+        .set_text(lang.pick("Beim Anmelden starten", "Start at login"));
     let _ = t.quit.set_text(lang.pick("Beenden", "Quit"));
 }

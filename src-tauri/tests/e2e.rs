@@ -1,0 +1,285 @@
+//! End-to-end through the real window: the built app in demo mode (an in-process Lexware
+//! simulator), driven over WebDriver (tauri-driver + WebKitWebDriver) like a person would:
+//! first connect, a revoked connection and its repair, a garbage code, settings in range and
+//! out of range, and the switch to English. Each step saves a screenshot (`$LEXGUARD_SCREENSHOTS`,
+//! else `target/screenshots/`); a failure saves `failure.png` and prints what was on screen.
+//!
+//! Run: `scripts/e2e-setup && scripts/in-session cargo test -p lexguard-app --test e2e -- --include-ignored`
+
+mod e2e_support;
+
+use e2e_support::E2e;
+use futures_util::FutureExt as _;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+const DEMO_COMPANY: &str = "Demo GmbH";
+const EVENT_TYPES: [&str; 2] = ["invoice.created", "token.revoked"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
+async fn window_end_to_end() {
+    let mut e2e = E2e::start().await;
+    eprintln!(
+        "e2e: app pid {:?}, simulator {}, home {}",
+        e2e.app_pid(),
+        e2e.sim,
+        e2e.home.path().display()
+    );
+    // Bounded as a whole, so a hung WebDriver call fails with a report instead of hanging.
+    let run = tokio::time::timeout(
+        Duration::from_secs(600),
+        AssertUnwindSafe(scenarios(&e2e)).catch_unwind(),
+    )
+    .await;
+    let failure = match run {
+        Ok(Ok(())) => None,
+        Ok(Err(panic)) => Some(panic),
+        Err(_) => Some(
+            Box::new("the scenarios did not finish within 10 minutes".to_string())
+                as Box<dyn std::any::Any + Send>,
+        ),
+    };
+    if let Some(panic) = failure {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        let report = e2e.report_failure().await;
+        e2e.close().await;
+        panic!("{message}{report}");
+    }
+    e2e.close().await;
+}
+
+async fn scenarios(e: &E2e) {
+    // The demo's window is up and says it is the demo.
+    e.wait_visible("app-title").await;
+    e.wait_visible("demo-badge").await;
+    e.wait_visible("nav-status").await;
+
+    first_connect(e).await;
+    revoked_and_repaired(e).await;
+    garbage_code(e).await;
+    settings_range(e).await;
+    english(e).await;
+}
+
+/// Step 1: login link → browser → code → paste → connected, webhooks created.
+async fn first_connect(e: &E2e) {
+    eprintln!("e2e: step 1: first connect");
+    e.click("nav-reconnect").await;
+    connect_through_window(e).await;
+    e.shot_at("01-first-connect", "connect-company", "start")
+        .await;
+    assert_subscriptions(e).await;
+}
+
+/// Step 2: Lexware revokes; the status says so; the subscriptions are gone too; reconnecting
+/// through the window repairs both.
+async fn revoked_and_repaired(e: &E2e) {
+    eprintln!("e2e: step 2: revoked by Lexware, then reconnected");
+    e.sim_post("/_sim/revoke").await;
+    e.click("nav-status").await;
+    wait_state(e, "auth_lost", "Verbindung verloren").await;
+    e.shot_top("02-connection-lost").await;
+
+    for sub in e
+        .sim_get("/_sim/subscriptions")
+        .await
+        .as_array()
+        .expect("list")
+    {
+        let id = sub["id"].as_str().expect("id");
+        e.sim_delete(&format!("/_sim/subscriptions/{id}")).await;
+    }
+    assert!(e.subscriptions().await.is_empty(), "subscriptions deleted");
+
+    e.click("nav-reconnect").await;
+    connect_through_window(e).await;
+    e.shot_at("03-reconnected", "connect-company", "start")
+        .await;
+    e.click("nav-status").await;
+    wait_state(e, "healthy", "Verbunden").await;
+    e.shot_top("04-status-healthy").await;
+    assert_subscriptions(e).await;
+}
+
+/// Step 3: something that is not a code is refused in German, and nothing changes.
+async fn garbage_code(e: &E2e) {
+    eprintln!("e2e: step 3: a garbage code");
+    let before = e.counters().await["code_exchanges"].clone();
+    e.click("nav-reconnect").await;
+    e.type_into("paste-input", "das ist kein Code").await;
+    e.click("connect-button").await;
+    let message = e
+        .wait_text("connect-error", "to show an error", |t| !t.is_empty())
+        .await;
+    assert!(
+        message.contains("Code"),
+        "the error should speak of the code: {message:?}"
+    );
+    assert_eq!(
+        e.attr("connect-error", "role")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("alert"),
+        "connect-error is announced (role=alert)"
+    );
+    e.shot_at("05-garbage-code", "connect-error", "end").await;
+    assert_eq!(
+        e.counters().await["code_exchanges"],
+        before,
+        "no code was exchanged"
+    );
+    e.click("nav-status").await;
+    wait_state(e, "healthy", "Verbunden").await;
+}
+
+/// Step 4: the check interval is accepted within 1–5 minutes and refused outside.
+async fn settings_range(e: &E2e) {
+    eprintln!("e2e: step 4: check interval in and out of range");
+    e.click("nav-settings").await;
+    e.type_into("settings-check-every", "2").await;
+    e.click("settings-save").await;
+    e.wait_visible("settings-saved").await;
+    e.until("config.toml to say check_every = \"2m\"", async || {
+        let toml = e.config_toml();
+        if toml.contains(r#"check_every = "2m""#) {
+            Ok(())
+        } else {
+            Err(toml)
+        }
+    })
+    .await;
+    e.shot_at("06-settings-saved", "settings-save", "end").await;
+
+    e.type_into("settings-check-every", "7").await;
+    e.click("settings-save").await;
+    let message = e
+        .wait_text("settings-error", "to show the allowed range", |t| {
+            t.contains("1 bis 5")
+        })
+        .await;
+    eprintln!("e2e: settings-error says {message:?}");
+    e.shot_at("07-settings-refused", "settings-error", "end")
+        .await;
+    let toml = e.config_toml();
+    assert!(
+        toml.contains(r#"check_every = "2m""#),
+        "a refused value must not reach config.toml:\n{toml}"
+    );
+}
+
+/// Step 5: English, at once.
+async fn english(e: &E2e) {
+    eprintln!("e2e: step 5: English");
+    e.click("nav-settings").await;
+    // The form may still hold the refused 7 from step 4: put a valid interval back.
+    e.type_into("settings-check-every", "2").await;
+    e.select("settings-language", "en").await;
+    e.click("settings-save").await;
+    e.wait_text("nav-settings", "to read \"Settings\"", |t| t == "Settings")
+        .await;
+    e.wait_text("settings-save", "to read \"Save\"", |t| t == "Save")
+        .await;
+    e.shot_top("08-english").await;
+    e.shot_at("09-english-save", "settings-save", "end").await;
+    let toml = e.config_toml();
+    assert!(
+        toml.contains(r#"language = "en""#),
+        "the language is saved:\n{toml}"
+    );
+}
+
+/// On the reconnect view: start the login, let "the browser" fetch a code, paste it, connect;
+/// then the company and the webhook table (both subscriptions created) are shown.
+async fn connect_through_window(e: &E2e) {
+    // A second login still shows the first link until the new one is there: wait for a new
+    // one (each has its own state), or the code would belong to the old PKCE verifier.
+    let previous = e.text_content("login-url").await.ok();
+    e.click("login-start").await;
+    let login_url = e
+        .until("login-url to hold a new login link", async || {
+            let url = e.text_content("login-url").await?;
+            if url.starts_with(&format!("{}/oauth2/authorize?", e.sim))
+                && Some(&url) != previous.as_ref()
+            {
+                Ok(url)
+            } else {
+                Err(format!("login-url is {url:?}"))
+            }
+        })
+        .await;
+    let code = e.code_from_browser(&login_url).await;
+    assert!(!code.is_empty(), "the copy-code page shows a code");
+    e.type_into("paste-input", &code).await;
+    e.click("connect-button").await;
+    e.wait_text("connect-company", "to show the company", |t| {
+        t.contains(DEMO_COMPANY)
+    })
+    .await;
+    let rows = e
+        .until(
+            "webhook-results to list both subscriptions as created",
+            async || {
+                let rows = e.webhook_rows().await?;
+                let all_created = EVENT_TYPES.iter().all(|want| {
+                    rows.iter()
+                        .any(|(event, action)| event == want && action == "created")
+                });
+                if all_created {
+                    Ok(rows)
+                } else {
+                    Err(format!("rows {rows:?}"))
+                }
+            },
+        )
+        .await;
+    eprintln!("e2e: webhook results {rows:?}");
+    assert!(
+        !e.exists("connect-error").await,
+        "no error after a good code: {:?}",
+        e.text("connect-error").await
+    );
+}
+
+/// The status view shows `state` (class `state-<state>`) with its German label.
+async fn wait_state(e: &E2e, state: &str, label: &str) {
+    let class = format!("state-{state}");
+    e.until(
+        &format!("status-state to show {label:?} ({class})"),
+        async || {
+            let text = e.text("status-state").await?;
+            let classes = e.attr("status-state", "class").await?.unwrap_or_default();
+            if text.contains(label) && classes.split_whitespace().any(|c| c == class) {
+                Ok(())
+            } else {
+                Err(format!("text {text:?}, class {classes:?}"))
+            }
+        },
+    )
+    .await;
+}
+
+/// The simulator holds exactly the two configured subscriptions, on the demo's hook URLs.
+async fn assert_subscriptions(e: &E2e) {
+    let want: Vec<(String, String)> = vec![
+        (
+            "invoice.created".into(),
+            format!("{}/_sim/hook/invoice-created", e.sim),
+        ),
+        (
+            "token.revoked".into(),
+            format!("{}/_sim/hook/token-revoked", e.sim),
+        ),
+    ];
+    assert_eq!(
+        e.subscriptions().await,
+        want,
+        "the simulator's subscriptions"
+    );
+}
