@@ -88,6 +88,10 @@ impl Settings {
         c.lexware.auth_url = auth;
         c.lexware.api_url = api;
         c.schedule.check_every = Duration::from_secs(u64::from(self.check_every_minutes) * 60);
+        // A gap is a pause longer than `gap_after`, which must exceed the interval: keep it so.
+        if c.schedule.gap_after <= c.schedule.check_every {
+            c.schedule.gap_after = c.schedule.check_every * 2;
+        }
         c.schedule.refresh_before =
             Duration::from_secs(u64::from(self.refresh_before_minutes) * 60);
         c.schedule.remind_every = Duration::from_secs(u64::from(self.remind_every_hours) * 3600);
@@ -112,6 +116,9 @@ mod tests {
         let applied = two.apply(&c);
         assert_eq!(applied.schedule.check_every, Duration::from_secs(120));
         assert!(applied.validate().is_ok());
+        let mut five = s.clone();
+        five.check_every_minutes = 5;
+        assert!(five.apply(&c).validate().is_ok(), "5 minutes is allowed");
         let mut seven = s;
         seven.check_every_minutes = 7;
         let problem = seven

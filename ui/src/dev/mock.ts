@@ -1,0 +1,231 @@
+/**
+ * Dev only (`vite`, then `/?mock`): a fake backend with plausible data, to look at the window
+ * in a plain browser without the Rust side. `main.ts` imports it behind
+ * `import.meta.env.DEV`, so production builds contain none of it.
+ *
+ * Scenarios by query: `?mock` healthy OAuth, `?mock=lost` connection lost, `?mock=new` not
+ * connected, `?mock=api` API key, `?mock=listening` login completes via loopback after 4 s,
+ * `?mock=en` English. Paste "bad" to see a rejected code.
+ */
+
+import type { ConnectResult } from "../bindings/ConnectResult";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { IpcError } from "../bindings/IpcError";
+import type { Outcome } from "../bindings/Outcome";
+import type { Settings } from "../bindings/Settings";
+import type { Status } from "../bindings/Status";
+import type { WebhookSpec } from "../bindings/WebhookSpec";
+import type { Backend } from "../ipc";
+
+const EVENT_TYPES = [
+  "article.created", "article.changed", "article.deleted",
+  "contact.created", "contact.changed", "contact.deleted",
+  "credit-note.created", "credit-note.changed", "credit-note.deleted", "credit-note.status.changed",
+  "delivery-note.created", "delivery-note.changed", "delivery-note.deleted", "delivery-note.status.changed",
+  "down-payment-invoice.created", "down-payment-invoice.changed", "down-payment-invoice.deleted", "down-payment-invoice.status.changed",
+  "dunning.created", "dunning.changed", "dunning.deleted",
+  "invoice.created", "invoice.changed", "invoice.deleted", "invoice.status.changed",
+  "order-confirmation.created", "order-confirmation.changed", "order-confirmation.deleted", "order-confirmation.status.changed",
+  "payment.changed",
+  "quotation.created", "quotation.changed", "quotation.deleted", "quotation.status.changed",
+  "recurring-template.created", "recurring-template.changed", "recurring-template.deleted",
+  "token.revoked",
+  "voucher.created", "voucher.changed", "voucher.deleted", "voucher.status.changed",
+];
+
+const min = 60_000;
+const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+export function mockBackend(scenario: string): Backend {
+  const handlers = new Map<string, Set<(p: unknown) => void>>();
+  const emit = (event: string, payload: unknown) => handlers.get(event)?.forEach((fn) => fn(payload));
+  const fail = (kind: string, message: string, field: string | null = null): IpcError => ({ kind, message, field });
+
+  let webhooks: WebhookSpec[] = [
+    { event_type: "invoice.created", callback_url: "http://127.0.0.1:41234/hooks/invoice-created" },
+    { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
+  ];
+  let settings: Settings = {
+    client_id: "lexguard-test-client",
+    client_secret_set: false,
+    redirect_uri: "http://127.0.0.1:41234/copy-code",
+    environment: "custom",
+    auth_url: "http://127.0.0.1:41234",
+    api_url: "http://127.0.0.1:41234",
+    scope: "",
+    connection_name: "lexguard Demo",
+    check_every_minutes: 1,
+    refresh_before_minutes: 15,
+    remind_every_hours: 4,
+    language: scenario === "en" ? "en" : "de",
+    start_at_login: false,
+    demo: true,
+    data_folder: "/home/anna/.local/share/lexguard",
+  };
+  const outcomes = (): Outcome[] =>
+    webhooks.map((w, i) => ({
+      event_type: w.event_type,
+      callback_url: w.callback_url,
+      action: i === 0 ? "created" : "kept",
+      subscription_id: `sub-${i + 1}`,
+      error: null,
+    }));
+
+  const healthy = (): Status => ({
+    state: "healthy",
+    reason: null,
+    message:
+      settings.language === "de"
+        ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)."
+        : "Connected to Demo GmbH · access token valid until 16:42 CET (in 14 min).",
+    mode: scenario === "api" ? "api_key" : "o_auth",
+    environment: "custom",
+    company: "Demo GmbH",
+    organization_id: "0f2a7c1e-5b7d-4c8e-9a11-3d2f6b8e4a90",
+    connection_id: "c-1",
+    connected_at: iso(-3 * 86_400_000),
+    access_expires_at: iso(14 * min),
+    refresh_issued_at: iso(-6 * min),
+    refresh_expires_assumed_at: iso(7 * 86_400_000 - 6 * min),
+    api_key_expires_at: scenario === "api" ? iso(700 * 86_400_000) : null,
+    last_tick_at: iso(-0.5 * min),
+    last_validated_at: iso(-6 * min),
+    next_check_at: iso(0.5 * min),
+    next_attempt_at: null,
+    last_gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 3 * 3600, while_running: true },
+    tick_overdue: false,
+    webhooks,
+    last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
+  });
+  let status: Status =
+    scenario === "lost"
+      ? {
+          ...healthy(),
+          state: "auth_lost",
+          reason: "invalid_grant",
+          message:
+            "Die Verbindung zu Demo GmbH ist verloren. Bitte verbinden Sie sich neu; danach richtet lexguard die Webhooks wieder ein.",
+          access_expires_at: null,
+          next_check_at: iso(0.5 * min),
+        }
+      : scenario === "new"
+        ? {
+            ...healthy(),
+            state: "not_connected",
+            message: "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office.",
+            mode: null,
+            company: null,
+            organization_id: null,
+            connected_at: null,
+            access_expires_at: null,
+            refresh_issued_at: null,
+            refresh_expires_assumed_at: null,
+            last_validated_at: null,
+            last_gap: null,
+            last_webhook_sync: null,
+          }
+        : healthy();
+
+  const history: HistoryEntry[] = [
+    { at: iso(-0.5 * min), event: { type: "validated", company: "Demo GmbH" } },
+    { at: iso(-6 * min), event: { type: "refreshed", expires_at: iso(14 * min) } },
+    { at: iso(-6 * min), event: { type: "webhooks_synced", outcomes: outcomes() } },
+    { at: iso(-8 * min), event: { type: "state_changed", from: "degraded", to: "healthy", reason: null } },
+    { at: iso(-9 * min), event: { type: "refresh_failing", error: "network", retry_at: iso(-8 * min), expires_at: iso(-2 * min) } },
+    { at: iso(-20 * min), event: { type: "keychain_recovered" } },
+    { at: iso(-21 * min), event: { type: "keychain_trouble", fault: "locked", unsaved: true } },
+    { at: iso(-23 * 60 * min), event: { type: "gap_detected", gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 10_800, while_running: true }, tokens_survived: true } },
+    { at: iso(-2 * 86_400_000), event: { type: "auth_lost", reason: "invalid_grant" } },
+    { at: iso(-3 * 86_400_000), event: { type: "connected", company: "Demo GmbH", mode: "o_auth" } },
+    { at: iso(-4 * 86_400_000), event: { type: "api_key_expiring", days: 7, expires_at: iso(3 * 86_400_000) } },
+    { at: iso(-5 * 86_400_000), event: { type: "disconnected" } },
+  ];
+
+  const connectResult = (): ConnectResult => {
+    status = healthy();
+    emit("lexguard://status", status);
+    return { status, company: "Demo GmbH", webhooks: outcomes(), webhooks_error: null };
+  };
+
+  const delay = <T>(value: T, ms = 300) => new Promise<T>((r) => setTimeout(() => r(value), ms));
+  const reject = (e: IpcError, ms = 300) => new Promise<never>((_, r) => setTimeout(() => r(e), ms));
+
+  const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
+    get_status: () => delay(status, 50),
+    get_history: (a) => delay(history.slice(0, Number(a.limit)), 50),
+    get_settings: () => delay(settings, 50),
+    start_login: () => {
+      if (scenario === "listening") setTimeout(() => emit("lexguard://connect-result", { result: connectResult(), error: null }), 4000);
+      return delay({
+        url: "http://127.0.0.1:41234/oauth2/authorize?response_type=code&client_id=lexguard-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A41234%2Fcopy-code&code_challenge=Qm9vbWVyYW5nIGlzIGEgZ29vZCBmaWxt&code_challenge_method=S256&state=7d1c",
+        started_at: new Date().toISOString(),
+        code_valid_secs: 300,
+        browser_opened: scenario !== "listening",
+        listening: scenario === "listening",
+      });
+    },
+    connect: (a) =>
+      String(a.pasted).includes("bad")
+        ? reject(fail("code_rejected", "Lexware hat den Code abgelehnt (falsch, abgelaufen oder schon benutzt). Bitte melden Sie sich erneut an und fügen Sie den neuen Code sofort ein."))
+        : delay(connectResult(), 700),
+    connect_api_key: () => delay(connectResult(), 700),
+    list_webhooks: () =>
+      status.state === "healthy" || status.state === "degraded"
+        ? delay({
+            existing: [
+              ...webhooks.map((w, i) => ({ subscriptionId: `sub-${i + 1}`, eventType: w.event_type, callbackUrl: w.callback_url })),
+              { subscriptionId: "9b3e-44aa", eventType: "contact.changed", callbackUrl: "https://crm.example.de/lexware/contacts" },
+            ],
+            desired: webhooks,
+          })
+        : reject(fail("auth_lost", "Die Verbindung zu Lexware ist verloren. Bitte verbinden Sie sich neu.")),
+    sync_webhooks: () => delay(outcomes(), 600),
+    save_webhooks: (a) => {
+      webhooks = a.webhooks as WebhookSpec[];
+      status = { ...status, webhooks };
+      return delay(webhooks);
+    },
+    event_types: () => delay(EVENT_TYPES, 50),
+    save_settings: (a) => {
+      const s = a.settings as Settings;
+      if (s.check_every_minutes === 5)
+        return reject(fail("config", "Muss länger als check_every und höchstens 12 Stunden sein (z. B. \"5m\").", "schedule.gap_after"));
+      settings = { ...s, client_secret_set: settings.client_secret_set, demo: true, data_folder: settings.data_folder };
+      return delay(settings);
+    },
+    set_client_secret: () => {
+      settings = { ...settings, client_secret_set: true };
+      return delay(null);
+    },
+    open_data_folder: () => delay(null),
+    tick_now: () => {
+      setTimeout(() => {
+        status = { ...status, last_tick_at: iso(0), next_check_at: iso(min) };
+        emit("lexguard://status", status);
+      }, 800);
+      return delay(null, 50);
+    },
+    refresh_now: () => {
+      status = { ...status, access_expires_at: iso(20 * min), refresh_issued_at: iso(0) };
+      return delay(status, 600);
+    },
+    disconnect: () => {
+      status = { ...status, state: "not_connected", mode: null, company: null, message: "Nicht verbunden." };
+      return delay(status);
+    },
+  };
+
+  return {
+    invoke<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+      const fn = commands[cmd];
+      if (!fn) return Promise.reject(`command ${cmd} not found`);
+      return fn(args) as Promise<T>;
+    },
+    async listen<T>(event: string, handler: (payload: T) => void) {
+      const set = handlers.get(event) ?? new Set();
+      set.add(handler as (p: unknown) => void);
+      handlers.set(event, set);
+      return () => set.delete(handler as (p: unknown) => void);
+    },
+  };
+}

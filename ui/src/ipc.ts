@@ -1,0 +1,92 @@
+/**
+ * The one module that talks to the Rust side (Tauri `invoke` / `listen`). Every command is a
+ * typed function here, with the payload types generated from Rust (`bindings/`), so a change
+ * on either side shows up as a type error in one place.
+ *
+ * Every failure rejects with an `IpcError` (`{kind, message, field}`): `message` is already in
+ * the person's language and says what to do, so views show it as it is.
+ *
+ * The transport can be swapped (`useBackend`) for unit tests and for the dev-only mock
+ * (`?mock` under `vite`), which never talk to Tauri.
+ */
+
+import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { listen as tauriListen } from "@tauri-apps/api/event";
+import type { ConnectResult } from "./bindings/ConnectResult";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { IpcError } from "./bindings/IpcError";
+import type { LoginStart } from "./bindings/LoginStart";
+import type { LoopbackOutcome } from "./bindings/LoopbackOutcome";
+import type { Outcome } from "./bindings/Outcome";
+import type { Settings } from "./bindings/Settings";
+import type { Status } from "./bindings/Status";
+import type { WebhookListing } from "./bindings/WebhookListing";
+import type { WebhookSpec } from "./bindings/WebhookSpec";
+
+/** Emitted after every engine operation (tick, refresh, connect...), payload `Status`. */
+export const STATUS_EVENT = "lexguard://status";
+/** Emitted when the loopback redirect completed (or failed) a login, payload `LoopbackOutcome`. */
+export const CONNECT_EVENT = "lexguard://connect-result";
+
+export type Unlisten = () => void;
+
+/** How commands and events travel: Tauri in the app; a fake in tests and the dev mock. */
+export interface Backend {
+  invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+  listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>;
+}
+
+const tauri: Backend = {
+  invoke: (cmd, args) => tauriInvoke(cmd, args),
+  listen: (event, handler) => tauriListen(event, (e) => handler(e.payload as never)),
+};
+
+let backend: Backend = tauri;
+
+/** Replaces the transport (tests, dev mock). */
+export function useBackend(b: Backend): void {
+  backend = b;
+}
+
+function isIpcError(e: unknown): e is IpcError {
+  return typeof e === "object" && e !== null && typeof (e as IpcError).message === "string" && "kind" in e;
+}
+
+/**
+ * Whatever a failed call threw, as an IpcError. Tauri itself rejects with plain strings
+ * (unknown command, missing permission), and outside the app `invoke` throws a TypeError.
+ */
+export function toIpcError(e: unknown): IpcError {
+  if (isIpcError(e)) return { kind: e.kind, message: e.message, field: e.field ?? null };
+  if (e instanceof Error) return { kind: "ipc", message: e.message, field: null };
+  return { kind: "ipc", message: String(e), field: null };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await backend.invoke<T>(cmd, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export const getStatus = () => call<Status>("get_status");
+export const getHistory = (limit: number) => call<HistoryEntry[]>("get_history", { limit });
+export const startLogin = () => call<LoginStart>("start_login");
+export const connect = (pasted: string) => call<ConnectResult>("connect", { pasted });
+export const connectApiKey = (key: string) => call<ConnectResult>("connect_api_key", { key });
+export const listWebhooks = () => call<WebhookListing>("list_webhooks");
+export const syncWebhooks = () => call<Outcome[]>("sync_webhooks");
+export const saveWebhooks = (webhooks: WebhookSpec[]) => call<WebhookSpec[]>("save_webhooks", { webhooks });
+export const eventTypes = () => call<string[]>("event_types");
+export const getSettings = () => call<Settings>("get_settings");
+export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });
+export const setClientSecret = (secret: string) => call<null>("set_client_secret", { secret });
+export const openDataFolder = () => call<null>("open_data_folder");
+export const tickNow = () => call<null>("tick_now");
+export const refreshNow = () => call<Status>("refresh_now");
+export const disconnect = () => call<Status>("disconnect");
+
+export const onStatus = (fn: (s: Status) => void) => backend.listen<Status>(STATUS_EVENT, fn);
+export const onConnectResult = (fn: (o: LoopbackOutcome) => void) =>
+  backend.listen<LoopbackOutcome>(CONNECT_EVENT, fn);

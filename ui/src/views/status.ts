@@ -1,0 +1,295 @@
+/**
+ * The default view: is the connection alive, until when, what happened. Everything here is
+ * derived from the latest `Status` (live via the status event) and the history, and is
+ * re-rendered on a language switch and every few seconds for the relative times.
+ */
+
+import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { Status } from "../bindings/Status";
+import { h, replace, show } from "../dom";
+import { describeEvent, HISTORY_KINDS, kindOf, modeLabel, outcomeSummary, stateLabel } from "../events";
+import { duration, localAndRelative, localTime } from "../format";
+import { label, lang, onLangChange, t, type Key } from "../i18n";
+import * as ipc from "../ipc";
+import * as store from "../store";
+import { AlertSlot, busy, note, noteHost } from "./common";
+
+const HISTORY_LIMIT = 200;
+/** Relative times ("in 2 h 10 min") go stale; this often they are recomputed. */
+const CLOCK_MS = 15_000;
+
+interface Row {
+  row: HTMLElement;
+  value: HTMLElement;
+}
+
+function factRow(key: Key, testid?: string): Row {
+  const value = h("dd", { testid });
+  const row = h("div", { class: "fact" }, h("dt", { i18n: key }), value);
+  return { row, value };
+}
+
+export function statusView(): HTMLElement {
+  const stateEl = h("strong", { testid: "status-state", class: "state" });
+  const message = h("p", { testid: "status-message", class: "status-message" });
+  const checkNow = h("button", { type: "button", testid: "status-check-now", class: "primary", i18n: "status.check_now" });
+  const refreshNow = h("button", { type: "button", testid: "status-refresh-now", i18n: "status.refresh_now" });
+  const actionNote = noteHost();
+  const alertHost = h("div");
+  const alert = new AlertSlot(alertHost, "status-error");
+
+  const rows = {
+    company: factRow("status.company", "status-company"),
+    organization: factRow("status.organization"),
+    mode: factRow("status.mode", "status-mode"),
+    environment: factRow("status.environment", "status-environment"),
+    connectedAt: factRow("status.connected_at"),
+    access: factRow("status.access_expires", "status-access-expires"),
+    refresh: factRow("status.refresh_issued"),
+    apiKey: factRow("status.api_key_expires"),
+    lastTick: factRow("status.last_tick", "status-last-tick"),
+    lastValidated: factRow("status.last_validated"),
+    nextCheck: factRow("status.next_check"),
+    nextAttempt: factRow("status.next_attempt"),
+    lastGap: factRow("status.last_gap", "status-last-gap"),
+    webhooks: factRow("status.webhooks"),
+  };
+
+  const filter = h(
+    "select",
+    { testid: "history-filter", id: "history-filter" },
+    h("option", { value: "", i18n: "history.all" }),
+    ...HISTORY_KINDS.map((k) => h("option", { value: k, i18n: `kind.${k}` as Key })),
+  );
+  const historyList = h("ul", { testid: "history-list", class: "history" });
+  const historyEmpty = h("p", { class: "muted", i18n: "history.empty" });
+  const historyAlertHost = h("div");
+  const historyAlert = new AlertSlot(historyAlertHost, "history-error");
+
+  const disconnectArea = h("div", { class: "danger-zone" });
+
+  const section = h(
+    "section",
+    { id: "view-status", class: "view", "aria-labelledby": "status-heading" },
+    h("h2", { id: "status-heading", class: "visually-hidden", i18n: "nav.status" }),
+    h(
+      "div",
+      { class: "card state-card" },
+      h("p", { class: "state-line" }, h("span", { class: "dot", "aria-hidden": "true" }), stateEl),
+      message,
+      h("div", { class: "actions" }, checkNow, refreshNow, actionNote),
+      alertHost,
+    ),
+    h("dl", { class: "facts" }, ...Object.values(rows).map((r) => r.row)),
+    h(
+      "div",
+      { class: "history-head" },
+      h("h2", { i18n: "history.title" }),
+      h("div", { class: "inline-field" }, h("label", { for: "history-filter", i18n: "history.filter" }), filter),
+    ),
+    historyAlertHost,
+    historyList,
+    historyEmpty,
+    disconnectArea,
+  );
+
+  let history: HistoryEntry[] = [];
+  let waitingForTick: (() => void) | null = null;
+
+  function render(): void {
+    const s = store.status.get();
+    if (!s) return;
+    const now = new Date();
+    const l = lang();
+    const when = (at: string | null, none: Key = "common.none") => (at ? localAndRelative(at, now, l) : t(none));
+
+    stateEl.className = `state state-${s.state}`;
+    stateEl.textContent = stateLabel(s.state);
+    section.dataset.state = s.state;
+    message.textContent = s.message;
+
+    rows.company.value.textContent = s.company ?? "–";
+    rows.organization.value.textContent = s.organization_id ?? "";
+    show(rows.organization.row, s.organization_id !== null);
+    rows.mode.value.textContent = s.mode ? modeLabel(s.mode) : "–";
+    rows.environment.value.textContent = store.isDemo() ? t("env.demo") : t(`env.${s.environment}` as Key);
+    rows.connectedAt.value.textContent = when(s.connected_at);
+    show(rows.connectedAt.row, s.connected_at !== null);
+
+    const apiKeyMode = s.mode === "api_key";
+    rows.access.value.textContent = when(s.access_expires_at);
+    show(rows.access.row, !apiKeyMode);
+    replace(
+      rows.refresh.value,
+      when(s.refresh_issued_at),
+      s.refresh_expires_assumed_at &&
+        h("span", { class: "sub muted", text: t("status.refresh_assumed", { time: localTime(s.refresh_expires_assumed_at, now, l) }) }),
+    );
+    show(rows.refresh.row, !apiKeyMode && s.refresh_issued_at !== null);
+    rows.apiKey.value.textContent = when(s.api_key_expires_at);
+    show(rows.apiKey.row, apiKeyMode);
+
+    rows.lastTick.value.textContent = when(s.last_tick_at, "status.never");
+    rows.lastTick.row.classList.toggle("warn", s.tick_overdue);
+    rows.lastValidated.value.textContent = when(s.last_validated_at, "status.never");
+    show(rows.lastValidated.row, s.state !== "not_connected");
+    rows.nextCheck.value.textContent = when(s.next_check_at);
+    rows.nextAttempt.value.textContent = when(s.next_attempt_at);
+    show(rows.nextAttempt.row, s.next_attempt_at !== null);
+
+    const gap = s.last_gap;
+    rows.lastGap.value.textContent = gap
+      ? t("status.gap_value", {
+          length: duration(gap.seconds),
+          when: localAndRelative(gap.to, now, l),
+          why: t(gap.while_running ? "gap.while_running" : "gap.not_running"),
+        })
+      : t("status.no_gap");
+
+    const sync = s.last_webhook_sync;
+    rows.webhooks.value.textContent =
+      s.webhooks.length === 0
+        ? t("status.webhooks_none")
+        : sync
+          ? t("status.webhooks_synced", {
+              count: s.webhooks.length,
+              when: localAndRelative(sync.at, now, l),
+              summary: outcomeSummary(sync.outcomes, l) || "–",
+            })
+          : t("status.webhooks_count", { count: s.webhooks.length });
+
+    show(refreshNow, !apiKeyMode);
+    refreshNow.disabled = s.state === "not_connected" || refreshNow.getAttribute("aria-busy") === "true";
+    renderDisconnect(s);
+  }
+
+  /** Two steps, because disconnecting revokes at Lexware and deletes the local credentials. */
+  function renderDisconnect(s: Status): void {
+    if (s.state === "not_connected") {
+      replace(disconnectArea);
+      return;
+    }
+    if (disconnectArea.dataset.confirming === "true") return;
+    const start = h("button", { type: "button", class: "link-button", i18n: "disconnect.start" });
+    start.addEventListener("click", () => {
+      disconnectArea.dataset.confirming = "true";
+      const yes = h("button", { type: "button", class: "danger", i18n: "disconnect.confirm" });
+      const no = h("button", { type: "button", i18n: "common.cancel" });
+      const done = () => {
+        delete disconnectArea.dataset.confirming;
+        render();
+      };
+      no.addEventListener("click", done);
+      yes.addEventListener("click", async () => {
+        try {
+          store.status.set(await busy(yes, ipc.disconnect));
+          alert.clear();
+        } catch (e) {
+          alert.set(ipc.toIpcError(e).message);
+        }
+        done();
+      });
+      replace(disconnectArea, h("p", { i18n: "disconnect.explain" }), h("div", { class: "actions" }, yes, no));
+      no.focus();
+    });
+    replace(disconnectArea, start);
+  }
+
+  function renderHistory(): void {
+    const kind = filter.value;
+    const now = new Date();
+    const l = lang();
+    const shown = history.filter((e) => kind === "" || kindOf(e.event) === kind);
+    replace(
+      historyList,
+      ...shown.map((e) => {
+        const k = kindOf(e.event);
+        return h(
+          "li",
+          { "data-kind": k, class: `kind-${k} event-${e.event.type}` },
+          h("time", { datetime: e.at, text: localTime(e.at, now, l) }),
+          h("span", { class: "sentence", text: describeEvent(e.event, l, now) }),
+        );
+      }),
+    );
+    show(historyEmpty, shown.length === 0);
+    label(historyEmpty, history.length === 0 ? "history.empty" : "history.empty_filtered");
+  }
+
+  let loading: Promise<void> | null = null;
+  let again = false;
+  /** Fetches the history; calls that arrive while one is in flight fold into one more. */
+  function loadHistory(): void {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = ipc
+      .getHistory(HISTORY_LIMIT)
+      .then((entries) => {
+        history = entries;
+        historyAlert.clear();
+        renderHistory();
+      })
+      .catch((e) => historyAlert.set(ipc.toIpcError(e).message))
+      .finally(() => {
+        loading = null;
+        if (again) {
+          again = false;
+          loadHistory();
+        }
+      });
+  }
+
+  checkNow.addEventListener("click", async () => {
+    alert.clear();
+    note(actionNote, "status.checking");
+    // The result arrives as a status event; the button stays busy until then (at most 15 s).
+    await busy(checkNow, async () => {
+      try {
+        const arrived = new Promise<void>((resolve) => {
+          waitingForTick = resolve;
+          setTimeout(resolve, 15_000);
+        });
+        await ipc.tickNow();
+        await arrived;
+        note(actionNote, "status.checked");
+      } catch (e) {
+        note(actionNote, null);
+        alert.set(ipc.toIpcError(e).message);
+      } finally {
+        waitingForTick = null;
+      }
+    });
+  });
+
+  refreshNow.addEventListener("click", async () => {
+    alert.clear();
+    note(actionNote, null);
+    try {
+      store.status.set(await busy(refreshNow, ipc.refreshNow));
+      note(actionNote, "status.refreshed");
+    } catch (e) {
+      alert.set(ipc.toIpcError(e).message);
+    }
+    render();
+  });
+
+  filter.addEventListener("change", renderHistory);
+
+  store.status.subscribe(() => {
+    render();
+    loadHistory();
+    waitingForTick?.();
+  });
+  store.settings.subscribe(render);
+  onLangChange(() => {
+    render();
+    renderHistory();
+  });
+  setInterval(render, CLOCK_MS);
+
+  render();
+  loadHistory();
+  return section;
+}

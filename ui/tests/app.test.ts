@@ -1,0 +1,411 @@
+/**
+ * The whole window in jsdom against a scripted backend: the test ids the end-to-end suite
+ * relies on, the flows, and the language switch.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ConnectResult } from "../src/bindings/ConnectResult";
+import { FakeBackend, ipcError, SETTINGS, status } from "./fake";
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`);
+const $$ = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)];
+const must = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = $<T>(id);
+  if (!el) throw new Error(`no element with data-testid=${id}`);
+  return el;
+};
+
+/** Lets pending promise callbacks run (works with fake timers too). */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 30; i++) await Promise.resolve();
+}
+
+async function boot(backend: FakeBackend) {
+  vi.resetModules();
+  document.body.innerHTML = '<div id="app"></div>';
+  const ipc = await import("../src/ipc");
+  ipc.useBackend(backend);
+  const { mount } = await import("../src/app");
+  const app = mount(document.getElementById("app")!);
+  await app.ready;
+  await flush();
+  return app;
+}
+
+function type(el: HTMLInputElement | HTMLSelectElement, value: string): void {
+  el.value = value;
+  el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }));
+}
+
+async function click(id: string | HTMLElement): Promise<void> {
+  (typeof id === "string" ? must(id) : id).click();
+  await flush();
+}
+
+const visible = (el: HTMLElement | null) => {
+  for (let e = el; e; e = e.parentElement) if (e.hidden) return false;
+  return el !== null;
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const RESULT: ConnectResult = {
+  status: status(),
+  company: "Demo GmbH",
+  webhooks: [
+    { event_type: "invoice.created", callback_url: "https://shop.example.de/a", action: "created", subscription_id: "s1", error: null },
+    { event_type: "token.revoked", callback_url: "https://shop.example.de/b", action: "failed", subscription_id: null, error: "Lexware antwortet nicht." },
+  ],
+  webhooks_error: null,
+};
+
+describe("header, navigation, status", () => {
+  it("shows the title, the demo badge and the live state", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    expect(must("app-title").textContent).toBe("lexguard");
+    expect(visible($("demo-badge"))).toBe(true);
+    expect(must("demo-badge").textContent).toBe("DEMO");
+    expect(must("nav-status").textContent).toBe("Status");
+    expect(must("nav-reconnect").textContent).toBe("Neu verbinden");
+    expect(must("nav-webhooks").textContent).toBe("Webhooks");
+    expect(must("nav-settings").textContent).toBe("Einstellungen");
+    expect(visible($("status-state"))).toBe(true);
+    expect(must("status-state").textContent).toBe("Verbunden");
+    expect(must("status-state").classList.contains("state-healthy")).toBe(true);
+    expect(must("status-message").textContent).toContain("Demo GmbH");
+    expect(must("status-company").textContent).toBe("Demo GmbH");
+    expect(must("status-mode").textContent).toBe("OAuth (Lexware-Anmeldung)");
+    expect(must("status-environment").textContent).toBe("DEMO (eingebauter Simulator)");
+    expect(must("status-access-expires").textContent).toMatch(/^\d\d:\d\d \S+ \(in 1[34] min\)$/);
+    expect(must("status-last-tick").textContent).toContain("(gerade eben)");
+    expect(must("status-last-gap").textContent).toBe("keine");
+
+    backend.emit("lexguard://status", status({ state: "degraded", reason: "refresh_failing", message: "Erneuern klappt gerade nicht." }));
+    await flush();
+    expect(must("status-state").textContent).toBe("Eingeschränkt");
+    expect(must("status-state").className).toContain("state-degraded");
+    expect(must("status-message").textContent).toBe("Erneuern klappt gerade nicht.");
+  });
+
+  it("lists the history as sentences, filterable by kind", async () => {
+    await boot(new FakeBackend());
+    const items = $$('[data-testid="history-list"] li');
+    expect(items.map((li) => li.dataset.kind)).toEqual(["validate", "refresh", "auth_lost"]);
+    expect(items[0]!.textContent).toContain("Verbindung zu Demo GmbH geprüft – alles in Ordnung.");
+    type(must<HTMLSelectElement>("history-filter"), "refresh");
+    expect($$('[data-testid="history-list"] li').map((li) => li.dataset.kind)).toEqual(["refresh"]);
+  });
+
+  it("checks and refreshes on request", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.tick_now = () => null;
+    backend.handlers.refresh_now = () => status({ message: "Frisch erneuert." });
+    await boot(backend);
+    await click("status-check-now");
+    expect(backend.calledWith("tick_now")).toHaveLength(1);
+    await click("status-refresh-now");
+    expect(backend.calledWith("refresh_now")).toHaveLength(1);
+    expect(must("status-message").textContent).toBe("Frisch erneuert.");
+  });
+
+  it("opens Reconnect first when the connection is lost", async () => {
+    await boot(new FakeBackend(status({ state: "auth_lost", reason: "invalid_grant" })));
+    expect(visible($("login-start"))).toBe(true);
+    expect(visible($("status-state"))).toBe(false);
+    expect(must("nav-reconnect").getAttribute("aria-current")).toBe("page");
+    await click("nav-status");
+    expect(visible($("status-state"))).toBe(true);
+    expect(must("status-state").className).toContain("state-auth_lost");
+  });
+
+  it("hides the demo badge outside the demo", async () => {
+    await boot(new FakeBackend(status(), { ...SETTINGS, demo: false }));
+    expect($("demo-badge")).toBeNull();
+    expect(must("status-environment").textContent).toBe("Eigene Adressen");
+  });
+});
+
+describe("language", () => {
+  it("switches every label at once and saves the choice", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    await click("nav-settings");
+    expect(must("settings-save").textContent).toBe("Speichern");
+    type(must<HTMLSelectElement>("settings-language"), "en");
+    await flush();
+    expect(must("nav-settings").textContent).toBe("Settings");
+    expect(must("settings-save").textContent).toBe("Save");
+    expect(must("status-state").textContent).toBe("Connected");
+    expect(must("tab-oauth").textContent).toBe("Lexware login");
+    expect(document.documentElement.lang).toBe("en");
+    expect(backend.calledWith("save_settings").map((a) => (a?.settings as typeof SETTINGS).language)).toEqual(["en"]);
+  });
+
+  it("starts in the backend's language", async () => {
+    await boot(new FakeBackend(status(), { ...SETTINGS, language: "en" }));
+    expect(must("nav-settings").textContent).toBe("Settings");
+    expect(must("nav-reconnect").textContent).toBe("Reconnect");
+  });
+});
+
+describe("settings", () => {
+  it("fills the form, never the secret", async () => {
+    await boot(new FakeBackend(status(), { ...SETTINGS, client_secret_set: true }));
+    expect(must<HTMLInputElement>("settings-client-id").value).toBe("lexguard-test-client");
+    expect(must<HTMLInputElement>("settings-client-secret").value).toBe("");
+    expect(must<HTMLInputElement>("settings-client-secret").type).toBe("password");
+    expect(must("settings-client-secret-state").textContent).toBe("Ein Client-Secret ist gespeichert.");
+    expect(must<HTMLInputElement>("settings-check-every").value).toBe("1");
+    expect(must<HTMLInputElement>("settings-check-every").type).toBe("number");
+    expect(must<HTMLSelectElement>("settings-environment").value).toBe("custom");
+    expect(visible($("settings-auth-url"))).toBe(false); // settings view not shown yet
+    expect(must("settings-data-folder").textContent).toBe("/home/anna/.local/share/lexguard");
+  });
+
+  it("refuses out-of-range values next to the field, before saving", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    await click("nav-settings");
+    expect($("settings-error")).toBeNull();
+    type(must<HTMLInputElement>("settings-check-every"), "7");
+    await click("settings-save");
+    const err = must("settings-error");
+    expect(err.getAttribute("role")).toBe("alert");
+    expect(err.textContent).toContain("Erlaubt sind 1 bis 5 Minuten.");
+    const input = must<HTMLInputElement>("settings-check-every");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    const described = input.getAttribute("aria-describedby")!.split(" ").map((id) => document.getElementById(id)?.textContent);
+    expect(described).toContain("Erlaubt sind 1 bis 5 Minuten.");
+    expect(backend.calledWith("save_settings")).toHaveLength(0);
+    expect($("settings-saved")).toBeNull();
+  });
+
+  it("shows backend errors next to the field, then saves", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.save_settings = () => {
+      throw ipcError("Erlaubt sind 15 Minuten bis 3 Stunden (z. B. \"15m\").", "schedule.refresh_before");
+    };
+    await boot(backend);
+    await click("nav-settings");
+    type(must<HTMLInputElement>("settings-refresh-before"), "30");
+    await click("settings-save");
+    expect(must("settings-error").textContent).toContain("Erlaubt sind 15 Minuten bis 3 Stunden");
+    expect(must("settings-refresh-before").getAttribute("aria-invalid")).toBe("true");
+
+    backend.handlers.save_settings = (a) => a.settings;
+    await click("settings-save");
+    expect($("settings-error")).toBeNull();
+    expect(must("settings-saved").textContent).toBe("Gespeichert.");
+    const saved = backend.calledWith("save_settings").at(-1)?.settings as typeof SETTINGS;
+    expect(saved.refresh_before_minutes).toBe(30);
+    expect(saved.scope).toBe(SETTINGS.scope);
+  });
+
+  it("stores the client secret write-only", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.set_client_secret = () => null;
+    await boot(backend);
+    await click("nav-settings");
+    expect(must("settings-client-secret-state").textContent).toBe("Noch kein Client-Secret gespeichert.");
+    type(must<HTMLInputElement>("settings-client-secret"), "  sim-secret ");
+    await click("settings-client-secret-save");
+    expect(backend.calledWith("set_client_secret")).toEqual([{ secret: "sim-secret" }]);
+    expect(must<HTMLInputElement>("settings-client-secret").value).toBe("");
+    expect(must("settings-client-secret-state").textContent).toBe("Ein Client-Secret ist gespeichert.");
+  });
+
+  it("shows the custom addresses only for custom", async () => {
+    await boot(new FakeBackend());
+    await click("nav-settings");
+    expect(visible($("settings-auth-url"))).toBe(true);
+    type(must<HTMLSelectElement>("settings-environment"), "production");
+    expect(visible($("settings-auth-url"))).toBe(false);
+    expect(visible($("settings-api-url"))).toBe(false);
+  });
+});
+
+describe("reconnect", () => {
+  const URL = "https://app.lexware.de/oauth2/authorize?client_id=x&state=abc";
+
+  it("guides through login, paste and connect with a countdown", async () => {
+    vi.useFakeTimers();
+    const backend = new FakeBackend();
+    backend.handlers.start_login = () => ({ url: URL, started_at: "2000-01-01T00:00:00Z", code_valid_secs: 300, browser_opened: false, listening: false });
+    await boot(backend);
+    await click("nav-reconnect");
+    expect($("login-url")).toBeNull();
+    await click("login-start");
+    expect(must("login-url").textContent).toBe(URL);
+    expect(visible($("login-copy"))).toBe(true);
+    expect($("login-waiting")).toBeNull();
+    expect(must("code-countdown").textContent).toBe("Der Code ist noch 5:00 Minuten gültig.");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(must("code-countdown").textContent).toBe("Der Code ist noch 4:00 Minuten gültig.");
+    await vi.advanceTimersByTimeAsync(240_000);
+    expect(must("code-countdown").textContent).toContain("Der Code ist abgelaufen.");
+
+    await click("connect-button");
+    expect(backend.calledWith("connect")).toHaveLength(0);
+
+    backend.handlers.connect = () => {
+      throw ipcError("Lexware hat den Code abgelehnt. Bitte melden Sie sich erneut an.", null, "code_rejected");
+    };
+    type(must<HTMLInputElement>("paste-input"), "wrong");
+    await click("connect-button");
+    const err = must("connect-error");
+    expect(err.getAttribute("role")).toBe("alert");
+    expect(err.textContent).toContain("Lexware hat den Code abgelehnt.");
+    expect(err.textContent).toContain("Ihre bisherige Verbindung bleibt unverändert.");
+    expect($("connect-company")).toBeNull();
+
+    backend.handlers.connect = () => RESULT;
+    type(must<HTMLInputElement>("paste-input"), "https://shop.example.de/cb?code=abc&state=x");
+    await click("connect-button");
+    expect(backend.calledWith("connect").at(-1)).toEqual({ pasted: "https://shop.example.de/cb?code=abc&state=x" });
+    expect($("connect-error")).toBeNull();
+    expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
+    const rows = $$('[data-testid="webhook-results"] tbody tr');
+    expect(rows.map((r) => r.dataset.eventType)).toEqual(["invoice.created", "token.revoked"]);
+    const actions = rows.map((r) => r.querySelector<HTMLElement>("td.action"));
+    expect(actions.map((a) => a?.dataset.action)).toEqual(["created", "failed"]);
+    expect(actions.map((a) => a?.textContent)).toEqual(["angelegt", "fehlgeschlagen"]);
+    expect(rows[1]!.textContent).toContain("Lexware antwortet nicht.");
+  });
+
+  it("waits for the loopback redirect when lexguard listens", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost" }));
+    backend.handlers.start_login = () => ({ url: URL, started_at: "x", code_valid_secs: 300, browser_opened: true, listening: true });
+    await boot(backend);
+    await click("login-start");
+    expect(must("login-waiting").textContent).toContain("lexguard wartet auf die Rückmeldung von Lexware");
+    backend.emit("lexguard://connect-result", { result: { ...RESULT, webhooks: null }, error: null });
+    await flush();
+    expect(must("connect-company").textContent).toContain("Demo GmbH");
+    expect($("login-waiting")).toBeNull();
+    expect(must("status-state").textContent).toBe("Verbunden");
+  });
+
+  it("shows a loopback failure like a pasted one", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost" }));
+    await boot(backend);
+    backend.emit("lexguard://connect-result", { result: null, error: ipcError("Der Code ist abgelaufen.", null, "login_expired") });
+    await flush();
+    expect(must("connect-error").textContent).toContain("Der Code ist abgelaufen.");
+  });
+
+  it("connects with an API key", async () => {
+    const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }));
+    backend.handlers.connect_api_key = () => ({ ...RESULT, webhooks: null, webhooks_error: "Lexware war nicht erreichbar." });
+    await boot(backend);
+    expect(visible($("apikey-input"))).toBe(false);
+    await click("tab-apikey");
+    expect(must("tab-apikey").getAttribute("aria-selected")).toBe("true");
+    expect(visible($("apikey-input"))).toBe(true);
+    expect(must<HTMLInputElement>("apikey-input").type).toBe("password");
+    type(must<HTMLInputElement>("apikey-input"), "key-123");
+    await click("apikey-connect");
+    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123" }]);
+    expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
+    expect(document.body.textContent).toContain("Lexware war nicht erreichbar.");
+    expect(must<HTMLInputElement>("apikey-input").value).toBe("");
+  });
+});
+
+describe("webhooks", () => {
+  it("edits, validates and saves the desired list", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    await click("nav-webhooks");
+    await flush();
+    let rows = $$('[data-testid="webhooks-table"] tbody tr.webhook-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.querySelector<HTMLSelectElement>("select.event-type")!.value).toBe("invoice.created");
+    expect(rows[1]!.querySelector<HTMLInputElement>("input.callback-url")!.value).toBe("http://127.0.0.1:41234/hooks/token-revoked");
+
+    const unmanaged = must("webhooks-unmanaged");
+    expect([...unmanaged.querySelectorAll<HTMLElement>("tbody tr")].map((r) => r.dataset.eventType)).toEqual(["contact.changed"]);
+
+    const url = rows[0]!.querySelector<HTMLInputElement>("input.callback-url")!;
+    type(url, "http://shop.example.de/hook");
+    await click("webhook-save");
+    expect(backend.calledWith("save_webhooks")).toHaveLength(0);
+    expect(url.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(url.getAttribute("aria-describedby")!)!.textContent).toContain("https://");
+
+    type(url, "https://shop.example.de/hook");
+    await click("webhook-add");
+    rows = $$('[data-testid="webhooks-table"] tbody tr.webhook-row');
+    expect(rows).toHaveLength(3);
+    type(rows[2]!.querySelector<HTMLSelectElement>("select.event-type")!, "contact.changed");
+    type(rows[2]!.querySelector<HTMLInputElement>("input.callback-url")!, "https://crm.example.de/hook");
+    await click("webhook-save");
+    expect(backend.calledWith("save_webhooks").at(-1)).toEqual({
+      webhooks: [
+        { event_type: "invoice.created", callback_url: "https://shop.example.de/hook" },
+        { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
+        { event_type: "contact.changed", callback_url: "https://crm.example.de/hook" },
+      ],
+    });
+    expect($("webhook-error")).toBeNull();
+
+    // Saving re-renders the rows from what the backend accepted.
+    rows = $$('[data-testid="webhooks-table"] tbody tr.webhook-row');
+    expect(rows).toHaveLength(3);
+    await click(rows[2]!.querySelector<HTMLButtonElement>("button.remove")!);
+    expect($$('[data-testid="webhooks-table"] tbody tr.webhook-row')).toHaveLength(2);
+  });
+
+  it("refuses an event type twice and shows backend errors", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.save_webhooks = () => {
+      throw ipcError("„x“ ist keine HTTPS-Adresse; Lexware ruft nur https://… auf.", "webhooks[1].callback_url");
+    };
+    await boot(backend);
+    await click("nav-webhooks");
+    const rows = $$("tr.webhook-row");
+    type(rows[1]!.querySelector<HTMLSelectElement>("select.event-type")!, "invoice.created");
+    await click("webhook-save");
+    expect(rows[1]!.textContent).toContain("Lexware erlaubt ein Abo je Ereignistyp");
+    expect(backend.calledWith("save_webhooks")).toHaveLength(0);
+
+    type(rows[1]!.querySelector<HTMLSelectElement>("select.event-type")!, "token.revoked");
+    await click("webhook-save");
+    expect(must("webhook-error").textContent).toContain("keine HTTPS-Adresse");
+    expect(rows[1]!.querySelector("input.callback-url")!.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("sets the webhooks up again with a result per item", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.sync_webhooks = () => RESULT.webhooks;
+    await boot(backend);
+    await click("nav-webhooks");
+    await click("webhook-sync");
+    expect(backend.calledWith("sync_webhooks")).toHaveLength(1);
+    const rows = $$('[data-testid="webhook-sync-results"] tbody tr');
+    expect(rows.map((r) => r.querySelector<HTMLElement>("td.action")!.dataset.action)).toEqual(["created", "failed"]);
+  });
+
+  it("says why the Lexware list is missing without a connection", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost" }));
+    backend.handlers.list_webhooks = () => {
+      throw ipcError("Die Verbindung zu Lexware ist verloren. Bitte verbinden Sie sich neu.", null, "auth_lost");
+    };
+    await boot(backend);
+    await click("nav-webhooks");
+    expect(must("webhooks-unmanaged").textContent).toContain("Die Verbindung zu Lexware ist verloren.");
+    expect(must("webhooks-unmanaged").querySelector("table")).toBeNull();
+    expect($("webhook-error")).toBeNull();
+    expect($$("tr.webhook-row")).toHaveLength(2);
+  });
+
+  it("allows loopback http only in the demo", async () => {
+    const backend = new FakeBackend(status(), { ...SETTINGS, demo: false });
+    await boot(backend);
+    await click("nav-webhooks");
+    await click("webhook-save");
+    expect(backend.calledWith("save_webhooks")).toHaveLength(0);
+    expect($$("tr.webhook-row")[0]!.textContent).toContain("Lexware ruft nur HTTPS-Adressen auf");
+  });
+});

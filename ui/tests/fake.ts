@@ -1,0 +1,110 @@
+/**
+ * A scripted backend for mounting the whole window in jsdom: records every command, answers
+ * from per-test handlers, and lets a test emit backend events.
+ */
+import type { IpcError } from "../src/bindings/IpcError";
+import type { Settings } from "../src/bindings/Settings";
+import type { Status } from "../src/bindings/Status";
+import type { Backend } from "../src/ipc";
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+
+export const SETTINGS: Settings = {
+  client_id: "lexguard-test-client",
+  client_secret_set: false,
+  redirect_uri: "http://127.0.0.1:41234/copy-code",
+  environment: "custom",
+  auth_url: "http://127.0.0.1:41234",
+  api_url: "http://127.0.0.1:41234",
+  scope: "",
+  connection_name: "lexguard Demo",
+  check_every_minutes: 1,
+  refresh_before_minutes: 15,
+  remind_every_hours: 4,
+  language: "de",
+  start_at_login: false,
+  demo: true,
+  data_folder: "/home/anna/.local/share/lexguard",
+};
+
+export function status(over: Partial<Status> = {}): Status {
+  return {
+    state: "healthy",
+    reason: null,
+    message: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min).",
+    mode: "o_auth",
+    environment: "custom",
+    company: "Demo GmbH",
+    organization_id: "org-1",
+    connection_id: "c-1",
+    connected_at: "2025-01-12T10:00:00Z",
+    access_expires_at: new Date(Date.now() + 14 * 60_000).toISOString(),
+    refresh_issued_at: new Date(Date.now() - 6 * 60_000).toISOString(),
+    refresh_expires_assumed_at: null,
+    api_key_expires_at: null,
+    last_tick_at: new Date(Date.now() - 30_000).toISOString(),
+    last_validated_at: null,
+    next_check_at: new Date(Date.now() + 30_000).toISOString(),
+    next_attempt_at: null,
+    last_gap: null,
+    tick_overdue: false,
+    webhooks: [
+      { event_type: "invoice.created", callback_url: "http://127.0.0.1:41234/hooks/invoice-created" },
+      { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
+    ],
+    last_webhook_sync: null,
+    ...over,
+  };
+}
+
+export const ipcError = (message: string, field: string | null = null, kind = "config"): IpcError => ({ kind, message, field });
+
+export class FakeBackend implements Backend {
+  calls: [string, Record<string, unknown> | undefined][] = [];
+  handlers: Record<string, Handler> = {};
+  private listeners = new Map<string, Set<(p: unknown) => void>>();
+
+  constructor(st: Status = status(), settings: Settings = SETTINGS) {
+    this.handlers = {
+      get_status: () => st,
+      get_settings: () => settings,
+      get_history: () => [
+        { at: new Date().toISOString(), event: { type: "validated", company: "Demo GmbH" } },
+        { at: new Date().toISOString(), event: { type: "refreshed", expires_at: new Date(Date.now() + 3600_000).toISOString() } },
+        { at: new Date().toISOString(), event: { type: "auth_lost", reason: "invalid_grant" } },
+      ],
+      event_types: () => ["contact.changed", "invoice.created", "invoice.changed", "token.revoked"],
+      list_webhooks: () => ({
+        existing: [
+          { subscriptionId: "s1", eventType: "invoice.created", callbackUrl: "http://127.0.0.1:41234/hooks/invoice-created" },
+          { subscriptionId: "s9", eventType: "contact.changed", callbackUrl: "https://crm.example.de/hook" },
+        ],
+        desired: st.webhooks,
+      }),
+      save_settings: (a) => a.settings,
+      save_webhooks: (a) => a.webhooks,
+    };
+  }
+
+  calledWith(cmd: string): (Record<string, unknown> | undefined)[] {
+    return this.calls.filter(([c]) => c === cmd).map(([, a]) => a);
+  }
+
+  async invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+    this.calls.push([cmd, args]);
+    const h = this.handlers[cmd];
+    if (!h) throw `command ${cmd} not found`;
+    return (await h(args ?? {})) as T;
+  }
+
+  async listen<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(handler as (p: unknown) => void);
+    this.listeners.set(event, set);
+    return () => set.delete(handler as (p: unknown) => void);
+  }
+
+  emit(event: string, payload: unknown): void {
+    this.listeners.get(event)?.forEach((fn) => fn(payload));
+  }
+}
