@@ -204,3 +204,36 @@ fn history_is_secret_free_json() {
         .expect("history");
     assert!(h.is_array());
 }
+
+#[test]
+fn a_loopback_redirect_completes_the_login_without_pasting() {
+    let f = fixture();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut config = f.engine.config();
+    config.lexware.redirect_uri = Some(redirect.clone());
+    f.engine.set_config(config).expect("config");
+    let url = tauri::async_runtime::block_on(f.engine.login_url()).expect("url");
+    let listening = tauri::async_runtime::block_on(crate::loopback::start(
+        f._app.handle().clone(),
+        f.engine.clone(),
+        &redirect,
+    ));
+    assert!(listening);
+    // The browser: Lexware redirects to the loopback address, lexguard answers the page.
+    let page = tauri::async_runtime::block_on(async {
+        reqwest::get(&url)
+            .await
+            .expect("login")
+            .text()
+            .await
+            .expect("page")
+    });
+    assert!(page.contains("Verbunden"), "{page}");
+    let status = f.call("get_status", json!({})).expect("status");
+    assert_eq!(status["state"], "healthy");
+    assert_eq!(status["company"], "Demo GmbH");
+}

@@ -76,6 +76,7 @@ impl Harness {
             client_secret: Some(lexguard::secret::ClientSecret::new(
                 SimConfig::default().client_secret,
             )),
+            schedule_override: None,
         })
     }
 
