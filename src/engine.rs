@@ -285,6 +285,21 @@ impl Engine {
         self.inner.vault.client_secret().await
     }
 
+    /// Writes a token set that so far lives only in memory (the keychain refused it).
+    /// `Ok(false)`: nothing was waiting. Before quitting, the app must not drop such a set.
+    pub async fn flush_unsaved(&self) -> Result<bool> {
+        let pending = {
+            let m = self.memory();
+            m.unsaved.then(|| m.tokens.clone()).flatten()
+        };
+        let Some(tokens) = pending else {
+            return Ok(false);
+        };
+        self.inner.vault.save_tokens(&tokens).await?;
+        self.memory().unsaved = false;
+        Ok(true)
+    }
+
     /// Whether a client secret is available (keychain or environment); never the value.
     pub async fn client_secret_stored(&self) -> Result<bool> {
         Ok(self.client_secret().await?.is_some())

@@ -670,3 +670,20 @@ impl Harness {
         self.clock.now()
     }
 }
+
+#[tokio::test]
+async fn unsaved_tokens_can_be_flushed_before_quitting() {
+    let h = Harness::new().await;
+    h.connect().await;
+    assert!(!h.engine.flush_unsaved().await.expect("nothing waiting"));
+    h.store.fail_writes(Some(KeychainFault::Locked));
+    h.advance(Duration::seconds(DUE));
+    let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
+    assert!(r.refreshed);
+    let e = h.engine.flush_unsaved().await.expect_err("still locked");
+    assert_eq!(e.kind(), "keychain_locked");
+    h.store.fail_writes(None);
+    assert!(h.engine.flush_unsaved().await.expect("written"));
+    let in_memory = h.engine.access_token().await.expect("token");
+    assert_eq!(h.stored_access_token(), in_memory);
+}

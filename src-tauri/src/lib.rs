@@ -148,6 +148,25 @@ pub fn quit<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
+        // Nothing lost: tokens the keychain refused so far must be written before we go.
+        if let Err(e) = state.handle.engine.flush_unsaved().await {
+            let lang = state.handle.engine.lang();
+            tracing::error!(kind = e.kind(), "refusing to quit with unsaved tokens");
+            crate::notify::show(
+                &app,
+                crate::notify::Notice {
+                    summary: lang.pick("lexguard wurde nicht beendet", "lexguard did not quit").into(),
+                    body: lang.pick(
+                        format!("Neue Zugangsdaten sind noch nicht im Schlüsselbund gespeichert; beim Beenden gingen sie verloren. {}", e.message(lang)),
+                        format!("New credentials are not saved in the keychain yet; quitting now would lose them. {}", e.message(lang)),
+                    ),
+                    opens_window: false,
+                    urgent: true,
+                },
+                lang.pick("Öffnen", "Open"),
+            );
+            return;
+        }
         state.handle.quit().await;
         if let Some(demo) = &state.demo {
             if std::env::var("LEXGUARD_KEYRING_SERVICE").is_err() {
