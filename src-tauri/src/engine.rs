@@ -107,43 +107,49 @@ pub fn spawn<R: Runtime>(
 
 async fn run<R: Runtime>(engine: &Engine, bridge: &Bridge<R>, demo: Option<&Demo>, req: Request) {
     let manual = !matches!(req, Request::Tick(TickCause::Scheduled | TickCause::Resume));
-    let result: lexguard::Result<()> = match req {
-        Request::Tick(cause) => engine.tick(cause).await.map(|_| ()),
-        Request::Refresh => engine.refresh_now().await.map(|_| ()),
-        Request::SyncWebhooks => engine.webhooks_sync(false).await.map(|_| ()),
+    // Operations that report a status hand it over; the others leave it to be read back.
+    let result: lexguard::Result<Option<lexguard::Status>> = match req {
+        Request::Tick(cause) => engine.tick(cause).await.map(|r| Some(r.status)),
+        Request::Refresh => engine.refresh_now().await.map(Some),
+        Request::SyncWebhooks => engine.webhooks_sync(false).await.map(|_| None),
         Request::DemoConnect => match demo {
-            Some(d) => demo_connect(engine, d).await,
-            None => Ok(()),
+            Some(d) => demo_connect(engine, d).await.map(Some),
+            None => Ok(None),
         },
         Request::DemoRevoke => {
             if let Some(d) = demo {
                 d.ctl.revoke_connection();
             }
-            Ok(())
+            Ok(None)
         }
         Request::DemoSuspend(hours) => match demo {
             Some(d) => {
                 d.suspend(hours);
-                engine.tick(TickCause::Resume).await.map(|_| ())
+                engine.tick(TickCause::Resume).await.map(|r| Some(r.status))
             }
-            None => Ok(()),
+            None => Ok(None),
         },
-        Request::Quit(_) => Ok(()),
+        Request::Quit(_) => Ok(None),
     };
-    if let Err(e) = &result {
-        tracing::warn!(kind = e.kind(), "engine operation failed");
-        if manual {
-            bridge.on_error(e);
+    let status = match result {
+        Ok(Some(status)) => Ok(status),
+        Ok(None) => engine.status(),
+        Err(e) => {
+            tracing::warn!(kind = e.kind(), "engine operation failed");
+            if manual {
+                bridge.on_error(&e);
+            }
+            engine.status()
         }
-    }
-    match engine.status() {
+    };
+    match status {
         Ok(s) => bridge.on_status(&s, engine.now()),
         Err(e) => tracing::warn!(kind = e.kind(), "status unreadable"),
     }
 }
 
-async fn demo_connect(engine: &Engine, demo: &Demo) -> lexguard::Result<()> {
+async fn demo_connect(engine: &Engine, demo: &Demo) -> lexguard::Result<lexguard::Status> {
     let url = engine.login_url().await?;
     let pasted = demo.consent(&url).await.map_err(lexguard::Error::Network)?;
-    engine.connect(&pasted).await.map(|_| ())
+    engine.connect(&pasted).await.map(|r| r.status)
 }

@@ -16,10 +16,7 @@ async fn auth_lost_is_notified_once_and_restored_after_reconnect() {
     let watcher = TrayWatcher::start().await.expect("watcher");
     let app = App::launch("notify").await;
     let item = watcher.wait_for_item(WAIT).await.expect("tray item");
-    watcher
-        .click(&item, "Demo: bei Lexware anmelden")
-        .await
-        .expect("connect");
+    click(&watcher, &item, "Demo: bei Lexware anmelden").await;
     let connected = notifications
         .wait_for(|n| n.summary.contains("Mit Lexware verbunden"), WAIT)
         .await

@@ -41,18 +41,12 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
         .expect("autostart");
     assert_eq!(autostart.toggle_type, "checkmark");
 
-    watcher
-        .click(&item, "Demo: bei Lexware anmelden")
-        .await
-        .expect("click connect");
+    click(&watcher, &item, "Demo: bei Lexware anmelden").await;
     app.wait_counter("code_exchanges", 1).await;
     let menu = wait_menu_contains(&watcher, &item, "Verbunden mit Demo GmbH").await;
     assert_eq!(menu[0], "Öffnen…", "{menu:?}");
     let before = app.counters().await["refreshes"].as_u64().unwrap_or(0);
-    watcher
-        .click(&item, "Jetzt erneuern")
-        .await
-        .expect("click refresh");
+    click(&watcher, &item, "Jetzt erneuern").await;
     let after = app.wait_counter("refreshes", before + 1).await;
     assert_eq!(
         after["refreshes"].as_u64(),
@@ -65,7 +59,7 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
         app.webkit_processes()
     );
 
-    watcher.click(&item, "Beenden").await.expect("click quit");
+    click(&watcher, &item, "Beenden").await;
     let status = tokio::time::timeout(WAIT, app.child.wait())
         .await
         .expect("quits")

@@ -40,13 +40,14 @@ impl App {
     }
 
     pub async fn launch(name: &str) -> App {
+        wait_until_no_instance().await;
         let home = tempfile::tempdir().expect("home");
         let service = format!("lexguard-desktop-{name}-{}", std::process::id());
         let port = free_port();
         let child = Self::command(home.path(), &service, port)
             .spawn()
             .expect("app starts");
-        let app = App {
+        let mut app = App {
             child,
             home,
             service,
@@ -60,9 +61,12 @@ impl App {
         self.child.id().expect("running")
     }
 
-    pub async fn wait_for_sim(&self) {
+    pub async fn wait_for_sim(&mut self) {
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the app exited before its simulator came up: {status:?}");
+            }
             if reqwest::get(format!("{}/_sim/counters", self.sim))
                 .await
                 .is_ok()
@@ -189,4 +193,45 @@ pub async fn wait_menu_contains(
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// An app from an earlier test may still be going away; a new one would hand over to it
+/// (single instance) and exit. Wait until its D-Bus name is gone.
+pub async fn wait_until_no_instance() {
+    let Ok(conn) = zbus::Connection::session().await else {
+        return;
+    };
+    let Ok(dbus) = zbus::fdo::DBusProxy::new(&conn).await else {
+        return;
+    };
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let names = dbus.list_names().await.unwrap_or_default();
+        if !names
+            .iter()
+            .any(|n| n.as_str().starts_with("de.lexguard.app.SingleInstance"))
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "an earlier lexguard-app never went away"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Clicks a tray menu entry. The app relabels its menu after every check, and a host may
+/// read a layout that is being rebuilt: read it again and retry a few times, like a person
+/// who opens the menu once more.
+pub async fn click(w: &TrayWatcher, item: &desktop_harness::TrayItem, label: &str) {
+    let mut last = None;
+    for _ in 0..10 {
+        match w.click(item, label).await {
+            Ok(()) => return,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    panic!("could not click {label:?}: {last:?}");
 }
