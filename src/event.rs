@@ -74,3 +74,178 @@ impl Event {
         }
     }
 }
+
+impl Event {
+    /// One sentence for a person (the CLI's `history`; the window has its own in ui/).
+    pub fn describe(&self, lang: crate::Lang, now: DateTime<Utc>) -> String {
+        use crate::status::state_label;
+        use crate::time_fmt::{duration, local_and_relative};
+        match self {
+            Event::StateChanged { from, to, .. } => lang.pick(
+                format!(
+                    "Zustand: {} → {}",
+                    state_label(*from, lang),
+                    state_label(*to, lang)
+                ),
+                format!(
+                    "State: {} → {}",
+                    state_label(*from, lang),
+                    state_label(*to, lang)
+                ),
+            ),
+            Event::GapDetected {
+                gap,
+                tokens_survived,
+            } => {
+                let length = duration(gap.to - gap.from);
+                match (tokens_survived, gap.while_running) {
+                    (true, true) => lang.pick(
+                        format!(
+                            "Lücke von {length} (Ruhezustand oder Hänger); Zugangsdaten intakt"
+                        ),
+                        format!("Gap of {length} (sleep or stall); credentials intact"),
+                    ),
+                    (true, false) => lang.pick(
+                        format!("Lücke von {length} (lexguard lief nicht); Zugangsdaten intakt"),
+                        format!("Gap of {length} (lexguard was not running); credentials intact"),
+                    ),
+                    (false, _) => lang.pick(
+                        format!("Lücke von {length}; die Verbindung hat sie nicht überstanden"),
+                        format!("Gap of {length}; the connection did not survive it"),
+                    ),
+                }
+            }
+            Event::Refreshed { expires_at } => lang.pick(
+                format!(
+                    "Token erneuert, gültig bis {}",
+                    local_and_relative(*expires_at, now, lang)
+                ),
+                format!(
+                    "Token refreshed, valid until {}",
+                    local_and_relative(*expires_at, now, lang)
+                ),
+            ),
+            Event::RefreshFailing {
+                error, retry_at, ..
+            } => lang.pick(
+                format!(
+                    "Erneuern fehlgeschlagen ({error}); neuer Versuch {}",
+                    local_and_relative(*retry_at, now, lang)
+                ),
+                format!(
+                    "Refresh failed ({error}); next try {}",
+                    local_and_relative(*retry_at, now, lang)
+                ),
+            ),
+            Event::Validated { company } => {
+                let c = company.as_deref().unwrap_or("Lexware Office");
+                lang.pick(
+                    format!("Verbindung zu {c} geprüft"),
+                    format!("Connection to {c} checked"),
+                )
+            }
+            Event::AuthLost { .. } => lang.pick(
+                "Verbindung verloren: Lexware hat die Anmeldung beendet".to_string(),
+                "Connection lost: Lexware ended the authorization".to_string(),
+            ),
+            Event::Connected { company, mode } => {
+                let c = company.as_deref().unwrap_or("Lexware Office");
+                let how = match mode {
+                    Mode::OAuth => "OAuth",
+                    Mode::ApiKey => lang.pick("API-Schlüssel", "API key"),
+                };
+                lang.pick(
+                    format!("Verbunden mit {c} ({how})"),
+                    format!("Connected to {c} ({how})"),
+                )
+            }
+            Event::Disconnected => lang.pick("Verbindung getrennt".into(), "Disconnected".into()),
+            Event::WebhooksSynced { outcomes } => {
+                use crate::webhooks::Action;
+                let count = |a: Action| outcomes.iter().filter(|o| o.action == a).count();
+                lang.pick(
+                    format!(
+                        "Webhooks eingerichtet: {} angelegt, {} vorhanden, {} repariert, {} fehlgeschlagen",
+                        count(Action::Created),
+                        count(Action::Kept),
+                        count(Action::Repaired),
+                        count(Action::Failed)
+                    ),
+                    format!(
+                        "Webhooks set up: {} created, {} kept, {} repaired, {} failed",
+                        count(Action::Created),
+                        count(Action::Kept),
+                        count(Action::Repaired),
+                        count(Action::Failed)
+                    ),
+                )
+            }
+            Event::KeychainTrouble { unsaved, .. } => {
+                if *unsaved {
+                    lang.pick(
+                        "Schlüsselbund nahm neue Zugangsdaten nicht an; sie werden im Speicher gehalten".into(),
+                        "Keychain refused new credentials; they are held in memory".into(),
+                    )
+                } else {
+                    lang.pick(
+                        "Schlüsselbund nicht verfügbar".into(),
+                        "Keychain unavailable".into(),
+                    )
+                }
+            }
+            Event::KeychainRecovered => lang.pick(
+                "Schlüsselbund wieder verfügbar; Zugangsdaten gespeichert".into(),
+                "Keychain available again; credentials saved".into(),
+            ),
+            Event::ApiKeyExpiring { days, .. } => lang.pick(
+                format!("API-Schlüssel läuft in {days} Tagen ab"),
+                format!("API key expires in {days} days"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+
+    #[test]
+    fn history_reads_as_sentences_in_both_languages() {
+        let now = Utc::now();
+        let gap = Event::GapDetected {
+            gap: Gap {
+                from: now - chrono::Duration::hours(3),
+                to: now,
+                seconds: 10_800,
+                while_running: true,
+            },
+            tokens_survived: true,
+        };
+        assert_eq!(
+            gap.describe(Lang::De, now),
+            "Lücke von 3 h 0 min (Ruhezustand oder Hänger); Zugangsdaten intakt"
+        );
+        let changed = Event::StateChanged {
+            from: ConnState::Healthy,
+            to: ConnState::AuthLost,
+            reason: Some(Reason::InvalidGrant),
+        };
+        assert_eq!(
+            changed.describe(Lang::En, now),
+            "State: Connected → Connection lost"
+        );
+        let connected = Event::Connected {
+            company: Some("Muster GmbH".into()),
+            mode: Mode::OAuth,
+        };
+        assert_eq!(
+            connected.describe(Lang::De, now),
+            "Verbunden mit Muster GmbH (OAuth)"
+        );
+        assert_eq!(
+            serde_json::to_value(&connected).expect("json")["mode"],
+            "oauth"
+        );
+    }
+}

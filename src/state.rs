@@ -60,6 +60,7 @@ pub enum Reason {
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    #[serde(rename = "oauth")]
     OAuth,
     ApiKey,
 }

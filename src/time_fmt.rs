@@ -59,6 +59,9 @@ pub fn duration(d: Duration) -> String {
 /// "in 2 h 10 min" / "vor 5 min" (German) or "in 2 h 10 min" / "5 min ago".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let d = at - now;
+    if d.num_seconds().abs() < 5 {
+        return lang.pick("gerade eben", "just now").to_string();
+    }
     if d >= Duration::zero() {
         format!("in {}", duration(d))
     } else {

@@ -300,23 +300,12 @@ pub fn history(
         return;
     }
     for e in entries {
-        let detail = serde_json::to_value(&e.event)
-            .ok()
-            .and_then(|v| {
-                v.as_object().map(|m| {
-                    m.iter()
-                        .filter(|(k, _)| k.as_str() != "type")
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-            })
-            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{}  {:<10} {detail}",
+            "{}  {:<10} {}",
             crate::time_fmt::local_time(e.at, now, lang),
-            e.kind()
+            e.kind(),
+            e.event.describe(lang, now)
         );
     }
 }

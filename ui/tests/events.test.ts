@@ -14,7 +14,7 @@ const ALL: Event[] = [
   { type: "refresh_failing", error: "network", retry_at: "2025-01-15T13:05:00Z", expires_at: "2025-01-15T15:32:00Z" },
   { type: "validated", company: "Demo GmbH" },
   { type: "auth_lost", reason: "invalid_grant" },
-  { type: "connected", company: "Demo GmbH", mode: "o_auth" },
+  { type: "connected", company: "Demo GmbH", mode: "oauth" },
   { type: "disconnected" },
   {
     type: "webhooks_synced",

@@ -32,7 +32,7 @@ export function status(over: Partial<Status> = {}): Status {
     state: "healthy",
     reason: null,
     message: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min).",
-    mode: "o_auth",
+    mode: "oauth",
     environment: "custom",
     company: "Demo GmbH",
     organization_id: "org-1",

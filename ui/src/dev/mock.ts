@@ -78,7 +78,7 @@ export function mockBackend(scenario: string): Backend {
       settings.language === "de"
         ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)."
         : "Connected to Demo GmbH · access token valid until 16:42 CET (in 14 min).",
-    mode: scenario === "api" ? "api_key" : "o_auth",
+    mode: scenario === "api" ? "api_key" : "oauth",
     environment: "custom",
     company: "Demo GmbH",
     organization_id: "0f2a7c1e-5b7d-4c8e-9a11-3d2f6b8e4a90",
@@ -136,7 +136,7 @@ export function mockBackend(scenario: string): Backend {
     { at: iso(-21 * min), event: { type: "keychain_trouble", fault: "locked", unsaved: true } },
     { at: iso(-23 * 60 * min), event: { type: "gap_detected", gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 10_800, while_running: true }, tokens_survived: true } },
     { at: iso(-2 * 86_400_000), event: { type: "auth_lost", reason: "invalid_grant" } },
-    { at: iso(-3 * 86_400_000), event: { type: "connected", company: "Demo GmbH", mode: "o_auth" } },
+    { at: iso(-3 * 86_400_000), event: { type: "connected", company: "Demo GmbH", mode: "oauth" } },
     { at: iso(-4 * 86_400_000), event: { type: "api_key_expiring", days: 7, expires_at: iso(3 * 86_400_000) } },
     { at: iso(-5 * 86_400_000), event: { type: "disconnected" } },
   ];
