@@ -107,7 +107,12 @@ impl Control {
 
     /// The next `n` requests wait `millis` before being handled.
     pub fn delay_next(&self, n: u32, millis: u64) {
-        self.shared.lock().faults.set_delay(n, millis);
+        self.delay_next_on("", n, millis);
+    }
+
+    /// Like [`Control::delay_next`], for requests whose path starts with `path_prefix` only.
+    pub fn delay_next_on(&self, path_prefix: &str, n: u32, millis: u64) {
+        self.shared.lock().faults.set_delay(path_prefix, n, millis);
     }
 
     /// The next `n` requests get their connection closed without any response.

@@ -101,7 +101,7 @@ async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response 
             let Some(millis) = f.millis else {
                 return bad_request("kind delay needs millis");
             };
-            ctl.delay_next(f.n, millis);
+            ctl.delay_next_on(f.path_prefix.as_deref().unwrap_or(""), f.n, millis);
         }
         FaultKind::Drop => ctl.drop_next(f.n),
     }

@@ -13,7 +13,8 @@ struct FailRule {
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     drop: u32,
-    delay: (u32, u64),
+    /// Remaining count, milliseconds, path prefix.
+    delay: (u32, u64, String),
     fails: Vec<FailRule>,
     rate_limit: (u32, Option<u64>),
 }
@@ -23,8 +24,8 @@ impl Faults {
         self.drop = n;
     }
 
-    pub(crate) fn set_delay(&mut self, n: u32, millis: u64) {
-        self.delay = (n, millis);
+    pub(crate) fn set_delay(&mut self, prefix: &str, n: u32, millis: u64) {
+        self.delay = (n, millis, prefix.to_owned());
     }
 
     pub(crate) fn set_fail(&mut self, prefix: &str, n: u32, status: u16) {
@@ -46,7 +47,11 @@ impl Faults {
         take(&mut self.drop)
     }
 
-    pub(crate) fn take_delay(&mut self) -> Option<u64> {
+    /// Only requests under the rule's path prefix take (and use up) the delay.
+    pub(crate) fn take_delay(&mut self, path: &str) -> Option<u64> {
+        if !path.starts_with(&self.delay.2) {
+            return None;
+        }
         take(&mut self.delay.0).then_some(self.delay.1)
     }
 
@@ -94,9 +99,16 @@ mod tests {
         assert!(f.take_drop());
         assert!(f.take_drop());
         assert!(!f.take_drop());
-        f.set_delay(1, 30);
-        assert_eq!(f.take_delay(), Some(30));
-        assert_eq!(f.take_delay(), None);
+        f.set_delay("", 1, 30);
+        assert_eq!(f.take_delay("/v1/profile"), Some(30));
+        assert_eq!(f.take_delay("/v1/profile"), None);
+        f.set_delay("/oauth2/token", 1, 40);
+        assert_eq!(
+            f.take_delay("/v1/profile"),
+            None,
+            "other paths pass undelayed"
+        );
+        assert_eq!(f.take_delay("/oauth2/token"), Some(40));
         f.set_rate_limit(1, Some(4));
         assert_eq!(f.take_rate_limit(), Some(Some(4)));
         assert_eq!(f.take_rate_limit(), None);

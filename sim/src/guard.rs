@@ -66,7 +66,7 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
             inner.log_request(&method, &path, 0);
             (true, None)
         } else {
-            (false, inner.faults.take_delay())
+            (false, inner.faults.take_delay(&path))
         }
     };
     if dropped {
