@@ -6,6 +6,7 @@
 //!
 //! Run: `scripts/e2e-setup && scripts/in-session cargo test -p lexguard-app --test e2e -- --include-ignored`
 
+mod common;
 mod e2e_support;
 
 use e2e_support::E2e;
@@ -19,6 +20,8 @@ const EVENT_TYPES: [&str; 2] = ["invoice.created", "token.revoked"];
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
 async fn window_end_to_end() {
+    // An app of an earlier test binary may still be going away (single instance).
+    common::wait_until_no_instance().await;
     let mut e2e = E2e::start().await;
     eprintln!(
         "e2e: app pid {:?}, simulator {}, home {}",

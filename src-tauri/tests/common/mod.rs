@@ -196,7 +196,8 @@ pub async fn wait_menu_contains(
 }
 
 /// An app from an earlier test may still be going away; a new one would hand over to it
-/// (single instance) and exit. Wait until its D-Bus name is gone.
+/// (single instance) or fail to register its GTK application id. Wait until every D-Bus
+/// name of an earlier instance (`de.lexguard.app`, `de.lexguard.app.SingleInstance`) is gone.
 pub async fn wait_until_no_instance() {
     let Ok(conn) = zbus::Connection::session().await else {
         return;
@@ -209,7 +210,7 @@ pub async fn wait_until_no_instance() {
         let names = dbus.list_names().await.unwrap_or_default();
         if !names
             .iter()
-            .any(|n| n.as_str().starts_with("de.lexguard.app.SingleInstance"))
+            .any(|n| n.as_str().starts_with("de.lexguard.app"))
         {
             return;
         }
