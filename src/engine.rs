@@ -7,7 +7,7 @@
 
 use crate::api::{Api, Bearer, Profile};
 use crate::clock::Clock;
-use crate::config::{Config, Environment, Home, Schedule};
+use crate::config::{Config, Home, Schedule};
 use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::http::Http;
@@ -206,13 +206,6 @@ impl Engine {
     /// Validates, saves to `config.toml` and takes effect at once.
     pub fn set_config(&self, config: Config) -> Result<()> {
         config.save(&self.inner.home.config_file)?;
-        *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
-        Ok(())
-    }
-
-    /// Re-reads `config.toml` (after a person edited it).
-    pub fn reload_config(&self) -> Result<()> {
-        let config = Config::load(&self.inner.home.config_file)?;
         *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
         Ok(())
     }
@@ -1025,10 +1018,6 @@ impl Engine {
         run.events.push(Event::Disconnected);
         let (status, _) = self.finish(run)?;
         Ok(status)
-    }
-
-    pub fn environment(&self) -> Environment {
-        self.config().environment()
     }
 }
 

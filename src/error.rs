@@ -124,20 +124,6 @@ impl Error {
         }
     }
 
-    /// Worth trying again later without a person doing anything.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Error::Network(_)
-                | Error::Timeout
-                | Error::Server { .. }
-                | Error::RateLimited { .. }
-                | Error::Unauthorized
-                | Error::Protocol(_)
-                | Error::Busy
-        )
-    }
-
     /// The message for a person, with the fix.
     pub fn message(&self, lang: Lang) -> String {
         let (de, en): (String, String) = match self {
@@ -274,20 +260,5 @@ mod tests {
             assert_ne!(de, en);
             assert!(de.contains("Sie") || de.contains("lexguard"), "{de}");
         }
-    }
-
-    #[test]
-    fn only_transport_trouble_is_transient() {
-        assert!(Error::Timeout.is_transient());
-        assert!(Error::Server { status: 503 }.is_transient());
-        assert!(!Error::AuthLost.is_transient());
-        assert!(!Error::CodeRejected(String::new()).is_transient());
-        assert!(
-            !Error::Keychain {
-                fault: KeychainFault::Locked,
-                detail: String::new()
-            }
-            .is_transient()
-        );
     }
 }

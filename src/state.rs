@@ -18,17 +18,6 @@ pub enum ConnState {
     AuthLost,
 }
 
-impl ConnState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConnState::NotConnected => "not_connected",
-            ConnState::Healthy => "healthy",
-            ConnState::Degraded => "degraded",
-            ConnState::AuthLost => "auth_lost",
-        }
-    }
-}
-
 /// Why the state is not simply healthy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

@@ -16,7 +16,6 @@ struct Inner {
     values: HashMap<String, String>,
     fail_reads: Option<KeychainFault>,
     fail_writes: Option<KeychainFault>,
-    writes: u32,
 }
 
 impl MemoryStore {
@@ -36,11 +35,6 @@ impl MemoryStore {
     /// Makes every write and delete fail (`None` heals).
     pub fn fail_writes(&self, fault: Option<KeychainFault>) {
         self.lock().fail_writes = fault;
-    }
-
-    /// Successful writes so far.
-    pub fn writes(&self) -> u32 {
-        self.lock().writes
     }
 
     /// The raw stored value, for tests that look inside.
@@ -77,7 +71,6 @@ impl SecretStore for MemoryStore {
             return Err(err(f));
         }
         inner.values.insert(name.into(), value.into());
-        inner.writes += 1;
         Ok(())
     }
 
