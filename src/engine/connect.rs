@@ -1,0 +1,191 @@
+//! Making and ending a connection: the login URL, the code exchange, a public API key,
+//! and disconnect (revoke at Lexware, delete locally).
+
+use super::op::Run;
+use super::{ConnectReport, Engine};
+use crate::api::Bearer;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::secret::ApiKey;
+use crate::state::{Mode, Persisted, Reason};
+use crate::status::Status;
+use crate::store::{ApiKeyRecord, names};
+use chrono::Duration;
+
+/// A pending login is kept this long.
+const PENDING_TTL_MIN: i64 = 10;
+
+impl Engine {
+    /// The authorization URL; keeps verifier and state pending in the keychain (10 min).
+    pub async fn login_url(&self) -> Result<String> {
+        let config = self.config();
+        let (url, pending) = self
+            .oauth(&config, None)
+            .authorize_url(self.inner.clock.now())?;
+        self.inner.vault.save_pending(&pending).await?;
+        Ok(url)
+    }
+
+    /// Exchanges a pasted code or redirect URL, validates, syncs webhooks. On any failure
+    /// before Lexware issued new tokens, the old tokens stay untouched.
+    pub async fn connect(&self, pasted: &str) -> Result<ConnectReport> {
+        let pasted = crate::paste::parse(pasted)?;
+        let _lock = self.exclusive().await?;
+        let mut run = self.begin()?;
+        let pending = self
+            .inner
+            .vault
+            .pending()
+            .await?
+            .ok_or(Error::NoPendingLogin)?;
+        if run.now - pending.created_at > Duration::minutes(PENDING_TTL_MIN) {
+            let _ = self.inner.vault.delete(names::PENDING).await;
+            return Err(Error::PendingExpired);
+        }
+        if pasted.state.as_ref().is_some_and(|s| *s != pending.state) {
+            return Err(Error::StateMismatch);
+        }
+        let config = self.config();
+        let secret = self.client_secret().await?;
+        let tokens = self
+            .oauth(&config, secret.as_ref())
+            .exchange(&pasted.code, &pending.verifier, self.inner.clock.as_ref())
+            .await?;
+        // Lexware has issued new tokens: from here on they must never be dropped.
+        self.persist_tokens(&mut run, &tokens).await;
+        let _ = self.inner.vault.delete(names::PENDING).await;
+        let _ = self.inner.vault.delete(names::API_KEY).await;
+        self.reset_for(&mut run, Mode::OAuth);
+        run.st.connected_at = Some(tokens.connected_at);
+        run.st.access_expires_at = Some(tokens.expires_at);
+        run.st.refresh_issued_at = Some(tokens.issued_at);
+        let bearer = tokens.access.expose().to_string();
+        self.after_connect(run, &config, &bearer).await
+    }
+
+    /// Stores a public API key after Lexware accepted it.
+    pub async fn connect_api_key(&self, input: &str) -> Result<ConnectReport> {
+        let key = input.trim();
+        if key.is_empty()
+            || key.len() > 512
+            || key.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::invalid(
+                "Das ist kein API-Schlüssel von Lexware. Bitte kopieren Sie den Schlüssel aus app.lexware.de/addons/public-api ohne Leerzeichen.",
+                "That is not a Lexware API key. Please copy the key from app.lexware.de/addons/public-api without spaces.",
+            ));
+        }
+        let key = ApiKey::new(key);
+        let _lock = self.exclusive().await?;
+        let mut run = self.begin()?;
+        let config = self.config();
+        match self.api(&config).profile(&Bearer(key.expose())).await {
+            Err(Error::Unauthorized) => {
+                return Err(Error::invalid(
+                    "Lexware kennt diesen API-Schlüssel nicht (abgelaufen, gelöscht oder falsch kopiert). Bitte erstellen Sie unter app.lexware.de/addons/public-api einen neuen Schlüssel.",
+                    "Lexware does not accept this API key (expired, deleted or copied wrongly). Please create a new key at app.lexware.de/addons/public-api.",
+                ));
+            }
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+        let record = ApiKeyRecord {
+            key: key.clone(),
+            stored_at: run.now,
+        };
+        self.inner.vault.save_api_key(&record).await?;
+        let _ = self.inner.vault.delete(names::TOKENS).await;
+        self.memory().tokens = None;
+        self.reset_for(&mut run, Mode::ApiKey);
+        run.st.api_key_expires_at = Some(record.expires_at());
+        self.after_connect(run, &config, key.expose()).await
+    }
+
+    pub(super) fn reset_for(&self, run: &mut Run, mode: Mode) {
+        run.st = Persisted {
+            mode: Some(mode),
+            last_tick_at: run.st.last_tick_at,
+            last_gap: run.st.last_gap.clone(),
+            last_webhook_sync: run.st.last_webhook_sync.clone(),
+            ..Persisted::default()
+        };
+    }
+
+    pub(super) async fn after_connect(
+        &self,
+        mut run: Run,
+        config: &Config,
+        bearer: &str,
+    ) -> Result<ConnectReport> {
+        let profile = self.api(config).profile(&Bearer(bearer)).await;
+        let ok = self.after_validation(&mut run, profile, Reason::Unauthorized);
+        let company = run.st.company.clone();
+        run.events.push(Event::Connected {
+            company: company.clone(),
+            mode: run.st.mode.unwrap_or(Mode::OAuth),
+        });
+        let webhooks = if config.webhooks.is_empty() || !ok {
+            None
+        } else {
+            Some(
+                self.sync_with(&mut run, config, bearer, false)
+                    .await
+                    .map_err(|e| e.message(self.lang())),
+            )
+        };
+        let (status, _) = self.finish(run)?;
+        Ok(ConnectReport {
+            status,
+            company,
+            webhooks,
+        })
+    }
+
+    /// Revokes at Lexware and deletes the local secrets. With `force`, local secrets go even
+    /// when Lexware cannot be reached.
+    pub async fn disconnect(&self, force: bool) -> Result<Status> {
+        let _lock = self.exclusive().await?;
+        let mut run = self.begin()?;
+        if run.st.mode == Some(Mode::OAuth) || run.st.mode.is_none() {
+            let tokens = self.inner.vault.tokens().await;
+            let tokens = match tokens {
+                Ok(t) => t.or_else(|| self.memory().tokens.clone()),
+                Err(e) if !force => return Err(e),
+                Err(_) => None,
+            };
+            if let Some(t) = tokens {
+                let config = self.config();
+                let secret = self.client_secret().await?;
+                if let Err(e) = self
+                    .oauth(&config, secret.as_ref())
+                    .revoke(&t.refresh)
+                    .await
+                {
+                    if !force {
+                        return Err(e);
+                    }
+                    tracing::warn!(
+                        kind = e.kind(),
+                        "revoke failed; deleting local secrets anyway"
+                    );
+                }
+            }
+        }
+        for name in [names::TOKENS, names::API_KEY, names::PENDING] {
+            self.inner.vault.delete(name).await?;
+        }
+        {
+            let mut m = self.memory();
+            m.tokens = None;
+            m.unsaved = false;
+        }
+        run.st = Persisted {
+            last_tick_at: run.st.last_tick_at,
+            ..Persisted::default()
+        };
+        run.events.push(Event::Disconnected);
+        let (status, _) = self.finish(run)?;
+        Ok(status)
+    }
+}

@@ -1,0 +1,237 @@
+//! The engine: one object that owns config, clock, keychain, HTTP and the persisted state,
+//! and does everything lexguard does — tick, connect, refresh, sync webhooks, disconnect.
+//!
+//! Every operation that can touch the token pair runs under [`Engine::exclusive`] (an
+//! in-process mutex and the cross-process lock file) and re-reads the keychain after taking
+//! it, because another lexguard may have rotated the refresh token meanwhile.
+
+use crate::api::Api;
+use crate::clock::Clock;
+use crate::config::{Config, Home, Schedule};
+use crate::error::Result;
+use crate::event::Event;
+use crate::history;
+use crate::http::Http;
+use crate::i18n::Lang;
+use crate::oauth::OAuth;
+use crate::secret::ClientSecret;
+use crate::state::{Gap, Persisted};
+use crate::status::Status;
+use crate::store::{SecretStore, TokenSet, Vault};
+use crate::webhooks::Outcome;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::broadcast;
+
+mod connect;
+mod credentials;
+mod op;
+mod refresh;
+mod tick;
+mod validate;
+mod webhooks_sync;
+
+pub use webhooks_sync::WebhookListing;
+
+/// Why a tick runs; decides how a gap is described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickCause {
+    /// The timer (or a cron job) fired.
+    Scheduled,
+    /// The machine just woke up.
+    Resume,
+    /// A person asked.
+    Manual,
+}
+
+pub struct EngineOptions {
+    pub home: Home,
+    pub config: Config,
+    pub store: Arc<dyn SecretStore>,
+    pub clock: Arc<dyn Clock>,
+    pub lang: Lang,
+    /// Overrides the keychain's client secret (`LEXGUARD_CLIENT_SECRET`).
+    pub client_secret: Option<ClientSecret>,
+    /// A schedule below the user minimums, for the fast demo that tests drive; never from
+    /// `config.toml` (which stays valid and saveable).
+    pub schedule_override: Option<Schedule>,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    home: Home,
+    config: RwLock<Config>,
+    clock: Arc<dyn Clock>,
+    vault: Vault,
+    http: Http,
+    lang: RwLock<Lang>,
+    env_secret: Option<ClientSecret>,
+    schedule_override: Option<Schedule>,
+    flight: tokio::sync::Mutex<()>,
+    memory: Mutex<Memory>,
+    events: broadcast::Sender<Event>,
+}
+
+/// What only this process knows.
+#[derive(Default)]
+struct Memory {
+    /// The newest token set this process has seen (fallback when the keychain cannot be read).
+    tokens: Option<TokenSet>,
+    /// `tokens` is newer than the keychain: a write failed and must be retried.
+    unsaved: bool,
+    /// This process has ticked before (a gap is then "while running").
+    ticked: bool,
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TickReport {
+    pub status: Status,
+    pub gap: Option<Gap>,
+    pub refreshed: bool,
+    pub validated: bool,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConnectReport {
+    pub status: Status,
+    pub company: Option<String>,
+    /// `None` when no webhooks are configured.
+    pub webhooks: Option<std::result::Result<Vec<Outcome>, String>>,
+}
+
+impl Engine {
+    pub fn new(opts: EngineOptions) -> Engine {
+        let (events, _) = broadcast::channel(64);
+        Engine {
+            inner: Arc::new(Inner {
+                home: opts.home,
+                config: RwLock::new(opts.config),
+                clock: opts.clock,
+                vault: Vault::new(opts.store),
+                http: Http::new(),
+                lang: RwLock::new(opts.lang),
+                env_secret: opts.client_secret,
+                schedule_override: opts.schedule_override,
+                flight: tokio::sync::Mutex::new(()),
+                memory: Mutex::new(Memory::default()),
+                events,
+            }),
+        }
+    }
+
+    /// The CLI's engine: `LEXGUARD_HOME`, its config, the OS keychain, the real clock.
+    pub fn from_env(lang: Lang) -> Result<Engine> {
+        let home = Home::from_env()?;
+        let config = Config::load(&home.config_file)?;
+        Ok(Engine::new(EngineOptions {
+            home,
+            config,
+            store: Arc::new(crate::store::KeychainStore::new(
+                crate::store::service_name(),
+            )),
+            clock: Arc::new(crate::clock::SystemClock),
+            lang,
+            client_secret: std::env::var("LEXGUARD_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(ClientSecret::new),
+            schedule_override: None,
+        }))
+    }
+
+    /// Events as they happen (the tray and the window listen here).
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn config(&self) -> Config {
+        self.inner
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.inner.home
+    }
+
+    /// The schedule in force: the configuration's, or the fast demo's.
+    pub fn schedule(&self) -> Schedule {
+        self.inner
+            .schedule_override
+            .unwrap_or_else(|| self.config().schedule)
+    }
+
+    pub fn lang(&self) -> Lang {
+        *self.inner.lang.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        *self.inner.lang.write().unwrap_or_else(|e| e.into_inner()) = lang;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Validates, saves to `config.toml` and takes effect at once.
+    pub fn set_config(&self, config: Config) -> Result<()> {
+        config.save(&self.inner.home.config_file)?;
+        *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+        Ok(())
+    }
+
+    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.inner.memory.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state as last persisted; no keychain, no network.
+    pub fn status(&self) -> Result<Status> {
+        let st = Persisted::load(&self.inner.home.state_file())?;
+        Ok(self.status_of(&st, self.inner.clock.now()))
+    }
+
+    pub fn history(&self, n: usize) -> Result<Vec<history::Entry>> {
+        history::read(&self.inner.home.history_file(), n)
+    }
+
+    fn oauth<'a>(&'a self, config: &'a Config, secret: Option<&'a ClientSecret>) -> OAuth<'a> {
+        OAuth {
+            config: &config.lexware,
+            secret,
+            http: &self.inner.http,
+        }
+    }
+
+    fn api<'a>(&'a self, config: &'a Config) -> Api<'a> {
+        Api {
+            base: &config.lexware.api_url,
+            http: &self.inner.http,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The desktop app runs these on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn futures_are_send(e: &Engine) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(e.tick(TickCause::Scheduled));
+        is_send(e.connect(""));
+        is_send(e.connect_api_key(""));
+        is_send(e.refresh_now());
+        is_send(e.webhooks_sync(false));
+        is_send(e.disconnect(false));
+        is_send(e.login_url());
+    }
+}

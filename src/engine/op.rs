@@ -1,0 +1,115 @@
+//! The lifecycle every operation shares: take the locks, load the persisted state, work,
+//! derive the state from the facts, persist, append history, broadcast the events.
+
+use super::Engine;
+use super::validate::UNAUTHORIZED_LIMIT;
+use crate::error::{KeychainFault, Result};
+use crate::event::Event;
+use crate::history;
+use crate::lock;
+use crate::state::{ConnState, Mode, Persisted, Reason};
+use crate::status::Status;
+use chrono::{DateTime, Duration, Utc};
+
+/// Everything a running operation accumulates before it is persisted.
+pub(super) struct Run {
+    pub(super) now: DateTime<Utc>,
+    pub(super) st: Persisted,
+    pub(super) before: (ConnState, Option<Reason>),
+    pub(super) events: Vec<Event>,
+    pub(super) keychain_fault: Option<KeychainFault>,
+    pub(super) gap: bool,
+}
+
+impl Engine {
+    /// Takes the in-process and the cross-process lock, in that order.
+    pub(super) async fn exclusive(
+        &self,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, lock::FileLock)> {
+        let guard = self.inner.flight.lock().await;
+        let file = lock::acquire(&self.inner.home.lock_file(), lock::WAIT).await?;
+        Ok((guard, file))
+    }
+
+    pub(super) fn begin(&self) -> Result<Run> {
+        let st = Persisted::load(&self.inner.home.state_file())?;
+        Ok(Run {
+            now: self.inner.clock.now(),
+            before: (st.state, st.reason),
+            st,
+            events: Vec::new(),
+            keychain_fault: None,
+            gap: false,
+        })
+    }
+
+    /// Derives the state, persists it, appends history, broadcasts the events.
+    pub(super) fn finish(&self, mut run: Run) -> Result<(Status, Vec<Event>)> {
+        let unsaved = self.memory().unsaved;
+        let (state, reason) = derive_state(&run, unsaved);
+        run.st.state = state;
+        run.st.reason = reason;
+        if (state, reason) != run.before {
+            run.events.push(Event::StateChanged {
+                from: run.before.0,
+                to: state,
+                reason,
+            });
+        }
+        run.st.save(&self.inner.home.state_file())?;
+        if let Err(e) = history::append(&self.inner.home.history_file(), run.now, &run.events) {
+            tracing::warn!(error = %e, "history not written");
+        }
+        for e in &run.events {
+            tracing::info!(kind = e.kind(), event = ?e, "event");
+            let _ = self.inner.events.send(e.clone());
+        }
+        Ok((self.status_of(&run.st, run.now), run.events))
+    }
+
+    pub(super) fn status_of(&self, st: &Persisted, now: DateTime<Utc>) -> Status {
+        Status::build(st, &self.config(), &self.schedule(), now, self.lang())
+    }
+}
+
+pub(super) fn dur(d: std::time::Duration) -> Duration {
+    Duration::from_std(d).unwrap_or(Duration::MAX)
+}
+
+/// The state follows from the facts of this run; the first reason wins.
+pub(super) fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reason>) {
+    let st = &run.st;
+    if st.auth_lost_at.is_some() {
+        let reason = if st.mode == Some(Mode::ApiKey) {
+            Reason::KeyRejected
+        } else if st.unauthorized_streak >= UNAUTHORIZED_LIMIT {
+            Reason::Unauthorized
+        } else {
+            Reason::InvalidGrant
+        };
+        return (ConnState::AuthLost, Some(reason));
+    }
+    if st.mode.is_none() {
+        return (ConnState::NotConnected, None);
+    }
+    let key_expiring = st
+        .api_key_expires_at
+        .is_some_and(|t| (t - run.now).num_days() < 30 && st.mode == Some(Mode::ApiKey));
+    let reason = if unsaved {
+        Some(Reason::KeychainUnsaved)
+    } else if run.keychain_fault.is_some() {
+        Some(Reason::KeychainUnavailable)
+    } else if let Some(p) = st.problem {
+        Some(p)
+    } else if key_expiring {
+        Some(Reason::ApiKeyExpiring)
+    } else if run.gap {
+        Some(Reason::GapSeen)
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => (ConnState::Degraded, Some(r)),
+        None => (ConnState::Healthy, None),
+    }
+}

@@ -1,0 +1,125 @@
+//! One tick: gap → refresh if due → validate if due → state, history, events.
+
+use super::credentials::Creds;
+use super::op::dur;
+use super::{Engine, TickCause, TickReport};
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::state::{Gap, Persisted};
+
+impl Engine {
+    pub async fn tick(&self, cause: TickCause) -> Result<TickReport> {
+        let _lock = self.exclusive().await?;
+        let mut run = self.begin()?;
+        let schedule = self.schedule();
+        let now = run.now;
+
+        // 1. A gap is judged by wall-clock time against the persisted last tick.
+        let while_running = std::mem::replace(&mut self.memory().ticked, true);
+        let mut gap = None;
+        if let Some(last) = run.st.last_tick_at {
+            let pause = now - last;
+            if pause > dur(schedule.gap_after) {
+                gap = Some(Gap {
+                    from: last,
+                    to: now,
+                    seconds: pause.num_seconds(),
+                    while_running: while_running || cause == TickCause::Resume,
+                });
+            }
+        }
+        run.st.last_tick_at = Some(now);
+        run.gap = gap.is_some();
+
+        let mut refreshed = false;
+        let mut validated = false;
+        let creds = if run.st.auth_lost_at.is_some() {
+            Creds::None
+        } else {
+            match self.load_creds(&mut run).await {
+                Ok(c) => c,
+                Err(Error::Keychain { .. }) => Creds::None,
+                Err(e) => return Err(e),
+            }
+        };
+        if matches!(creds, Creds::None)
+            && run.keychain_fault.is_none()
+            && run.st.auth_lost_at.is_none()
+        {
+            if run.st.mode.is_some() {
+                tracing::warn!("no credentials in the keychain any more; not connected");
+            }
+            run.st = Persisted {
+                last_tick_at: run.st.last_tick_at,
+                last_gap: run.st.last_gap.clone(),
+                last_webhook_sync: run.st.last_webhook_sync.clone(),
+                ..Persisted::default()
+            };
+        }
+        let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
+
+        match creds {
+            Creds::Tokens(mut tokens) => {
+                // 2. Refresh when due (or already expired).
+                let due = tokens.expires_at - now <= dur(schedule.refresh_before);
+                if due
+                    && !in_backoff
+                    && let Ok(new) = self.refresh_in(&mut run, &tokens).await
+                {
+                    tokens = new;
+                    refreshed = true;
+                }
+                // 3. Validate when due, after a gap and after a refresh; not while backing off.
+                let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
+                let validate_due = run
+                    .st
+                    .last_validated_at
+                    .is_none_or(|t| now - t >= dur(schedule.validate_every));
+                if run.st.auth_lost_at.is_none()
+                    && (refreshed || ((validate_due || gap.is_some()) && !in_backoff))
+                {
+                    validated = self
+                        .validate_oauth(&mut run, &mut tokens, &mut refreshed)
+                        .await;
+                }
+                run.st.access_expires_at = Some(tokens.expires_at);
+                run.st.refresh_issued_at = Some(tokens.issued_at);
+            }
+            Creds::Key(key) => {
+                let validate_due = run
+                    .st
+                    .last_validated_at
+                    .is_none_or(|t| now - t >= dur(schedule.validate_every));
+                if (validate_due || gap.is_some()) && !in_backoff {
+                    validated = self.validate_key(&mut run, &key.key).await;
+                }
+                self.check_key_expiry(&mut run, &key);
+            }
+            Creds::None => {}
+        }
+
+        if let Some(g) = &gap {
+            let tokens_survived = run.st.auth_lost_at.is_none()
+                && run
+                    .st
+                    .access_expires_at
+                    .is_none_or(|t| t > now || refreshed);
+            run.st.last_gap = Some(g.clone());
+            run.events.insert(
+                0,
+                Event::GapDetected {
+                    gap: g.clone(),
+                    tokens_survived,
+                },
+            );
+        }
+        let (status, events) = self.finish(run)?;
+        Ok(TickReport {
+            status,
+            gap,
+            refreshed,
+            validated,
+            events,
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! The cheap validity check (`GET /v1/profile`), what its answers mean, and the API key's
+//! expiry warnings.
+
+use super::Engine;
+use super::op::Run;
+use crate::api::{Bearer, Profile};
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::secret::ApiKey;
+use crate::state::Reason;
+use crate::store::{ApiKeyRecord, TokenSet};
+
+/// Consecutive 401s after a successful refresh before the connection counts as lost.
+pub(super) const UNAUTHORIZED_LIMIT: u32 = 3;
+/// API-key warning levels, days before the 24 months run out.
+pub(super) const KEY_WARN_DAYS: [i64; 3] = [30, 7, 1];
+
+impl Engine {
+    /// `GET /v1/profile`; on 401 refresh once and retry once.
+    pub(super) async fn validate_oauth(
+        &self,
+        run: &mut Run,
+        tokens: &mut TokenSet,
+        refreshed: &mut bool,
+    ) -> bool {
+        let config = self.config();
+        let api = self.api(&config);
+        let mut result = api.profile(&Bearer(tokens.access.expose())).await;
+        if matches!(result, Err(Error::Unauthorized)) && !*refreshed {
+            tracing::info!("401 with an unexpired token: refreshing once");
+            match self.refresh_in(run, tokens).await {
+                Ok(new) => {
+                    *tokens = new;
+                    *refreshed = true;
+                    result = api.profile(&Bearer(tokens.access.expose())).await;
+                }
+                Err(_) => return false,
+            }
+        }
+        self.after_validation(run, result, Reason::Unauthorized)
+    }
+
+    pub(super) async fn validate_key(&self, run: &mut Run, key: &ApiKey) -> bool {
+        let config = self.config();
+        let result = self.api(&config).profile(&Bearer(key.expose())).await;
+        self.after_validation(run, result, Reason::KeyRejected)
+    }
+
+    pub(super) fn after_validation(
+        &self,
+        run: &mut Run,
+        result: Result<Profile>,
+        lost_reason: Reason,
+    ) -> bool {
+        match result {
+            Ok(p) => {
+                run.st.last_validated_at = Some(run.now);
+                run.st.unauthorized_streak = 0;
+                if matches!(
+                    run.st.problem,
+                    Some(Reason::ValidationFailing | Reason::Unauthorized | Reason::RefreshFailing)
+                ) {
+                    run.st.problem = None;
+                }
+                run.st.failures = 0;
+                run.st.next_attempt_at = None;
+                if p.company_name.is_some() {
+                    run.st.company = p.company_name.clone();
+                }
+                run.st.organization_id = p.organization_id.or(run.st.organization_id.take());
+                run.st.connection_id = p.connection_id.or(run.st.connection_id.take());
+                run.events.push(Event::Validated {
+                    company: run.st.company.clone(),
+                });
+                true
+            }
+            Err(Error::Unauthorized) => {
+                // A 401 can be a short outage at Lexware: only a streak means loss.
+                run.st.unauthorized_streak += 1;
+                if run.st.unauthorized_streak >= UNAUTHORIZED_LIMIT {
+                    run.st.auth_lost_at = Some(run.now);
+                    run.events.push(Event::AuthLost {
+                        reason: lost_reason,
+                    });
+                } else {
+                    self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
+                }
+                false
+            }
+            Err(e) => {
+                self.record_failure(run, &e, Reason::ValidationFailing, None);
+                false
+            }
+        }
+    }
+
+    pub(super) fn check_key_expiry(&self, run: &mut Run, key: &ApiKeyRecord) {
+        let expires = key.expires_at();
+        run.st.api_key_expires_at = Some(expires);
+        let days_left = (expires - run.now).num_days();
+        if let Some(level) = KEY_WARN_DAYS
+            .iter()
+            .copied()
+            .filter(|d| days_left < *d)
+            .min()
+            && run.st.api_key_warned_days.is_none_or(|w| level < w)
+        {
+            run.st.api_key_warned_days = Some(level);
+            run.events.push(Event::ApiKeyExpiring {
+                days: days_left.max(0),
+                expires_at: expires,
+            });
+        }
+    }
+}
