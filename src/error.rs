@@ -76,6 +76,8 @@ pub enum Error {
     Io { path: PathBuf, detail: String },
     #[error("another lexguard is busy")]
     Busy,
+    #[error("lexguard is shutting down")]
+    ShuttingDown,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -121,6 +123,7 @@ impl Error {
             Error::Protocol(_) => "protocol",
             Error::Io { .. } => "io",
             Error::Busy => "busy",
+            Error::ShuttingDown => "shutting_down",
         }
     }
 
@@ -232,6 +235,10 @@ impl Error {
             Error::Busy => (
                 "Ein anderer lexguard-Vorgang läuft gerade zu lange. Bitte versuchen Sie es gleich noch einmal.".into(),
                 "Another lexguard operation is taking too long. Please try again in a moment.".into(),
+            ),
+            Error::ShuttingDown => (
+                "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),
+                "lexguard is shutting down and takes no new work. Please start lexguard again.".into(),
             ),
         };
         lang.pick(de, en)

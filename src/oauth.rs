@@ -253,11 +253,12 @@ fn token_set(
     {
         return Err(Error::Protocol("token sizes outside the contract".into()));
     }
-    // Without expires_in, assume the documented ~4 hours.
-    let lifetime = resp
+    // Without expires_in, assume the documented ~4 hours. A number from outside is clamped
+    // (1 minute to 1 day): a huge one would otherwise overflow the date or stop all refreshes.
+    let secs = resp
         .expires_in()
-        .and_then(|d| chrono::Duration::from_std(d).ok())
-        .unwrap_or_else(|| chrono::Duration::seconds(14_399));
+        .map_or(14_399, |d| d.as_secs().clamp(60, 86_400));
+    let lifetime = chrono::Duration::seconds(secs as i64);
     Ok(TokenSet {
         access: crate::secret::AccessToken::new(access.clone()),
         refresh: RefreshToken::new(refresh.secret().clone()),

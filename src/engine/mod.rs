@@ -72,6 +72,8 @@ struct Inner {
     env_secret: Option<ClientSecret>,
     schedule_override: Option<Schedule>,
     flight: tokio::sync::Mutex<()>,
+    /// Set by [`Engine::close`]: no new operation starts.
+    closing: std::sync::atomic::AtomicBool,
     memory: Mutex<Memory>,
     events: broadcast::Sender<Event>,
 }
@@ -119,6 +121,7 @@ impl Engine {
                 env_secret: opts.client_secret,
                 schedule_override: opts.schedule_override,
                 flight: tokio::sync::Mutex::new(()),
+                closing: std::sync::atomic::AtomicBool::new(false),
                 memory: Mutex::new(Memory::default()),
                 events,
             }),

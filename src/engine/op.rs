@@ -3,7 +3,7 @@
 
 use super::Engine;
 use super::validate::UNAUTHORIZED_LIMIT;
-use crate::error::{KeychainFault, Result};
+use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::history;
 use crate::lock;
@@ -22,13 +22,33 @@ pub(super) struct Run {
 }
 
 impl Engine {
-    /// Takes the in-process and the cross-process lock, in that order.
+    /// Takes the in-process and the cross-process lock, in that order. Refused once
+    /// [`Engine::close`] was called.
     pub(super) async fn exclusive(
         &self,
     ) -> Result<(tokio::sync::MutexGuard<'_, ()>, lock::FileLock)> {
         let guard = self.inner.flight.lock().await;
+        if self.is_closing() {
+            return Err(Error::ShuttingDown);
+        }
         let file = lock::acquire(&self.inner.home.lock_file(), lock::WAIT).await?;
         Ok((guard, file))
+    }
+
+    fn is_closing(&self) -> bool {
+        self.inner.closing.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Ends this engine's work for a clean exit (quit, SIGTERM, logout): refuses new
+    /// operations, waits for the one in flight, whichever door it came through (a refresh
+    /// that Lexware already answered is persisted before this returns), then writes a token set
+    /// still held only in memory. `Ok(false)`: nothing was waiting to be written.
+    pub async fn close(&self) -> Result<bool> {
+        self.inner
+            .closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _wait = self.inner.flight.lock().await;
+        self.flush_unsaved().await
     }
 
     pub(super) fn begin(&self) -> Result<Run> {
