@@ -201,6 +201,19 @@ impl Engine {
         Ok(self.status_of(&st, self.inner.clock.now()))
     }
 
+    /// Records something the shell saw (e.g. its keepalive restarted) like an operation's
+    /// events: into the history and to every subscriber.
+    pub fn note(&self, event: Event) {
+        if let Err(e) = history::append(
+            &self.inner.home.history_file(),
+            self.inner.clock.now(),
+            std::slice::from_ref(&event),
+        ) {
+            tracing::warn!(error = %e, "history not written");
+        }
+        let _ = self.inner.events.send(event);
+    }
+
     pub fn history(&self, n: usize) -> Result<Vec<history::Entry>> {
         history::read(&self.inner.home.history_file(), n)
     }
