@@ -462,6 +462,10 @@ impl Home {
     pub fn lock_file(&self) -> PathBuf {
         self.data_dir.join("lexguard.lock")
     }
+    /// See [`crate::store::rescue`].
+    pub fn rescue_file(&self) -> PathBuf {
+        self.data_dir.join(crate::store::rescue::FILE_NAME)
+    }
 }
 
 #[cfg(test)]

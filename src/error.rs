@@ -21,6 +21,8 @@ pub enum KeychainFault {
     Timeout,
     /// Anything else the keychain reported.
     Failed,
+    /// An entry is there but not in lexguard's format (edited or damaged).
+    Corrupt,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +80,16 @@ pub enum Error {
     Busy,
     #[error("lexguard is shutting down")]
     ShuttingDown,
+    /// Lexware issued a new token pair, the keychain refused it: it waits in the rescue file
+    /// (or, if even that failed, only in this process's memory).
+    #[error("new tokens not stored in the keychain")]
+    TokensNotStored { rescue: Option<PathBuf> },
+    /// Lexware refused a moment ago; asking again before this time would only make it worse.
+    #[error("backing off until {at}")]
+    RetryLater { at: chrono::DateTime<chrono::Utc> },
+    /// `invalid_grant` for a refresh token whose earlier refresh never got its answer.
+    #[error("authentication lost after an interrupted refresh")]
+    RefreshInterrupted,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -105,6 +117,7 @@ impl Error {
                 KeychainFault::Locked => "keychain_locked",
                 KeychainFault::Timeout => "keychain_timeout",
                 KeychainFault::Failed => "keychain_failed",
+                KeychainFault::Corrupt => "keychain_corrupt",
             },
             Error::NotConnected => "not_connected",
             Error::AuthLost => "auth_lost",
@@ -124,6 +137,9 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Busy => "busy",
             Error::ShuttingDown => "shutting_down",
+            Error::TokensNotStored { .. } => "tokens_not_stored",
+            Error::RetryLater { .. } => "retry_later",
+            Error::RefreshInterrupted => "refresh_interrupted",
         }
     }
 
@@ -170,6 +186,10 @@ impl Error {
                     "Der Schlüsselbund hat einen Fehler gemeldet. Bitte prüfen Sie den Schlüsselbund-Dienst; lexguard versucht es erneut.".into(),
                     "The keychain reported an error. Please check the keychain service; lexguard retries.".into(),
                 ),
+                KeychainFault::Corrupt => (
+                    format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt und nicht lesbar. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}); der beschädigte Eintrag wird dabei ersetzt.", connect_hint(Lang::De)),
+                    format!("The credentials stored in the keychain are damaged and cannot be read. lexguard deleted nothing. Please reconnect ({}); the damaged entry is replaced then.", connect_hint(Lang::En)),
+                ),
             },
             Error::NotConnected => (
                 format!("Es besteht keine Verbindung zu Lexware Office. Bitte verbinden Sie sich: {}.", connect_hint(Lang::De)),
@@ -200,8 +220,8 @@ impl Error {
                 "Lexware is throttling requests (429). lexguard waits and retries.".into(),
             ),
             Error::Unauthorized => (
-                "Lexware hat den Zugriff abgelehnt (401), obwohl das Token erneuert wurde. Das kann eine kurze Störung sein; lexguard versucht es erneut.".into(),
-                "Lexware refused access (401) even after a token refresh. This can be a short outage; lexguard retries.".into(),
+                "Lexware lehnt die Abrufe ab (401), obwohl die Anmeldung funktioniert. Meist fehlen der App Berechtigungen, der Tarif erlaubt die Schnittstelle nicht oder die App wurde deaktiviert. Die Verbindung selbst besteht weiter; lexguard prüft regelmäßig, ob es wieder geht.".into(),
+                "Lexware rejects the API calls (401) although the login works. Usually the app lacks permissions, the plan does not include the API, or the app was deactivated. The connection itself remains; lexguard checks regularly whether it works again.".into(),
             ),
             Error::CodeRejected(_) => (
                 "Lexware hat den Code abgelehnt: Er ist falsch, abgelaufen (nach 5 Minuten) oder wurde schon benutzt. Bitte holen Sie sich über den Anmeldelink einen neuen Code und fügen Sie ihn sofort ein. Ihre bisherige Verbindung ist unverändert.".into(),
@@ -235,6 +255,29 @@ impl Error {
             Error::Busy => (
                 "Ein anderer lexguard-Vorgang läuft gerade zu lange. Bitte versuchen Sie es gleich noch einmal.".into(),
                 "Another lexguard operation is taking too long. Please try again in a moment.".into(),
+            ),
+            Error::TokensNotStored { rescue } => match rescue {
+                Some(path) => (
+                    format!("Lexware hat neue Zugangsdaten ausgegeben, aber der Schlüsselbund hat sie nicht angenommen. Sie liegen vorübergehend in {} (nur für Sie lesbar); der nächste lexguard-Lauf verschiebt sie in den Schlüsselbund. Bitte entsperren Sie den Schlüsselbund und löschen Sie die Datei nicht.", path.display()),
+                    format!("Lexware issued new credentials, but the keychain did not take them. They are kept in {} for now (readable only by you); the next lexguard run moves them into the keychain. Please unlock the keychain and do not delete the file.", path.display()),
+                ),
+                None => (
+                    "Lexware hat neue Zugangsdaten ausgegeben, aber weder der Schlüsselbund noch der Datenordner hat sie angenommen; sie sind nur im laufenden lexguard. Bitte entsperren Sie den Schlüsselbund und prüfen Sie den Datenordner, bevor Sie lexguard beenden.".into(),
+                    "Lexware issued new credentials, but neither the keychain nor the data folder took them; they exist only in the running lexguard. Please unlock the keychain and check the data folder before you quit lexguard.".into(),
+                ),
+            },
+            Error::RetryLater { at } => {
+                // Absolute time only: a message is built without a clock.
+                let when = crate::time_fmt::local_time(*at, *at, Lang::De);
+                let when_en = crate::time_fmt::local_time(*at, *at, Lang::En);
+                (
+                    format!("Lexware hat eben erst abgelehnt; lexguard fragt frühestens um {when} wieder, damit Lexware nicht noch stärker bremst. Das Zugriffstoken ist abgelaufen; bitte versuchen Sie es dann erneut."),
+                    format!("Lexware refused a moment ago; lexguard asks again at {when_en} at the earliest so Lexware does not throttle harder. The access token has expired; please try again then."),
+                )
+            }
+            Error::RefreshInterrupted => (
+                format!("Die Verbindung zu Lexware Office ist verloren, weil eine Erneuerung unterbrochen wurde (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet): Lexware hatte schon neue Zugangsdaten ausgegeben, die nie ankamen. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
+                format!("The connection to Lexware Office is lost because a refresh was interrupted (no or a cut answer, or lexguard was stopped midway): Lexware had already issued new credentials that never arrived. You did nothing wrong. Please reconnect: {}.", connect_hint(Lang::En)),
             ),
             Error::ShuttingDown => (
                 "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),

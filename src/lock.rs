@@ -16,6 +16,30 @@ pub struct FileLock {
 /// at most a few requests of 30 s each.
 pub const WAIT: Duration = Duration::from_secs(120);
 
+/// Where the lock of a secret's scope lives: one folder per user, independent of
+/// `LEXGUARD_HOME`, so a tray app with the default folders and a cron job with its own
+/// `LEXGUARD_HOME` still take turns on the same keychain entry. `None` without a home folder.
+pub fn scoped_path(scope: &str) -> Option<std::path::PathBuf> {
+    let name: String = scope
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let dirs = directories::BaseDirs::new()?;
+    Some(
+        dirs.data_local_dir()
+            .join("lexguard")
+            .join("locks")
+            .join(format!("{name}.lock")),
+    )
+}
+
 pub async fn acquire(path: &Path, wait: Duration) -> Result<FileLock> {
     if let Some(dir) = path.parent() {
         crate::fsutil::ensure_dir(dir)?;

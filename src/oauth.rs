@@ -143,7 +143,7 @@ impl OAuth<'_> {
             .await;
         let now = clock.now();
         let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Code))?;
-        token_set(&resp, now, now)
+        token_set(&resp, now, now, None)
     }
 
     /// One refresh grant. The caller holds the refresh lock and persists the result first.
@@ -168,7 +168,8 @@ impl OAuth<'_> {
             .await;
         let now = clock.now();
         let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Refresh))?;
-        let mut set = token_set(&resp, now, current.connected_at)?;
+        // RFC 6749 §6: the server MAY keep the refresh token; then the current one lives on.
+        let mut set = token_set(&resp, now, current.connected_at, Some(&current.refresh))?;
         if set.scope.is_none() {
             set.scope = current.scope.clone();
         }
@@ -237,21 +238,40 @@ fn form_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// The longest token lexguard keeps. The contract promises 4096 / 128 characters, but once
+/// Lexware answered a refresh the old pair is dead: refusing a token that is merely longer
+/// than promised would throw the connection away, so only absurd sizes are refused.
+const MAX_TOKEN_CHARS: usize = 64 * 1024;
+
 fn token_set(
     resp: &BasicTokenResponse,
     now: DateTime<Utc>,
     connected_at: DateTime<Utc>,
+    current_refresh: Option<&RefreshToken>,
 ) -> Result<TokenSet> {
-    let refresh = resp
-        .refresh_token()
-        .ok_or_else(|| Error::Protocol("token response without refresh_token".into()))?;
+    let refresh = match (resp.refresh_token(), current_refresh) {
+        (Some(r), _) => RefreshToken::new(r.secret().clone()),
+        (None, Some(current)) => current.clone(),
+        (None, None) => {
+            return Err(Error::Protocol(
+                "token response without refresh_token".into(),
+            ));
+        }
+    };
     let access = resp.access_token().secret();
     if access.is_empty()
-        || access.len() > 4096
-        || refresh.secret().is_empty()
-        || refresh.secret().len() > 128
+        || access.len() > MAX_TOKEN_CHARS
+        || refresh.expose().is_empty()
+        || refresh.expose().len() > MAX_TOKEN_CHARS
     {
         return Err(Error::Protocol("token sizes outside the contract".into()));
+    }
+    if access.len() > 4096 || refresh.expose().len() > 128 {
+        tracing::warn!(
+            access_chars = access.len(),
+            refresh_chars = refresh.expose().len(),
+            "token longer than the contract says; kept"
+        );
     }
     // Without expires_in, assume the documented ~4 hours. A number from outside is clamped
     // (1 minute to 1 day): a huge one would otherwise overflow the date or stop all refreshes.
@@ -261,7 +281,7 @@ fn token_set(
     let lifetime = chrono::Duration::seconds(secs as i64);
     Ok(TokenSet {
         access: crate::secret::AccessToken::new(access.clone()),
-        refresh: RefreshToken::new(refresh.secret().clone()),
+        refresh,
         expires_at: now + lifetime,
         issued_at: now,
         connected_at,
@@ -308,16 +328,18 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Recording {
     }
 }
 
+/// Token requests may take longer than API calls: a late answer to a refresh is a rotation
+/// that is lost if the client gives up first.
+pub const TOKEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
+
 async fn send(
     http: &Http,
     req: oauth2::HttpRequest,
     meta: &Mutex<Option<(u16, Option<u64>)>>,
 ) -> std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>> {
-    let resp = http
-        .client
-        .execute(req.try_into().map_err(Box::new)?)
-        .await
-        .map_err(Box::new)?;
+    let mut request: reqwest::Request = req.try_into().map_err(Box::new)?;
+    *request.timeout_mut() = Some(TOKEN_TIMEOUT);
+    let resp = http.client.execute(request).await.map_err(Box::new)?;
     let status = resp.status();
     *meta.lock().unwrap_or_else(|p| p.into_inner()) =
         Some((status.as_u16(), retry_after(resp.headers())));
@@ -376,5 +398,61 @@ fn classify(
             )),
             None => Error::Protocol("token endpoint: unreadable answer".into()),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(json: serde_json::Value) -> BasicTokenResponse {
+        serde_json::from_value(json).expect("token response")
+    }
+
+    fn current() -> RefreshToken {
+        RefreshToken::new("R-CURRENT")
+    }
+
+    #[test]
+    fn a_refresh_answer_without_refresh_token_keeps_the_current_one() {
+        let now = Utc::now();
+        let r = response(serde_json::json!({
+            "access_token": "A-NEW", "token_type": "Bearer", "expires_in": 14399
+        }));
+        let set = token_set(&r, now, now, Some(&current())).expect("kept");
+        assert_eq!(set.refresh, current());
+        // A code exchange without one cannot keep a connection alive.
+        assert!(matches!(
+            token_set(&r, now, now, None),
+            Err(Error::Protocol(_))
+        ));
+    }
+
+    #[test]
+    fn a_longer_token_than_promised_is_kept_an_absurd_one_refused() {
+        let now = Utc::now();
+        let long = "a".repeat(6000);
+        let r = response(serde_json::json!({
+            "access_token": long, "token_type": "Bearer", "refresh_token": "b".repeat(300)
+        }));
+        let set = token_set(&r, now, now, Some(&current())).expect("kept");
+        assert_eq!(set.access.expose().len(), 6000);
+        let absurd = response(serde_json::json!({
+            "access_token": "a".repeat(70_000), "token_type": "Bearer", "refresh_token": "b"
+        }));
+        assert!(token_set(&absurd, now, now, Some(&current())).is_err());
+    }
+
+    #[test]
+    fn expires_in_from_outside_is_clamped() {
+        let now = Utc::now();
+        for (sent, kept) in [(u64::MAX, 86_400), (0, 60), (14_399, 14_399)] {
+            let r = response(serde_json::json!({
+                "access_token": "A", "token_type": "Bearer", "refresh_token": "R",
+                "expires_in": sent
+            }));
+            let set = token_set(&r, now, now, None).expect("no panic");
+            assert_eq!((set.expires_at - now).num_seconds(), kept, "{sent}");
+        }
     }
 }

@@ -27,7 +27,8 @@ pub enum Reason {
     RefreshFailing,
     /// The validity check fails for a transient reason.
     ValidationFailing,
-    /// Lexware answers 401 even with a fresh token (maybe a short outage).
+    /// Lexware rejects the API calls (401) although the login itself works: a refresh just
+    /// succeeded. Scopes, plan or a deactivated app; heals by itself when the calls pass again.
     Unauthorized,
     /// Lexware rejects the app's client id/secret.
     ClientCredentials,
@@ -43,6 +44,13 @@ pub enum Reason {
     InvalidGrant,
     /// The public API key was refused repeatedly.
     KeyRejected,
+    /// `invalid_grant` after a refresh of this token was interrupted (timeout, cut answer,
+    /// killed process): Lexware had rotated, the answer never arrived. Not the user's doing.
+    InterruptedRefresh,
+    /// The token entry in the keychain cannot be read as lexguard's format.
+    KeychainCorrupt,
+    /// No check for longer than twice `check_every`: nothing is keeping the connection alive.
+    ChecksOverdue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -73,6 +81,24 @@ pub struct WebhookSync {
     pub outcomes: Vec<Outcome>,
 }
 
+/// A refresh grant that was sent and whose outcome is not known yet. Written before the
+/// request leaves, cleared when Lexware's answer was received and stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub started_at: DateTime<Utc>,
+    /// The first 12 hex digits of SHA-256 over the refresh token that was sent: enough to
+    /// recognise it, useless to anyone who reads the file.
+    pub fingerprint: String,
+}
+
+impl InFlight {
+    pub fn fingerprint_of(refresh_token: &str) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(refresh_token.as_bytes());
+        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Persisted {
@@ -98,7 +124,10 @@ pub struct Persisted {
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub unauthorized_streak: u32,
     pub auth_lost_at: Option<DateTime<Utc>>,
+    /// Why: `invalid_grant`, or `invalid_grant` after an interrupted refresh.
+    pub auth_lost_reason: Option<Reason>,
     pub last_webhook_sync: Option<WebhookSync>,
+    pub refresh_in_flight: Option<InFlight>,
 }
 
 impl Persisted {
@@ -119,8 +148,67 @@ impl Persisted {
         }
     }
 
+    /// Times written under a wrong clock are not trusted once the clock is right again: a
+    /// retry time further ahead than the longest backoff, or a check "in the future" (the clock
+    /// was set back), would otherwise block refreshes or validations for as long as the clock
+    /// was off.
+    pub fn sanitize(&mut self, now: DateTime<Utc>, max_backoff: chrono::Duration) {
+        if self.next_attempt_at.is_some_and(|t| t - now > max_backoff) {
+            tracing::warn!("retry time too far ahead (clock was wrong?): retrying now");
+            self.next_attempt_at = None;
+        }
+        if self.last_validated_at.is_some_and(|t| t > now) {
+            tracing::warn!("last validation lies in the future (clock set back?): validating now");
+            self.last_validated_at = None;
+        }
+        if self.last_tick_at.is_some_and(|t| t > now) {
+            self.last_tick_at = None;
+        }
+        if self.last_refresh_at.is_some_and(|t| t > now) {
+            self.last_refresh_at = None;
+        }
+    }
+
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::io(path, e))?;
         crate::fsutil::write_atomic(path, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn times_from_a_wrong_clock_are_dropped() {
+        let now = Utc::now();
+        let mut st = Persisted {
+            next_attempt_at: Some(now + Duration::days(3)),
+            last_validated_at: Some(now + Duration::days(1)),
+            last_tick_at: Some(now + Duration::days(1)),
+            ..Persisted::default()
+        };
+        st.sanitize(now, Duration::minutes(15));
+        assert_eq!(st.next_attempt_at, None);
+        assert_eq!(st.last_validated_at, None);
+        assert_eq!(st.last_tick_at, None);
+        let mut fine = Persisted {
+            next_attempt_at: Some(now + Duration::minutes(10)),
+            last_validated_at: Some(now - Duration::minutes(1)),
+            ..Persisted::default()
+        };
+        let before = fine.clone();
+        fine.sanitize(now, Duration::minutes(15));
+        assert_eq!(fine, before);
+    }
+
+    #[test]
+    fn the_fingerprint_is_short_stable_and_not_the_token() {
+        let f = InFlight::fingerprint_of("R-SECRET-TOKEN");
+        assert_eq!(f.len(), 12);
+        assert_eq!(f, InFlight::fingerprint_of("R-SECRET-TOKEN"));
+        assert_ne!(f, InFlight::fingerprint_of("R-SECRET-TOKEN2"));
+        assert!(!f.contains("SECRET"));
     }
 }

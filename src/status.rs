@@ -30,7 +30,8 @@ pub struct Status {
     pub next_check_at: Option<DateTime<Utc>>,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub last_gap: Option<Gap>,
-    /// No tick for longer than `gap_after`: nothing is keeping the connection alive.
+    /// No check for longer than twice `check_every`: nothing is keeping the connection alive
+    /// (the app or the cron job is not running, or its keepalive stalled).
     pub tick_overdue: bool,
     pub webhooks: Vec<WebhookSpec>,
     pub last_webhook_sync: Option<WebhookSync>,
@@ -44,14 +45,23 @@ impl Status {
         now: DateTime<Utc>,
         lang: Lang,
     ) -> Status {
-        let tick_overdue = st.mode.is_some()
-            && st.last_tick_at.is_some_and(|t| {
-                now - t > chrono::Duration::from_std(s.gap_after).unwrap_or_default()
-            });
+        let tick_overdue = is_overdue(st, s, now);
+        // A persisted "healthy" that nobody has checked for a while is not healthy any more:
+        // whoever reads it (the CLI of a server whose app died, a dashboard) learns it.
+        let (state, reason) = if tick_overdue && st.state == ConnState::Healthy {
+            (ConnState::Degraded, Some(Reason::ChecksOverdue))
+        } else {
+            (st.state, st.reason)
+        };
+        let shown = Persisted {
+            state,
+            reason,
+            ..st.clone()
+        };
         Status {
-            state: st.state,
-            reason: st.reason,
-            message: message(st, now, lang, tick_overdue),
+            state,
+            reason,
+            message: message(&shown, now, lang, tick_overdue),
             mode: st.mode,
             environment: config.environment(),
             company: st.company.clone(),
@@ -87,6 +97,15 @@ impl Status {
     }
 }
 
+/// The last persisted check is older than twice `check_every` (at least two minutes, so a
+/// cron job that runs every minute is never "late" by its own jitter).
+pub fn is_overdue(st: &Persisted, s: &Schedule, now: DateTime<Utc>) -> bool {
+    let limit = chrono::Duration::from_std(s.check_every * 2)
+        .unwrap_or(chrono::Duration::MAX)
+        .max(chrono::Duration::minutes(2));
+    st.mode.is_some() && st.last_tick_at.is_some_and(|t| now - t > limit)
+}
+
 /// German and English label of a state.
 pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
     match state {
@@ -115,6 +134,10 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
             format!("Nicht verbunden. Verbinden Sie lexguard mit Lexware Office ({}).", crate::i18n::connect_hint(Lang::De)),
             format!("Not connected. Connect lexguard to Lexware Office ({}).", crate::i18n::connect_hint(Lang::En)),
         ),
+        (ConnState::AuthLost, Some(Reason::InterruptedRefresh)) => lang.pick(
+            format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet), Lexwares neue Zugangsdaten kamen nie an. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
+            format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
+        ),
         (ConnState::AuthLost, _) => lang.pick(
             format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
             format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
@@ -142,16 +165,27 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
                 format!("Lexware cannot be reached right now; next try {retry}. The credentials are safe."),
             ),
             Some(Reason::Unauthorized) => lang.pick(
-                format!("Lexware lehnt den Zugriff gerade ab (401); neuer Versuch {retry}."),
-                format!("Lexware refuses access right now (401); next try {retry}."),
+                format!("Die Anmeldung bei {company} funktioniert, aber Lexware lehnt die Abrufe ab (401): meist fehlende Berechtigungen der App, ein Tarif ohne Schnittstelle oder eine deaktivierte App. Die Verbindung bleibt bestehen; neue Prüfung {retry}."),
+                format!("The login at {company} works, but Lexware rejects the API calls (401): usually missing app permissions, a plan without API access or a deactivated app. The connection remains; next check {retry}."),
             ),
+            Some(Reason::KeychainCorrupt) => lang.pick(
+                format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}).", crate::i18n::connect_hint(Lang::De)),
+                format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::i18n::connect_hint(Lang::En)),
+            ),
+            Some(Reason::ChecksOverdue) => {
+                let last = st.last_tick_at.map(|t| time_fmt::relative(t, now, lang)).unwrap_or_default();
+                lang.pick(
+                    format!("Prüfung überfällig: Die letzte Prüfung war {last}. Läuft lexguard (oder der Cron-Job)? Ohne regelmäßige Prüfung läuft die Verbindung ab."),
+                    format!("Check overdue: the last check was {last}. Is lexguard (or the cron job) running? Without regular checks the connection expires."),
+                )
+            }
             Some(Reason::ClientCredentials) => lang.pick(
                 "Lexware lehnt Client-ID oder Client-Secret ab. Bitte prüfen Sie client_id in config.toml und das Client-Secret.".to_string(),
                 "Lexware rejects the client id or secret. Please check client_id in config.toml and the client secret.".to_string(),
             ),
             Some(Reason::KeychainUnsaved) => lang.pick(
-                "Neue Zugangsdaten konnten nicht im Schlüsselbund gespeichert werden; sie sind im Speicher und werden bei jeder Prüfung erneut gespeichert. Bitte entsperren Sie den Schlüsselbund und beenden Sie lexguard bis dahin nicht.".to_string(),
-                "New credentials could not be saved to the keychain; they are held in memory and saved again at every check. Please unlock the keychain and do not quit lexguard until then.".to_string(),
+                format!("Neue Zugangsdaten konnten nicht im Schlüsselbund gespeichert werden. lexguard bewahrt sie in einer nur für Sie lesbaren Rettungsdatei im Datenordner auf ({}) und versucht es bei jeder Prüfung erneut. Bitte entsperren Sie den Schlüsselbund.", crate::store::rescue::FILE_NAME),
+                format!("New credentials could not be saved to the keychain. lexguard keeps them in a rescue file readable only by you in the data folder ({}) and retries at every check. Please unlock the keychain.", crate::store::rescue::FILE_NAME),
             ),
             Some(Reason::KeychainUnavailable) => lang.pick(
                 "Der Schlüsselbund ist nicht erreichbar oder gesperrt. Bitte entsperren Sie ihn; die Verbindung selbst ist nicht verloren.".to_string(),
@@ -174,15 +208,15 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
             _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
         },
     };
-    if overdue {
+    if overdue && st.reason != Some(Reason::ChecksOverdue) {
         let last = st
             .last_tick_at
             .map(|t| time_fmt::relative(t, now, lang))
             .unwrap_or_default();
         text.push(' ');
         text.push_str(&lang.pick(
-            format!("Achtung: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),
-            format!("Warning: the last check was {last} – is lexguard (or the cron job) running?"),
+            format!("Achtung, Prüfung überfällig: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),
+            format!("Warning, check overdue: the last check was {last} – is lexguard (or the cron job) running?"),
         ));
     }
     text

@@ -358,7 +358,8 @@ async fn keychain_write_failure_keeps_the_token_and_writes_it_later() {
     let h = Harness::new().await;
     h.connect().await;
     let old = h.stored_tokens();
-    h.store.fail_writes(Some(KeychainFault::Locked));
+    // Locked while the refresh is on its way: the check before it passes, the write fails.
+    h.store.fail_writes_after(1, KeychainFault::Locked);
     h.advance(Duration::seconds(DUE));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert!(r.refreshed);
@@ -676,7 +677,7 @@ async fn unsaved_tokens_can_be_flushed_before_quitting() {
     let h = Harness::new().await;
     h.connect().await;
     assert!(!h.engine.flush_unsaved().await.expect("nothing waiting"));
-    h.store.fail_writes(Some(KeychainFault::Locked));
+    h.store.fail_writes_after(1, KeychainFault::Locked);
     h.advance(Duration::seconds(DUE));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert!(r.refreshed);

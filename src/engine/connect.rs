@@ -46,6 +46,9 @@ impl Engine {
         if pasted.state.as_ref().is_some_and(|s| *s != pending.state) {
             return Err(Error::StateMismatch);
         }
+        // The code is single use: make sure the keychain takes a write before Lexware issues
+        // a pair that must be written (writing the pending login back changes nothing).
+        self.inner.vault.save_pending(&pending).await?;
         let config = self.config();
         let secret = self.client_secret().await?;
         let tokens = self
@@ -134,7 +137,12 @@ impl Engine {
                     .map_err(|e| e.message(self.lang())),
             )
         };
+        let rescued = run.rescued.clone();
         let (status, _) = self.finish(run)?;
+        // Never "connected" for tokens the keychain did not take.
+        if let Some(rescue) = rescued {
+            return Err(Error::TokensNotStored { rescue });
+        }
         Ok(ConnectReport {
             status,
             company,
@@ -180,6 +188,7 @@ impl Engine {
             m.tokens = None;
             m.unsaved = false;
         }
+        crate::store::rescue::remove(&self.inner.home.rescue_file());
         run.st = Persisted {
             last_tick_at: run.st.last_tick_at,
             ..Persisted::default()

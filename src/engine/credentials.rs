@@ -7,7 +7,7 @@ use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::secret::ClientSecret;
 use crate::state::Mode;
-use crate::store::{ApiKeyRecord, TokenSet};
+use crate::store::{ApiKeyRecord, TokenSet, rescue};
 
 /// The credentials of this tick.
 pub(super) enum Creds {
@@ -24,8 +24,9 @@ impl Engine {
         self.inner.vault.client_secret().await
     }
 
-    /// Writes a token set that so far lives only in memory (the keychain refused it).
-    /// `Ok(false)`: nothing was waiting. Before quitting, the app must not drop such a set.
+    /// Writes a token set that so far lives only in memory or in the rescue file (the
+    /// keychain refused it). `Ok(false)`: nothing was waiting. Before quitting, the app must
+    /// not drop such a set.
     pub async fn flush_unsaved(&self) -> Result<bool> {
         let pending = {
             let m = self.memory();
@@ -36,6 +37,7 @@ impl Engine {
         };
         self.inner.vault.save_tokens(&tokens).await?;
         self.memory().unsaved = false;
+        rescue::remove(&self.inner.home.rescue_file());
         Ok(true)
     }
 
@@ -54,8 +56,11 @@ impl Engine {
         self.inner.vault.save_client_secret(&secret).await
     }
 
-    /// Reads the credentials of the current mode. Keychain trouble falls back to the tokens in
-    /// memory and is recorded; it never turns into "not connected" or "auth lost".
+    /// Reads the credentials of the current mode: the newest token set of the keychain, this
+    /// process's memory and the rescue file (a set the keychain refused earlier is written
+    /// there now). Keychain trouble falls back to a held set and is recorded; it never turns
+    /// into "not connected" or "auth lost". Without a known mode (state file missing or
+    /// unreadable) the keychain decides: tokens, else an API key.
     pub(super) async fn load_creds(&self, run: &mut Run) -> Result<Creds> {
         if run.st.mode == Some(Mode::ApiKey) {
             return match self.inner.vault.api_key().await {
@@ -68,48 +73,94 @@ impl Engine {
             };
         }
         let read = self.inner.vault.tokens().await;
-        let (memory_tokens, unsaved) = {
+        let rescue_file = self.inner.home.rescue_file();
+        let held = {
             let m = self.memory();
-            (m.tokens.clone(), m.unsaved)
+            newer(
+                m.tokens.clone().filter(|_| m.unsaved),
+                rescue::read(&rescue_file),
+            )
         };
-        match read {
-            Ok(stored) => {
-                let newest = match (stored, memory_tokens) {
-                    (Some(s), Some(m)) if unsaved && m.issued_at > s.issued_at => {
-                        self.persist_tokens(run, &m).await;
-                        Some(m)
-                    }
-                    (None, Some(m)) if unsaved => {
-                        self.persist_tokens(run, &m).await;
-                        Some(m)
-                    }
-                    (stored, _) => {
-                        if unsaved {
-                            // The keychain already holds something newer (another process).
-                            self.memory().unsaved = false;
-                        }
-                        stored
-                    }
-                };
-                self.memory().tokens = newest.clone();
-                Ok(newest.map_or(Creds::None, Creds::Tokens))
-            }
+        let stored = match read {
+            Ok(stored) => stored,
             Err(e) => {
                 run.keychain_fault = keychain_fault(&e);
-                match memory_tokens {
-                    Some(m) => {
-                        tracing::warn!(error = %e, "keychain unreadable, using the tokens in memory");
-                        Ok(Creds::Tokens(m))
+                let fallback = held.or_else(|| self.memory().tokens.clone());
+                return match fallback {
+                    Some(t) => {
+                        tracing::warn!(error = %e, "keychain unreadable, using the tokens held here");
+                        self.adopt_mode(run, &t);
+                        Ok(Creds::Tokens(t))
                     }
                     None => Err(e),
+                };
+            }
+        };
+        let newest = match (stored, held) {
+            (Some(s), Some(h)) if h.issued_at > s.issued_at => {
+                self.persist_tokens(run, &h).await;
+                Some(h)
+            }
+            (None, Some(h)) => {
+                self.persist_tokens(run, &h).await;
+                Some(h)
+            }
+            (stored, held) => {
+                if held.is_some() {
+                    // The keychain already holds this set or a newer one (another process).
+                    self.memory().unsaved = false;
+                    rescue::remove(&rescue_file);
+                }
+                stored
+            }
+        };
+        self.memory().tokens = newest.clone();
+        if let Some(t) = &newest {
+            self.adopt_mode(run, t);
+            return Ok(Creds::Tokens(t.clone()));
+        }
+        if run.st.mode.is_none() {
+            match self.inner.vault.api_key().await {
+                Ok(Some(k)) => {
+                    tracing::warn!("state file lost; the keychain holds an API key: API-key mode");
+                    run.st.mode = Some(Mode::ApiKey);
+                    run.st.api_key_expires_at = Some(k.expires_at());
+                    return Ok(Creds::Key(k));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    run.keychain_fault = keychain_fault(&e);
+                    return Err(e);
                 }
             }
         }
+        Ok(Creds::None)
     }
 
-    /// Writes a token set; on failure keeps it in memory, says so loudly, retries next tick.
-    pub(super) async fn persist_tokens(&self, run: &mut Run, set: &TokenSet) {
-        let result = self.inner.vault.save_tokens(set).await;
+    /// A token set without a known mode (the state file was lost): OAuth, with the facts the
+    /// set itself carries. The connection is never "not connected" while its tokens exist.
+    fn adopt_mode(&self, run: &mut Run, t: &TokenSet) {
+        if run.st.mode.is_none() {
+            tracing::warn!("state file lost; the keychain holds a token pair: OAuth mode");
+            run.st.mode = Some(Mode::OAuth);
+            run.st.connected_at = Some(t.connected_at);
+            run.st.access_expires_at = Some(t.expires_at);
+            run.st.refresh_issued_at = Some(t.issued_at);
+        }
+    }
+
+    /// Writes a token set Lexware issued. The keychain gets a few quick tries; if it still
+    /// refuses, the set goes to the rescue file and stays in memory, the run records the
+    /// trouble, and every later run retries. `true`: the keychain has it.
+    pub(super) async fn persist_tokens(&self, run: &mut Run, set: &TokenSet) -> bool {
+        let mut result = self.inner.vault.save_tokens(set).await;
+        for pause_ms in [200, 800] {
+            if result.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+            result = self.inner.vault.save_tokens(set).await;
+        }
         let was_unsaved = {
             let mut m = self.memory();
             let was = m.unsaved;
@@ -117,22 +168,57 @@ impl Engine {
             m.unsaved = result.is_err();
             was
         };
+        let rescue_file = self.inner.home.rescue_file();
         match result {
             Ok(()) => {
-                if was_unsaved {
+                if was_unsaved || rescue_file.exists() {
+                    rescue::remove(&rescue_file);
                     run.events.push(Event::KeychainRecovered);
                 }
+                run.rescued = None;
+                true
             }
             Err(e) => {
-                tracing::error!(error = %e, "refreshed tokens could not be written to the keychain; holding them in memory");
                 let fault = keychain_fault(&e).unwrap_or(KeychainFault::Failed);
                 run.keychain_fault = Some(fault);
+                run.rescued = Some(match rescue::write(&rescue_file, set) {
+                    Ok(()) => {
+                        tracing::error!(error = %e, file = %rescue_file.display(), "new tokens refused by the keychain; kept in the rescue file and in memory");
+                        Some(rescue_file)
+                    }
+                    Err(w) => {
+                        tracing::error!(error = %e, rescue_error = %w, "new tokens refused by the keychain and the rescue file; held in memory only");
+                        None
+                    }
+                });
                 run.events.push(Event::KeychainTrouble {
                     fault,
                     unsaved: true,
                 });
+                false
             }
         }
+    }
+
+    /// Makes sure the keychain takes a write before Lexware issues a pair that must be
+    /// written: the current set is written back (a no-op for the keychain's content).
+    pub(super) async fn keychain_takes_writes(&self, run: &mut Run, current: &TokenSet) -> bool {
+        match self.inner.vault.save_tokens(current).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "keychain refuses writes; not refreshing now");
+                run.keychain_fault = keychain_fault(&e).or(Some(KeychainFault::Failed));
+                false
+            }
+        }
+    }
+}
+
+/// The later of two held sets, by issue time.
+fn newer(a: Option<TokenSet>, b: Option<TokenSet>) -> Option<TokenSet> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.issued_at > a.issued_at { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 

@@ -2,7 +2,6 @@
 //! derive the state from the facts, persist, append history, broadcast the events.
 
 use super::Engine;
-use super::validate::UNAUTHORIZED_LIMIT;
 use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::history;
@@ -19,20 +18,40 @@ pub(super) struct Run {
     pub(super) events: Vec<Event>,
     pub(super) keychain_fault: Option<KeychainFault>,
     pub(super) gap: bool,
+    /// Set when this run had to put a new token set into the rescue file: `Some(None)` when
+    /// even that failed.
+    pub(super) rescued: Option<Option<std::path::PathBuf>>,
+}
+
+/// The locks an operation holds; released (also by the OS, if the process dies) on drop.
+pub(super) struct Exclusive<'a> {
+    _flight: tokio::sync::MutexGuard<'a, ()>,
+    _files: Vec<lock::FileLock>,
 }
 
 impl Engine {
-    /// Takes the in-process and the cross-process lock, in that order. Refused once
-    /// [`Engine::close`] was called.
-    pub(super) async fn exclusive(
-        &self,
-    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, lock::FileLock)> {
+    /// Takes the in-process lock, then the lock of the secret's scope (all lexguard processes
+    /// using the same keychain service, whatever their data folders), then the data folder's
+    /// (its state file), always in that order. Refused once [`Engine::close`] was called.
+    pub(super) async fn exclusive(&self) -> Result<Exclusive<'_>> {
         let guard = self.inner.flight.lock().await;
         if self.is_closing() {
             return Err(Error::ShuttingDown);
         }
-        let file = lock::acquire(&self.inner.home.lock_file(), lock::WAIT).await?;
-        Ok((guard, file))
+        let mut files = Vec::with_capacity(2);
+        if let Some(path) = self
+            .inner
+            .vault
+            .lock_scope()
+            .and_then(|scope| lock::scoped_path(&scope))
+        {
+            files.push(lock::acquire(&path, lock::WAIT).await?);
+        }
+        files.push(lock::acquire(&self.inner.home.lock_file(), lock::WAIT).await?);
+        Ok(Exclusive {
+            _flight: guard,
+            _files: files,
+        })
     }
 
     fn is_closing(&self) -> bool {
@@ -52,7 +71,11 @@ impl Engine {
     }
 
     pub(super) fn begin(&self) -> Result<Run> {
-        let st = Persisted::load(&self.inner.home.state_file())?;
+        let mut st = Persisted::load(&self.inner.home.state_file())?;
+        st.sanitize(
+            self.inner.clock.now(),
+            Duration::seconds(super::refresh::MAX_BACKOFF_SECS),
+        );
         Ok(Run {
             now: self.inner.clock.now(),
             before: (st.state, st.reason),
@@ -60,6 +83,7 @@ impl Engine {
             events: Vec::new(),
             keychain_fault: None,
             gap: false,
+            rescued: None,
         })
     }
 
@@ -102,10 +126,8 @@ pub(super) fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reaso
     if st.auth_lost_at.is_some() {
         let reason = if st.mode == Some(Mode::ApiKey) {
             Reason::KeyRejected
-        } else if st.unauthorized_streak >= UNAUTHORIZED_LIMIT {
-            Reason::Unauthorized
         } else {
-            Reason::InvalidGrant
+            st.auth_lost_reason.unwrap_or(Reason::InvalidGrant)
         };
         return (ConnState::AuthLost, Some(reason));
     }
@@ -117,6 +139,8 @@ pub(super) fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reaso
         .is_some_and(|t| (t - run.now).num_days() < 30 && st.mode == Some(Mode::ApiKey));
     let reason = if unsaved {
         Some(Reason::KeychainUnsaved)
+    } else if run.keychain_fault == Some(KeychainFault::Corrupt) {
+        Some(Reason::KeychainCorrupt)
     } else if run.keychain_fault.is_some() {
         Some(Reason::KeychainUnavailable)
     } else if let Some(p) = st.problem {

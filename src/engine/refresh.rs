@@ -4,25 +4,63 @@
 use super::Engine;
 use super::credentials::{Creds, keychain_fault};
 use super::op::{Run, dur};
-use crate::error::{Error, Result};
+use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
-use crate::state::Reason;
+use crate::state::{InFlight, Reason};
 use crate::status::Status;
 use crate::store::TokenSet;
 use chrono::{DateTime, Duration, Utc};
 
 impl Engine {
     /// One refresh grant; the result is persisted before anything uses it.
+    ///
+    /// Rotation safety: the keychain must take a write first (else no new pair is asked
+    /// for); an in-flight marker is persisted before the request leaves; on `invalid_grant`
+    /// the keychain is read again (another lexguard may have rotated), and a marker left by
+    /// an earlier, unanswered refresh of this very token names the real cause.
     pub(super) async fn refresh_in(&self, run: &mut Run, current: &TokenSet) -> Result<TokenSet> {
+        if !self.keychain_takes_writes(run, current).await {
+            return Err(Error::Keychain {
+                fault: run.keychain_fault.unwrap_or(KeychainFault::Failed),
+                detail: "write check before a refresh".into(),
+            });
+        }
         let config = self.config();
         let secret = self.client_secret().await?;
+        let fingerprint = InFlight::fingerprint_of(current.refresh.expose());
+        let interrupted_before = run
+            .st
+            .refresh_in_flight
+            .as_ref()
+            .is_some_and(|f| f.fingerprint == fingerprint);
+        run.st.refresh_in_flight = Some(InFlight {
+            started_at: run.now,
+            fingerprint,
+        });
+        run.st.save(&self.inner.home.state_file())?;
         let result = self
             .oauth(&config, secret.as_ref())
             .refresh(current, self.inner.clock.as_ref())
             .await;
+        let result = match result {
+            Err(Error::AuthLost) => match self.rotated_elsewhere(current).await {
+                Some(newer) => {
+                    run.st.refresh_in_flight = None;
+                    run.st.access_expires_at = Some(newer.expires_at);
+                    run.st.refresh_issued_at = Some(newer.issued_at);
+                    return Ok(newer);
+                }
+                None if interrupted_before => Err(Error::RefreshInterrupted),
+                None => Err(Error::AuthLost),
+            },
+            other => other,
+        };
         match result {
             Ok(new) => {
+                // Stored (or rescued) before the marker goes: a crash in between leaves a
+                // marker for a token that is no longer current, which means nothing.
                 self.persist_tokens(run, &new).await;
+                run.st.refresh_in_flight = None;
                 run.st.access_expires_at = Some(new.expires_at);
                 run.st.refresh_issued_at = Some(new.issued_at);
                 run.st.last_refresh_at = Some(run.now);
@@ -40,9 +78,28 @@ impl Engine {
                 Ok(new)
             }
             Err(e) => {
+                // Only an answer we never fully got leaves the outcome open.
+                if !matches!(e, Error::Timeout | Error::Network(_) | Error::Protocol(_)) {
+                    run.st.refresh_in_flight = None;
+                }
                 self.record_failure(run, &e, Reason::RefreshFailing, Some(current.expires_at));
                 Err(e)
             }
+        }
+    }
+
+    /// After `invalid_grant`: the keychain may hold a newer pair than the one just sent
+    /// (another lexguard rotated in between). Then nothing is lost.
+    async fn rotated_elsewhere(&self, sent: &TokenSet) -> Option<TokenSet> {
+        match self.inner.vault.tokens().await {
+            Ok(Some(stored)) if stored.refresh != sent.refresh => {
+                tracing::warn!(
+                    "refresh token was rotated by another lexguard; using the newer pair"
+                );
+                self.memory().tokens = Some(stored.clone());
+                Some(stored)
+            }
+            _ => None,
         }
     }
 
@@ -55,12 +112,16 @@ impl Engine {
         expires_at: Option<DateTime<Utc>>,
     ) {
         match e {
-            Error::AuthLost => {
+            Error::AuthLost | Error::RefreshInterrupted => {
                 if run.st.auth_lost_at.is_none() {
+                    let reason = if matches!(e, Error::RefreshInterrupted) {
+                        Reason::InterruptedRefresh
+                    } else {
+                        Reason::InvalidGrant
+                    };
                     run.st.auth_lost_at = Some(run.now);
-                    run.events.push(Event::AuthLost {
-                        reason: Reason::InvalidGrant,
-                    });
+                    run.st.auth_lost_reason = Some(reason);
+                    run.events.push(Event::AuthLost { reason });
                 }
             }
             Error::Keychain { .. } => {
@@ -91,51 +152,90 @@ impl Engine {
         }
     }
 
-    /// A valid bearer for API calls: refreshes first when due. For `lexguard token`.
+    /// A valid bearer for API calls: refreshes first when due, but not while Lexware asked
+    /// to wait. For `lexguard token`. A refreshed pair that only the rescue file holds is still
+    /// handed out (nothing is lost); one held nowhere but in this process is an error.
     pub async fn access_token(&self) -> Result<String> {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
         let result = self.bearer_in(&mut run, false).await;
+        let held_only_here = matches!(run.rescued, Some(None));
         self.finish(run)?;
+        if held_only_here {
+            return Err(Error::TokensNotStored { rescue: None });
+        }
         result
     }
 
-    /// Refresh now, whatever the schedule says.
+    /// Refresh now, whatever the schedule says. Succeeds only when the new pair is in the
+    /// keychain: a person who asked must hear if it is not.
     pub async fn refresh_now(&self) -> Result<Status> {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
         let result = self.bearer_in(&mut run, true).await;
+        let rescued = run.rescued.clone();
         let (status, _) = self.finish(run)?;
+        if let Some(rescue) = rescued {
+            return Err(Error::TokensNotStored { rescue });
+        }
         result.map(|_| status)
     }
 
     pub(super) async fn bearer_in(&self, run: &mut Run, force: bool) -> Result<String> {
         if run.st.auth_lost_at.is_some() {
-            return Err(Error::AuthLost);
+            return Err(lost_error(run));
         }
         match self.load_creds(run).await? {
             Creds::None => Err(Error::NotConnected),
             Creds::Key(k) => Ok(k.key.expose().to_string()),
             Creds::Tokens(t) => {
-                let due = t.expires_at - run.now <= dur(self.schedule().refresh_before);
-                if force || due {
-                    match self.refresh_in(run, &t).await {
-                        Ok(new) => return Ok(new.access.expose().to_string()),
-                        // A still valid token is better than none.
-                        Err(e)
-                            if !force
-                                && !matches!(e, Error::AuthLost)
-                                && t.expires_at > run.now =>
-                        {
-                            tracing::warn!(kind = e.kind(), "refresh failed, token still valid");
-                        }
-                        Err(e) => return Err(e),
-                    }
+                if !(force || refresh_due(&t, run.now, self.schedule().refresh_before)) {
+                    return Ok(t.access.expose().to_string());
                 }
-                Ok(t.access.expose().to_string())
+                let still_valid = t.expires_at > run.now && t.issued_at <= run.now;
+                if !force && let Some(at) = run.st.next_attempt_at.filter(|at| run.now < *at) {
+                    return if still_valid {
+                        Ok(t.access.expose().to_string())
+                    } else {
+                        Err(Error::RetryLater { at })
+                    };
+                }
+                match self.refresh_in(run, &t).await {
+                    Ok(new) => Ok(new.access.expose().to_string()),
+                    // A still valid token is better than none.
+                    Err(e)
+                        if !force
+                            && !matches!(e, Error::AuthLost | Error::RefreshInterrupted)
+                            && still_valid =>
+                    {
+                        tracing::warn!(kind = e.kind(), "refresh failed, token still valid");
+                        Ok(t.access.expose().to_string())
+                    }
+                    Err(e) => Err(e),
+                }
             }
         }
     }
+}
+
+/// The error of a connection already known to be lost.
+pub(super) fn lost_error(run: &Run) -> Error {
+    if run.st.auth_lost_reason == Some(Reason::InterruptedRefresh) {
+        Error::RefreshInterrupted
+    } else {
+        Error::AuthLost
+    }
+}
+
+/// Whether a token set must be refreshed now: it expires within `refresh_before`, or it was
+/// issued "in the future" (the clock was set back, so its expiry time cannot be trusted and
+/// Lexware may already consider it expired).
+pub(super) fn refresh_due(
+    t: &TokenSet,
+    now: DateTime<Utc>,
+    refresh_before: std::time::Duration,
+) -> bool {
+    t.expires_at - now <= dur(refresh_before) || t.issued_at > now + Duration::minutes(1)
 }
 
 /// The longest wait between two attempts, whatever a server's `Retry-After` asks for: a

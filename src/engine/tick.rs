@@ -61,7 +61,7 @@ impl Engine {
         match creds {
             Creds::Tokens(mut tokens) => {
                 // 2. Refresh when due (or already expired).
-                let due = tokens.expires_at - now <= dur(schedule.refresh_before);
+                let due = super::refresh::refresh_due(&tokens, now, schedule.refresh_before);
                 if due
                     && !in_backoff
                     && let Ok(new) = self.refresh_in(&mut run, &tokens).await

@@ -7,7 +7,7 @@ use crate::api::{Bearer, Profile};
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::secret::ApiKey;
-use crate::state::Reason;
+use crate::state::{Mode, Reason};
 use crate::store::{ApiKeyRecord, TokenSet};
 
 /// Consecutive 401s after a successful refresh before the connection counts as lost.
@@ -74,17 +74,26 @@ impl Engine {
                 });
                 true
             }
-            Err(Error::Unauthorized) => {
-                // A 401 can be a short outage at Lexware: only a streak means loss.
-                run.st.unauthorized_streak += 1;
+            Err(Error::Unauthorized) if run.st.mode == Some(Mode::ApiKey) => {
+                // A 401 can be a short outage at Lexware: only a streak means the key is dead.
+                run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
                 if run.st.unauthorized_streak >= UNAUTHORIZED_LIMIT {
                     run.st.auth_lost_at = Some(run.now);
+                    run.st.auth_lost_reason = Some(lost_reason);
                     run.events.push(Event::AuthLost {
                         reason: lost_reason,
                     });
                 } else {
                     self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
                 }
+                false
+            }
+            Err(Error::Unauthorized) => {
+                // OAuth: the refresh just worked, so the grant is alive. Only `invalid_grant`
+                // means the connection is lost; this is Lexware refusing the calls (scopes,
+                // plan, deactivated app) and heals when they pass again.
+                run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
+                self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
                 false
             }
             Err(e) => {

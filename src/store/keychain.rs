@@ -109,6 +109,10 @@ fn map_error(e: &KError, op: &str) -> StoreError {
 }
 
 impl SecretStore for KeychainStore {
+    fn lock_scope(&self) -> Option<String> {
+        Some(format!("keychain-{}", self.service))
+    }
+
     fn get(&self, name: &str) -> Result<Option<String>, StoreError> {
         match self.entry(name)?.get_password() {
             Ok(v) => Ok(Some(v)),

@@ -16,6 +16,8 @@ struct Inner {
     values: HashMap<String, String>,
     fail_reads: Option<KeychainFault>,
     fail_writes: Option<KeychainFault>,
+    /// Writes that still succeed before `fail_writes` takes effect.
+    writes_before_failing: u32,
 }
 
 impl MemoryStore {
@@ -35,6 +37,14 @@ impl MemoryStore {
     /// Makes every write and delete fail (`None` heals).
     pub fn fail_writes(&self, fault: Option<KeychainFault>) {
         self.lock().fail_writes = fault;
+    }
+
+    /// Lets the next `n` writes succeed, then fails every write: a keychain that gets locked
+    /// while a refresh is on its way (the check before it passes, the write after it fails).
+    pub fn fail_writes_after(&self, n: u32, fault: KeychainFault) {
+        let mut inner = self.lock();
+        inner.writes_before_failing = n;
+        inner.fail_writes = Some(fault);
     }
 
     /// The raw stored value, for tests that look inside.
@@ -68,7 +78,10 @@ impl SecretStore for MemoryStore {
     fn set(&self, name: &str, value: &str) -> Result<(), StoreError> {
         let mut inner = self.lock();
         if let Some(f) = inner.fail_writes {
-            return Err(err(f));
+            if inner.writes_before_failing == 0 {
+                return Err(err(f));
+            }
+            inner.writes_before_failing -= 1;
         }
         inner.values.insert(name.into(), value.into());
         Ok(())

@@ -7,6 +7,7 @@
 mod keychain;
 mod memory;
 mod records;
+pub mod rescue;
 mod vault;
 
 pub use keychain::KeychainStore;
@@ -36,6 +37,13 @@ pub trait SecretStore: Send + Sync + 'static {
     fn get(&self, name: &str) -> Result<Option<String>, StoreError>;
     fn set(&self, name: &str, value: &str) -> Result<(), StoreError>;
     fn delete(&self, name: &str) -> Result<(), StoreError>;
+
+    /// What two processes must not refresh at the same time for: the secret's home, e.g. the
+    /// keychain service. `None`: the store lives in this process only (tests), and the data
+    /// folder's lock is enough.
+    fn lock_scope(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The keychain service name: `LEXGUARD_KEYRING_SERVICE` or `lexguard`. Tests and demo use

@@ -28,6 +28,11 @@ impl Vault {
         }
     }
 
+    /// See [`SecretStore::lock_scope`].
+    pub fn lock_scope(&self) -> Option<String> {
+        self.store.lock_scope()
+    }
+
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -92,7 +97,7 @@ impl Vault {
         match self.get(name).await? {
             None => Ok(None),
             Some(raw) => parse(&raw).map(Some).ok_or_else(|| Error::Keychain {
-                fault: KeychainFault::Failed,
+                fault: KeychainFault::Corrupt,
                 detail: format!("entry '{name}' is not in the expected format"),
             }),
         }
@@ -169,6 +174,7 @@ mod tests {
         let mem = MemoryStore::new();
         mem.set(names::TOKENS, "not json").expect("set");
         let vault = Vault::new(Arc::new(mem));
-        assert!(vault.tokens().await.is_err());
+        let e = vault.tokens().await.expect_err("garbage");
+        assert_eq!(e.kind(), "keychain_corrupt", "not reported as locked");
     }
 }

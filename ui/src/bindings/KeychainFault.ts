@@ -3,4 +3,4 @@
 /**
  * What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
  */
-export type KeychainFault = "unavailable" | "locked" | "timeout" | "failed";
+export type KeychainFault = "unavailable" | "locked" | "timeout" | "failed" | "corrupt";

@@ -17,6 +17,7 @@ message: string, mode: Mode | null, environment: Environment, company: string | 
  */
 refresh_expires_assumed_at: string | null, api_key_expires_at: string | null, last_tick_at: string | null, last_validated_at: string | null, next_check_at: string | null, next_attempt_at: string | null, last_gap: Gap | null, 
 /**
- * No tick for longer than `gap_after`: nothing is keeping the connection alive.
+ * No check for longer than twice `check_every`: nothing is keeping the connection alive
+ * (the app or the cron job is not running, or its keepalive stalled).
  */
 tick_overdue: boolean, webhooks: Array<WebhookSpec>, last_webhook_sync: WebhookSync | null, };
