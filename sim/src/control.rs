@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::faults::After;
 use crate::state::Shared;
 use crate::util::is_pkce_syntax;
 
@@ -113,6 +114,35 @@ impl Control {
     /// Like [`Control::delay_next`], for requests whose path starts with `path_prefix` only.
     pub fn delay_next_on(&self, path_prefix: &str, n: u32, millis: u64) {
         self.shared.lock().faults.set_delay(path_prefix, n, millis);
+    }
+
+    /// The next `n` requests under `path_prefix` that get executed (past every other fault and
+    /// the rate limit) are handled normally — a refresh rotates — and then their answer waits
+    /// `millis` before it is sent: a client that gives up earlier has lost that answer.
+    pub fn delay_after_next_on(&self, path_prefix: &str, n: u32, millis: u64) {
+        self.shared
+            .lock()
+            .faults
+            .set_after(path_prefix, n, After::Delay(millis));
+    }
+
+    /// Like [`Control::delay_after_next_on`], but the answer is cut: the headers (with the
+    /// full `Content-Length`) and part of the body are sent, then the connection closes —
+    /// a truncated 200 after the server rotated.
+    pub fn truncate_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_after(path_prefix, n, After::Truncate);
+    }
+
+    /// Like [`Control::delay_after_next_on`], but the connection is closed without any
+    /// answer after the request was executed (logged with status 0).
+    pub fn drop_after_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_after(path_prefix, n, After::Drop);
     }
 
     /// The next `n` requests get their connection closed without any response.

@@ -41,6 +41,9 @@ enum FaultKind {
     RateLimit,
     Delay,
     Drop,
+    DelayAfter,
+    Truncate,
+    DropAfter,
 }
 
 #[derive(Deserialize)]
@@ -89,21 +92,30 @@ async fn access_ttl(State(sh): State<Arc<Shared>>, Json(t): Json<AccessTtl>) -> 
 
 async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response {
     let ctl = control(sh);
+    let prefix = f.path_prefix.as_deref().unwrap_or("");
     match f.kind {
         FaultKind::Fail => {
             let Some(status) = f.status.filter(|s| (100..=999).contains(s)) else {
                 return bad_request("kind fail needs status (100..=999)");
             };
-            ctl.fail_next_on(f.path_prefix.as_deref().unwrap_or(""), f.n, status);
+            ctl.fail_next_on(prefix, f.n, status);
         }
         FaultKind::RateLimit => ctl.rate_limit_next(f.n, f.retry_after_secs),
         FaultKind::Delay => {
             let Some(millis) = f.millis else {
                 return bad_request("kind delay needs millis");
             };
-            ctl.delay_next_on(f.path_prefix.as_deref().unwrap_or(""), f.n, millis);
+            ctl.delay_next_on(prefix, f.n, millis);
         }
         FaultKind::Drop => ctl.drop_next(f.n),
+        FaultKind::DelayAfter => {
+            let Some(millis) = f.millis else {
+                return bad_request("kind delay_after needs millis");
+            };
+            ctl.delay_after_next_on(prefix, f.n, millis);
+        }
+        FaultKind::Truncate => ctl.truncate_next_on(prefix, f.n),
+        FaultKind::DropAfter => ctl.drop_after_next_on(prefix, f.n),
     }
     StatusCode::NO_CONTENT.into_response()
 }

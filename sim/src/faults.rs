@@ -8,6 +8,40 @@ struct FailRule {
     status: u16,
 }
 
+/// What happens to the answer of a request that WAS executed (a refresh has rotated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum After {
+    /// The answer waits this long before it is sent.
+    Delay(u64),
+    /// Headers with the full `Content-Length`, part of the body, then the connection closes.
+    Truncate,
+    /// The connection closes without any answer.
+    Drop,
+}
+
+impl After {
+    /// Same kind, whatever the parameter.
+    fn same_kind(self, other: After) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
+
+    /// Ties between rules of the same prefix: the harsher fault wins.
+    fn rank(self) -> u8 {
+        match self {
+            After::Drop => 3,
+            After::Truncate => 2,
+            After::Delay(_) => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AfterRule {
+    prefix: String,
+    remaining: u32,
+    fault: After,
+}
+
 /// Pending faults. Each setter replaces the earlier setting of its kind
 /// (for `fail`: of its kind and path prefix); `n == 0` clears it.
 #[derive(Debug, Default)]
@@ -17,6 +51,7 @@ pub(crate) struct Faults {
     delay: (u32, u64, String),
     fails: Vec<FailRule>,
     rate_limit: (u32, Option<u64>),
+    afters: Vec<AfterRule>,
 }
 
 impl Faults {
@@ -41,6 +76,38 @@ impl Faults {
 
     pub(crate) fn set_rate_limit(&mut self, n: u32, retry_after_secs: Option<u64>) {
         self.rate_limit = (n, retry_after_secs);
+    }
+
+    /// Replaces the rule of this kind and prefix; `n == 0` clears it.
+    pub(crate) fn set_after(&mut self, prefix: &str, n: u32, fault: After) {
+        self.afters
+            .retain(|r| !(r.prefix == prefix && r.fault.same_kind(fault)));
+        if n > 0 {
+            self.afters.push(AfterRule {
+                prefix: prefix.to_owned(),
+                remaining: n,
+                fault,
+            });
+        }
+    }
+
+    /// Taken only for requests that are about to be executed (past every other fault and the
+    /// rate limit): the longest matching prefix, then the harsher kind.
+    pub(crate) fn take_after(&mut self, path: &str) -> Option<After> {
+        let idx = self
+            .afters
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| path.starts_with(&r.prefix))
+            .max_by_key(|(_, r)| (r.prefix.len(), r.fault.rank()))
+            .map(|(i, _)| i)?;
+        let rule = &mut self.afters[idx];
+        let fault = rule.fault;
+        rule.remaining -= 1;
+        if rule.remaining == 0 {
+            self.afters.remove(idx);
+        }
+        Some(fault)
     }
 
     pub(crate) fn take_drop(&mut self) -> bool {
@@ -124,6 +191,22 @@ mod tests {
         assert_eq!(f.take_fail("/v1/profile"), None);
         assert_eq!(f.take_fail("/oauth2/token"), Some(503));
         assert_eq!(f.take_fail("/oauth2/token"), None);
+    }
+
+    #[test]
+    fn after_rules_count_down_per_kind_and_prefix() {
+        let mut f = Faults::default();
+        f.set_after("/oauth2/token", 2, After::Delay(500));
+        f.set_after("/oauth2/token", 1, After::Truncate);
+        f.set_after("", 1, After::Drop);
+        assert_eq!(f.take_after("/oauth2/token"), Some(After::Truncate));
+        assert_eq!(f.take_after("/oauth2/token"), Some(After::Delay(500)));
+        assert_eq!(f.take_after("/v1/profile"), Some(After::Drop));
+        assert_eq!(f.take_after("/v1/profile"), None);
+        f.set_after("/oauth2/token", 3, After::Delay(10));
+        assert_eq!(f.take_after("/oauth2/token"), Some(After::Delay(10)));
+        f.set_after("/oauth2/token", 0, After::Delay(10));
+        assert_eq!(f.take_after("/oauth2/token"), None);
     }
 
     #[test]

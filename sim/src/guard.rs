@@ -1,5 +1,6 @@
 //! What happens to every request outside `/_sim/*` before its handler runs: counting,
-//! injected faults (drop, delay, fail, 429 — in that order), then the real rate limit,
+//! injected faults (drop, delay, fail, 429 — in that order), then the real rate limit, the
+//! handler, the faults that hit an executed request's answer (delay, truncate, drop after),
 //! and afterwards the request log.
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Notify;
 
+use crate::faults::After;
 use crate::oauth::parse_basic;
 use crate::ratelimit::TokenBucket;
 use crate::responses::{regular_error, too_many_requests};
@@ -80,30 +82,16 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
 
-    let verdict = {
+    let kill = req.extensions().get::<ConnKill>().cloned();
+    let (verdict, after) = {
         let mut inner = sh.lock();
-        if let Some(status) = inner.faults.take_fail(&path) {
-            Verdict::Fail(status)
-        } else if let Some(retry_after) = inner.faults.take_rate_limit() {
-            Verdict::Injected429(retry_after)
-        } else if !inner.cfg.rate_limit {
-            Verdict::Pass
-        } else if let Some(key) = bucket_key(&inner, &path, req.headers()) {
-            let now = inner.now();
-            let allowed = inner
-                .buckets
-                .entry(key)
-                .or_insert_with(|| TokenBucket::full(now))
-                .try_take(now);
-            if allowed {
-                Verdict::Pass
-            } else {
-                inner.counters.rate_limited += 1;
-                Verdict::Limited
-            }
+        let verdict = verdict(&mut inner, &path, req.headers());
+        let after = if matches!(verdict, Verdict::Pass) {
+            inner.faults.take_after(&path)
         } else {
-            Verdict::Pass
-        }
+            None
+        };
+        (verdict, after)
     };
 
     let resp = match verdict {
@@ -121,7 +109,76 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
             too_many_requests(now, &path, None)
         }
     };
+    match after {
+        None => {}
+        Some(After::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        Some(After::Truncate) => {
+            sh.lock()
+                .log_request(&method, &path, resp.status().as_u16());
+            return truncate(resp).await;
+        }
+        Some(After::Drop) => {
+            sh.lock().log_request(&method, &path, 0);
+            if let Some(kill) = kill {
+                kill.0.notify_one();
+            }
+            return std::future::pending::<Response>().await;
+        }
+    }
     sh.lock()
         .log_request(&method, &path, resp.status().as_u16());
     resp
+}
+
+/// Fault checks, the real rate limit included, in the documented order.
+fn verdict(inner: &mut Inner, path: &str, headers: &HeaderMap) -> Verdict {
+    if let Some(status) = inner.faults.take_fail(path) {
+        Verdict::Fail(status)
+    } else if let Some(retry_after) = inner.faults.take_rate_limit() {
+        Verdict::Injected429(retry_after)
+    } else if !inner.cfg.rate_limit {
+        Verdict::Pass
+    } else if let Some(key) = bucket_key(inner, path, headers) {
+        let now = inner.now();
+        let allowed = inner
+            .buckets
+            .entry(key)
+            .or_insert_with(|| TokenBucket::full(now))
+            .try_take(now);
+        if allowed {
+            Verdict::Pass
+        } else {
+            inner.counters.rate_limited += 1;
+            Verdict::Limited
+        }
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// The answer's headers with the full `Content-Length`, then half its body, then the
+/// connection closes (the body stream fails, so hyper aborts the connection).
+async fn truncate(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let full = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let claimed = full.len().max(1);
+    let sent = full.slice(..full.len() / 2);
+    parts.headers.insert(header::CONTENT_LENGTH, claimed.into());
+    let chunks = futures_util::stream::unfold(0u8, move |step| {
+        let sent = sent.clone();
+        async move {
+            match step {
+                0 => Some((Ok::<_, std::io::Error>(sent), 1)),
+                1 => {
+                    // Lets hyper flush the partial body before the connection is aborted.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Some((Err(std::io::Error::other("truncated on purpose")), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    Response::from_parts(parts, axum::body::Body::from_stream(chunks))
 }

@@ -410,3 +410,188 @@ async fn dropping_the_sim_stops_the_server() {
             .is_err()
     );
 }
+
+/// A refresh whose answer may never arrive: the raw result of sending it.
+async fn send_refresh(
+    sim: &Sim,
+    http: &reqwest::Client,
+    refresh_token: &str,
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("{}/oauth2/token", sim.url()))
+        .header("authorization", basic(CLIENT_ID, CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+}
+
+/// The refresh WAS executed: counted, and the old refresh token is now a rotated one.
+async fn assert_rotated(sim: &Sim, http: &reqwest::Client, old_refresh: &str) {
+    assert_eq!(sim.control().counters().refreshes, 1, "executed once");
+    let again = refresh(sim, http, old_refresh).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+    assert_eq!(
+        again.body["error"], "invalid_grant",
+        "old token rotated away"
+    );
+}
+
+#[tokio::test]
+async fn delay_after_executes_the_refresh_then_holds_the_answer() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let t = login(&sim, &http).await;
+    sim.control()
+        .delay_after_next_on("/oauth2/token", 1, 30_000);
+    let impatient = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("client");
+    let err = send_refresh(&sim, &impatient, &t.refresh)
+        .await
+        .expect_err("the answer comes too late for this client");
+    assert!(err.is_timeout(), "{err}");
+    assert_rotated(&sim, &http, &t.refresh).await;
+}
+
+#[tokio::test]
+async fn delay_after_answers_in_full_once_the_wait_is_over() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let t = login(&sim, &http).await;
+    let key = sim.control().create_api_key();
+    sim.control().delay_after_next_on("/oauth2/token", 1, 300);
+    assert_eq!(profile(&sim, &http, &key).await.0, StatusCode::OK);
+    let started = Instant::now();
+    let r = refresh(&sim, &http, &t.refresh).await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let fresh = tokens_of(&r);
+    assert_eq!(profile(&sim, &http, &fresh.access).await.0, StatusCode::OK);
+    assert_eq!(sim.control().counters().refreshes, 1);
+}
+
+#[tokio::test]
+async fn truncate_sends_a_partial_200_after_the_refresh_rotated() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let t = login(&sim, &http).await;
+    sim.control().truncate_next_on("/oauth2/token", 1);
+    let mut resp = send_refresh(&sim, &http, &t.refresh)
+        .await
+        .expect("headers arrive");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let claimed: usize = resp
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Content-Length");
+    let mut got = Vec::new();
+    let end = loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => got.extend_from_slice(&c),
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    assert!(end.is_err(), "the body ends early with an error");
+    assert!(got.len() < claimed, "{} of {claimed} bytes", got.len());
+    assert!(!got.is_empty(), "part of the body arrived");
+    assert!(serde_json::from_slice::<Value>(&got).is_err(), "not JSON");
+    assert_rotated(&sim, &http, &t.refresh).await;
+    let log = sim.control().requests();
+    assert_eq!(log.last().map(|r| r.status), Some(400));
+    assert_eq!(log[log.len() - 2].status, 200, "{log:?}");
+}
+
+#[tokio::test]
+async fn drop_after_closes_the_connection_after_the_refresh_rotated() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let t = login(&sim, &http).await;
+    sim.control().drop_after_next_on("/oauth2/token", 1);
+    let err = send_refresh(&sim, &http, &t.refresh)
+        .await
+        .expect_err("no answer");
+    assert!(!err.is_status() && !err.is_timeout(), "{err}");
+    assert_rotated(&sim, &http, &t.refresh).await;
+    let log = sim.control().requests();
+    assert_eq!(log[log.len() - 2].status, 0, "logged as dropped: {log:?}");
+}
+
+#[tokio::test]
+async fn after_faults_wait_for_a_request_that_is_executed() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let t = login(&sim, &http).await;
+    let key = sim.control().create_api_key();
+    let ctl = sim.control();
+    ctl.drop_after_next_on("/oauth2/token", 1);
+    ctl.fail_next_on("/oauth2/token", 1, 503);
+    assert_eq!(
+        profile(&sim, &http, &key).await.0,
+        StatusCode::OK,
+        "other path"
+    );
+    let r = refresh(&sim, &http, &t.refresh).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "not executed");
+    assert_eq!(ctl.counters().refreshes, 0);
+    assert!(send_refresh(&sim, &http, &t.refresh).await.is_err());
+    assert_rotated(&sim, &http, &t.refresh).await;
+}
+
+#[tokio::test]
+async fn after_faults_over_http_control() {
+    let sim = start_unlimited().await;
+    let http = http();
+    let fault = |body: Value| {
+        let http = http.clone();
+        let url = format!("{}/_sim/fault", sim.url());
+        async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("fault")
+                .status()
+        }
+    };
+    assert_eq!(
+        fault(json!({"kind": "delay_after", "n": 1})).await,
+        StatusCode::BAD_REQUEST,
+        "delay_after needs millis"
+    );
+    let t = login(&sim, &http).await;
+    let on_token = |kind: &str| json!({"kind": kind, "n": 1, "path_prefix": "/oauth2/token"});
+    assert_eq!(fault(on_token("drop_after")).await, StatusCode::NO_CONTENT);
+    assert!(send_refresh(&sim, &http, &t.refresh).await.is_err());
+    assert_eq!(sim.control().counters().refreshes, 1, "executed");
+
+    assert_eq!(fault(on_token("truncate")).await, StatusCode::NO_CONTENT);
+    let p = pkce();
+    let code = authorize(&sim, &http, &p, &redirect_uri()).await;
+    let resp = http
+        .post(format!("{}/oauth2/token", sim.url()))
+        .header("authorization", basic(CLIENT_ID, CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect_uri().as_str()),
+            ("code_verifier", p.verifier.as_str()),
+        ])
+        .send()
+        .await
+        .expect("headers arrive");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.bytes().await.is_err(), "cut body");
+    assert_eq!(sim.control().counters().code_exchanges, 2, "executed");
+
+    let mut delayed = on_token("delay_after");
+    delayed["millis"] = json!(10);
+    assert_eq!(fault(delayed).await, StatusCode::NO_CONTENT);
+    let _ = login(&sim, &http).await;
+    assert_eq!(sim.control().counters().code_exchanges, 3);
+}
