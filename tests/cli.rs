@@ -290,3 +290,93 @@ async fn usage_errors_exit_2_and_broken_config_names_the_line() {
     assert!(err.contains("schedule.check_every"), "{err}");
     assert!(err.contains("1 bis 5 Minuten"), "{err}");
 }
+
+/// A port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// A home whose config points at `base` (no keychain needed for what these tests run).
+fn home_pointing_at(base: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("home");
+    let mut config = lexguard::Config::default();
+    config.lexware.auth_url = base.into();
+    config.lexware.api_url = base.into();
+    config
+        .save(&home.path().join("config.toml"))
+        .expect("config");
+    home
+}
+
+fn plain_cmd(home: &Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lexguard"));
+    c.args(args)
+        .env("LEXGUARD_HOME", home)
+        .env("LEXGUARD_KEYRING_SERVICE", "lexguard-test-plain")
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+fn plain_run(mut c: std::process::Command, stdin: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = c.spawn().expect("spawn lexguard");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("lexguard ran")
+}
+
+#[test]
+fn an_unreachable_lexware_is_named_with_address_and_fix() {
+    let port = closed_port();
+    let home = home_pointing_at(&format!("http://127.0.0.1:{port}"));
+    // The API key is checked at Lexware before anything touches the keychain.
+    let out = plain_run(
+        plain_cmd(home.path(), &["connect", "--api-key", "-"]),
+        "some-key\n",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("unter 127.0.0.1:{port} nicht erreichbar")),
+        "{err}"
+    );
+    assert!(err.contains("Firewall"), "{err}");
+    let mut c = plain_cmd(home.path(), &["--lang", "en", "connect", "--api-key", "-"]);
+    c.env("LANG", "C");
+    let out = plain_run(c, "some-key\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("not reachable at 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn a_refresh_against_an_unreachable_lexware_names_address_and_fix() {
+    let t = Cli::new("unreachable").await;
+    t.connect().await;
+    let port = closed_port();
+    let file = t.home.path().join("config.toml");
+    let mut config = lexguard::Config::load(&file).expect("config");
+    config.lexware.auth_url = format!("http://127.0.0.1:{port}");
+    config.lexware.api_url = format!("http://127.0.0.1:{port}");
+    config.save(&file).expect("save");
+    let out = t.run(&["refresh"], "").await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("unter 127.0.0.1:{port} nicht erreichbar")),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
