@@ -380,3 +380,18 @@ async fn a_refresh_against_an_unreachable_lexware_names_address_and_fix() {
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
     let _ = t.secret_tool(&["clear", "service", &t.service]);
 }
+
+#[test]
+fn piped_diagnostics_have_no_colour_codes() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    std::fs::write(home.path().join("config.toml"), "[schedule]\nbogus = 1\n").expect("write");
+    let mut c = plain_cmd(home.path(), &["status"]);
+    c.env("LEXGUARD_LOG", "debug");
+    let out = plain_run(c, "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("command failed"),
+        "tracing wrote something: {err}"
+    );
+    assert!(!err.contains("\x1b["), "no ANSI escapes in a pipe: {err:?}");
+}

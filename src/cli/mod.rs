@@ -123,14 +123,24 @@ pub fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings).
+/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
+/// for a person at a terminal who did not ask for `NO_COLOR` (logs and pipes stay plain).
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(use_colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .try_init();
+}
+
+/// <https://no-color.org>: any non-empty `NO_COLOR` turns colours off.
+fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 async fn run(command: Command, lang: Lang) -> i32 {
@@ -284,4 +294,17 @@ fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
         .read_line(&mut line)
         .map_err(|e| Error::io("<stdin>", e))?;
     Ok(line.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_only_at_a_terminal_without_no_color() {
+        assert!(use_colour(true, None));
+        assert!(use_colour(true, Some("".into())));
+        assert!(!use_colour(true, Some("1".into())));
+        assert!(!use_colour(false, None));
+    }
 }
