@@ -395,3 +395,76 @@ fn piped_diagnostics_have_no_colour_codes() {
     );
     assert!(!err.contains("\x1b["), "no ANSI escapes in a pipe: {err:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn json_failures_are_one_json_document_on_stdout_with_the_same_exit_code() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    // history --json with a history file lexguard refuses (a symlink): the error plus the
+    // known state fields.
+    let victim = home.path().join("elsewhere");
+    std::fs::write(&victim, b"").expect("victim");
+    std::os::unix::fs::symlink(&victim, home.path().join("history.jsonl")).expect("link");
+    let out = plain_run(plain_cmd(home.path(), &["history", "--json"]), "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "invalid_input", "{j}");
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("symbolischer Link")),
+        "{j}"
+    );
+    assert_eq!(j["state"], "not_connected", "{j}");
+    assert!(j.get("reason").is_some_and(|r| r.is_null()), "{j}");
+    assert!(
+        stderr(&out).is_empty(),
+        "nothing but JSON: {}",
+        stderr(&out)
+    );
+    // Without --json: the message on stderr, nothing on stdout, same exit code.
+    let out = plain_run(plain_cmd(home.path(), &["history"]), "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("symbolischer Link"),
+        "{}",
+        stderr(&out)
+    );
+
+    // status --json with a broken config: no engine, so the error alone.
+    std::fs::write(home.path().join("config.toml"), "[schedule]\nbogus = 1\n").expect("write");
+    let out = plain_run(plain_cmd(home.path(), &["status", "--json"]), "");
+    assert_eq!(out.status.code(), Some(1));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "config", "{j}");
+    assert!(j.get("state").is_none(), "{j}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn json_failures_carry_the_state_when_the_connection_is_gone() {
+    let t = Cli::new("jsonfail").await;
+    let out = t.run(&["webhooks", "list", "--json"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "not_connected", "{j}");
+    assert_eq!(j["state"], "not_connected", "{j}");
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    t.connect().await;
+    t.ctl.revoke_connection();
+    let out = t.run(&["refresh"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = t.run(&["webhooks", "sync", "--json"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "auth_lost", "{j}");
+    assert_eq!(j["state"], "auth_lost", "{j}");
+    assert_eq!(j["company"], "Demo GmbH", "{j}");
+    let out = t.run(&["webhooks", "sync"], "").await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("verloren"), "{}", stderr(&out));
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}

@@ -103,6 +103,21 @@ enum SecretCommand {
     },
 }
 
+impl Command {
+    /// `--json` was asked for: failures are JSON on stdout too.
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Status { json } | Command::Tick { json } | Command::History { json, .. } => {
+                *json
+            }
+            Command::Webhooks {
+                action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
+            } => *json,
+            _ => false,
+        }
+    }
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -144,18 +159,26 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 }
 
 async fn run(command: Command, lang: Lang) -> i32 {
+    let json = command.wants_json();
     let engine = match Engine::from_env(lang) {
         Ok(e) => e,
-        Err(e) => return fail(&e, lang),
+        Err(e) => return fail(&e, lang, json, None),
     };
     match execute(&engine, command, lang).await {
         Ok(code) => code,
-        Err(e) => fail(&e, lang),
+        Err(e) => fail(&e, lang, json, Some(&engine)),
     }
 }
 
-fn fail(e: &Error, lang: Lang) -> i32 {
-    eprintln!("{}", e.message(lang));
+/// Says what went wrong (stderr, or one JSON document on stdout with `--json`) and returns
+/// the exit code, the same either way.
+fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
+    if json {
+        let status = engine.and_then(|en| en.status().ok());
+        output::failure(&mut std::io::stdout(), e, status.as_ref(), lang);
+    } else {
+        eprintln!("{}", e.message(lang));
+    }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
     match e {
         Error::AuthLost | Error::NotConnected => 3,
@@ -306,5 +329,22 @@ mod tests {
         assert!(use_colour(true, Some("".into())));
         assert!(!use_colour(true, Some("1".into())));
         assert!(!use_colour(false, None));
+    }
+
+    #[test]
+    fn which_commands_answer_failures_in_json() {
+        let json = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("lexguard").chain(args.iter().copied()))
+                .expect("parses")
+                .command
+                .wants_json()
+        };
+        assert!(json(&["status", "--json"]));
+        assert!(json(&["tick", "--json"]));
+        assert!(json(&["history", "--json"]));
+        assert!(json(&["webhooks", "list", "--json"]));
+        assert!(json(&["webhooks", "sync", "--prune", "--json"]));
+        assert!(!json(&["status"]));
+        assert!(!json(&["token"]));
     }
 }
