@@ -468,3 +468,92 @@ async fn json_failures_carry_the_state_when_the_connection_is_gone() {
     assert!(stderr(&out).contains("verloren"), "{}", stderr(&out));
     let _ = t.secret_tool(&["clear", "service", &t.service]);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn sigterm_during_a_refresh_waits_for_it_and_keeps_the_rotated_pair() {
+    let t = Cli::new("sigterm").await;
+    t.connect().await;
+    let before = t.ctl.counters();
+    t.ctl.delay_next_on("/oauth2/token", 1, 3000);
+    let mut child = t.cmd(&["refresh"]).spawn().expect("spawn lexguard");
+    drop(child.stdin.take());
+    // The refresh request has reached Lexware (it is held there for 3 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while t.ctl.counters().requests == before.requests {
+        assert!(std::time::Instant::now() < deadline, "no refresh request");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let pid = child.id().expect("pid") as i32;
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid).expect("pid"),
+        rustix::process::Signal::TERM,
+    )
+    .expect("SIGTERM");
+    let out = child.wait_with_output().await.expect("lexguard ran");
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Abgebrochen (SIGTERM)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(t.ctl.counters().refreshes, before.refreshes + 1);
+    assert!(t.ctl.connection_active());
+    // The rotated pair was stored: a replay of the old refresh token would revoke it.
+    assert_ok(&t.run(&["token"], "").await);
+    assert_ok(&t.run(&["refresh"], "").await);
+    assert!(t.ctl.connection_active(), "no refresh-token reuse");
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+/// Waits until the process has its own handlers for SIGHUP, SIGINT and SIGTERM (Linux shows
+/// them in /proc/PID/status), so a signal sent now is caught, not the default death.
+#[cfg(target_os = "linux")]
+async fn wait_for_handlers(pid: u32) {
+    // Bit n-1 for signal n: SIGHUP 1, SIGINT 2, SIGTERM 15.
+    let wanted: u64 = 1 | (1 << 1) | (1 << 14);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & wanted == wanted {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no signal handlers");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn sighup_and_sigint_end_a_waiting_command_with_128_plus_the_signal() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    for (signal, code, name) in [
+        (rustix::process::Signal::HUP, 129, "SIGHUP"),
+        (rustix::process::Signal::INT, 130, "SIGINT"),
+    ] {
+        // `connect -` waits on stdin, which stays open: only the signal ends it.
+        let mut c = tokio::process::Command::from(plain_cmd(home.path(), &["connect", "-"]));
+        let mut child = c.kill_on_drop(true).spawn().expect("spawn lexguard");
+        let _stdin = child.stdin.take().expect("stdin");
+        let pid = child.id().expect("pid");
+        wait_for_handlers(pid).await;
+        rustix::process::kill_process(
+            rustix::process::Pid::from_raw(pid as i32).expect("pid"),
+            signal,
+        )
+        .expect("signal");
+        let out = child.wait_with_output().await.expect("lexguard ran");
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("Abgebrochen ({name})")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! connected, 1 error, 2 usage.
 
 mod output;
+mod signals;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
@@ -135,7 +136,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(run(cli.command, lang));
-    ExitCode::from(code as u8)
+    // A command still blocked on stdin after a signal must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
@@ -160,13 +163,32 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 
 async fn run(command: Command, lang: Lang) -> i32 {
     let json = command.wants_json();
+    let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
         Ok(e) => e,
         Err(e) => return fail(&e, lang, json, None),
     };
-    match execute(&engine, command, lang).await {
-        Ok(code) => code,
-        Err(e) => fail(&e, lang, json, Some(&engine)),
+    let mut task = tokio::spawn({
+        let engine = engine.clone();
+        async move { execute(&engine, command, lang).await }
+    });
+    tokio::select! {
+        biased;
+        joined = &mut task => match joined {
+            Ok(Ok(code)) => code,
+            Ok(Err(e)) => fail(&e, lang, json, Some(&engine)),
+            Err(e) => {
+                eprintln!("lexguard: {e}");
+                1
+            }
+        },
+        caught = signals.recv() => {
+            let code = signals::stop(&engine, caught, lang).await;
+            // The operation is done; whatever the command would still print is dropped.
+            task.abort();
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(300), task).await;
+            code
+        }
     }
 }
 
@@ -187,7 +209,8 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
 }
 
 async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, Error> {
-    let mut out = std::io::stdout().lock();
+    // Not locked: the command runs as a task that may move between threads.
+    let mut out = std::io::stdout();
     match command {
         Command::LoginUrl => {
             let url = engine.login_url().await?;
