@@ -203,13 +203,10 @@ impl Error {
                 "Lexware lehnt die Zugangsdaten der App ab (Client-ID oder Client-Secret falsch oder die App wurde deaktiviert). Bitte prüfen Sie client_id in config.toml und das Client-Secret (lexguard client-secret set -).".into(),
                 "Lexware rejects the app's client credentials (wrong client id or secret, or the app was deactivated). Please check client_id in config.toml and the client secret (lexguard client-secret set -).".into(),
             ),
-            Error::Network(_) => (
-                "Lexware ist gerade nicht erreichbar (Netzwerkfehler). Bitte prüfen Sie die Internetverbindung; lexguard versucht es automatisch erneut.".into(),
-                "Lexware cannot be reached right now (network error). Please check the internet connection; lexguard retries on its own.".into(),
-            ),
+            Error::Network(detail) => network_message(detail),
             Error::Timeout => (
-                "Lexware hat nicht rechtzeitig geantwortet. lexguard versucht es automatisch erneut.".into(),
-                "Lexware did not answer in time. lexguard retries on its own.".into(),
+                "Lexware hat nicht rechtzeitig geantwortet (Zeitüberschreitung). Bitte prüfen Sie die Internetverbindung, wenn das öfter vorkommt; lexguard versucht es automatisch erneut.".into(),
+                "Lexware did not answer in time (timeout). Please check the internet connection if this happens often; lexguard retries on its own.".into(),
             ),
             Error::Server { status } => (
                 format!("Lexware hat einen Serverfehler gemeldet ({status}). lexguard versucht es automatisch erneut."),
@@ -288,6 +285,116 @@ impl Error {
     }
 }
 
+/// Why a request never got an answer from Lexware; decides which fix the message names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetCause {
+    /// The host name could not be resolved (typo in config.toml, no internet, DNS down).
+    Dns,
+    /// Refused, no route, reset: nothing answers at that address (firewall, proxy, offline).
+    Unreachable,
+    /// TLS handshake or certificate refused (wrong system clock, intercepting proxy).
+    Tls,
+    /// Anything else on the way.
+    Other,
+}
+
+impl NetCause {
+    fn tag(self) -> &'static str {
+        match self {
+            NetCause::Dns => "dns",
+            NetCause::Unreachable => "unreachable",
+            NetCause::Tls => "tls",
+            NetCause::Other => "network",
+        }
+    }
+
+    /// From the words of an error chain (reqwest, hyper, rustls, the OS), any language of
+    /// theirs we know; unknown words are [`NetCause::Other`].
+    pub fn classify(text: &str) -> NetCause {
+        let t = text.to_ascii_lowercase();
+        let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+        if any(&[
+            "dns error",
+            "failed to lookup address",
+            "name or service not known",
+            "nodename nor servname",
+            "no such host",
+            "name resolution",
+            "no address associated",
+        ]) {
+            NetCause::Dns
+        } else if any(&[
+            "certificate",
+            "tls",
+            "ssl",
+            "handshake",
+            "corrupt message",
+            "peer misbehaved",
+            "unknownissuer",
+        ]) {
+            NetCause::Tls
+        } else if any(&[
+            "connection refused",
+            "actively refused",
+            "unreachable",
+            "no route to host",
+            "connection reset",
+        ]) {
+            NetCause::Unreachable
+        } else {
+            NetCause::Other
+        }
+    }
+}
+
+/// The detail of [`Error::Network`]: `"<cause> <host>: <what the libraries said>"`, so the
+/// message can name the cause and the host while the variant stays a plain string.
+pub fn network_detail(cause: NetCause, host: Option<&str>, text: &str) -> String {
+    format!("{} {}: {text}", cause.tag(), host.unwrap_or("-"))
+}
+
+/// Cause and host of an [`Error::Network`] detail; a detail not made by [`network_detail`] is
+/// classified by its words and has no host.
+pub fn net_cause(detail: &str) -> (NetCause, Option<String>) {
+    let causes = [
+        NetCause::Dns,
+        NetCause::Unreachable,
+        NetCause::Tls,
+        NetCause::Other,
+    ];
+    if let Some((head, _)) = detail.split_once(": ")
+        && let Some((tag, host)) = head.split_once(' ')
+        && let Some(cause) = causes.into_iter().find(|c| c.tag() == tag)
+    {
+        let host = (host != "-" && !host.is_empty()).then(|| host.to_string());
+        return (cause, host);
+    }
+    (NetCause::classify(detail), None)
+}
+
+fn network_message(detail: &str) -> (String, String) {
+    let (cause, host) = net_cause(detail);
+    let at = host.as_deref().unwrap_or("Lexware");
+    match cause {
+        NetCause::Dns => (
+            format!("Die Adresse {at} lässt sich nicht auflösen (Namensauflösung/DNS fehlgeschlagen). Bitte prüfen Sie die Adresse in config.toml (api_url, auth_url) und die Internetverbindung; lexguard versucht es automatisch erneut."),
+            format!("The address {at} cannot be resolved (name resolution/DNS failed). Please check the address in config.toml (api_url, auth_url) and the internet connection; lexguard retries on its own."),
+        ),
+        NetCause::Unreachable => (
+            format!("Lexware ist unter {at} nicht erreichbar (die Verbindung wurde abgelehnt oder es gibt keinen Weg dorthin). Bitte prüfen Sie die Internetverbindung, die Firewall oder den Proxy und die Adresse in config.toml; lexguard versucht es automatisch erneut."),
+            format!("Lexware is not reachable at {at} (the connection was refused or there is no route). Please check the internet connection, the firewall or proxy, and the address in config.toml; lexguard retries on its own."),
+        ),
+        NetCause::Tls => (
+            format!("Die sichere Verbindung (TLS) zu {at} ist gescheitert, das Zertifikat wurde nicht akzeptiert. Bitte prüfen Sie Datum und Uhrzeit des Computers und ob ein Proxy die Verbindung aufbricht; lexguard versucht es automatisch erneut."),
+            format!("The secure connection (TLS) to {at} failed, the certificate was not accepted. Please check the computer's date and time and whether a proxy intercepts the connection; lexguard retries on its own."),
+        ),
+        NetCause::Other => (
+            "Lexware ist gerade nicht erreichbar (Netzwerkfehler). Bitte prüfen Sie die Internetverbindung; lexguard versucht es automatisch erneut.".into(),
+            "Lexware cannot be reached right now (network error). Please check the internet connection; lexguard retries on its own.".into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +417,78 @@ mod tests {
             assert_ne!(de, en);
             assert!(de.contains("Sie") || de.contains("lexguard"), "{de}");
         }
+    }
+
+    #[test]
+    fn network_causes_are_told_apart() {
+        let cases = [
+            (
+                "client error (Connect): dns error: failed to lookup address information: Name or service not known",
+                NetCause::Dns,
+            ),
+            ("No such host is known. (os error 11001)", NetCause::Dns),
+            (
+                "tcp connect error: Connection refused (os error 111)",
+                NetCause::Unreachable,
+            ),
+            (
+                "Network is unreachable (os error 101)",
+                NetCause::Unreachable,
+            ),
+            ("No route to host (os error 113)", NetCause::Unreachable),
+            ("invalid peer certificate: UnknownIssuer", NetCause::Tls),
+            (
+                "received corrupt message of type InvalidContentType",
+                NetCause::Tls,
+            ),
+            (
+                "connection closed before message completed",
+                NetCause::Other,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(NetCause::classify(text), want, "{text}");
+            let detail = network_detail(want, Some("api.example"), text);
+            assert_eq!(net_cause(&detail), (want, Some("api.example".into())));
+        }
+        assert_eq!(net_cause("refused"), (NetCause::Other, None));
+        assert_eq!(
+            net_cause("Connection refused"),
+            (NetCause::Unreachable, None)
+        );
+    }
+
+    #[test]
+    fn network_messages_name_cause_host_and_fix() {
+        let msg = |cause, host| {
+            let e = Error::Network(network_detail(cause, host, "x"));
+            (e.message(Lang::De), e.message(Lang::En))
+        };
+        let (de, en) = msg(NetCause::Dns, Some("api.lexwar.io"));
+        assert!(
+            de.contains("Adresse api.lexwar.io") && de.contains("config.toml"),
+            "{de}"
+        );
+        assert!(en.contains("api.lexwar.io") && en.contains("DNS"), "{en}");
+        let (de, en) = msg(NetCause::Unreachable, Some("127.0.0.1:9"));
+        assert!(
+            de.contains("127.0.0.1:9 nicht erreichbar") && de.contains("Firewall"),
+            "{de}"
+        );
+        assert!(en.contains("not reachable at 127.0.0.1:9"), "{en}");
+        let (de, en) = msg(NetCause::Tls, Some("api.lexware.io"));
+        assert!(
+            de.contains("TLS") && de.contains("Uhrzeit") && de.contains("Proxy"),
+            "{de}"
+        );
+        assert!(en.contains("certificate") && en.contains("time"), "{en}");
+        let (de, _) = msg(NetCause::Other, None);
+        assert!(de.contains("Netzwerkfehler"), "{de}");
+        assert!(
+            Error::Timeout
+                .message(Lang::De)
+                .contains("Zeitüberschreitung")
+        );
+        assert_eq!(Error::Network("x".into()).kind(), "network");
     }
 }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::Path;
 
 /// Above this size the oldest half is dropped.
@@ -41,14 +41,9 @@ pub fn append(path: &Path, at: DateTime<Utc>, events: &[Event]) -> Result<()> {
         text.push_str(&line);
         text.push('\n');
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| Error::io(path, e))?;
+    // Never through a symlink (someone could point it at another file of the user's).
+    let mut f =
+        crate::fsutil::open_private(path, std::fs::OpenOptions::new().create(true).append(true))?;
     f.write_all(text.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     if f.metadata().map(|m| m.len()).unwrap_or(0) > MAX_BYTES {
@@ -57,25 +52,42 @@ pub fn append(path: &Path, at: DateTime<Utc>, events: &[Event]) -> Result<()> {
     Ok(())
 }
 
+/// Keeps the newer half of the lines. Lines that are not JSON (a torn write, a disk error)
+/// are dropped here rather than making every later append fail.
 fn trim(path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let lines: Vec<&str> = text.lines().collect();
-    let keep = lines[lines.len() / 2..].join("\n") + "\n";
-    crate::fsutil::write_atomic(path, keep.as_bytes())
+    let bytes = read_bytes(path)?;
+    let lines: Vec<&[u8]> = bytes
+        .split(|b| *b == b'\n')
+        .filter(|l| serde_json::from_slice::<serde_json::Value>(l).is_ok())
+        .collect();
+    let mut keep = Vec::with_capacity(bytes.len() / 2 + 1);
+    for line in &lines[lines.len() / 2..] {
+        keep.extend_from_slice(line);
+        keep.push(b'\n');
+    }
+    crate::fsutil::write_atomic(path, &keep)
 }
 
-/// The newest `n` entries, newest first. Lines that do not parse (a newer version's) are
-/// skipped.
+/// The whole file (empty when missing), read without following a symlink.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    if let Err(e) = std::fs::symlink_metadata(path)
+        && e.kind() == std::io::ErrorKind::NotFound
+    {
+        return Ok(vec![]);
+    }
+    let mut f = crate::fsutil::open_private(path, std::fs::OpenOptions::new().read(true))?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
+}
+
+/// The newest `n` entries, newest first. Lines that do not decode (a newer version's, a torn
+/// write, invalid UTF-8) are skipped: the history is for reading, never a reason to fail.
 pub fn read(path: &Path, n: usize) -> Result<Vec<Entry>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    Ok(text
-        .lines()
+    Ok(read_bytes(path)?
+        .split(|b| *b == b'\n')
         .rev()
-        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter_map(|l| serde_json::from_slice(l).ok())
         .take(n)
         .collect())
 }
@@ -107,5 +119,103 @@ mod tests {
         assert_eq!(newest.len(), 2);
         assert!(newest[0].at > newest[1].at);
         assert_eq!(newest[0].at, now + chrono::Duration::seconds(5999));
+    }
+
+    fn entry_line(at: DateTime<Utc>) -> String {
+        serde_json::to_string(&Entry {
+            at,
+            event: Event::StateChanged {
+                from: ConnState::Healthy,
+                to: ConnState::Degraded,
+                reason: None,
+            },
+        })
+        .expect("json")
+    }
+
+    #[test]
+    fn undecodable_lines_are_skipped_not_fatal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.jsonl");
+        let now = Utc::now();
+        let mut bytes = entry_line(now).into_bytes();
+        bytes.extend_from_slice(b"\n\xff\xfe{not utf8}\n{\"at\": broken\n");
+        bytes.extend_from_slice(entry_line(now + chrono::Duration::seconds(1)).as_bytes());
+        bytes.push(b'\n');
+        std::fs::write(&path, &bytes).expect("write");
+        let entries = read(&path, 10).expect("read");
+        assert_eq!(entries.len(), 2);
+        assert!(entries[0].at > entries[1].at);
+    }
+
+    #[test]
+    fn trim_survives_undecodable_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.jsonl");
+        let now = Utc::now();
+        let mut bytes = b"\xff\xfe garbage\n".to_vec();
+        while bytes.len() as u64 <= MAX_BYTES {
+            bytes.extend_from_slice(entry_line(now).as_bytes());
+            bytes.push(b'\n');
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        let later = now + chrono::Duration::seconds(60);
+        append(
+            &path,
+            later,
+            &[Event::StateChanged {
+                from: ConnState::Degraded,
+                to: ConnState::Healthy,
+                reason: None,
+            }],
+        )
+        .expect("append trims despite the bad line");
+        assert!(std::fs::metadata(&path).expect("meta").len() < MAX_BYTES);
+        assert_eq!(read(&path, 1).expect("read")[0].at, later);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_history_is_refused_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").expect("victim");
+        let path = dir.path().join("history.jsonl");
+        std::os::unix::fs::symlink(&victim, &path).expect("link");
+        let e = append(
+            &path,
+            Utc::now(),
+            &[Event::StateChanged {
+                from: ConnState::Healthy,
+                to: ConnState::Degraded,
+                reason: None,
+            }],
+        )
+        .expect_err("refused");
+        assert!(
+            e.message(crate::Lang::De).contains("symbolischer Link"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read(&victim).expect("victim"), b"keep");
+        use std::os::unix::fs::PermissionsExt;
+        let fresh = dir.path().join("fresh.jsonl");
+        append(
+            &fresh,
+            Utc::now(),
+            &[Event::StateChanged {
+                from: ConnState::Healthy,
+                to: ConnState::Degraded,
+                reason: None,
+            }],
+        )
+        .expect("append");
+        assert_eq!(
+            std::fs::metadata(&fresh)
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
 }

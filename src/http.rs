@@ -64,23 +64,110 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
         .ok()
 }
 
-/// Maps a transport failure; the URL inside reqwest's error is never secret (tokens travel
-/// in headers and bodies only).
+/// Maps a transport failure to [`crate::Error::Timeout`] or a [`crate::Error::Network`] that
+/// names the cause (DNS, unreachable, TLS) and the host, so the message can name the fix. The
+/// URL inside reqwest's error is never secret (tokens travel in headers and bodies only).
 pub fn transport_error(e: &reqwest::Error) -> crate::Error {
+    use crate::error::{NetCause, network_detail};
     if e.is_timeout() {
-        crate::Error::Timeout
-    } else {
-        crate::Error::Network(without_url(e))
+        return crate::Error::Timeout;
     }
+    let causes = source_chain(e);
+    let os_says_unreachable = io_errors(e).any(|io| {
+        use std::io::ErrorKind::*;
+        matches!(
+            io.kind(),
+            ConnectionRefused | ConnectionReset | HostUnreachable | NetworkUnreachable
+        )
+    });
+    let io_timeout = io_errors(e).any(|io| io.kind() == std::io::ErrorKind::TimedOut);
+    if io_timeout {
+        return crate::Error::Timeout;
+    }
+    let cause = match NetCause::classify(&causes) {
+        NetCause::Other if os_says_unreachable => NetCause::Unreachable,
+        c => c,
+    };
+    let host = e.url().and_then(|u| {
+        let host = u.host_str()?;
+        Some(match u.port() {
+            Some(p) if cause != NetCause::Dns => format!("{host}:{p}"),
+            _ => host.to_string(),
+        })
+    });
+    crate::Error::Network(network_detail(cause, host.as_deref(), &causes))
 }
 
-fn without_url(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
+/// The sources below reqwest's own "error sending request for url (...)": where the cause is.
+fn source_chain(e: &reqwest::Error) -> String {
+    let mut text = String::new();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        text.push_str(": ");
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
         text.push_str(&s.to_string());
         source = s.source();
     }
+    if text.is_empty() {
+        text = e.to_string();
+    }
     text
+}
+
+fn io_errors(e: &reqwest::Error) -> impl Iterator<Item = &std::io::Error> {
+    std::iter::successors(std::error::Error::source(e), |s| s.source())
+        .filter_map(|s| s.downcast_ref::<std::io::Error>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{NetCause, net_cause};
+
+    async fn fail(url: &str) -> crate::Error {
+        let e = Http::new()
+            .client
+            .get(url)
+            .send()
+            .await
+            .expect_err("must fail");
+        transport_error(&e)
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_unreachable_and_named() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            l.local_addr().expect("addr").port()
+        };
+        let e = fail(&format!("http://127.0.0.1:{port}/v1/profile")).await;
+        let crate::Error::Network(detail) = &e else {
+            panic!("network error: {e:?}")
+        };
+        assert_eq!(
+            net_cause(detail),
+            (NetCause::Unreachable, Some(format!("127.0.0.1:{port}")))
+        );
+        assert!(e.message(crate::Lang::De).contains("nicht erreichbar"));
+    }
+
+    #[tokio::test]
+    async fn tls_to_a_plain_http_server_is_a_tls_problem() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            while let Ok((mut s, _)) = listener.accept().await {
+                let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+            }
+        });
+        let e = fail(&format!("https://127.0.0.1:{port}/")).await;
+        let crate::Error::Network(detail) = &e else {
+            panic!("network error: {e:?}")
+        };
+        assert_eq!(net_cause(detail).0, NetCause::Tls, "{detail}");
+    }
 }

@@ -13,8 +13,8 @@ pub struct FileLock {
 }
 
 /// How long to wait for another process before giving up with [`Error::Busy`]. A holder does
-/// at most a few requests of 30 s each.
-pub const WAIT: Duration = Duration::from_secs(120);
+/// at most one token request (90 s) and a few API requests of 30 s each.
+pub const WAIT: Duration = Duration::from_secs(180);
 
 /// Where the lock of a secret's scope lives: one folder per user, independent of
 /// `LEXGUARD_HOME`, so a tray app with the default folders and a cron job with its own
@@ -44,12 +44,18 @@ pub async fn acquire(path: &Path, wait: Duration) -> Result<FileLock> {
     if let Some(dir) = path.parent() {
         crate::fsutil::ensure_dir(dir)?;
     }
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
+    let file = crate::fsutil::open_private(
+        path,
+        File::options().create(true).truncate(false).write(true),
+    )?;
+    // Our own file, maybe from a version that made it 0644: private from now on (via the fd,
+    // so nothing can be swapped in between).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(path, e))?;
+    }
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match file.try_lock() {
@@ -80,5 +86,34 @@ mod tests {
         acquire(&path, Duration::from_millis(100))
             .await
             .expect("free again");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_lock_file_is_private_and_never_a_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("lexguard.lock");
+        std::fs::write(&path, b"").expect("old lock file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        drop(acquire(&path, WAIT).await.expect("lock"));
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"").expect("victim");
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let link = dir.path().join("link.lock");
+        std::os::unix::fs::symlink(&victim, &link).expect("link");
+        let e = acquire(&link, WAIT).await.err().expect("refused");
+        assert!(
+            e.message(crate::Lang::De).contains("symbolischer Link"),
+            "{e}"
+        );
+        let mode = std::fs::metadata(&victim)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "the link target is untouched");
     }
 }

@@ -79,10 +79,18 @@ fn from_url(text: &str) -> Result<Pasted> {
             "The pasted address holds no code (code=…). Please copy the complete address Lexware sent you to after logging in.",
         ));
     };
+    // Lexware always sends `state` back with the code. An address without it cannot be
+    // checked against the login that was opened, so it might be someone else's (login CSRF).
+    let Some(state) = state.filter(|s| !s.is_empty()) else {
+        return Err(Error::invalid(
+            "In der eingefügten Adresse fehlt „state=…“, daher lässt sich nicht prüfen, ob sie zu Ihrer Anmeldung gehört. Bitte kopieren Sie die vollständige Adresse aus der Adresszeile des Browsers – oder nur den Code allein.",
+            "The pasted address has no \"state=…\", so lexguard cannot check that it belongs to your login. Please copy the complete address from the browser's address bar – or just the code on its own.",
+        ));
+    };
     check_code(&code)?;
     Ok(Pasted {
         code: AuthCode::new(code),
-        state,
+        state: Some(state),
     })
 }
 
@@ -141,6 +149,23 @@ mod tests {
         let p = parse("https://shop.example/cb?code=C0DE&state=st%2B1").expect("url");
         assert_eq!(p.code.expose(), "C0DE");
         assert_eq!(p.state.as_deref(), Some("st+1"));
+    }
+
+    #[test]
+    fn an_address_without_state_is_refused_the_bare_code_is_not() {
+        for pasted in [
+            "https://shop.example/cb?code=C0DE",
+            "http://127.0.0.1:8080/callback?code=C0DE&state=",
+            "?code=C0DE",
+            "code=C0DE",
+        ] {
+            let e = parse(pasted).expect_err(pasted);
+            assert!(e.message(crate::Lang::De).contains("state="), "{pasted}");
+            assert!(e.message(crate::Lang::En).contains("state="), "{pasted}");
+        }
+        assert_eq!(parse("C0DE").expect("bare code").code.expose(), "C0DE");
+        let p = parse("?code=C0DE&state=s1").expect("query with state");
+        assert_eq!(p.state.as_deref(), Some("s1"));
     }
 
     #[test]

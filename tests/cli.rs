@@ -290,3 +290,270 @@ async fn usage_errors_exit_2_and_broken_config_names_the_line() {
     assert!(err.contains("schedule.check_every"), "{err}");
     assert!(err.contains("1 bis 5 Minuten"), "{err}");
 }
+
+/// A port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// A home whose config points at `base` (no keychain needed for what these tests run).
+fn home_pointing_at(base: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("home");
+    let mut config = lexguard::Config::default();
+    config.lexware.auth_url = base.into();
+    config.lexware.api_url = base.into();
+    config
+        .save(&home.path().join("config.toml"))
+        .expect("config");
+    home
+}
+
+fn plain_cmd(home: &Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lexguard"));
+    c.args(args)
+        .env("LEXGUARD_HOME", home)
+        .env("LEXGUARD_KEYRING_SERVICE", "lexguard-test-plain")
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+fn plain_run(mut c: std::process::Command, stdin: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = c.spawn().expect("spawn lexguard");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("lexguard ran")
+}
+
+#[test]
+fn an_unreachable_lexware_is_named_with_address_and_fix() {
+    let port = closed_port();
+    let home = home_pointing_at(&format!("http://127.0.0.1:{port}"));
+    // The API key is checked at Lexware before anything touches the keychain.
+    let out = plain_run(
+        plain_cmd(home.path(), &["connect", "--api-key", "-"]),
+        "some-key\n",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("unter 127.0.0.1:{port} nicht erreichbar")),
+        "{err}"
+    );
+    assert!(err.contains("Firewall"), "{err}");
+    let mut c = plain_cmd(home.path(), &["--lang", "en", "connect", "--api-key", "-"]);
+    c.env("LANG", "C");
+    let out = plain_run(c, "some-key\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("not reachable at 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn a_refresh_against_an_unreachable_lexware_names_address_and_fix() {
+    let t = Cli::new("unreachable").await;
+    t.connect().await;
+    let port = closed_port();
+    let file = t.home.path().join("config.toml");
+    let mut config = lexguard::Config::load(&file).expect("config");
+    config.lexware.auth_url = format!("http://127.0.0.1:{port}");
+    config.lexware.api_url = format!("http://127.0.0.1:{port}");
+    config.save(&file).expect("save");
+    let out = t.run(&["refresh"], "").await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("unter 127.0.0.1:{port} nicht erreichbar")),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+#[test]
+fn piped_diagnostics_have_no_colour_codes() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    std::fs::write(home.path().join("config.toml"), "[schedule]\nbogus = 1\n").expect("write");
+    let mut c = plain_cmd(home.path(), &["status"]);
+    c.env("LEXGUARD_LOG", "debug");
+    let out = plain_run(c, "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("command failed"),
+        "tracing wrote something: {err}"
+    );
+    assert!(!err.contains("\x1b["), "no ANSI escapes in a pipe: {err:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn json_failures_are_one_json_document_on_stdout_with_the_same_exit_code() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    // history --json with a history file lexguard refuses (a symlink): the error plus the
+    // known state fields.
+    let victim = home.path().join("elsewhere");
+    std::fs::write(&victim, b"").expect("victim");
+    std::os::unix::fs::symlink(&victim, home.path().join("history.jsonl")).expect("link");
+    let out = plain_run(plain_cmd(home.path(), &["history", "--json"]), "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "invalid_input", "{j}");
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("symbolischer Link")),
+        "{j}"
+    );
+    assert_eq!(j["state"], "not_connected", "{j}");
+    assert!(j.get("reason").is_some_and(|r| r.is_null()), "{j}");
+    assert!(
+        stderr(&out).is_empty(),
+        "nothing but JSON: {}",
+        stderr(&out)
+    );
+    // Without --json: the message on stderr, nothing on stdout, same exit code.
+    let out = plain_run(plain_cmd(home.path(), &["history"]), "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("symbolischer Link"),
+        "{}",
+        stderr(&out)
+    );
+
+    // status --json with a broken config: no engine, so the error alone.
+    std::fs::write(home.path().join("config.toml"), "[schedule]\nbogus = 1\n").expect("write");
+    let out = plain_run(plain_cmd(home.path(), &["status", "--json"]), "");
+    assert_eq!(out.status.code(), Some(1));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "config", "{j}");
+    assert!(j.get("state").is_none(), "{j}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn json_failures_carry_the_state_when_the_connection_is_gone() {
+    let t = Cli::new("jsonfail").await;
+    let out = t.run(&["webhooks", "list", "--json"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "not_connected", "{j}");
+    assert_eq!(j["state"], "not_connected", "{j}");
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    t.connect().await;
+    t.ctl.revoke_connection();
+    let out = t.run(&["refresh"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = t.run(&["webhooks", "sync", "--json"], "").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let j = json(&out);
+    assert_eq!(j["error"]["kind"], "auth_lost", "{j}");
+    assert_eq!(j["state"], "auth_lost", "{j}");
+    assert_eq!(j["company"], "Demo GmbH", "{j}");
+    let out = t.run(&["webhooks", "sync"], "").await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("verloren"), "{}", stderr(&out));
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn sigterm_during_a_refresh_waits_for_it_and_keeps_the_rotated_pair() {
+    let t = Cli::new("sigterm").await;
+    t.connect().await;
+    let before = t.ctl.counters();
+    t.ctl.delay_next_on("/oauth2/token", 1, 3000);
+    let mut child = t.cmd(&["refresh"]).spawn().expect("spawn lexguard");
+    drop(child.stdin.take());
+    // The refresh request has reached Lexware (it is held there for 3 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while t.ctl.counters().requests == before.requests {
+        assert!(std::time::Instant::now() < deadline, "no refresh request");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let pid = child.id().expect("pid") as i32;
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid).expect("pid"),
+        rustix::process::Signal::TERM,
+    )
+    .expect("SIGTERM");
+    let out = child.wait_with_output().await.expect("lexguard ran");
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Abgebrochen (SIGTERM)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(t.ctl.counters().refreshes, before.refreshes + 1);
+    assert!(t.ctl.connection_active());
+    // The rotated pair was stored: a replay of the old refresh token would revoke it.
+    assert_ok(&t.run(&["token"], "").await);
+    assert_ok(&t.run(&["refresh"], "").await);
+    assert!(t.ctl.connection_active(), "no refresh-token reuse");
+    let _ = t.secret_tool(&["clear", "service", &t.service]);
+}
+
+/// Waits until the process has its own handlers for SIGHUP, SIGINT and SIGTERM (Linux shows
+/// them in /proc/PID/status), so a signal sent now is caught, not the default death.
+#[cfg(target_os = "linux")]
+async fn wait_for_handlers(pid: u32) {
+    // Bit n-1 for signal n: SIGHUP 1, SIGINT 2, SIGTERM 15.
+    let wanted: u64 = 1 | (1 << 1) | (1 << 14);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & wanted == wanted {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no signal handlers");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn sighup_and_sigint_end_a_waiting_command_with_128_plus_the_signal() {
+    let home = home_pointing_at("http://127.0.0.1:9");
+    for (signal, code, name) in [
+        (rustix::process::Signal::HUP, 129, "SIGHUP"),
+        (rustix::process::Signal::INT, 130, "SIGINT"),
+    ] {
+        // `connect -` waits on stdin, which stays open: only the signal ends it.
+        let mut c = tokio::process::Command::from(plain_cmd(home.path(), &["connect", "-"]));
+        let mut child = c.kill_on_drop(true).spawn().expect("spawn lexguard");
+        let _stdin = child.stdin.take().expect("stdin");
+        let pid = child.id().expect("pid");
+        wait_for_handlers(pid).await;
+        rustix::process::kill_process(
+            rustix::process::Pid::from_raw(pid as i32).expect("pid"),
+            signal,
+        )
+        .expect("signal");
+        let out = child.wait_with_output().await.expect("lexguard ran");
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("Abgebrochen ({name})")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

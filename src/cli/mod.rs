@@ -3,6 +3,7 @@
 //! connected, 1 error, 2 usage.
 
 mod output;
+mod signals;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
@@ -103,6 +104,21 @@ enum SecretCommand {
     },
 }
 
+impl Command {
+    /// `--json` was asked for: failures are JSON on stdout too.
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Status { json } | Command::Tick { json } | Command::History { json, .. } => {
+                *json
+            }
+            Command::Webhooks {
+                action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
+            } => *json,
+            _ => false,
+        }
+    }
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -120,41 +136,81 @@ pub fn main() -> ExitCode {
         }
     };
     let code = runtime.block_on(run(cli.command, lang));
-    ExitCode::from(code as u8)
+    // A command still blocked on stdin after a signal must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings).
+/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
+/// for a person at a terminal who did not ask for `NO_COLOR` (logs and pipes stay plain).
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(use_colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .try_init();
 }
 
+/// <https://no-color.org>: any non-empty `NO_COLOR` turns colours off.
+fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
 async fn run(command: Command, lang: Lang) -> i32 {
+    let json = command.wants_json();
+    let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
         Ok(e) => e,
-        Err(e) => return fail(&e, lang),
+        Err(e) => return fail(&e, lang, json, None),
     };
-    match execute(&engine, command, lang).await {
-        Ok(code) => code,
-        Err(e) => fail(&e, lang),
+    let mut task = tokio::spawn({
+        let engine = engine.clone();
+        async move { execute(&engine, command, lang).await }
+    });
+    tokio::select! {
+        biased;
+        joined = &mut task => match joined {
+            Ok(Ok(code)) => code,
+            Ok(Err(e)) => fail(&e, lang, json, Some(&engine)),
+            Err(e) => {
+                eprintln!("lexguard: {e}");
+                1
+            }
+        },
+        caught = signals.recv() => {
+            let code = signals::stop(&engine, caught, lang).await;
+            // The operation is done; whatever the command would still print is dropped.
+            task.abort();
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(300), task).await;
+            code
+        }
     }
 }
 
-fn fail(e: &Error, lang: Lang) -> i32 {
-    eprintln!("{}", e.message(lang));
+/// Says what went wrong (stderr, or one JSON document on stdout with `--json`) and returns
+/// the exit code, the same either way.
+fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
+    if json {
+        let status = engine.and_then(|en| en.status().ok());
+        output::failure(&mut std::io::stdout(), e, status.as_ref(), lang);
+    } else {
+        eprintln!("{}", e.message(lang));
+    }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
     match e {
-        Error::AuthLost | Error::NotConnected => 3,
+        Error::AuthLost | Error::RefreshInterrupted | Error::NotConnected => 3,
         _ => 1,
     }
 }
 
 async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, Error> {
-    let mut out = std::io::stdout().lock();
+    // Not locked: the command runs as a task that may move between threads.
+    let mut out = std::io::stdout();
     match command {
         Command::LoginUrl => {
             let url = engine.login_url().await?;
@@ -284,4 +340,34 @@ fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
         .read_line(&mut line)
         .map_err(|e| Error::io("<stdin>", e))?;
     Ok(line.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_only_at_a_terminal_without_no_color() {
+        assert!(use_colour(true, None));
+        assert!(use_colour(true, Some("".into())));
+        assert!(!use_colour(true, Some("1".into())));
+        assert!(!use_colour(false, None));
+    }
+
+    #[test]
+    fn which_commands_answer_failures_in_json() {
+        let json = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("lexguard").chain(args.iter().copied()))
+                .expect("parses")
+                .command
+                .wants_json()
+        };
+        assert!(json(&["status", "--json"]));
+        assert!(json(&["tick", "--json"]));
+        assert!(json(&["history", "--json"]));
+        assert!(json(&["webhooks", "list", "--json"]));
+        assert!(json(&["webhooks", "sync", "--prune", "--json"]));
+        assert!(!json(&["status"]));
+        assert!(!json(&["token"]));
+    }
 }

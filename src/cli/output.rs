@@ -16,6 +16,32 @@ fn json(out: &mut impl Write, value: &impl Serialize) {
     let _ = writeln!(out);
 }
 
+/// A failed `--json` command: `{"error": {"kind", "message"}}`, plus the last known state's
+/// fields at the top level (as `status --json` has them) when the state file is readable.
+pub fn failure(out: &mut impl Write, e: &crate::Error, status: Option<&Status>, lang: Lang) {
+    #[derive(Serialize)]
+    struct ErrorJson {
+        kind: &'static str,
+        message: String,
+    }
+    #[derive(Serialize)]
+    struct Failure<'a> {
+        error: ErrorJson,
+        #[serde(flatten)]
+        status: Option<&'a Status>,
+    }
+    json(
+        out,
+        &Failure {
+            error: ErrorJson {
+                kind: e.kind(),
+                message: e.message(lang),
+            },
+            status,
+        },
+    );
+}
+
 fn row(out: &mut impl Write, label: &str, value: &str) {
     let _ = writeln!(out, "{label:<18} {value}");
 }
