@@ -128,6 +128,9 @@ pub struct Persisted {
     pub auth_lost_reason: Option<Reason>,
     pub last_webhook_sync: Option<WebhookSync>,
     pub refresh_in_flight: Option<InFlight>,
+    /// What the failure behind `problem` was, for a person (German, English): the cause and
+    /// the fix ("Die Adresse … lässt sich nicht auflösen …"). Never a secret.
+    pub problem_detail: Option<(String, String)>,
 }
 
 impl Persisted {

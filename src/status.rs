@@ -208,6 +208,15 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
             _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
         },
     };
+    if let (
+        ConnState::Degraded,
+        Some(Reason::RefreshFailing | Reason::ValidationFailing),
+        Some((de, en)),
+    ) = (st.state, st.reason, &st.problem_detail)
+    {
+        text.push(' ');
+        text.push_str(lang.pick(de, en));
+    }
     if overdue && st.reason != Some(Reason::ChecksOverdue) {
         let last = st
             .last_tick_at

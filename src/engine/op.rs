@@ -93,6 +93,9 @@ impl Engine {
         let (state, reason) = derive_state(&run, unsaved);
         run.st.state = state;
         run.st.reason = reason;
+        if run.st.problem.is_none() {
+            run.st.problem_detail = None;
+        }
         if (state, reason) != run.before {
             run.events.push(Event::StateChanged {
                 from: run.before.0,

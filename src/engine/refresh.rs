@@ -140,6 +140,18 @@ impl Engine {
                 } else {
                     transient_reason
                 });
+                // Where the cause is outside lexguard (network, DNS, TLS, Lexware's servers),
+                // the status says which and what to do, not only "it fails".
+                run.st.problem_detail = matches!(
+                    other,
+                    Error::Network(_) | Error::Timeout | Error::Server { .. } | Error::Protocol(_)
+                )
+                .then(|| {
+                    (
+                        other.message(crate::Lang::De),
+                        other.message(crate::Lang::En),
+                    )
+                });
                 if transient_reason == Reason::RefreshFailing {
                     run.events.push(Event::RefreshFailing {
                         error: other.kind().into(),
