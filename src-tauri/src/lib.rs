@@ -12,6 +12,7 @@ mod notify;
 mod options;
 mod settings;
 mod sleep;
+mod supervisor;
 #[cfg(not(test))]
 mod tray;
 mod window;
