@@ -215,7 +215,8 @@ async fn run<R: Runtime>(engine: &Engine, bridge: &Bridge<R>, demo: Option<&Demo
         Ok(None) => engine.status(),
         Err(e) => {
             tracing::warn!(kind = e.kind(), "engine operation failed");
-            if manual {
+            // Refused because the app is quitting: nothing the user must hear about.
+            if manual && !matches!(e, lexguard::Error::ShuttingDown) {
                 bridge.on_error(&e);
             }
             engine.status()

@@ -7,6 +7,7 @@ mod commands;
 mod commands_tests;
 mod demo;
 mod engine;
+mod lifecycle;
 mod loopback;
 mod notify;
 mod options;
@@ -112,6 +113,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                 handle: engine_handle,
                 demo: demo.clone(),
             });
+            lifecycle::watch_signals(&handle);
             #[cfg(not(test))]
             {
                 let tray = tray::build(&handle, demo.is_some(), unconfigured, lang)?;
@@ -143,40 +145,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
     });
 }
 
-/// A clean quit: the engine finishes what it is doing (a refresh in flight), then the app
-/// exits. In demo mode the throwaway keychain entries go too.
+/// "Beenden": see [`lifecycle`] (the same path as SIGTERM).
 pub fn quit<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        // Nothing lost: tokens the keychain refused so far must be written before we go.
-        if let Err(e) = state.handle.engine.flush_unsaved().await {
-            let lang = state.handle.engine.lang();
-            tracing::error!(kind = e.kind(), "refusing to quit with unsaved tokens");
-            crate::notify::show(
-                &app,
-                crate::notify::Notice {
-                    summary: lang.pick("lexguard wurde nicht beendet", "lexguard did not quit").into(),
-                    body: lang.pick(
-                        format!("Neue Zugangsdaten sind noch nicht im Schlüsselbund gespeichert; beim Beenden gingen sie verloren. {}", e.message(lang)),
-                        format!("New credentials are not saved in the keychain yet; quitting now would lose them. {}", e.message(lang)),
-                    ),
-                    opens_window: false,
-                    urgent: true,
-                },
-                lang.pick("Öffnen", "Open"),
-            );
-            return;
-        }
-        state.handle.quit().await;
-        if let Some(demo) = &state.demo {
-            if std::env::var("LEXGUARD_KEYRING_SERVICE").is_err() {
-                let _ = state.handle.engine.disconnect(true).await;
-            }
-            tracing::info!(service = %demo.keyring_service, "demo cleaned up");
-        }
-        app.exit(0);
-    });
+    lifecycle::quit(app, lifecycle::Why::Menu);
 }
 
 /// Switches a first-run app to the demo: starts `lexguard-app --demo` and quits. The new
