@@ -9,6 +9,7 @@ mod demo;
 mod engine;
 mod lifecycle;
 mod loopback;
+mod loopback_server;
 mod notify;
 mod options;
 mod settings;
