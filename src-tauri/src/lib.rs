@@ -46,10 +46,22 @@ pub fn run() {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,lexguard_app=info"));
+    use std::io::IsTerminal as _;
+    let ansi = use_ansi(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .try_init();
+}
+
+/// Colour codes only for a person at a terminal: not in log files, journals or test output,
+/// and never when `NO_COLOR` is set (no-color.org: any non-empty value).
+fn use_ansi(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Builds and runs the app on any runtime (tests pass `tauri::test::mock_builder()`).
@@ -181,5 +193,19 @@ fn wait_for_predecessor() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[cfg(test)]
+mod tracing_tests {
+    use super::use_ansi;
+
+    #[test]
+    fn colours_only_at_a_terminal_without_no_color() {
+        assert!(use_ansi(true, None));
+        assert!(!use_ansi(false, None));
+        assert!(!use_ansi(true, Some("1".into())));
+        assert!(!use_ansi(false, Some("1".into())));
+        assert!(use_ansi(true, Some("".into())));
     }
 }
