@@ -55,6 +55,14 @@ pub enum Event {
         days: i64,
         expires_at: DateTime<Utc>,
     },
+    /// The app's automatic check (its timer task) had stopped unexpectedly and was started
+    /// again by its supervisor.
+    KeepaliveRestarted {
+        /// Whether it stopped by a panic (else it ended on its own).
+        panicked: bool,
+        /// How many restarts so far in this app run (1 = the first).
+        restarts: u32,
+    },
 }
 
 impl Event {
@@ -71,6 +79,7 @@ impl Event {
             Event::WebhooksSynced { .. } => "webhooks",
             Event::KeychainTrouble { .. } | Event::KeychainRecovered => "keychain",
             Event::ApiKeyExpiring { .. } => "api_key",
+            Event::KeepaliveRestarted { .. } => "keepalive",
         }
     }
 }
@@ -201,6 +210,19 @@ impl Event {
                 format!("API-Schlüssel läuft in {days} Tagen ab"),
                 format!("API key expires in {days} days"),
             ),
+            Event::KeepaliveRestarted { restarts, .. } => {
+                if *restarts > 1 {
+                    lang.pick(
+                        format!("Die automatische Prüfung war ausgefallen und wurde neu gestartet (zum {restarts}. Mal)"),
+                        format!("The automatic check had stopped and was restarted ({restarts} times so far)"),
+                    )
+                } else {
+                    lang.pick(
+                        "Die automatische Prüfung war ausgefallen und wurde neu gestartet".into(),
+                        "The automatic check had stopped and was restarted".into(),
+                    )
+                }
+            }
         }
     }
 }
@@ -246,6 +268,19 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&connected).expect("json")["mode"],
             "oauth"
+        );
+        let restarted = Event::KeepaliveRestarted {
+            panicked: true,
+            restarts: 1,
+        };
+        assert_eq!(restarted.kind(), "keepalive");
+        assert_eq!(
+            restarted.describe(Lang::De, now),
+            "Die automatische Prüfung war ausgefallen und wurde neu gestartet"
+        );
+        assert_eq!(
+            serde_json::to_value(&restarted).expect("json")["type"],
+            "keepalive_restarted"
         );
     }
 }

@@ -259,6 +259,17 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
             opens_window: true,
             urgent: *days <= 7,
         }),
+        // Once per app run: a keepalive that keeps falling over is in the history, not a nag.
+        Event::KeepaliveRestarted { restarts: 1, .. } => Some(Notice {
+            summary: lang.pick("Automatische Prüfung neu gestartet", "Automatic check restarted").into(),
+            body: lang.pick(
+                "Die automatische Prüfung Ihrer Lexware-Verbindung war unerwartet stehen geblieben. lexguard hat sie neu gestartet und prüft wieder wie gewohnt; Sie müssen nichts tun.",
+                "The automatic check of your Lexware connection had stopped unexpectedly. lexguard restarted it and checks as usual again; there is nothing you need to do.",
+            )
+            .into(),
+            opens_window: false,
+            urgent: false,
+        }),
         _ => None,
     }
 }
@@ -378,6 +389,23 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_restarted_keepalive_is_told_once() {
+        let now = Utc::now();
+        let first = Event::KeepaliveRestarted {
+            panicked: true,
+            restarts: 1,
+        };
+        let n = event_notice(&first, now, Lang::De).expect("told");
+        assert!(n.summary.contains("neu gestartet"), "{}", n.summary);
+        assert!(n.body.contains("stehen geblieben"), "{}", n.body);
+        let again = Event::KeepaliveRestarted {
+            panicked: false,
+            restarts: 2,
+        };
+        assert_eq!(event_notice(&again, now, Lang::De), None);
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub async fn start_login<R: Runtime>(
     let e = &state.handle.engine;
     let url = e.login_url().await.map_err(err(e))?;
     let redirect = e.config().lexware.redirect_uri.unwrap_or_default();
-    let listening = crate::loopback::start(app.clone(), e.clone(), &redirect).await;
+    let listening = crate::loopback::start(app.clone(), e.clone(), &redirect, &url).await;
     let browser_opened = match app.opener().open_url(&url, None::<&str>) {
         Ok(()) => true,
         Err(error) => {

@@ -221,8 +221,23 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
         f._app.handle().clone(),
         f.engine.clone(),
         &redirect,
+        &url,
     ));
     assert!(listening);
+    // A redirect without this login's state is refused and never reaches the engine.
+    for forged in ["code=abc", "code=abc&state=an-older-login"] {
+        let page = tauri::async_runtime::block_on(async {
+            reqwest::get(format!("{redirect}?{forged}"))
+                .await
+                .expect("forged")
+                .text()
+                .await
+                .expect("page")
+        });
+        assert!(page.contains("nicht angenommen"), "{page}");
+        let status = f.call("get_status", json!({})).expect("status");
+        assert_eq!(status["state"], "not_connected", "{forged}");
+    }
     // The browser: Lexware redirects to the loopback address, lexguard answers the page.
     let page = tauri::async_runtime::block_on(async {
         reqwest::get(&url)

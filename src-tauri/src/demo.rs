@@ -3,7 +3,7 @@
 //! play the events a real connection suffers (revocation, suspend).
 
 use lexguard::config::{Config, WebhookSpec};
-use lexguard::store::KeychainStore;
+use lexguard::store::{KeychainStore, Vault, names};
 use lexguard::{Engine, EngineOptions, Home, Lang, OffsetClock};
 use lexware_sim::{Control, Sim, SimConfig};
 use std::sync::Arc;
@@ -15,14 +15,21 @@ pub struct Demo {
     _sim: Sim,
     pub ctl: Control,
     pub clock: OffsetClock,
-    _home: Option<tempfile::TempDir>,
+    home: tempfile::TempDir,
     pub keyring_service: String,
+    /// The demo's own keychain entries, for the clean-up (the engine is closed by then).
+    vault: Vault,
 }
+
+/// `LEXGUARD_DEMO_KEEP=1`: leave the throwaway home and keychain entries after quitting, so
+/// tests can look inside afterwards.
+const KEEP_VAR: &str = "LEXGUARD_DEMO_KEEP";
 
 impl Demo {
     /// Starts the simulator (`LEXGUARD_DEMO_SIM_PORT` fixes its port, for tests) and builds
-    /// the demo engine. `LEXGUARD_HOME` / `LEXGUARD_KEYRING_SERVICE`, when set, are used instead
-    /// of the throwaway ones, so tests can look inside.
+    /// the demo engine on a throwaway home (`$TMPDIR/lexguard-demo-*`) and the keychain service
+    /// `lexguard-demo-<pid>`, always: `LEXGUARD_HOME` and `LEXGUARD_KEYRING_SERVICE` may point
+    /// at a real installation and are never used here. Both are written to the log.
     pub async fn start(lang: Lang) -> std::io::Result<(Demo, Engine)> {
         let cfg = SimConfig {
             access_ttl_secs: DEMO_ACCESS_TTL_SECS,
@@ -37,19 +44,21 @@ impl Demo {
             None => Sim::start(cfg.clone()).await?,
         };
         let ctl = sim.control();
-        let (home, tmp) = match std::env::var_os("LEXGUARD_HOME").filter(|h| !h.is_empty()) {
-            Some(dir) => (Home::at(dir), None),
-            None => {
-                let tmp = tempfile::Builder::new()
-                    .prefix("lexguard-demo-")
-                    .tempdir()?;
-                (Home::at(tmp.path()), Some(tmp))
+        for var in ["LEXGUARD_HOME", "LEXGUARD_KEYRING_SERVICE"] {
+            if std::env::var_os(var).is_some() {
+                tracing::info!(
+                    var,
+                    "ignored by the demo: it never touches a real installation"
+                );
             }
-        };
-        let keyring_service = std::env::var("LEXGUARD_KEYRING_SERVICE")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("lexguard-demo-{}", std::process::id()));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix("lexguard-demo-")
+            .tempdir()?;
+        let home = Home::at(tmp.path());
+        let keyring_service = format!("lexguard-demo-{}", std::process::id());
+        let store = Arc::new(KeychainStore::new(keyring_service.clone()));
+        tracing::info!(home = %tmp.path().display(), service = %keyring_service, "demo home and keychain service");
         let mut config = Config::default();
         config.lexware.auth_url = sim.url();
         config.lexware.api_url = sim.url();
@@ -66,7 +75,8 @@ impl Demo {
                 callback_url: ctl.hook_url("token-revoked"),
             },
         ];
-        // The CLI works on the demo too (`LEXGUARD_HOME=<demo home> lexguard status`).
+        // The CLI works on the demo too (`LEXGUARD_HOME=<demo home>
+        // LEXGUARD_KEYRING_SERVICE=lexguard-demo-<pid> lexguard status`).
         if let Err(e) = config.save(&home.config_file) {
             tracing::warn!(kind = e.kind(), "demo config not written");
         }
@@ -84,7 +94,7 @@ impl Demo {
         let engine = Engine::new(EngineOptions {
             home,
             config,
-            store: Arc::new(KeychainStore::new(keyring_service.clone())),
+            store: store.clone(),
             clock: Arc::new(clock.clone()),
             lang,
             client_secret: Some(lexguard::secret::ClientSecret::new(
@@ -108,8 +118,9 @@ impl Demo {
                 _sim: sim,
                 ctl,
                 clock,
-                _home: tmp,
+                home: tmp,
                 keyring_service,
+                vault: Vault::new(store),
             },
             engine,
         ))
@@ -132,6 +143,29 @@ impl Demo {
             .and_then(|l| l.to_str().ok())
             .map(str::to_string)
             .ok_or_else(|| format!("simulator answered {}", resp.status()))
+    }
+
+    /// At quit: the demo's keychain entries and its home go (unless `LEXGUARD_DEMO_KEEP=1`).
+    /// The process exits without running destructors, so the folder is removed here.
+    pub async fn clean_up(&self) {
+        if std::env::var(KEEP_VAR).is_ok_and(|v| v == "1") {
+            tracing::info!(home = %self.home.path().display(), service = %self.keyring_service, "demo kept");
+            return;
+        }
+        for name in [
+            names::TOKENS,
+            names::PENDING,
+            names::CLIENT_SECRET,
+            names::API_KEY,
+        ] {
+            if let Err(e) = self.vault.delete(name).await {
+                tracing::warn!(kind = e.kind(), "demo keychain entry not deleted");
+            }
+        }
+        if let Err(e) = std::fs::remove_dir_all(self.home.path()) {
+            tracing::warn!(error = %e, "demo home not removed");
+        }
+        tracing::info!(service = %self.keyring_service, "demo cleaned up");
     }
 
     /// A suspend of `hours`: the wall clock (engine and simulator) jumps forwards.

@@ -7,11 +7,14 @@ mod commands;
 mod commands_tests;
 mod demo;
 mod engine;
+mod lifecycle;
 mod loopback;
+mod loopback_server;
 mod notify;
 mod options;
 mod settings;
 mod sleep;
+mod supervisor;
 #[cfg(not(test))]
 mod tray;
 mod window;
@@ -43,10 +46,22 @@ pub fn run() {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,lexguard_app=info"));
+    use std::io::IsTerminal as _;
+    let ansi = use_ansi(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .try_init();
+}
+
+/// Colour codes only for a person at a terminal: not in log files, journals or test output,
+/// and never when `NO_COLOR` is set (no-color.org: any non-empty value).
+fn use_ansi(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Builds and runs the app on any runtime (tests pass `tauri::test::mock_builder()`).
@@ -111,6 +126,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                 handle: engine_handle,
                 demo: demo.clone(),
             });
+            lifecycle::watch_signals(&handle);
             #[cfg(not(test))]
             {
                 let tray = tray::build(&handle, demo.is_some(), unconfigured, lang)?;
@@ -142,40 +158,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
     });
 }
 
-/// A clean quit: the engine finishes what it is doing (a refresh in flight), then the app
-/// exits. In demo mode the throwaway keychain entries go too.
+/// "Beenden": see [`lifecycle`] (the same path as SIGTERM).
 pub fn quit<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        // Nothing lost: tokens the keychain refused so far must be written before we go.
-        if let Err(e) = state.handle.engine.flush_unsaved().await {
-            let lang = state.handle.engine.lang();
-            tracing::error!(kind = e.kind(), "refusing to quit with unsaved tokens");
-            crate::notify::show(
-                &app,
-                crate::notify::Notice {
-                    summary: lang.pick("lexguard wurde nicht beendet", "lexguard did not quit").into(),
-                    body: lang.pick(
-                        format!("Neue Zugangsdaten sind noch nicht im Schlüsselbund gespeichert; beim Beenden gingen sie verloren. {}", e.message(lang)),
-                        format!("New credentials are not saved in the keychain yet; quitting now would lose them. {}", e.message(lang)),
-                    ),
-                    opens_window: false,
-                    urgent: true,
-                },
-                lang.pick("Öffnen", "Open"),
-            );
-            return;
-        }
-        state.handle.quit().await;
-        if let Some(demo) = &state.demo {
-            if std::env::var("LEXGUARD_KEYRING_SERVICE").is_err() {
-                let _ = state.handle.engine.disconnect(true).await;
-            }
-            tracing::info!(service = %demo.keyring_service, "demo cleaned up");
-        }
-        app.exit(0);
-    });
+    lifecycle::quit(app, lifecycle::Why::Menu);
 }
 
 /// Switches a first-run app to the demo: starts `lexguard-app --demo` and quits. The new
@@ -208,5 +193,19 @@ fn wait_for_predecessor() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[cfg(test)]
+mod tracing_tests {
+    use super::use_ansi;
+
+    #[test]
+    fn colours_only_at_a_terminal_without_no_color() {
+        assert!(use_ansi(true, None));
+        assert!(!use_ansi(false, None));
+        assert!(!use_ansi(true, Some("1".into())));
+        assert!(!use_ansi(false, Some("1".into())));
+        assert!(use_ansi(true, Some("".into())));
     }
 }

@@ -1,22 +1,22 @@
 //! RFC 8252 loopback redirect: when `redirect_uri` is `http://127.0.0.1:PORT/...`, lexguard
 //! listens there while a login is open, and the browser hands over the code itself: no pasting.
-//! The code is exchanged at once (it dies after 5 minutes); `state` is checked by the core.
+//! The code is exchanged at once (it dies after 5 minutes). Only a redirect carrying the
+//! `state` of the login open now is handed on (the core checks it again); the HTTP side and
+//! its limits are in [`crate::loopback_server`].
 
 use crate::commands::{ConnectResult, IpcError};
+use crate::loopback_server::{Expected, Limits, OnRedirect, RefusedPage, Reply, serve};
 use lexguard::Engine;
 use serde::Serialize;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter, Runtime};
 
 /// The window listens to this event: the outcome of a login completed through the loopback.
 pub const CONNECT_EVENT: &str = "lexguard://connect-result";
 
-static LISTENING: AtomicBool = AtomicBool::new(false);
-
-/// How long the listener waits for the browser (the pending login lives 10 minutes).
-const LISTEN_FOR: Duration = Duration::from_secs(10 * 60);
+/// The `state` the running listener expects, while one runs: a second login updates it.
+static ACTIVE: Mutex<Option<Expected>> = Mutex::new(None);
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -47,19 +47,39 @@ pub fn loopback_target(redirect_uri: &str) -> Option<(SocketAddr, String)> {
 }
 
 /// Starts listening if the redirect URI asks for it; `false` when not (or the port is taken:
-/// then pasting still works).
-pub async fn start<R: Runtime>(app: AppHandle<R>, engine: Engine, redirect_uri: &str) -> bool {
+/// then pasting still works). `login_url` is the link just made: its `state` is the only one
+/// the listener lets through.
+pub async fn start<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Engine,
+    redirect_uri: &str,
+    login_url: &str,
+) -> bool {
     let Some((addr, path)) = loopback_target(redirect_uri) else {
         return false;
     };
-    if LISTENING.swap(true, Ordering::SeqCst) {
-        return true;
-    }
-    let listener = match tokio::net::TcpListener::bind(addr).await {
+    let Some(state) = state_of(login_url) else {
+        tracing::warn!("login link without state; not listening on the loopback");
+        return false;
+    };
+    let expected: Expected = {
+        let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(expected) = active.as_ref() {
+            *expected.lock().unwrap_or_else(|e| e.into_inner()) = state;
+            return true;
+        }
+        let expected = Arc::new(Mutex::new(state));
+        *active = Some(expected.clone());
+        expected
+    };
+    let listener = match std::net::TcpListener::bind(addr)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .and_then(tokio::net::TcpListener::from_std)
+    {
         Ok(l) => l,
         Err(e) => {
             tracing::warn!(%addr, error = %e, "loopback redirect port not available; pasting still works");
-            LISTENING.store(false, Ordering::SeqCst);
+            *ACTIVE.lock().unwrap_or_else(|e| e.into_inner()) = None;
             return false;
         }
     };
@@ -68,52 +88,74 @@ pub async fn start<R: Runtime>(app: AppHandle<R>, engine: Engine, redirect_uri: 
         .next()
         .unwrap_or(redirect_uri)
         .to_string();
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
-    let done = std::sync::Arc::new(std::sync::Mutex::new(Some(done_tx)));
-    let router = axum::Router::new().route(
-        &path,
-        axum::routing::get(
-            move |axum::extract::RawQuery(query): axum::extract::RawQuery| {
-                let app = app.clone();
-                let engine = engine.clone();
-                let base = base.clone();
-                let done = done.clone();
-                async move {
-                    let pasted = format!("{base}?{}", query.unwrap_or_default());
-                    let lang = engine.lang();
-                    let outcome = match engine.connect(&pasted).await {
-                        Ok(r) => LoopbackOutcome {
-                            result: Some(ConnectResult::from(r)),
-                            error: None,
-                        },
-                        Err(e) => LoopbackOutcome {
-                            result: None,
-                            error: Some(IpcError::from_core(&e, lang)),
-                        },
-                    };
-                    let ok = outcome.error.is_none();
-                    let _ = app.emit(CONNECT_EVENT, &outcome);
-                    if ok && let Some(tx) = done.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                        let _ = tx.send(());
-                    }
-                    axum::response::Html(page(ok, outcome.error.map(|e| e.message), lang))
-                }
-            },
-        ),
-    );
+    let lang = engine.lang();
+    let on_redirect: OnRedirect = Arc::new(move |pasted: String| {
+        let app = app.clone();
+        let engine = engine.clone();
+        Box::pin(async move {
+            let lang = engine.lang();
+            let outcome = match engine.connect(&pasted).await {
+                Ok(r) => LoopbackOutcome {
+                    result: Some(ConnectResult::from(r)),
+                    error: None,
+                },
+                Err(e) => LoopbackOutcome {
+                    result: None,
+                    error: Some(IpcError::from_core(&e, lang)),
+                },
+            };
+            let ok = outcome.error.is_none();
+            let _ = app.emit(CONNECT_EVENT, &outcome);
+            Reply {
+                done: ok,
+                html: page(ok, outcome.error.map(|e| e.message), lang),
+            }
+        })
+    });
+    let refused: RefusedPage = Arc::new(move |missing| refused_page(missing, lang));
     tauri::async_runtime::spawn(async move {
-        let stop = async {
-            let _ = tokio::time::timeout(LISTEN_FOR, done_rx).await;
-        };
-        if let Err(e) = axum::serve(listener, router)
-            .with_graceful_shutdown(stop)
-            .await
-        {
-            tracing::warn!(error = %e, "loopback listener ended");
-        }
-        LISTENING.store(false, Ordering::SeqCst);
+        serve(
+            listener,
+            path,
+            base,
+            expected,
+            Limits::default(),
+            on_redirect,
+            refused,
+        )
+        .await;
+        *ACTIVE.lock().unwrap_or_else(|e| e.into_inner()) = None;
     });
     true
+}
+
+/// The `state` parameter of a login link.
+fn state_of(login_url: &str) -> Option<String> {
+    let url = url::Url::parse(login_url).ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// A redirect the listener does not hand on: without state, or from another login.
+pub fn refused_page(missing: bool, lang: lexguard::Lang) -> String {
+    let text = if missing {
+        lang.pick(
+            "Diese Weiterleitung enthält keine Anmeldekennung und wurde deshalb nicht angenommen. Bitte starten Sie die Anmeldung in lexguard neu.",
+            "This redirect carries no login identifier and was therefore not accepted. Please start the login in lexguard again.",
+        )
+    } else {
+        lang.pick(
+            "Diese Weiterleitung gehört nicht zur gerade offenen Anmeldung (vielleicht ein älterer Link) und wurde deshalb nicht angenommen. Bitte verwenden Sie den neuesten Anmeldelink aus lexguard.",
+            "This redirect does not belong to the login open right now (perhaps an older link) and was therefore not accepted. Please use the newest login link from lexguard.",
+        )
+    };
+    html_page(
+        lang.pick("Anmeldung nicht angenommen", "Login not accepted"),
+        text,
+        lang,
+    )
 }
 
 fn page(ok: bool, error: Option<String>, lang: lexguard::Lang) -> String {
@@ -132,6 +174,10 @@ fn page(ok: bool, error: Option<String>, lang: lexguard::Lang) -> String {
             error.unwrap_or_default(),
         )
     };
+    html_page(title, &text, lang)
+}
+
+fn html_page(title: &str, text: &str, lang: lexguard::Lang) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -141,7 +187,7 @@ fn page(ok: bool, error: Option<String>, lang: lexguard::Lang) -> String {
         "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>lexguard</title><body style=\"font-family:sans-serif;max-width:36em;margin:3em auto\"><h1>{}</h1><p>{}</p></body></html>",
         lang.pick("de", "en"),
         escape(title),
-        escape(&text)
+        escape(text)
     )
 }
 
@@ -158,5 +204,27 @@ mod tests {
         assert!(loopback_target("https://shop.example/cb").is_none());
         assert!(loopback_target("http://192.168.1.2:80/cb").is_none());
         assert!(loopback_target("not a url").is_none());
+    }
+
+    #[test]
+    fn the_state_comes_from_the_login_link() {
+        assert_eq!(
+            state_of(
+                "http://127.0.0.1:1/oauth2/authorize?client_id=x&state=abc%2Bd&code_challenge=y"
+            )
+            .as_deref(),
+            Some("abc+d")
+        );
+        assert_eq!(state_of("http://127.0.0.1:1/oauth2/authorize?state="), None);
+        assert_eq!(state_of("http://127.0.0.1:1/oauth2/authorize"), None);
+    }
+
+    #[test]
+    fn refusals_are_plain_german_pages() {
+        let missing = refused_page(true, lexguard::Lang::De);
+        assert!(missing.contains("Anmeldung nicht angenommen"), "{missing}");
+        assert!(missing.contains("keine Anmeldekennung"), "{missing}");
+        let other = refused_page(false, lexguard::Lang::De);
+        assert!(other.contains("neuesten Anmeldelink"), "{other}");
     }
 }

@@ -27,7 +27,7 @@ async fn window_end_to_end() {
         "e2e: app pid {:?}, simulator {}, home {}",
         e2e.app_pid(),
         e2e.sim,
-        e2e.home.path().display()
+        e2e.home.display()
     );
     // Bounded as a whole, so a hung WebDriver call fails with a report instead of hanging.
     let run = tokio::time::timeout(

@@ -42,12 +42,6 @@ impl Login1 {
     ) -> zbus::Result<()>;
 }
 
-fn last_tick(home: &std::path::Path) -> Option<String> {
-    let text = std::fs::read_to_string(home.join("state.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v["last_tick_at"].as_str().map(str::to_string)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb and a private D-Bus session: run ./scripts/test"]
 async fn a_resume_signal_triggers_a_check_at_once() {
@@ -62,24 +56,15 @@ async fn a_resume_signal_triggers_a_check_at_once() {
         .await
         .expect("own org.freedesktop.login1");
 
-    wait_until_no_instance().await;
-    let home = tempfile::tempdir().expect("home");
-    let service = format!("lexguard-desktop-resume-{}", std::process::id());
-    let port = free_port();
-    let mut cmd = App::command(home.path(), &service, port);
-    // The normal demo schedule: the timer would tick only once a minute.
-    cmd.env_remove("LEXGUARD_DEMO_FAST")
-        .env("DBUS_SYSTEM_BUS_ADDRESS", &bus.1);
-    let mut app = App {
-        child: cmd.spawn().expect("app"),
-        home,
-        service,
-        sim: format!("http://127.0.0.1:{port}"),
-    };
-    app.wait_for_sim().await;
+    let mut app = App::launch_with(|cmd| {
+        // The normal demo schedule: the timer would tick only once a minute.
+        cmd.env_remove("LEXGUARD_DEMO_FAST")
+            .env("DBUS_SYSTEM_BUS_ADDRESS", &bus.1);
+    })
+    .await;
     let deadline = Instant::now() + WAIT;
     let first = loop {
-        if let Some(t) = last_tick(app.home.path()) {
+        if let Some(t) = app.last_tick() {
             break t;
         }
         assert!(Instant::now() < deadline, "no start-up tick");
@@ -94,7 +79,7 @@ async fn a_resume_signal_triggers_a_check_at_once() {
         .expect("iface");
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        if last_tick(app.home.path()).is_some_and(|t| t != first) {
+        if app.last_tick().is_some_and(|t| t != first) {
             break;
         }
         assert!(

@@ -16,7 +16,8 @@ async fn a_second_launch_exits_and_focuses_the_first() {
         app.webkit_processes().is_empty(),
         "--hidden starts without a window"
     );
-    let mut second = App::command(app.home.path(), &app.service, free_port())
+    let second_tmp = tempfile::tempdir().expect("tmp");
+    let mut second = App::command(second_tmp.path(), free_port())
         .spawn()
         .expect("second launch");
     let status = tokio::time::timeout(WAIT, second.wait())

@@ -27,6 +27,7 @@ export const HISTORY_KINDS = [
   "webhooks",
   "keychain",
   "api_key",
+  "keepalive",
 ] as const;
 
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
@@ -57,6 +58,8 @@ export function kindOf(e: Event): HistoryKind {
       return "keychain";
     case "api_key_expiring":
       return "api_key";
+    case "keepalive_restarted":
+      return "keepalive";
   }
 }
 
@@ -163,5 +166,9 @@ export function describeEvent(e: Event, lang: Lang, now: Date, timeZone?: string
       const key = e.days <= 0 ? "event.api_key_expiring_today" : e.days === 1 ? "event.api_key_expiring_one" : "event.api_key_expiring";
       return t(key, params, lang);
     }
+    case "keepalive_restarted":
+      return e.restarts > 1
+        ? t("event.keepalive_restarted_again", { n: e.restarts }, lang)
+        : t("event.keepalive_restarted", undefined, lang);
   }
 }

@@ -27,6 +27,7 @@ const ALL: Event[] = [
   { type: "keychain_trouble", fault: "locked", unsaved: true },
   { type: "keychain_recovered" },
   { type: "api_key_expiring", days: 7, expires_at: "2025-01-22T09:00:00Z" },
+  { type: "keepalive_restarted", panicked: true, restarts: 1 },
 ];
 
 describe("history sentences (German)", () => {
@@ -78,6 +79,10 @@ describe("history sentences (German)", () => {
     expect(say({ type: "api_key_expiring", days: 1, expires_at: "2025-01-16T09:00:00Z" })).toBe(
       "Der API-Schlüssel läuft in 1 Tag ab (16.01.2025 10:00 MEZ).",
     );
+    expect(say(ALL[12]!)).toBe("Die automatische Prüfung war ausgefallen und wurde neu gestartet.");
+    expect(say({ type: "keepalive_restarted", panicked: false, restarts: 3 })).toBe(
+      "Die automatische Prüfung war ausgefallen und wurde neu gestartet (zum 3. Mal).",
+    );
   });
 });
 
@@ -88,6 +93,7 @@ describe("history sentences (English)", () => {
     expect(say(ALL[2]!, "en")).toBe("Credentials refreshed; the access token is valid until 16:32 CET.");
     expect(say(ALL[8]!, "en")).toBe("Webhooks set up: 1 created, 1 already there, 1 failed.");
     expect(say(ALL[11]!, "en")).toBe("The API key expires in 7 days (2025-01-22 10:00 CET).");
+    expect(say(ALL[12]!, "en")).toBe("The automatic check had stopped and was restarted.");
   });
 });
 
@@ -116,6 +122,7 @@ describe("every event", () => {
       "keychain",
       "keychain",
       "api_key",
+      "keepalive",
     ]);
     expect(new Set(ALL.map(kindOf))).toEqual(new Set(HISTORY_KINDS));
   });

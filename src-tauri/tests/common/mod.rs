@@ -9,9 +9,15 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(60);
 
+/// The demo app. Its home and keychain service are the demo's own throwaway ones (it ignores
+/// `LEXGUARD_HOME` / `LEXGUARD_KEYRING_SERVICE`): the home is the one `lexguard-demo-*` folder
+/// in the app's `TMPDIR` (a folder of the test), the service `lexguard-demo-<pid>`.
 pub struct App {
     pub child: tokio::process::Child,
-    pub home: tempfile::TempDir,
+    /// The app's `TMPDIR`.
+    pub tmp: tempfile::TempDir,
+    /// The demo's home, inside `tmp`.
+    pub home: std::path::PathBuf,
     pub service: String,
     pub sim: String,
 }
@@ -23,12 +29,61 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The keychain service of the demo app with this pid.
+pub fn demo_service(pid: u32) -> String {
+    format!("lexguard-demo-{pid}")
+}
+
+/// The `lexguard-demo-*` folders in `tmp`.
+pub fn demo_homes(tmp: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut homes: Vec<_> = std::fs::read_dir(tmp)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with("lexguard-demo-")
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    homes.sort();
+    homes
+}
+
+/// Waits for the single demo home the app creates in `tmp`.
+pub async fn wait_demo_home(tmp: &std::path::Path) -> std::path::PathBuf {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let homes = demo_homes(tmp);
+        if homes.len() == 1 && homes[0].join("config.toml").exists() {
+            return homes[0].clone();
+        }
+        assert!(
+            homes.len() <= 1,
+            "more than one demo home in {}: {homes:?}",
+            tmp.display()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "no demo home in {}",
+            tmp.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 impl App {
-    pub fn command(home: &std::path::Path, service: &str, port: u16) -> tokio::process::Command {
+    /// The demo app with `tmp` as its `TMPDIR`; it keeps its home and keychain entries after
+    /// quitting (`LEXGUARD_DEMO_KEEP=1`) so the test can look at what it persisted.
+    pub fn command(tmp: &std::path::Path, port: u16) -> tokio::process::Command {
         let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_lexguard-app"));
         c.args(["--demo", "--hidden"])
-            .env("LEXGUARD_HOME", home)
-            .env("LEXGUARD_KEYRING_SERVICE", service)
+            .env("TMPDIR", tmp)
+            .env_remove("LEXGUARD_HOME")
+            .env_remove("LEXGUARD_KEYRING_SERVICE")
+            .env("LEXGUARD_DEMO_KEEP", "1")
             .env("LEXGUARD_DEMO_SIM_PORT", port.to_string())
             .env("LEXGUARD_DEMO_FAST", "1")
             .env("LANG", "de_DE.UTF-8")
@@ -39,43 +94,33 @@ impl App {
         c
     }
 
-    pub async fn launch(name: &str) -> App {
+    pub async fn launch(_name: &str) -> App {
+        Self::launch_with(|_| {}).await
+    }
+
+    /// Launches with changes to the command (more variables, another schedule).
+    pub async fn launch_with(change: impl FnOnce(&mut tokio::process::Command)) -> App {
         wait_until_no_instance().await;
-        let home = tempfile::tempdir().expect("home");
-        let service = format!("lexguard-desktop-{name}-{}", std::process::id());
+        let tmp = tempfile::tempdir().expect("tmp");
         let port = free_port();
-        let child = Self::command(home.path(), &service, port)
-            .spawn()
-            .expect("app starts");
-        let mut app = App {
+        let mut cmd = Self::command(tmp.path(), port);
+        change(&mut cmd);
+        let mut child = cmd.spawn().expect("app starts");
+        let service = demo_service(child.id().expect("pid"));
+        let sim = format!("http://127.0.0.1:{port}");
+        wait_for_sim(&mut child, &sim).await;
+        let home = wait_demo_home(tmp.path()).await;
+        App {
             child,
+            tmp,
             home,
             service,
-            sim: format!("http://127.0.0.1:{port}"),
-        };
-        app.wait_for_sim().await;
-        app
+            sim,
+        }
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id().expect("running")
-    }
-
-    pub async fn wait_for_sim(&mut self) {
-        let deadline = Instant::now() + WAIT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("the app exited before its simulator came up: {status:?}");
-            }
-            if reqwest::get(format!("{}/_sim/counters", self.sim))
-                .await
-                .is_ok()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the demo simulator never came up");
     }
 
     pub async fn counters(&self) -> serde_json::Value {
@@ -124,7 +169,7 @@ impl App {
         use tokio::io::AsyncWriteExt;
         let mut child = tokio::process::Command::new(cli_binary())
             .args(args)
-            .env("LEXGUARD_HOME", self.home.path())
+            .env("LEXGUARD_HOME", &self.home)
             .env("LEXGUARD_KEYRING_SERVICE", &self.service)
             .env("LANG", "de_DE.UTF-8")
             .stdin(Stdio::piped())
@@ -143,6 +188,21 @@ impl App {
             .args(["clear", "service", &self.service])
             .status();
     }
+}
+
+/// Waits until the demo's simulator answers (the app exiting first fails the test).
+pub async fn wait_for_sim(child: &mut tokio::process::Child, sim: &str) {
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the app exited before its simulator came up: {status:?}");
+        }
+        if reqwest::get(format!("{sim}/_sim/counters")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the demo simulator never came up");
 }
 
 /// The core's CLI binary, built into the same target directory by the workspace test run.
@@ -235,4 +295,52 @@ pub async fn click(w: &TrayWatcher, item: &desktop_harness::TrayItem, label: &st
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     panic!("could not click {label:?}: {last:?}");
+}
+
+impl App {
+    /// Injects a simulator fault (`POST /_sim/fault`, see sim/README.md).
+    pub async fn sim_fault(&self, fault: serde_json::Value) {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/_sim/fault", self.sim))
+            .json(&fault)
+            .send()
+            .await
+            .expect("fault");
+        assert!(resp.status().is_success(), "{fault}: {}", resp.status());
+    }
+
+    /// `last_tick_at` of the demo's state.json.
+    pub fn last_tick(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.home.join("state.json")).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        v["last_tick_at"].as_str().map(str::to_string)
+    }
+
+    pub fn history(&self) -> String {
+        std::fs::read_to_string(self.home.join("history.jsonl")).unwrap_or_default()
+    }
+
+    /// The token set in the app's keychain service (the JSON the core writes).
+    pub fn keychain_tokens(&self) -> Option<serde_json::Value> {
+        let raw = std::process::Command::new("secret-tool")
+            .args(["lookup", "service", &self.service, "username", "tokens"])
+            .output()
+            .expect("secret-tool");
+        serde_json::from_slice(&raw.stdout).ok()
+    }
+}
+
+/// Tests of one binary that each own the desktop's bus names run one after another.
+pub static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A tray watcher; an earlier test's watcher may still be giving its names back.
+pub async fn start_watcher() -> TrayWatcher {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match TrayWatcher::start().await {
+            Ok(w) => return w,
+            Err(e) => assert!(Instant::now() < deadline, "own StatusNotifierWatcher: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

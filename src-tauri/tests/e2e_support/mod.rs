@@ -2,7 +2,8 @@
 //! window by tauri-driver (which runs WebKitGTK's `WebKitWebDriver`, which launches the app).
 //!
 //! Process tree: test → tauri-driver → WebKitWebDriver → lexguard-app → WebKit processes. The
-//! app inherits tauri-driver's environment, so the demo's home, keychain service and simulator
+//! app inherits tauri-driver's environment, so the demo's `TMPDIR` (its home is the one
+//! `lexguard-demo-*` folder there; the keychain service is `lexguard-demo-<app pid>`) and simulator
 //! port are set there. [`Processes`] ends the whole tree by PID when dropped (also on panic).
 //!
 //! Needs a display, a session bus and an unlocked Secret Service: run inside
@@ -174,9 +175,11 @@ pub struct E2e {
     client: Option<Client>,
     /// The simulator's origin, `http://127.0.0.1:PORT`.
     pub sim: String,
-    /// `LEXGUARD_HOME` of the app.
-    pub home: tempfile::TempDir,
-    /// `LEXGUARD_KEYRING_SERVICE` of the app.
+    /// `TMPDIR` of the app.
+    pub tmp: tempfile::TempDir,
+    /// The demo's home, inside `tmp`.
+    pub home: PathBuf,
+    /// The demo's keychain service.
     pub service: String,
     pub shots: PathBuf,
     /// tauri-driver's, WebKitWebDriver's and the app's output.
@@ -193,8 +196,7 @@ impl E2e {
         let shots = screenshot_dir();
         remove_old_screenshots(&shots);
         let log = shots.join("e2e-app.log");
-        let home = tempfile::tempdir().expect("home");
-        let service = format!("lexguard-e2e-{}", std::process::id());
+        let tmp = tempfile::tempdir().expect("tmp");
         let (port, native_port, sim_port) = (free_port(), free_port(), free_port());
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
@@ -207,8 +209,9 @@ impl E2e {
                 "--native-driver",
                 NATIVE_DRIVER,
             ])
-            .env("LEXGUARD_HOME", home.path())
-            .env("LEXGUARD_KEYRING_SERVICE", &service)
+            .env("TMPDIR", tmp.path())
+            .env_remove("LEXGUARD_HOME")
+            .env_remove("LEXGUARD_KEYRING_SERVICE")
             .env("LEXGUARD_DEMO_SIM_PORT", sim_port.to_string())
             .env("LEXGUARD_DEMO_FAST", "1")
             .env("LANG", "de_DE.UTF-8")
@@ -256,8 +259,9 @@ impl E2e {
         let mut e2e = E2e {
             client: Some(client),
             sim: format!("http://127.0.0.1:{sim_port}"),
-            home,
-            service,
+            tmp,
+            home: PathBuf::new(),
+            service: String::new(),
             shots,
             log,
             http,
@@ -265,6 +269,12 @@ impl E2e {
         };
         e2e.procs.remember();
         e2e.wait_for_sim().await;
+        let pid = e2e
+            .procs
+            .app_pid()
+            .expect("the app runs under WebKitWebDriver");
+        e2e.service = crate::common::demo_service(pid);
+        e2e.home = crate::common::wait_demo_home(e2e.tmp.path()).await;
         e2e
     }
 
@@ -662,7 +672,7 @@ impl E2e {
     }
 
     pub fn config_toml(&self) -> String {
-        std::fs::read_to_string(self.home.path().join("config.toml")).unwrap_or_default()
+        std::fs::read_to_string(self.home.join("config.toml")).unwrap_or_default()
     }
 }
 

@@ -18,4 +18,12 @@ error: string, retry_at: string, expires_at: string | null, } | { "type": "valid
 /**
  * A refreshed token set is held in memory only until a write succeeds.
  */
-unsaved: boolean, } | { "type": "keychain_recovered" } | { "type": "api_key_expiring", days: number, expires_at: string, };
+unsaved: boolean, } | { "type": "keychain_recovered" } | { "type": "api_key_expiring", days: number, expires_at: string, } | { "type": "keepalive_restarted", 
+/**
+ * Whether it stopped by a panic (else it ended on its own).
+ */
+panicked: boolean, 
+/**
+ * How many restarts so far in this app run (1 = the first).
+ */
+restarts: number, };
