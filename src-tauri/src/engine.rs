@@ -49,6 +49,11 @@ impl EngineHandle {
         self.quitting.store(true, Ordering::SeqCst);
     }
 
+    /// The quit was refused (tokens still unsaved): the keepalive is supervised again.
+    pub fn cancel_quit(&self) {
+        self.quitting.store(false, Ordering::SeqCst);
+    }
+
     /// Lets a running operation finish, then stops the task.
     pub async fn quit(&self) {
         self.begin_quit();

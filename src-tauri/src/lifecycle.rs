@@ -80,7 +80,7 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
     let engine = &handle.engine;
     let deadline = Instant::now() + CLOSE_WITHIN;
     // "Beenden" with tokens the keychain refused so far: stay (the engine keeps working)
-    // and say why. Only this check leaves the engine open; `close` below does not.
+    // and say why. A failed `close` below leaves the engine open too.
     if why == Why::Menu
         && let Ok(Err(e)) = timeout_at(deadline, engine.flush_unsaved()).await
     {
@@ -100,7 +100,9 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
         match why {
             Why::Menu => {
                 // A refresh in flight rotated the tokens and the keychain refused them: stay
-                // alive while they are in memory only. The next "Beenden" tries again.
+                // alive (they are in the rescue file and in memory). The next "Beenden" tries
+                // again; until then the engine and its keepalive go on.
+                handle.cancel_quit();
                 refuse(app, e);
                 CLOSING.store(false, Ordering::SeqCst);
                 return;

@@ -62,12 +62,21 @@ impl Engine {
     /// operations, waits for the one in flight, whichever door it came through (a refresh
     /// that Lexware already answered is persisted before this returns), then writes a token set
     /// still held only in memory. `Ok(false)`: nothing was waiting to be written.
+    ///
+    /// If that write fails, the engine is open again (the caller may decide not to exit, and
+    /// the keepalive must go on retrying); the set is in the rescue file either way.
     pub async fn close(&self) -> Result<bool> {
         self.inner
             .closing
             .store(true, std::sync::atomic::Ordering::SeqCst);
         let _wait = self.inner.flight.lock().await;
-        self.flush_unsaved().await
+        let flushed = self.flush_unsaved().await;
+        if flushed.is_err() {
+            self.inner
+                .closing
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+        flushed
     }
 
     pub(super) fn begin(&self) -> Result<Run> {
