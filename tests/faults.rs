@@ -9,7 +9,7 @@ mod common;
 #[path = "common/private_keychain.rs"]
 mod private_keychain;
 
-use cli::{Cli, assert_exit, assert_ok, assert_says, json, stdout};
+use cli::{Cli, assert_exit, assert_ok, assert_says, futures_join_all, json, stdout};
 use private_keychain::PrivateKeychain;
 
 /// Wall-clock offset at which the first token (expires_in 14 399 s) is due for refresh:
@@ -324,30 +324,6 @@ async fn concurrent_ticks(name: &str, n: usize) {
     assert_eq!(refreshed, 1, "one refreshed, the others saw it done");
     assert!(t.ctl.connection_active(), "no refresh-token reuse");
     t.assert_tokens_usable(REFRESH_DUE).await;
-}
-
-/// Runs every future at once (tokio tasks would need `'static`).
-async fn futures_join_all<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set: Vec<std::pin::Pin<Box<F>>> = fs.map(Box::pin).collect();
-    let mut outs: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (f, o) in set.iter_mut().zip(outs.iter_mut()) {
-            if o.is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *o = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outs.into_iter().map(|o| o.expect("done")).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
