@@ -93,3 +93,13 @@ pub fn login_hint(lang: Lang) -> &'static str {
         Surface::App => lang.pick("„Bei Lexware anmelden“", "“Log in at Lexware”"),
     }
 }
+
+/// Ends a sentence with a period unless its last word already brings one: German company
+/// names often do ("Dr. Anna Beispiel e. K.", "Muster GmbH & Co. KG"), and "e. K.." is wrong.
+pub fn sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}

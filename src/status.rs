@@ -12,6 +12,9 @@ use serde::Serialize;
 pub struct Status {
     pub state: ConnState,
     pub reason: Option<Reason>,
+    /// One short line built from the facts below (the tray's status line, a notification's
+    /// title line): never parse `message` for it, company names are full of periods.
+    pub headline: String,
     /// One sentence in the user's language, with what to do.
     pub message: String,
     pub mode: Option<Mode>,
@@ -61,6 +64,7 @@ impl Status {
         Status {
             state,
             reason,
+            headline: headline(&shown, now, lang),
             message: message(&shown, now, lang, tick_overdue),
             mode: st.mode,
             environment: config.environment(),
@@ -113,6 +117,118 @@ pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
         ConnState::Healthy => lang.pick("Verbunden", "Connected"),
         ConnState::Degraded => lang.pick("Eingeschränkt", "Degraded"),
         ConnState::AuthLost => lang.pick("Verbindung verloren", "Connection lost"),
+    }
+}
+
+/// A short label for why the state is not simply healthy.
+pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
+    match reason {
+        Reason::RefreshFailing => {
+            lang.pick("Erneuern klappt gerade nicht", "refreshing fails right now")
+        }
+        Reason::ValidationFailing => lang.pick(
+            "Lexware ist gerade nicht erreichbar",
+            "Lexware cannot be reached right now",
+        ),
+        Reason::Unauthorized => lang.pick(
+            "Lexware lehnt die Abrufe ab",
+            "Lexware rejects the API calls",
+        ),
+        Reason::ClientCredentials => lang.pick(
+            "Client-ID oder Client-Secret abgelehnt",
+            "client id or secret rejected",
+        ),
+        Reason::KeychainUnsaved => lang.pick(
+            "neue Zugangsdaten noch nicht im Schlüsselbund",
+            "new credentials not in the keychain yet",
+        ),
+        Reason::KeychainUnavailable => lang.pick(
+            "Schlüsselbund nicht erreichbar oder gesperrt",
+            "keychain unreachable or locked",
+        ),
+        Reason::KeychainCorrupt => lang.pick(
+            "Zugangsdaten im Schlüsselbund beschädigt",
+            "credentials in the keychain damaged",
+        ),
+        Reason::GapSeen => lang.pick(
+            "Pause ohne Prüfung bemerkt",
+            "a pause without checks was seen",
+        ),
+        Reason::ApiKeyExpiring => lang.pick("API-Schlüssel läuft bald ab", "API key expires soon"),
+        Reason::ChecksOverdue => lang.pick("Prüfung überfällig", "check overdue"),
+        Reason::InvalidGrant => lang.pick(
+            "Lexware hat die Anmeldung beendet",
+            "Lexware ended the login",
+        ),
+        Reason::KeyRejected => lang.pick(
+            "Lexware lehnt den API-Schlüssel ab",
+            "Lexware rejects the API key",
+        ),
+        Reason::InterruptedRefresh => lang.pick(
+            "eine Erneuerung wurde unterbrochen",
+            "a refresh was interrupted",
+        ),
+    }
+}
+
+/// The short line: state, company, and the one time that matters now. Built from facts only.
+fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang) -> String {
+    let company = st.company.as_deref();
+    match (st.state, st.reason) {
+        (ConnState::NotConnected, _) => lang.pick("Nicht verbunden", "Not connected").to_string(),
+        (ConnState::AuthLost, _) => match company {
+            Some(c) => lang.pick(
+                format!("Verbindung zu {c} verloren"),
+                format!("Connection to {c} lost"),
+            ),
+            None => lang
+                .pick("Verbindung verloren", "Connection lost")
+                .to_string(),
+        },
+        (ConnState::Healthy, _) => {
+            let with = company
+                .map(|c| lang.pick(format!("Verbunden mit {c}"), format!("Connected to {c}")))
+                .unwrap_or_else(|| lang.pick("Verbunden", "Connected").to_string());
+            let until = match st.mode {
+                Some(Mode::ApiKey) => st.api_key_expires_at.map(|t| {
+                    lang.pick(
+                        format!("API-Schlüssel gültig bis {}", time_fmt::local_date(t)),
+                        format!("API key valid until {}", time_fmt::local_date(t)),
+                    )
+                }),
+                _ => st.access_expires_at.map(|t| {
+                    lang.pick(
+                        format!(
+                            "Zugriffstoken gültig bis {}",
+                            time_fmt::local_and_relative(t, now, lang)
+                        ),
+                        format!(
+                            "access token valid until {}",
+                            time_fmt::local_and_relative(t, now, lang)
+                        ),
+                    )
+                }),
+            };
+            match until {
+                Some(u) => format!("{with} · {u}"),
+                None => with,
+            }
+        }
+        (ConnState::Degraded, reason) => {
+            let why = reason
+                .map(|r| reason_label(r, lang))
+                .unwrap_or_else(|| lang.pick("eingeschränkt", "degraded"));
+            match company {
+                Some(c) => format!("{c} · {why}"),
+                None => {
+                    let mut first = why.chars();
+                    first
+                        .next()
+                        .map(|f| f.to_uppercase().chain(first).collect())
+                        .unwrap_or_default()
+                }
+            }
+        }
     }
 }
 
@@ -229,4 +345,84 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Real-looking German company names: periods, ampersands, Umlaute, quotes.
+    pub const NAMES: [&str; 5] = [
+        "Dr. Anna Beispiel e. K.",
+        "Müller & Söhne GmbH & Co. KG",
+        "Praxis Dr. med. Jörg Weiß",
+        "Bäckerei „Zum Goldenen Brezel“ UG (haftungsbeschränkt)",
+        "S. Öztürk Import/Export e. Kfr.",
+    ];
+
+    fn status_for(company: &str, state: ConnState, reason: Option<Reason>) -> Status {
+        let now = Utc::now();
+        let st = Persisted {
+            state,
+            reason,
+            mode: Some(Mode::OAuth),
+            company: Some(company.into()),
+            access_expires_at: Some(now + chrono::Duration::hours(2)),
+            last_tick_at: Some(now),
+            ..Persisted::default()
+        };
+        let config = Config::default();
+        Status::build(&st, &config, &config.schedule, now, Lang::De)
+    }
+
+    #[test]
+    fn company_names_stay_whole_in_headline_and_message() {
+        for name in NAMES {
+            for (state, reason) in [
+                (ConnState::Healthy, None),
+                (ConnState::Degraded, Some(Reason::RefreshFailing)),
+                (ConnState::AuthLost, Some(Reason::InvalidGrant)),
+            ] {
+                let s = status_for(name, state, reason);
+                assert!(s.headline.contains(name), "{}", s.headline);
+                assert!(!s.headline.contains(".."), "{}", s.headline);
+                if state != ConnState::Degraded {
+                    assert!(s.message.contains(name), "{}", s.message);
+                }
+                assert!(!s.message.contains(".."), "{}", s.message);
+            }
+        }
+    }
+
+    #[test]
+    fn the_headline_says_the_state_in_few_words() {
+        let s = status_for("Demo GmbH", ConnState::Healthy, None);
+        assert!(
+            s.headline
+                .starts_with("Verbunden mit Demo GmbH · Zugriffstoken gültig bis")
+        );
+        let s = status_for("Demo GmbH", ConnState::AuthLost, Some(Reason::InvalidGrant));
+        assert_eq!(s.headline, "Verbindung zu Demo GmbH verloren");
+        let s = status_for(
+            "Demo GmbH",
+            ConnState::Degraded,
+            Some(Reason::KeychainUnavailable),
+        );
+        assert_eq!(
+            s.headline,
+            "Demo GmbH · Schlüsselbund nicht erreichbar oder gesperrt"
+        );
+    }
+
+    #[test]
+    fn a_sentence_ends_once() {
+        assert_eq!(
+            crate::i18n::sentence("Verbunden mit Dr. Anna Beispiel e. K."),
+            "Verbunden mit Dr. Anna Beispiel e. K."
+        );
+        assert_eq!(
+            crate::i18n::sentence("Verbunden mit Demo GmbH"),
+            "Verbunden mit Demo GmbH."
+        );
+    }
 }

@@ -56,6 +56,12 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// `24.12.2026`: a day, in the local time zone (for dates far away, like an API key's end).
+pub fn local_date(at: DateTime<Utc>) -> String {
+    let local: chrono::DateTime<chrono::Local> = at.into();
+    local.format("%d.%m.%Y").to_string()
+}
+
 /// "in 2 h 10 min" / "vor 5 min" (German) or "in 2 h 10 min" / "5 min ago".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let d = at - now;

@@ -228,8 +228,8 @@ pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
         out,
         "{}",
         lang.pick(
-            format!("Verbunden mit {company}."),
-            format!("Connected to {company}.")
+            crate::i18n::sentence(&format!("Verbunden mit {company}")),
+            crate::i18n::sentence(&format!("Connected to {company}"))
         )
     );
     match &r.webhooks {

@@ -76,6 +76,9 @@ struct Inner {
     closing: std::sync::atomic::AtomicBool,
     memory: Mutex<Memory>,
     events: broadcast::Sender<Event>,
+    /// The status the last operation computed, whichever door it came through (timer, window,
+    /// tray, demo): the one truth every surface renders.
+    status: tokio::sync::watch::Sender<Status>,
 }
 
 /// What only this process knows.
@@ -110,6 +113,12 @@ pub struct ConnectReport {
 impl Engine {
     pub fn new(opts: EngineOptions) -> Engine {
         let (events, _) = broadcast::channel(64);
+        let initial = {
+            let st = Persisted::load(&opts.home.state_file()).unwrap_or_default();
+            let schedule = opts.schedule_override.unwrap_or(opts.config.schedule);
+            Status::build(&st, &opts.config, &schedule, opts.clock.now(), opts.lang)
+        };
+        let (status, _) = tokio::sync::watch::channel(initial);
         Engine {
             inner: Arc::new(Inner {
                 home: opts.home,
@@ -124,6 +133,7 @@ impl Engine {
                 closing: std::sync::atomic::AtomicBool::new(false),
                 memory: Mutex::new(Memory::default()),
                 events,
+                status,
             }),
         }
     }
@@ -146,6 +156,25 @@ impl Engine {
                 .map(ClientSecret::new),
             schedule_override: None,
         }))
+    }
+
+    /// The status after every operation, from any door (the shell's bridge renders it to
+    /// tray, window and notifications). Holds the persisted status until the first operation.
+    pub fn status_watch(&self) -> tokio::sync::watch::Receiver<Status> {
+        self.inner.status.subscribe()
+    }
+
+    /// Hands a freshly computed status to every surface.
+    fn publish(&self, status: &Status) {
+        self.inner.status.send_replace(status.clone());
+    }
+
+    /// Rebuilds the status from the persisted state (settings or language changed: words,
+    /// schedule and next check change with them) and publishes it.
+    fn republish(&self) {
+        if let Ok(s) = self.status() {
+            self.publish(&s);
+        }
     }
 
     /// Events as they happen (the tray and the window listen here).
@@ -178,6 +207,7 @@ impl Engine {
 
     pub fn set_lang(&self, lang: Lang) {
         *self.inner.lang.write().unwrap_or_else(|e| e.into_inner()) = lang;
+        self.republish();
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -188,6 +218,7 @@ impl Engine {
     pub fn set_config(&self, config: Config) -> Result<()> {
         config.save(&self.inner.home.config_file)?;
         *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+        self.republish();
         Ok(())
     }
 

@@ -120,7 +120,9 @@ impl Engine {
             tracing::info!(kind = e.kind(), event = ?e, "event");
             let _ = self.inner.events.send(e.clone());
         }
-        Ok((self.status_of(&run.st, run.now), run.events))
+        let status = self.status_of(&run.st, run.now);
+        self.publish(&status);
+        Ok((status, run.events))
     }
 
     pub(super) fn status_of(&self, st: &Persisted, now: DateTime<Utc>) -> Status {

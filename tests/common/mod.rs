@@ -36,9 +36,20 @@ impl Harness {
     }
 
     pub async fn with_webhooks(webhooks: Vec<WebhookSpec>) -> Harness {
-        let sim = Sim::start(SimConfig::default())
-            .await
-            .expect("simulator starts");
+        Self::with(SimConfig::default(), webhooks).await
+    }
+
+    /// A simulator whose organization has this company name.
+    pub async fn with_company(name: &str) -> Harness {
+        let cfg = SimConfig {
+            company_name: name.into(),
+            ..SimConfig::default()
+        };
+        Self::with(cfg, vec![]).await
+    }
+
+    async fn with(cfg: SimConfig, webhooks: Vec<WebhookSpec>) -> Harness {
+        let sim = Sim::start(cfg).await.expect("simulator starts");
         let ctl = sim.control();
         let clock = ManualClock::new(ctl.now());
         let store = MemoryStore::new();

@@ -9,6 +9,11 @@ import type { WebhookSync } from "./WebhookSync";
 
 export type Status = { state: ConnState, reason: Reason | null, 
 /**
+ * One short line built from the facts below (the tray's status line, a notification's
+ * title line): never parse `message` for it, company names are full of periods.
+ */
+headline: string, 
+/**
  * One sentence in the user's language, with what to do.
  */
 message: string, mode: Mode | null, environment: Environment, company: string | null, organization_id: string | null, connection_id: string | null, connected_at: string | null, access_expires_at: string | null, refresh_issued_at: string | null, 
