@@ -31,6 +31,7 @@ export function status(over: Partial<Status> = {}): Status {
   return {
     state: "healthy",
     reason: null,
+    headline: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)",
     message: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min).",
     mode: "oauth",
     environment: "custom",

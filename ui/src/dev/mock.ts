@@ -74,6 +74,10 @@ export function mockBackend(scenario: string): Backend {
   const healthy = (): Status => ({
     state: "healthy",
     reason: null,
+    headline:
+      settings.language === "de"
+        ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)"
+        : "Connected to Demo GmbH · access token valid until 16:42 CET (in 14 min)",
     message:
       settings.language === "de"
         ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)."
@@ -103,6 +107,7 @@ export function mockBackend(scenario: string): Backend {
           ...healthy(),
           state: "auth_lost",
           reason: "invalid_grant",
+          headline: "Verbindung zu Demo GmbH verloren",
           message:
             "Die Verbindung zu Demo GmbH ist verloren. Bitte verbinden Sie sich neu; danach richtet lexguard die Webhooks wieder ein.",
           access_expires_at: null,
@@ -112,6 +117,7 @@ export function mockBackend(scenario: string): Backend {
         ? {
             ...healthy(),
             state: "not_connected",
+            headline: "Nicht verbunden",
             message: "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office.",
             mode: null,
             company: null,
@@ -210,7 +216,7 @@ export function mockBackend(scenario: string): Backend {
       return delay(status, 600);
     },
     disconnect: () => {
-      status = { ...status, state: "not_connected", mode: null, company: null, message: "Nicht verbunden." };
+      status = { ...status, state: "not_connected", mode: null, company: null, headline: "Nicht verbunden", message: "Nicht verbunden." };
       return delay(status);
     },
   };
