@@ -3,6 +3,7 @@
 //! connected, 1 error, 2 usage.
 
 mod output;
+mod serve;
 mod signals;
 
 use crate::engine::{Engine, TickCause};
@@ -44,6 +45,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Dauerbetrieb für Server (systemd Type=notify) / keep the connection alive as a service
+    Serve,
     /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
     Tick {
         #[arg(long)]
@@ -122,7 +125,12 @@ impl Command {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // A service's log is its journal: say what happened by default.
+    init_tracing(if matches!(cli.command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    });
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -143,9 +151,9 @@ pub fn main() -> ExitCode {
 
 /// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
 /// for a person at a terminal who did not ask for `NO_COLOR` (logs and pipes stay plain).
-fn init_tracing() {
+fn init_tracing(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -163,6 +171,7 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 
 async fn run(command: Command, lang: Lang) -> i32 {
     let json = command.wants_json();
+    let serving = matches!(command, Command::Serve);
     let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
         Ok(e) => e,
@@ -183,7 +192,12 @@ async fn run(command: Command, lang: Lang) -> i32 {
             }
         },
         caught = signals.recv() => {
-            let code = signals::stop(&engine, caught, lang).await;
+            if serving {
+                serve::stopping();
+            }
+            let (code, clean) = signals::stop(&engine, caught, lang).await;
+            // A service asked to stop that stopped cleanly has done its job.
+            let code = if serving && clean { 0 } else { code };
             // The operation is done; whatever the command would still print is dropped.
             task.abort();
             let _ = tokio::time::timeout(std::time::Duration::from_millis(300), task).await;
@@ -241,6 +255,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             output::status(&mut out, &status, json, lang, engine.now());
             Ok(status.exit_code())
         }
+        Command::Serve => serve::serve(engine).await,
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;
             output::tick(&mut out, &report, json, lang, engine.now());

@@ -82,10 +82,12 @@ impl Signals {
 }
 
 /// Lets the operation in flight finish and be saved, then says in one line on stderr what
-/// happened; returns the exit code.
-pub async fn stop(engine: &Engine, caught: Caught, lang: Lang) -> i32 {
+/// happened; returns the exit code and whether everything was saved.
+pub async fn stop(engine: &Engine, caught: Caught, lang: Lang) -> (i32, bool) {
     let s = caught.name;
-    let line = match tokio::time::timeout(CLOSE_WAIT, engine.close()).await {
+    let closed = tokio::time::timeout(CLOSE_WAIT, engine.close()).await;
+    let clean = matches!(closed, Ok(Ok(_)));
+    let line = match closed {
         Ok(Ok(_)) => lang.pick(
             format!("Abgebrochen ({s}), nachdem der laufende Vorgang beendet und gespeichert wurde."),
             format!("Stopped ({s}) after the running operation had finished and was saved."),
@@ -112,5 +114,5 @@ pub async fn stop(engine: &Engine, caught: Caught, lang: Lang) -> i32 {
         ),
     };
     eprintln!("{line}");
-    caught.code
+    (caught.code, clean)
 }

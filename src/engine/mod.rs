@@ -110,6 +110,23 @@ pub struct ConnectReport {
     pub webhooks: Option<std::result::Result<Vec<Outcome>, String>>,
 }
 
+/// The client secret systemd hands over (`LoadCredential=lexguard-client-secret:…` or
+/// `LoadCredentialEncrypted=`): a file in `$CREDENTIALS_DIRECTORY` only this service can read.
+fn systemd_credential() -> Option<ClientSecret> {
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
+    let path = std::path::Path::new(&dir).join("lexguard-client-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .map(ClientSecret::new),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "systemd credential unreadable");
+            None
+        }
+    }
+}
+
 impl Engine {
     pub fn new(opts: EngineOptions) -> Engine {
         let (events, _) = broadcast::channel(64);
@@ -153,7 +170,8 @@ impl Engine {
             client_secret: std::env::var("LEXGUARD_CLIENT_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty())
-                .map(ClientSecret::new),
+                .map(ClientSecret::new)
+                .or_else(systemd_credential),
             schedule_override: None,
         }))
     }

@@ -39,12 +39,7 @@ impl Engine {
             return Err(Error::ShuttingDown);
         }
         let mut files = Vec::with_capacity(2);
-        if let Some(path) = self
-            .inner
-            .vault
-            .lock_scope()
-            .and_then(|scope| lock::scoped_path(&scope))
-        {
+        if let Some(path) = self.inner.vault.lock_path() {
             files.push(lock::acquire(&path, lock::WAIT).await?);
         }
         files.push(lock::acquire(&self.inner.home.lock_file(), lock::WAIT).await?);

@@ -109,8 +109,8 @@ fn map_error(e: &KError, op: &str) -> StoreError {
 }
 
 impl SecretStore for KeychainStore {
-    fn lock_scope(&self) -> Option<String> {
-        Some(format!("keychain-{}", self.service))
+    fn lock_path(&self) -> Option<std::path::PathBuf> {
+        crate::lock::scoped_path(&format!("keychain-{}", self.service))
     }
 
     fn get(&self, name: &str) -> Result<Option<String>, StoreError> {

@@ -4,12 +4,14 @@
 //! blocking pool with a timeout (a locked Secret Service with a display attached waits forever
 //! for an unlock dialog, and zbus on tokio panics when called from inside a task).
 
+mod file;
 mod keychain;
 mod memory;
 mod records;
 pub mod rescue;
 mod vault;
 
+pub use file::FileStore;
 pub use keychain::KeychainStore;
 pub use memory::MemoryStore;
 pub use records::{ApiKeyRecord, PendingAuthorization, TokenSet};
@@ -38,10 +40,11 @@ pub trait SecretStore: Send + Sync + 'static {
     fn set(&self, name: &str, value: &str) -> Result<(), StoreError>;
     fn delete(&self, name: &str) -> Result<(), StoreError>;
 
-    /// What two processes must not refresh at the same time for: the secret's home, e.g. the
-    /// keychain service. `None`: the store lives in this process only (tests), and the data
-    /// folder's lock is enough.
-    fn lock_scope(&self) -> Option<String> {
+    /// The lock file two processes take turns on before they touch the secrets: it has the
+    /// scope of the secret (the keychain service, the secrets folder), not of a data folder.
+    /// `None`: the store lives in this process only (tests), and the data folder's lock is
+    /// enough.
+    fn lock_path(&self) -> Option<std::path::PathBuf> {
         None
     }
 }

@@ -28,9 +28,9 @@ impl Vault {
         }
     }
 
-    /// See [`SecretStore::lock_scope`].
-    pub fn lock_scope(&self) -> Option<String> {
-        self.store.lock_scope()
+    /// See [`SecretStore::lock_path`].
+    pub fn lock_path(&self) -> Option<std::path::PathBuf> {
+        self.store.lock_path()
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {

@@ -1,0 +1,263 @@
+//! Secrets as files, for machines without a keychain (servers, containers, systemd services).
+//!
+//! Each secret is its own file (0600) in a folder of its own (0700), written atomically
+//! (exclusive temp file, fsync, rename; never through a symlink). What protects it is the file
+//! permissions, as for SSH keys: anyone who is this user (or root) can read it. The store refuses
+//! to work in a folder that others can read or write, or that belongs to someone else, instead
+//! of quietly using it.
+//!
+//! A small store of our own rather than a crate: the needs are four file operations with the
+//! checks above; the keyring crates' file backends encrypt with a password a server cannot type.
+
+use super::{SecretStore, StoreError};
+use crate::error::{Error, KeychainFault, Result};
+use std::path::{Path, PathBuf};
+
+/// One folder of secret files.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// Opens (and creates, 0700) the folder, refusing one that is not private to this user.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<FileStore> {
+        let dir = dir.into();
+        match std::fs::symlink_metadata(&dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(&dir)?,
+            Err(e) => return Err(Error::io(&dir, e)),
+            Ok(_) => {}
+        }
+        check_private(&dir)?;
+        Ok(FileStore { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, name: &str) -> std::result::Result<PathBuf, StoreError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            return Err(StoreError {
+                fault: KeychainFault::Failed,
+                detail: "invalid entry name".into(),
+            });
+        }
+        Ok(self.dir.join(name))
+    }
+
+    /// Checked at every call: permissions can change while a server runs for months.
+    fn still_private(&self) -> std::result::Result<(), StoreError> {
+        check_private(&self.dir).map_err(|e| StoreError {
+            fault: KeychainFault::Locked,
+            detail: e.message(crate::Lang::En),
+        })
+    }
+}
+
+fn create_private(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
+fn check_private(dir: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io(dir, e))?;
+    let shown = dir.display();
+    if !meta.is_dir() {
+        return Err(Error::invalid(
+            format!(
+                "{shown} ist kein Ordner (oder ein symbolischer Link). Bitte geben Sie in [store] dir einen eigenen Ordner an."
+            ),
+            format!(
+                "{shown} is not a folder (or is a symbolic link). Please give a folder of its own as [store] dir."
+            ),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != rustix::process::geteuid().as_raw() {
+            return Err(Error::invalid(
+                format!(
+                    "Der Geheimnis-Ordner {shown} gehört einem anderen Benutzer. lexguard legt Zugangsdaten nur in einem eigenen Ordner ab; bitte wählen Sie einen anderen oder übernehmen Sie ihn (chown)."
+                ),
+                format!(
+                    "The secrets folder {shown} belongs to another user. lexguard keeps credentials only in a folder of its own; please choose another or take it over (chown)."
+                ),
+            ));
+        }
+        if meta.mode() & 0o077 != 0 {
+            return Err(Error::invalid(
+                format!(
+                    "Der Geheimnis-Ordner {shown} ist für andere Benutzer zugänglich; sie könnten die Zugangsdaten lesen. Bitte schränken Sie die Rechte ein: chmod 700 {shown}"
+                ),
+                format!(
+                    "The secrets folder {shown} is accessible to other users; they could read the credentials. Please restrict it: chmod 700 {shown}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn io_fault(e: &std::io::Error, op: &str, path: &Path) -> StoreError {
+    let fault = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => KeychainFault::Locked,
+        _ => KeychainFault::Failed,
+    };
+    StoreError {
+        fault,
+        detail: format!("{op} {}: {e}", path.display()),
+    }
+}
+
+impl SecretStore for FileStore {
+    fn get(&self, name: &str) -> std::result::Result<Option<String>, StoreError> {
+        self.still_private()?;
+        let path = self.path(name)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = match opts.open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_fault(&e, "read", &path)),
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = file.metadata().map_err(|e| io_fault(&e, "read", &path))?;
+            if meta.mode() & 0o077 != 0 {
+                return Err(StoreError {
+                    fault: KeychainFault::Locked,
+                    detail: format!("{} is readable by others (chmod 600)", path.display()),
+                });
+            }
+        }
+        let mut text = String::new();
+        use std::io::Read;
+        file.take(1024 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| io_fault(&e, "read", &path))?;
+        Ok(Some(text))
+    }
+
+    fn set(&self, name: &str, value: &str) -> std::result::Result<(), StoreError> {
+        self.still_private()?;
+        let path = self.path(name)?;
+        crate::fsutil::write_atomic(&path, value.as_bytes()).map_err(|e| StoreError {
+            fault: KeychainFault::Failed,
+            detail: e.message(crate::Lang::En),
+        })
+    }
+
+    fn delete(&self, name: &str) -> std::result::Result<(), StoreError> {
+        let path = self.path(name)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_fault(&e, "delete", &path)),
+        }
+    }
+
+    /// Two processes on the same folder take turns; the lock lives with the secrets.
+    fn lock_path(&self) -> Option<PathBuf> {
+        Some(self.dir.join(".lexguard.lock"))
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).expect("meta").permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn secrets_are_private_files_in_a_private_folder() {
+        let base = tempfile::tempdir().expect("dir");
+        let dir = base.path().join("secrets");
+        let store = FileStore::open(&dir).expect("open");
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(store.get("tokens").expect("empty"), None);
+        store.set("tokens", "{\"a\":1}").expect("set");
+        assert_eq!(
+            store.get("tokens").expect("get").as_deref(),
+            Some("{\"a\":1}")
+        );
+        assert_eq!(mode(&dir.join("tokens")), 0o600);
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(leftovers, vec!["tokens".to_string()], "no temp files");
+        store.delete("tokens").expect("delete");
+        store.delete("tokens").expect("idempotent");
+        assert_eq!(store.get("tokens").expect("gone"), None);
+    }
+
+    #[test]
+    fn a_shared_folder_is_refused_with_the_fix() {
+        let base = tempfile::tempdir().expect("dir");
+        let dir = base.path().join("open");
+        std::fs::create_dir(&dir).expect("mkdir");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        let e = FileStore::open(&dir).expect_err("refused");
+        assert!(e.message(crate::Lang::De).contains("chmod 700"));
+        assert_eq!(mode(&dir), 0o777, "never chmod-ed behind the user's back");
+        // Opened fine, then opened up: every call checks again.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        let store = FileStore::open(&dir).expect("private now");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        assert!(store.get("tokens").is_err());
+        assert!(store.set("tokens", "x").is_err());
+    }
+
+    #[test]
+    fn symlinks_are_refused_for_the_folder_and_the_files() {
+        let base = tempfile::tempdir().expect("dir");
+        let real = base.path().join("real");
+        std::fs::create_dir(&real).expect("mkdir");
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        let link = base.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        assert!(FileStore::open(&link).is_err());
+
+        let store = FileStore::open(&real).expect("open");
+        let elsewhere = base.path().join("elsewhere");
+        std::fs::write(&elsewhere, "not yours").expect("write");
+        std::os::unix::fs::symlink(&elsewhere, real.join("tokens")).expect("symlink");
+        assert!(store.get("tokens").is_err(), "not followed on read");
+        store
+            .set("tokens", "mine")
+            .expect("replaces the link itself");
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).expect("read"),
+            "not yours"
+        );
+        assert_eq!(store.get("tokens").expect("get").as_deref(), Some("mine"));
+    }
+
+    #[test]
+    fn a_file_others_can_read_is_refused() {
+        let base = tempfile::tempdir().expect("dir");
+        let store = FileStore::open(base.path().join("s")).expect("open");
+        store.set("api-key", "k").expect("set");
+        let file = store.dir().join("api-key");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert!(store.get("api-key").is_err());
+    }
+}
