@@ -4,6 +4,7 @@
 //! [`Engine`]. Time comes from an injected [`Clock`], secrets live behind [`store::SecretStore`]
 //! (the OS keychain in production), and everything the engine does is reported as [`Event`]s.
 
+pub mod alerts;
 pub mod api;
 pub mod cli;
 pub mod clock;

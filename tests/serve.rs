@@ -5,9 +5,6 @@
 #[path = "common/cli.rs"]
 mod cli;
 mod common;
-#[path = "common/private_keychain.rs"]
-#[allow(dead_code)]
-mod private_keychain;
 
 use cli::Cli;
 use std::os::unix::net::UnixDatagram;

@@ -1,0 +1,392 @@
+//! Alerts that leave the machine: a server has no one watching its desktop notifications.
+//!
+//! Three channels, configured in `[alerts]`: `ping_url` (a dead-man's switch in the style of
+//! healthchecks.io: a ping after every good check, `/fail` with the reason when the connection
+//! is lost or degraded for a while — so even a dead machine is noticed, by the missing pings),
+//! `webhook_url` (a small JSON document on every state change) and `command` (a program run on
+//! every state change, the same facts in environment variables). The rules are the desktop
+//! notifications': once per change, reminders every `remind_every` while the connection stays
+//! lost. What was sent is remembered in `alerts.json` in the data folder, so one-shot `tick`
+//! processes follow the same rules as `serve`. Every send is bounded in time and runs after the
+//! check is stored: a hanging receiver never holds up a refresh. Nothing secret is ever sent.
+
+use crate::state::{ConnState, Reason};
+use crate::status::Status;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// How long one alert may take (HTTP request or command).
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Degraded this long (refresh or check failing) counts as trouble worth a `/fail` ping.
+const LASTING: i64 = 15;
+
+/// `[alerts]` in config.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// Pinged (GET) after every good check; `{ping_url}/fail` (POST, the reason as text) on loss
+    /// or lasting degradation.
+    pub ping_url: Option<String>,
+    /// Receives a JSON document (POST) on every state change and reminder.
+    pub webhook_url: Option<String>,
+    /// A program and its arguments (no shell), run on every state change and reminder with
+    /// `LEXGUARD_STATE`, `LEXGUARD_REASON`, `LEXGUARD_COMPANY`, `LEXGUARD_HEADLINE`,
+    /// `LEXGUARD_MESSAGE`, `LEXGUARD_AT`, `LEXGUARD_REMINDER` in its environment.
+    pub command: Option<Vec<String>>,
+}
+
+impl AlertsConfig {
+    pub fn is_empty(&self) -> bool {
+        self.ping_url.is_none() && self.webhook_url.is_none() && self.command.is_none()
+    }
+}
+
+/// What was last alerted, across processes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Memory {
+    pub state: Option<ConnState>,
+    pub reason: Option<Reason>,
+    pub changed_at: Option<DateTime<Utc>>,
+    pub last_sent_at: Option<DateTime<Utc>>,
+    /// The check last answered with a ping (a language switch is no new check).
+    pub last_check_at: Option<DateTime<Utc>>,
+    /// A `/fail` ping went out for the current trouble.
+    pub failed_sent: bool,
+}
+
+/// What to send for one status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decision {
+    pub ping_ok: bool,
+    pub ping_fail: Option<String>,
+    /// Webhook and command: a state change or a reminder.
+    pub notify: Option<Notice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Change,
+    Reminder,
+}
+
+/// The rules, pure: this status against what was sent before.
+pub fn decide(
+    memory: &Memory,
+    status: &Status,
+    now: DateTime<Utc>,
+    remind_every: Duration,
+) -> (Decision, Memory) {
+    let mut next = memory.clone();
+    let mut d = Decision::default();
+    let key = (Some(status.state), status.reason);
+    let changed = (memory.state, memory.reason) != key;
+    if changed {
+        next.state = key.0;
+        next.reason = key.1;
+        next.changed_at = Some(now);
+        next.failed_sent = false;
+        // The first status ever seen is where lexguard starts, not news.
+        if memory.state.is_some() {
+            d.notify = Some(Notice::Change);
+        }
+    } else if status.state == ConnState::AuthLost
+        && memory.last_sent_at.is_some_and(|t| now - t >= remind_every)
+    {
+        d.notify = Some(Notice::Reminder);
+    }
+    if d.notify.is_some() {
+        next.last_sent_at = Some(now);
+    }
+    let new_check = status.last_tick_at.is_some() && status.last_tick_at != memory.last_check_at;
+    let trouble = match status.state {
+        ConnState::AuthLost => true,
+        ConnState::Degraded => {
+            matches!(
+                status.reason,
+                Some(
+                    Reason::RefreshFailing
+                        | Reason::ValidationFailing
+                        | Reason::Unauthorized
+                        | Reason::ClientCredentials
+                        | Reason::KeychainUnsaved
+                        | Reason::KeychainUnavailable
+                        | Reason::KeychainCorrupt
+                )
+            ) && next
+                .changed_at
+                .is_some_and(|t| now - t >= Duration::minutes(LASTING))
+        }
+        _ => false,
+    };
+    if trouble && !next.failed_sent {
+        d.ping_fail = Some(status.headline.clone());
+        next.failed_sent = true;
+    } else if !trouble && new_check && status.state != ConnState::NotConnected {
+        d.ping_ok = true;
+    }
+    if new_check {
+        next.last_check_at = status.last_tick_at;
+    }
+    (d, next)
+}
+
+/// The JSON a webhook receives: facts and words, never a secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct Payload<'a> {
+    pub state: ConnState,
+    pub reason: Option<Reason>,
+    pub company: Option<&'a str>,
+    pub headline: &'a str,
+    pub message: &'a str,
+    pub at: DateTime<Utc>,
+    pub reminder: bool,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub last_tick_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// The channels of one data folder.
+pub struct Alerts {
+    config: AlertsConfig,
+    memory_file: PathBuf,
+    remind_every: Duration,
+    http: reqwest::Client,
+    /// One status at a time, so two quick changes keep their order and memory.
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl Alerts {
+    /// `None` when no channel is configured: nothing to do, nothing written.
+    pub fn new(config: &AlertsConfig, data_dir: &Path, remind_every: Duration) -> Option<Alerts> {
+        if config.is_empty() {
+            return None;
+        }
+        let http = reqwest::Client::builder()
+            .timeout(SEND_TIMEOUT)
+            .connect_timeout(SEND_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .user_agent(concat!("lexguard/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Some(Alerts {
+            config: config.clone(),
+            memory_file: data_dir.join("alerts.json"),
+            remind_every,
+            http,
+            turn: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Decides and sends what this status calls for; returns once every channel answered or
+    /// timed out. Failures are logged, never returned: an alert channel must not break a check.
+    pub async fn handle(&self, status: &Status, now: DateTime<Utc>) {
+        let _turn = self.turn.lock().await;
+        let memory = self.load();
+        let (d, next) = decide(&memory, status, now, self.remind_every);
+        if next != memory
+            && let Ok(bytes) = serde_json::to_vec_pretty(&next)
+            && let Err(e) = crate::fsutil::write_atomic(&self.memory_file, &bytes)
+        {
+            tracing::warn!(error = %e.message(crate::Lang::En), "alert memory not written");
+        }
+        let ping = async {
+            match (&self.config.ping_url, d.ping_ok, &d.ping_fail) {
+                (Some(url), _, Some(reason)) => {
+                    let url = format!("{}/fail", url.trim_end_matches('/'));
+                    self.send(self.http.post(url).body(reason.clone()), "ping_url /fail")
+                        .await;
+                }
+                (Some(url), true, None) => self.send(self.http.get(url), "ping_url").await,
+                _ => {}
+            }
+        };
+        let notice = async {
+            let Some(kind) = d.notify else { return };
+            let payload = Payload {
+                state: status.state,
+                reason: status.reason,
+                company: status.company.as_deref(),
+                headline: &status.headline,
+                message: &status.message,
+                at: now,
+                reminder: kind == Notice::Reminder,
+                access_expires_at: status.access_expires_at,
+                last_tick_at: status.last_tick_at,
+                next_attempt_at: status.next_attempt_at,
+            };
+            let webhook = async {
+                if let Some(url) = &self.config.webhook_url {
+                    self.send(self.http.post(url).json(&payload), "webhook_url")
+                        .await;
+                }
+            };
+            let command = async {
+                if let Some(argv) = &self.config.command {
+                    run_command(argv, &payload).await;
+                }
+            };
+            tokio::join!(webhook, command);
+        };
+        tokio::join!(ping, notice);
+    }
+
+    fn load(&self) -> Memory {
+        std::fs::read(&self.memory_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder, what: &str) {
+        match req.send().await {
+            Ok(r) if r.status().is_success() => tracing::info!(channel = what, "alert sent"),
+            Ok(r) => tracing::warn!(
+                channel = what,
+                status = r.status().as_u16(),
+                "alert refused"
+            ),
+            Err(e) => tracing::warn!(channel = what, error = %e.without_url(), "alert not sent"),
+        }
+    }
+}
+
+async fn run_command(argv: &[String], p: &Payload<'_>) {
+    let Some((program, args)) = argv.split_first() else {
+        return;
+    };
+    let state = serde_json::to_value(p.state).unwrap_or_default();
+    let reason = serde_json::to_value(p.reason).unwrap_or_default();
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args)
+        .env("LEXGUARD_STATE", state.as_str().unwrap_or_default())
+        .env("LEXGUARD_REASON", reason.as_str().unwrap_or_default())
+        .env("LEXGUARD_COMPANY", p.company.unwrap_or_default())
+        .env("LEXGUARD_HEADLINE", p.headline)
+        .env("LEXGUARD_MESSAGE", p.message)
+        .env("LEXGUARD_AT", p.at.to_rfc3339())
+        .env("LEXGUARD_REMINDER", if p.reminder { "1" } else { "0" })
+        .env_remove("LEXGUARD_CLIENT_SECRET")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    match tokio::time::timeout(SEND_TIMEOUT, cmd.status()).await {
+        Ok(Ok(s)) if s.success() => tracing::info!(channel = "command", "alert sent"),
+        Ok(Ok(s)) => tracing::warn!(channel = "command", code = ?s.code(), "alert command failed"),
+        Ok(Err(e)) => tracing::warn!(channel = "command", error = %e, "alert command not started"),
+        Err(_) => tracing::warn!(channel = "command", "alert command timed out; stopped"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::state::Persisted;
+
+    fn status(state: ConnState, reason: Option<Reason>, tick: DateTime<Utc>) -> Status {
+        let st = Persisted {
+            state,
+            reason,
+            mode: Some(crate::Mode::OAuth),
+            company: Some("Demo GmbH".into()),
+            last_tick_at: Some(tick),
+            ..Persisted::default()
+        };
+        let c = Config::default();
+        Status::build(&st, &c, &c.schedule, tick, crate::Lang::De)
+    }
+
+    #[test]
+    fn one_notice_per_change_pings_for_good_checks_and_reminders_while_lost() {
+        let t0 = Utc::now();
+        let remind = Duration::hours(4);
+        let mut m = Memory::default();
+        let at = |mins: i64| t0 + Duration::minutes(mins);
+        // Start: no notice (not news), an OK ping for the check.
+        let (d, next) = decide(&m, &status(ConnState::Healthy, None, at(0)), at(0), remind);
+        assert_eq!(
+            (d.notify, d.ping_ok, d.ping_fail.is_some()),
+            (None, true, false)
+        );
+        m = next;
+        // The same status again without a new check (a language switch): nothing.
+        let (d, next) = decide(&m, &status(ConnState::Healthy, None, at(0)), at(0), remind);
+        assert_eq!(d, Decision::default());
+        m = next;
+        // Lost: one notice, one /fail.
+        let lost = |mins| status(ConnState::AuthLost, Some(Reason::InvalidGrant), at(mins));
+        let (d, next) = decide(&m, &lost(1), at(1), remind);
+        assert_eq!(d.notify, Some(Notice::Change));
+        assert!(d.ping_fail.is_some() && !d.ping_ok);
+        m = next;
+        for mins in 2..60 {
+            let (d, next) = decide(&m, &lost(mins), at(mins), remind);
+            assert_eq!(d, Decision::default(), "no repeats at {mins}");
+            m = next;
+        }
+        let (d, next) = decide(&m, &lost(241), at(241), remind);
+        assert_eq!(d.notify, Some(Notice::Reminder));
+        assert!(d.ping_fail.is_none(), "one /fail per trouble");
+        m = next;
+        // Recovered: one notice and the pings resume.
+        let (d, _) = decide(
+            &m,
+            &status(ConnState::Healthy, None, at(242)),
+            at(242),
+            remind,
+        );
+        assert_eq!(d.notify, Some(Notice::Change));
+        assert!(d.ping_ok);
+    }
+
+    #[test]
+    fn a_short_blip_is_no_trouble_a_lasting_one_is() {
+        let t0 = Utc::now();
+        let remind = Duration::hours(4);
+        let failing = |mins: i64| {
+            status(
+                ConnState::Degraded,
+                Some(Reason::RefreshFailing),
+                t0 + Duration::minutes(mins),
+            )
+        };
+        let (_, m) = decide(
+            &Memory::default(),
+            &status(ConnState::Healthy, None, t0),
+            t0,
+            remind,
+        );
+        let (d, m) = decide(&m, &failing(1), t0 + Duration::minutes(1), remind);
+        assert_eq!(d.notify, Some(Notice::Change));
+        assert!(d.ping_fail.is_none());
+        let (d, m) = decide(&m, &failing(10), t0 + Duration::minutes(10), remind);
+        assert!(
+            d.ping_fail.is_none() && d.ping_ok,
+            "still good enough to ping"
+        );
+        let (d, _) = decide(&m, &failing(17), t0 + Duration::minutes(17), remind);
+        assert!(d.ping_fail.is_some(), "lasting");
+    }
+
+    #[test]
+    fn the_payload_has_no_secret_fields() {
+        let s = status(ConnState::Healthy, None, Utc::now());
+        let p = Payload {
+            state: s.state,
+            reason: s.reason,
+            company: s.company.as_deref(),
+            headline: &s.headline,
+            message: &s.message,
+            at: Utc::now(),
+            reminder: false,
+            access_expires_at: s.access_expires_at,
+            last_tick_at: s.last_tick_at,
+            next_attempt_at: s.next_attempt_at,
+        };
+        let json = serde_json::to_string(&p).expect("json");
+        for word in ["token\"", "secret", "api_key\""] {
+            assert!(!json.contains(word), "{json}");
+        }
+    }
+}
