@@ -26,6 +26,10 @@ pub struct Config {
     pub webhooks: Vec<WebhookSpec>,
     #[serde(default)]
     pub app: AppConfig,
+    #[serde(default, skip_serializing_if = "crate::store::StoreConfig::is_default")]
+    pub store: crate::store::StoreConfig,
+    #[serde(default, skip_serializing_if = "crate::alerts::AlertsConfig::is_empty")]
+    pub alerts: crate::alerts::AlertsConfig,
 }
 
 /// Settings of the desktop app.
@@ -319,6 +323,43 @@ impl Config {
                 )
                 .at(i));
             }
+        }
+        self.validate_server_parts()
+    }
+
+    /// `[store]` and `[alerts]`.
+    fn validate_server_parts(&self) -> std::result::Result<(), Problem> {
+        if let Some(dir) = &self.store.dir
+            && !dir.is_absolute()
+        {
+            return Err(Problem::new(
+                "store",
+                "dir",
+                format!(
+                    "„{}“ muss ein absoluter Pfad sein (z. B. /var/lib/lexguard/secrets).",
+                    dir.display()
+                ),
+                format!(
+                    "'{}' must be an absolute path (e.g. /var/lib/lexguard/secrets).",
+                    dir.display()
+                ),
+            ));
+        }
+        let a = &self.alerts;
+        for (key, url) in [("ping_url", &a.ping_url), ("webhook_url", &a.webhook_url)] {
+            if let Some(url) = url {
+                check_base_url(url).map_err(|(de, en)| Problem::new("alerts", key, de, en))?;
+            }
+        }
+        if let Some(argv) = &a.command
+            && argv.first().is_none_or(|p| p.trim().is_empty())
+        {
+            return Err(Problem::new(
+                "alerts",
+                "command",
+                "Bitte geben Sie das Programm und seine Argumente als Liste an, z. B. command = [\"/usr/local/bin/melden\", \"--mail\"].".into(),
+                "Please give the program and its arguments as a list, e.g. command = [\"/usr/local/bin/notify\", \"--mail\"].".into(),
+            ));
         }
         Ok(())
     }

@@ -259,6 +259,11 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;
             output::tick(&mut out, &report, json, lang, engine.now());
+            let _ = out.flush();
+            // After the check is stored and printed; bounded by the alerts' own timeouts.
+            if let Some(alerts) = engine.alerts() {
+                alerts.handle(&report.status, engine.now()).await;
+            }
             Ok(report.status.exit_code())
         }
         Command::Token => {

@@ -28,8 +28,15 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
     );
     let mut last_headline = String::new();
     let mut cause = TickCause::Scheduled;
+    let alerts = engine.alerts().map(std::sync::Arc::new);
     loop {
-        tick(engine, cause, &mut last_headline).await;
+        if let Some(status) = tick(engine, cause, &mut last_headline).await
+            && let Some(alerts) = &alerts
+        {
+            // Off the loop: a hanging receiver never delays the next check.
+            let (alerts, now) = (alerts.clone(), engine.now());
+            tokio::spawn(async move { alerts.handle(&status, now).await });
+        }
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));
         let started = engine.now();
         loop {
@@ -55,7 +62,11 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
 }
 
 /// One check; its outcome goes to the log (one line) and the `STATUS=` line.
-async fn tick(engine: &Engine, cause: TickCause, last_headline: &mut String) {
+async fn tick(
+    engine: &Engine,
+    cause: TickCause,
+    last_headline: &mut String,
+) -> Option<crate::status::Status> {
     match engine.tick(cause).await {
         Ok(report) => {
             let s = &report.status;
@@ -64,6 +75,7 @@ async fn tick(engine: &Engine, cause: TickCause, last_headline: &mut String) {
                 last_headline.clone_from(&s.headline);
             }
             notify(Note::Status(&s.headline));
+            Some(report.status)
         }
         Err(e) => {
             tracing::warn!(
@@ -73,6 +85,7 @@ async fn tick(engine: &Engine, cause: TickCause, last_headline: &mut String) {
             );
             let line = e.message(engine.lang());
             notify(Note::Status(&line));
+            None
         }
     }
 }

@@ -159,12 +159,11 @@ impl Engine {
     pub fn from_env(lang: Lang) -> Result<Engine> {
         let home = Home::from_env()?;
         let config = Config::load(&home.config_file)?;
+        let store = crate::store::open(&config.store, &home)?;
         Ok(Engine::new(EngineOptions {
             home,
             config,
-            store: Arc::new(crate::store::KeychainStore::new(
-                crate::store::service_name(),
-            )),
+            store,
             clock: Arc::new(crate::clock::SystemClock),
             lang,
             client_secret: std::env::var("LEXGUARD_CLIENT_SECRET")
@@ -248,6 +247,14 @@ impl Engine {
     pub fn status(&self) -> Result<Status> {
         let st = Persisted::load(&self.inner.home.state_file())?;
         Ok(self.status_of(&st, self.inner.clock.now()))
+    }
+
+    /// The alert channels of this configuration (`None`: none configured).
+    pub fn alerts(&self) -> Option<crate::alerts::Alerts> {
+        let config = self.config();
+        let remind = chrono::Duration::from_std(self.schedule().remind_every)
+            .unwrap_or(chrono::Duration::hours(4));
+        crate::alerts::Alerts::new(&config.alerts, &self.inner.home.data_dir, remind)
     }
 
     /// Records something the shell saw (e.g. its keepalive restarted) like an operation's

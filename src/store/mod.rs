@@ -4,6 +4,7 @@
 //! blocking pool with a timeout (a locked Secret Service with a display attached waits forever
 //! for an unlock dialog, and zbus on tokio panics when called from inside a task).
 
+mod choice;
 mod file;
 mod keychain;
 mod memory;
@@ -11,6 +12,7 @@ mod records;
 pub mod rescue;
 mod vault;
 
+pub use choice::{StoreConfig, StoreKind, open};
 pub use file::FileStore;
 pub use keychain::KeychainStore;
 pub use memory::MemoryStore;
