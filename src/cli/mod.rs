@@ -2,6 +2,7 @@
 //! or `--lang`; `--json` for programs; exit codes 0 healthy, 4 degraded, 3 auth lost or not
 //! connected, 1 error, 2 usage.
 
+mod doctor;
 mod output;
 mod serve;
 mod signals;
@@ -47,6 +48,11 @@ enum Command {
     },
     /// Dauerbetrieb für Server (systemd Type=notify) / keep the connection alive as a service
     Serve,
+    /// Die ganze Kette prüfen und Lösungen nennen / check the whole chain and name the fixes
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
     Tick {
         #[arg(long)]
@@ -111,9 +117,10 @@ impl Command {
     /// `--json` was asked for: failures are JSON on stdout too.
     fn wants_json(&self) -> bool {
         match self {
-            Command::Status { json } | Command::Tick { json } | Command::History { json, .. } => {
-                *json
-            }
+            Command::Status { json }
+            | Command::Tick { json }
+            | Command::Doctor { json }
+            | Command::History { json, .. } => *json,
             Command::Webhooks {
                 action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
             } => *json,
@@ -172,6 +179,10 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 async fn run(command: Command, lang: Lang) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
+    // It must work where an engine cannot be built (a broken config or store).
+    if let Command::Doctor { json } = command {
+        return doctor::doctor(lang, json).await;
+    }
     let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
         Ok(e) => e,
@@ -256,6 +267,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(status.exit_code())
         }
         Command::Serve => serve::serve(engine).await,
+        Command::Doctor { .. } => Ok(0), // handled before an engine exists
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;
             output::tick(&mut out, &report, json, lang, engine.now());

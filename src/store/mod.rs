@@ -27,6 +27,8 @@ pub mod names {
     pub const PENDING: &str = "pending-authorization";
     pub const CLIENT_SECRET: &str = "client-secret";
     pub const API_KEY: &str = "api-key";
+    /// Written, read and deleted by `lexguard doctor`; never holds a secret.
+    pub const PROBE: &str = "doctor-probe";
 }
 
 /// A keychain failure; `detail` is the store's own description, never a secret.

@@ -103,6 +103,21 @@ impl Vault {
         }
     }
 
+    /// Writes, reads back and deletes a probe entry: the store works end to end.
+    pub async fn round_trip(&self) -> Result<()> {
+        let value = format!("probe-{}", rand::random::<u64>());
+        self.set(names::PROBE, value.clone()).await?;
+        let read = self.get(names::PROBE).await;
+        self.delete(names::PROBE).await?;
+        match read? {
+            Some(v) if v == value => Ok(()),
+            _ => Err(Error::Keychain {
+                fault: KeychainFault::Failed,
+                detail: "the probe entry did not read back".into(),
+            }),
+        }
+    }
+
     pub async fn tokens(&self) -> Result<Option<TokenSet>> {
         self.get_record(names::TOKENS, TokenSet::from_json).await
     }
