@@ -4,6 +4,11 @@
 //! Every request waits for the shared 2 req/s budget. A 429 is retried a few times after
 //! `Retry-After` (or a growing pause); a 401 is returned as [`Error::Unauthorized`] for the
 //! caller to refresh once and retry.
+//!
+//! Lexware's odd answers, as integrators report them: a 429 can come disguised as a 500 whose
+//! body says "rate limit exceeded" (treated as 429); a 504 after the gateway's 30 s may have done
+//! the work, and a 409 on create means the identical subscription exists — so a create is never
+//! blindly repeated: lexguard lists and looks.
 
 use crate::error::{Error, Result};
 use crate::http::{Http, retry_after, transport_error};
@@ -50,6 +55,23 @@ struct Created {
     id: String,
 }
 
+/// What a create came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscribed {
+    /// Lexware made it (possibly behind a 504): its id.
+    Created(String),
+    /// Lexware answered 409: the identical subscription was already there.
+    AlreadyThere(String),
+}
+
+impl Subscribed {
+    pub fn id(self) -> String {
+        match self {
+            Subscribed::Created(id) | Subscribed::AlreadyThere(id) => id,
+        }
+    }
+}
+
 /// How often a 429 is retried within one call before the caller's backoff takes over.
 const MAX_429_RETRIES: u32 = 3;
 /// The longest single wait for `Retry-After` inside a call.
@@ -60,9 +82,13 @@ impl Api<'_> {
         format!("{}{path}", self.base.trim_end_matches('/'))
     }
 
+    /// `repeatable`: the request may be sent again after a 429 (a GET, a DELETE). A POST is
+    /// only repeated after a real 429 (Lexware did not execute it), never after a disguised one
+    /// (a 500 that might also have been a real failure after the work was done).
     async fn send(
         &self,
         bearer: &Bearer<'_>,
+        repeatable: bool,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<reqwest::Response> {
         let mut attempt = 0;
@@ -75,8 +101,19 @@ impl Api<'_> {
                 .await
                 .map_err(|e| transport_error(&e))?;
             let status = resp.status().as_u16();
-            if status == 429 && attempt < MAX_429_RETRIES {
-                let wait = retry_after(resp.headers())
+            let headers = resp.headers().clone();
+            let (status, resp, disguised) = if status == 500 {
+                let body = resp.text().await.unwrap_or_default();
+                if !body.to_ascii_lowercase().contains("rate limit") {
+                    return Err(Error::Server { status });
+                }
+                tracing::debug!("a 500 that says 'rate limit': a 429 in disguise");
+                (429, None, true)
+            } else {
+                (status, Some(resp), false)
+            };
+            if status == 429 && attempt < MAX_429_RETRIES && (repeatable || !disguised) {
+                let wait = retry_after(&headers)
                     .map(Duration::from_secs)
                     .unwrap_or(Duration::from_millis(500 << attempt))
                     .min(MAX_INLINE_WAIT);
@@ -85,24 +122,24 @@ impl Api<'_> {
                 attempt += 1;
                 continue;
             }
-            return match status {
-                200..=299 => Ok(resp),
-                401 => Err(Error::Unauthorized),
-                429 => Err(Error::RateLimited {
-                    retry_after_secs: retry_after(resp.headers()),
+            return match (status, resp) {
+                (200..=299, Some(resp)) => Ok(resp),
+                (401, _) => Err(Error::Unauthorized),
+                (429, _) => Err(Error::RateLimited {
+                    retry_after_secs: retry_after(&headers),
                 }),
-                500..=599 => Err(Error::Server { status }),
-                _ => Err(Error::Rejected {
+                (_, Some(resp)) if status < 500 => Err(Error::Rejected {
                     status,
                     detail: error_detail(resp).await,
                 }),
+                _ => Err(Error::Server { status }),
             };
         }
     }
 
     pub async fn profile(&self, bearer: &Bearer<'_>) -> Result<Profile> {
         let url = self.url("/v1/profile");
-        let resp = self.send(bearer, |c| c.get(&url)).await?;
+        let resp = self.send(bearer, true, |c| c.get(&url)).await?;
         resp.json()
             .await
             .map_err(|_| Error::Protocol("profile: unreadable body".into()))
@@ -110,7 +147,7 @@ impl Api<'_> {
 
     pub async fn subscriptions(&self, bearer: &Bearer<'_>) -> Result<Vec<Subscription>> {
         let url = self.url("/v1/event-subscriptions");
-        let resp = self.send(bearer, |c| c.get(&url)).await?;
+        let resp = self.send(bearer, true, |c| c.get(&url)).await?;
         let list: SubscriptionList = resp
             .json()
             .await
@@ -118,26 +155,44 @@ impl Api<'_> {
         Ok(list.content)
     }
 
-    /// Creates one subscription and returns its id.
+    /// Creates one subscription and returns its id. A 409 (the identical one exists) or a 504
+    /// (the gateway gave up, the work may be done) is answered by listing: if the identical
+    /// subscription is there, that is success; a create is never blindly sent twice.
     pub async fn subscribe(
         &self,
         bearer: &Bearer<'_>,
         event_type: &str,
         callback_url: &str,
-    ) -> Result<String> {
+    ) -> Result<Subscribed> {
         let url = self.url("/v1/event-subscriptions");
         let body = serde_json::json!({"eventType": event_type, "callbackUrl": callback_url});
-        let resp = self.send(bearer, |c| c.post(&url).json(&body)).await?;
-        let created: Created = resp
-            .json()
-            .await
-            .map_err(|_| Error::Protocol("event-subscriptions: unreadable body".into()))?;
-        Ok(created.id)
+        let result = self.send(bearer, false, |c| c.post(&url).json(&body)).await;
+        let unsure = match result {
+            Ok(resp) => {
+                let created: Created = resp
+                    .json()
+                    .await
+                    .map_err(|_| Error::Protocol("event-subscriptions: unreadable body".into()))?;
+                return Ok(Subscribed::Created(created.id));
+            }
+            Err(e @ (Error::Rejected { status: 409, .. } | Error::Server { status: 504 })) => e,
+            Err(e) => return Err(e),
+        };
+        let found = self
+            .subscriptions(bearer)
+            .await?
+            .into_iter()
+            .find(|s| s.event_type == event_type && s.callback_url == callback_url);
+        match (found, &unsure) {
+            (Some(s), Error::Rejected { .. }) => Ok(Subscribed::AlreadyThere(s.subscription_id)),
+            (Some(s), _) => Ok(Subscribed::Created(s.subscription_id)),
+            (None, _) => Err(unsure),
+        }
     }
 
     pub async fn unsubscribe(&self, bearer: &Bearer<'_>, id: &str) -> Result<()> {
         let url = self.url(&format!("/v1/event-subscriptions/{id}"));
-        match self.send(bearer, |c| c.delete(&url)).await {
+        match self.send(bearer, true, |c| c.delete(&url)).await {
             // Already gone is what we wanted.
             Err(Error::Rejected { status: 404, .. }) => Ok(()),
             other => other.map(|_| ()),

@@ -2,7 +2,7 @@
 
 use super::Engine;
 use super::op::Run;
-use crate::api::Bearer;
+use crate::api::{Bearer, Subscribed};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -77,18 +77,26 @@ impl Engine {
                     None,
                 ),
                 Step::Create(w) => match api.subscribe(&b, &w.event_type, &w.callback_url).await {
-                    Ok(id) => outcome(
+                    Ok(Subscribed::Created(id)) => outcome(
                         &w.event_type,
                         &w.callback_url,
                         Action::Created,
                         Some(id),
                         None,
                     ),
+                    // Lexware's 409: the identical one is there (made elsewhere, or by a
+                    // create whose answer was lost).
+                    Ok(Subscribed::AlreadyThere(id)) => {
+                        outcome(&w.event_type, &w.callback_url, Action::Kept, Some(id), None)
+                    }
                     Err(e) => failed(&w.event_type, &w.callback_url, &e, self.lang()),
                 },
                 Step::Replace { old, new } => {
                     let done = match api.unsubscribe(&b, &old.subscription_id).await {
-                        Ok(()) => api.subscribe(&b, &new.event_type, &new.callback_url).await,
+                        Ok(()) => api
+                            .subscribe(&b, &new.event_type, &new.callback_url)
+                            .await
+                            .map(Subscribed::id),
                         Err(e) => Err(e),
                     };
                     match done {
