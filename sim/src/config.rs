@@ -19,7 +19,9 @@ pub struct SimConfig {
     /// Accept `http://` callback URLs on loopback hosts (tests). `https://` is always accepted.
     /// Default on.
     pub allow_http_callbacks: bool,
-    /// A second subscription of the same `eventType` by the same client answers 409. Default on.
+    /// Stricter than the contract: a second subscription of the same `eventType` by the same
+    /// owner answers 409 even with another callback URL. Default off: as in the contract, 409
+    /// only for an identical subscription (same event type and callback URL).
     pub reject_duplicate_event_types: bool,
 }
 
@@ -32,7 +34,7 @@ impl Default for SimConfig {
             access_ttl_secs: 14399,
             rate_limit: true,
             allow_http_callbacks: true,
-            reject_duplicate_event_types: true,
+            reject_duplicate_event_types: false,
         }
     }
 }

@@ -28,9 +28,14 @@ struct Args {
     /// Refuse http:// callback URLs (https only), even on loopback.
     #[arg(long)]
     no_http_callbacks: bool,
-    /// Accept a second subscription of the same event type instead of answering 409.
-    #[arg(long)]
+    /// Several callback URLs per event type (409 only for an identical subscription). This is
+    /// the default now; the flag stays for older scripts.
+    #[arg(long, conflicts_with = "reject_duplicate_event_types")]
     allow_duplicate_event_types: bool,
+    /// Stricter than the contract: 409 for a second subscription of the same event type, even
+    /// with another callback URL.
+    #[arg(long)]
+    reject_duplicate_event_types: bool,
 }
 
 #[tokio::main]
@@ -55,7 +60,8 @@ async fn main() -> ExitCode {
     }
     cfg.rate_limit = !args.no_rate_limit;
     cfg.allow_http_callbacks = !args.no_http_callbacks;
-    cfg.reject_duplicate_event_types = !args.allow_duplicate_event_types;
+    cfg.reject_duplicate_event_types =
+        args.reject_duplicate_event_types && !args.allow_duplicate_event_types;
 
     let sim = match Sim::start_on(cfg, args.port).await {
         Ok(sim) => sim,
