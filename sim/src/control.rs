@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::faults::After;
+use crate::faults::{After, Failure};
 use crate::state::Shared;
 use crate::util::is_pkce_syntax;
 
@@ -94,7 +94,31 @@ impl Control {
 
     /// Like [`Control::fail_next`], for requests whose path starts with `path_prefix` only.
     pub fn fail_next_on(&self, path_prefix: &str, n: u32, status: u16) {
-        self.shared.lock().faults.set_fail(path_prefix, n, status);
+        self.shared
+            .lock()
+            .faults
+            .set_fail(path_prefix, n, Failure::Status(status));
+    }
+
+    /// The next `n` requests under `path_prefix` answer 500 with the body
+    /// `{"message":"Internal server error or rate limit exceeded"}` (a 429 in disguise) and
+    /// are not executed. Checked with the `fail` rules (longest prefix first).
+    pub fn disguised_429_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_fail(path_prefix, n, Failure::Disguised429);
+    }
+
+    /// The next `n` requests under `path_prefix` that get executed are handled in full (a
+    /// subscription is created, a refresh rotates) and then answer 504
+    /// `{"message":"Endpoint request timed out"}`, as Lexware's gateway does after 30 s —
+    /// here without the wait.
+    pub fn gateway_timeout_after_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_after(path_prefix, n, After::GatewayTimeout);
     }
 
     /// The next `n` requests answer 429 (with `Retry-After` when given), not executed and not

@@ -44,6 +44,9 @@ enum FaultKind {
     DelayAfter,
     Truncate,
     DropAfter,
+    #[serde(rename = "disguised_429")]
+    Disguised429,
+    GatewayTimeoutAfter,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,8 @@ async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response 
         }
         FaultKind::Truncate => ctl.truncate_next_on(prefix, f.n),
         FaultKind::DropAfter => ctl.drop_after_next_on(prefix, f.n),
+        FaultKind::Disguised429 => ctl.disguised_429_next_on(prefix, f.n),
+        FaultKind::GatewayTimeoutAfter => ctl.gateway_timeout_after_next_on(prefix, f.n),
     }
     StatusCode::NO_CONTENT.into_response()
 }
