@@ -74,6 +74,15 @@ pub(crate) async fn profile(State(sh): State<Arc<Shared>>, headers: HeaderMap) -
     let Some(c) = caller(&inner, &headers) else {
         return unauthorized();
     };
+    if c.restricted {
+        return regular_error(
+            inner.now(),
+            403,
+            "/v1/profile",
+            "Missing permission for this resource",
+            &[],
+        );
+    }
     let body = json!({
         "organizationId": inner.organization_id,
         "companyName": inner.cfg.company_name,

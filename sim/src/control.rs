@@ -193,8 +193,22 @@ impl Control {
     }
 
     /// A public API key (Bearer on the API), valid 24 months of simulator clock from now.
+    /// Its subscriptions belong to this key alone.
     pub fn create_api_key(&self) -> String {
-        self.shared.lock().create_api_key()
+        self.shared.lock().create_api_key(false)
+    }
+
+    /// Like [`Control::create_api_key`], but without the profile permission:
+    /// `GET /v1/profile` answers 403, the event-subscription endpoints work.
+    pub fn create_api_key_restricted(&self) -> String {
+        self.shared.lock().create_api_key(true)
+    }
+
+    /// Lexware's "replace key": returns a new key with the same permissions; `old` answers
+    /// 401 from now on and every event subscription made with it is deleted. `None` when
+    /// `old` is unknown or already replaced.
+    pub fn replace_api_key(&self, old: &str) -> Option<String> {
+        self.shared.lock().replace_api_key(old)
     }
 
     pub fn counters(&self) -> Counters {

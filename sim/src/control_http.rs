@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -125,10 +126,46 @@ async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response 
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn api_key(State(sh): State<Arc<Shared>>) -> Response {
+#[derive(Deserialize, Default)]
+struct NewApiKey {
+    #[serde(default)]
+    restricted: bool,
+}
+
+/// The body is optional: none (or `{}`) makes a full key, `{"restricted": true}` one without
+/// the profile permission.
+async fn api_key(State(sh): State<Arc<Shared>>, body: Bytes) -> Response {
+    let want: NewApiKey = if body.iter().all(u8::is_ascii_whitespace) {
+        NewApiKey::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(w) => w,
+            Err(_) => return bad_request("body must be {\"restricted\": bool} or empty"),
+        }
+    };
     let ctl = control(sh);
-    let key = ctl.create_api_key();
+    let key = if want.restricted {
+        ctl.create_api_key_restricted()
+    } else {
+        ctl.create_api_key()
+    };
     Json(json!({ "api_key": key })).into_response()
+}
+
+#[derive(Deserialize)]
+struct ReplaceApiKey {
+    api_key: String,
+}
+
+async fn replace_api_key(State(sh): State<Arc<Shared>>, Json(r): Json<ReplaceApiKey>) -> Response {
+    match control(sh).replace_api_key(&r.api_key) {
+        Some(key) => Json(json!({ "api_key": key })).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such active API key" })),
+        )
+            .into_response(),
+    }
 }
 
 async fn counters(State(sh): State<Arc<Shared>>) -> Response {
@@ -205,6 +242,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/access-ttl", post(access_ttl))
         .route("/fault", post(fault))
         .route("/api-key", post(api_key))
+        .route("/api-key/replace", post(replace_api_key))
         .route("/counters", get(counters))
         .route("/requests", get(requests))
         .route("/subscriptions", get(subscriptions).post(add_foreign))

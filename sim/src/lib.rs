@@ -14,6 +14,7 @@
 //! ```
 
 mod api;
+mod apikeys;
 mod config;
 mod control;
 mod control_http;

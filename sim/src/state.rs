@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Months, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use crate::config::SimConfig;
@@ -19,9 +19,6 @@ use crate::util::{add_secs, random_urlsafe, uuid_v4};
 /// list Lexware's scope names; these stand in for "all scopes of the client".
 pub(crate) const DEFAULT_SCOPE: &str =
     "profile.read event-subscriptions.read event-subscriptions.write";
-
-/// Owner of subscriptions made with a public API key (no OAuth client behind it).
-pub(crate) const PUBLIC_API_OWNER: &str = "public-api";
 
 /// An authorization code lives this long after issue (contract: 5 minutes).
 pub(crate) const CODE_TTL_SECS: i64 = 300;
@@ -109,9 +106,11 @@ impl Subscription {
 /// Who is calling the API.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
-    /// Client id, or [`PUBLIC_API_OWNER`] for an API key.
+    /// Client id, or `api-key:{key id}` for a public API key (see `apikeys.rs`).
     pub(crate) owner: String,
     pub(crate) connection_id: Option<String>,
+    /// A public API key without the profile permission (403 on `/v1/profile`).
+    pub(crate) restricted: bool,
 }
 
 /// What a successful token request hands out.
@@ -141,8 +140,8 @@ pub(crate) struct Inner {
     pub(crate) connections: HashMap<String, Connection>,
     pub(crate) refresh_tokens: HashMap<String, RefreshRecord>,
     pub(crate) access_tokens: HashMap<String, AccessRecord>,
-    /// API key -> expiry.
-    pub(crate) api_keys: HashMap<String, DateTime<Utc>>,
+    /// API key (the secret) -> its record.
+    pub(crate) api_keys: HashMap<String, crate::apikeys::ApiKey>,
     pub(crate) subscriptions: Vec<Subscription>,
     pub(crate) buckets: HashMap<String, TokenBucket>,
     pub(crate) faults: Faults,
@@ -363,16 +362,6 @@ impl Inner {
         )
     }
 
-    pub(crate) fn create_api_key(&mut self) -> String {
-        let now = self.now();
-        let expires = now
-            .checked_add_months(Months::new(24))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let key = random_urlsafe(33);
-        self.api_keys.insert(key.clone(), expires);
-        key
-    }
-
     /// Resolves a Bearer credential to a live caller, or `None` (-> 401).
     pub(crate) fn api_caller(&self, token: &str) -> Option<Caller> {
         let now = self.now();
@@ -385,15 +374,10 @@ impl Inner {
             return live.then(|| Caller {
                 owner: conn.client_id.clone(),
                 connection_id: Some(conn.id.clone()),
+                restricted: false,
             });
         }
-        match self.api_keys.get(token) {
-            Some(expires) if now < *expires => Some(Caller {
-                owner: PUBLIC_API_OWNER.to_owned(),
-                connection_id: None,
-            }),
-            _ => None,
-        }
+        self.api_key_caller(token, now)
     }
 
     /// Rate-limit bucket key of a Bearer credential, dead or alive: the client behind an
@@ -404,8 +388,8 @@ impl Inner {
             return Some(format!("client:{}", conn.client_id));
         }
         self.api_keys
-            .contains_key(token)
-            .then(|| format!("api-key:{token}"))
+            .get(token)
+            .map(|k| format!("api-key:{}", k.id))
     }
 
     pub(crate) fn add_subscription(
