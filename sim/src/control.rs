@@ -63,7 +63,7 @@ pub struct Control {
 impl Control {
     /// Lexware-side revocation (password change, "log out sessions", ...): every refresh and
     /// access token of the current connection dies. Later refresh -> 400 `invalid_grant`,
-    /// API -> 401.
+    /// API -> 401. A signed `token.revoked` event goes to the `token.revoked` subscriptions.
     pub fn revoke_connection(&self) {
         let mut inner = self.shared.lock();
         let client_id = inner.cfg.client_id.clone();
@@ -76,7 +76,8 @@ impl Control {
     }
 
     /// Moves the simulator clock forward (code, access-token and API-key expiry, rate-limit
-    /// refill and all dates use it).
+    /// refill, delivery retries and all dates use it). Retries that fall due happen in the
+    /// background; [`Control::settle_deliveries`] waits for them.
     pub fn advance_clock(&self, secs: i64) {
         self.shared.lock().advance_clock(secs);
     }

@@ -2,7 +2,7 @@
 //! across an `.await`.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,8 +11,11 @@ use serde_json::json;
 
 use crate::config::SimConfig;
 use crate::control::{Counters, LoggedRequest, SubscriptionView};
+use crate::delivery::{DeliveryRecord, Job};
 use crate::faults::Faults;
+use crate::hooks::Hook;
 use crate::ratelimit::TokenBucket;
+use crate::signing::WebhookKey;
 use crate::util::{add_secs, random_urlsafe, uuid_v4};
 
 /// Scopes a client gets when the authorization request names none. The contract does not
@@ -29,17 +32,33 @@ const LOG_CAP: usize = 10_000;
 pub(crate) struct Shared {
     /// `http://127.0.0.1:PORT`, the one origin for OAuth and API paths.
     pub(crate) base_url: String,
-    /// For the HEAD check of callback URLs.
+    /// For the HEAD check of callback URLs and for deliveries (no redirects followed by
+    /// itself, no proxy).
     pub(crate) http: reqwest::Client,
+    /// Signs deliveries.
+    pub(crate) key: WebhookKey,
+    /// Wakes the delivery worker (an event was queued, the clock moved).
+    pub(crate) wake: Arc<tokio::sync::Notify>,
+    /// Bumped by the delivery worker after every step, for `settle`.
+    pub(crate) progress: tokio::sync::watch::Sender<u64>,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
-    pub(crate) fn new(cfg: SimConfig, base_url: String, http: reqwest::Client) -> Self {
+    pub(crate) fn new(
+        cfg: SimConfig,
+        base_url: String,
+        http: reqwest::Client,
+        key: WebhookKey,
+    ) -> Self {
+        let wake = Arc::new(tokio::sync::Notify::new());
         Self {
-            inner: Mutex::new(Inner::new(cfg, base_url.clone())),
+            inner: Mutex::new(Inner::new(cfg, base_url.clone(), wake.clone())),
             base_url,
             http,
+            key,
+            wake,
+            progress: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -147,10 +166,18 @@ pub(crate) struct Inner {
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
     log: VecDeque<LoggedRequest>,
+    /// Delivery attempts waiting for their time (simulator clock).
+    pub(crate) jobs: Vec<Job>,
+    /// An attempt is under way (the lock is not held meanwhile).
+    pub(crate) in_flight: bool,
+    pub(crate) deliveries: VecDeque<DeliveryRecord>,
+    /// `/_sim/hook/{name}` targets by name.
+    pub(crate) hooks: HashMap<String, Hook>,
+    pub(crate) wake: Arc<tokio::sync::Notify>,
 }
 
 impl Inner {
-    fn new(cfg: SimConfig, issuer: String) -> Self {
+    fn new(cfg: SimConfig, issuer: String, wake: Arc<tokio::sync::Notify>) -> Self {
         let now = Utc::now();
         Self {
             cfg,
@@ -174,6 +201,11 @@ impl Inner {
             faults: Faults::default(),
             counters: Counters::default(),
             log: VecDeque::new(),
+            jobs: Vec::new(),
+            in_flight: false,
+            deliveries: VecDeque::new(),
+            hooks: HashMap::new(),
+            wake,
         }
     }
 
@@ -184,12 +216,14 @@ impl Inner {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// Retries that fall due by this happen (the delivery worker is woken).
     pub(crate) fn advance_clock(&mut self, secs: i64) {
         let delta = TimeDelta::try_seconds(secs).unwrap_or(TimeDelta::zero());
         self.clock_offset = self
             .clock_offset
             .checked_add(&delta)
             .unwrap_or(self.clock_offset);
+        self.wake.notify_one();
     }
 
     pub(crate) fn log_request(&mut self, method: &str, path: &str, status: u16) {
@@ -237,11 +271,17 @@ impl Inner {
         code
     }
 
-    /// All tokens of the connection die; later refreshes answer `invalid_grant`.
+    /// All tokens of the connection die; later refreshes answer `invalid_grant`. A live
+    /// connection's end is announced as a `token.revoked` event (resourceId = connectionId).
     pub(crate) fn revoke_connection(&mut self, connection_id: &str) {
-        if let Some(c) = self.connections.get_mut(connection_id) {
-            c.active = false;
-            c.access_token = None;
+        let Some(c) = self.connections.get_mut(connection_id) else {
+            return;
+        };
+        let was_active = c.active;
+        c.active = false;
+        c.access_token = None;
+        if was_active {
+            self.queue_event("token.revoked", connection_id);
         }
     }
 
