@@ -16,6 +16,7 @@
 mod api;
 mod apikeys;
 mod config;
+mod connections;
 mod control;
 mod control_http;
 mod control_webhooks;
