@@ -36,6 +36,10 @@ struct Args {
     /// with another callback URL.
     #[arg(long)]
     reject_duplicate_event_types: bool,
+    /// RSA private key (PEM, PKCS#8 or PKCS#1) that signs webhook deliveries; default: the
+    /// shipped test key. Its public key is served at /_sim/webhook-public-key.
+    #[arg(long, value_name = "PEM_FILE")]
+    webhook_key: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -63,10 +67,20 @@ async fn main() -> ExitCode {
     cfg.reject_duplicate_event_types =
         args.reject_duplicate_event_types && !args.allow_duplicate_event_types;
 
+    if let Some(path) = args.webhook_key {
+        match std::fs::read_to_string(&path) {
+            Ok(pem) => cfg.webhook_key_pem = Some(pem),
+            Err(e) => {
+                eprintln!("lexware-sim: cannot read {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+
     let sim = match Sim::start_on(cfg, args.port).await {
         Ok(sim) => sim,
         Err(e) => {
-            eprintln!("lexware-sim: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            eprintln!("lexware-sim: cannot start on 127.0.0.1:{}: {e}", args.port);
             return ExitCode::FAILURE;
         }
     };
