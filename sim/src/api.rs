@@ -74,6 +74,15 @@ pub(crate) async fn profile(State(sh): State<Arc<Shared>>, headers: HeaderMap) -
     let Some(c) = caller(&inner, &headers) else {
         return unauthorized();
     };
+    if c.restricted {
+        return regular_error(
+            inner.now(),
+            403,
+            "/v1/profile",
+            "Missing permission for this resource",
+            &[],
+        );
+    }
     let body = json!({
         "organizationId": inner.organization_id,
         "companyName": inner.cfg.company_name,
@@ -266,12 +275,13 @@ async fn check_callback(http: &reqwest::Client, url: &Url) -> Result<(), String>
     }
 }
 
-fn duplicate(inner: &Inner, owner: &str, event_type: &str) -> bool {
-    inner.cfg.reject_duplicate_event_types
-        && inner
-            .subscriptions
-            .iter()
-            .any(|s| s.owner == owner && s.event_type == event_type)
+/// Contract: 409 means the identical subscription (event type and callback URL) exists for
+/// this owner; several URLs per type are allowed unless `reject_duplicate_event_types`.
+fn duplicate(inner: &Inner, owner: &str, event_type: &str, callback_url: &str) -> bool {
+    let strict = inner.cfg.reject_duplicate_event_types;
+    inner.subscriptions.iter().any(|s| {
+        s.owner == owner && s.event_type == event_type && (strict || s.callback_url == callback_url)
+    })
 }
 
 fn conflict(inner: &Inner, path: &str) -> Response {
@@ -279,7 +289,7 @@ fn conflict(inner: &Inner, path: &str) -> Response {
         inner.now(),
         409,
         path,
-        "An event subscription for this event type already exists",
+        "This event subscription already exists",
         &[],
     )
 }
@@ -325,7 +335,7 @@ pub(crate) async fn create_subscription(
     };
     {
         let inner = sh.lock();
-        if duplicate(&inner, &c.owner, &event_type) {
+        if duplicate(&inner, &c.owner, &event_type, &callback_raw) {
             return conflict(&inner, &path);
         }
     }
@@ -340,7 +350,7 @@ pub(crate) async fn create_subscription(
     }
     let mut inner = sh.lock();
     // Checked again: another create may have won while the HEAD was under way.
-    if duplicate(&inner, &c.owner, &event_type) {
+    if duplicate(&inner, &c.owner, &event_type, &callback_raw) {
         return conflict(&inner, &path);
     }
     let sub = inner.add_subscription(&c.owner, &event_type, &callback_raw);

@@ -19,8 +19,14 @@ pub struct SimConfig {
     /// Accept `http://` callback URLs on loopback hosts (tests). `https://` is always accepted.
     /// Default on.
     pub allow_http_callbacks: bool,
-    /// A second subscription of the same `eventType` by the same client answers 409. Default on.
+    /// Stricter than the contract: a second subscription of the same `eventType` by the same
+    /// owner answers 409 even with another callback URL. Default off: as in the contract, 409
+    /// only for an identical subscription (same event type and callback URL).
     pub reject_duplicate_event_types: bool,
+    /// The RSA private key (PEM, PKCS#8 or PKCS#1) that signs webhook deliveries
+    /// (`X-Lxo-Signature`). Default `None`: the fixed 2048-bit test key shipped in
+    /// `sim/keys/`. A key that does not parse makes `Sim::start` fail.
+    pub webhook_key_pem: Option<String>,
 }
 
 impl Default for SimConfig {
@@ -32,7 +38,8 @@ impl Default for SimConfig {
             access_ttl_secs: 14399,
             rate_limit: true,
             allow_http_callbacks: true,
-            reject_duplicate_event_types: true,
+            reject_duplicate_event_types: false,
+            webhook_key_pem: None,
         }
     }
 }
@@ -50,6 +57,10 @@ impl fmt::Debug for SimConfig {
                 "reject_duplicate_event_types",
                 &self.reject_duplicate_event_types,
             )
+            .field(
+                "webhook_key_pem",
+                &self.webhook_key_pem.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }
@@ -60,9 +71,13 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret() {
-        let cfg = SimConfig::default();
+        let cfg = SimConfig {
+            webhook_key_pem: Some("-----BEGIN PRIVATE KEY-----".into()),
+            ..SimConfig::default()
+        };
         let dbg = format!("{cfg:?}");
         assert!(!dbg.contains("sim-secret"));
+        assert!(!dbg.contains("BEGIN"));
         assert!(dbg.contains("[redacted]"));
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::faults::After;
+use crate::faults::{After, Failure};
 use crate::state::Shared;
 use crate::util::is_pkce_syntax;
 
@@ -63,7 +63,7 @@ pub struct Control {
 impl Control {
     /// Lexware-side revocation (password change, "log out sessions", ...): every refresh and
     /// access token of the current connection dies. Later refresh -> 400 `invalid_grant`,
-    /// API -> 401.
+    /// API -> 401. A signed `token.revoked` event goes to the `token.revoked` subscriptions.
     pub fn revoke_connection(&self) {
         let mut inner = self.shared.lock();
         let client_id = inner.cfg.client_id.clone();
@@ -76,7 +76,8 @@ impl Control {
     }
 
     /// Moves the simulator clock forward (code, access-token and API-key expiry, rate-limit
-    /// refill and all dates use it).
+    /// refill, delivery retries and all dates use it). Retries that fall due happen in the
+    /// background; [`Control::settle_deliveries`] waits for them.
     pub fn advance_clock(&self, secs: i64) {
         self.shared.lock().advance_clock(secs);
     }
@@ -94,7 +95,31 @@ impl Control {
 
     /// Like [`Control::fail_next`], for requests whose path starts with `path_prefix` only.
     pub fn fail_next_on(&self, path_prefix: &str, n: u32, status: u16) {
-        self.shared.lock().faults.set_fail(path_prefix, n, status);
+        self.shared
+            .lock()
+            .faults
+            .set_fail(path_prefix, n, Failure::Status(status));
+    }
+
+    /// The next `n` requests under `path_prefix` answer 500 with the body
+    /// `{"message":"Internal server error or rate limit exceeded"}` (a 429 in disguise) and
+    /// are not executed. Checked with the `fail` rules (longest prefix first).
+    pub fn disguised_429_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_fail(path_prefix, n, Failure::Disguised429);
+    }
+
+    /// The next `n` requests under `path_prefix` that get executed are handled in full (a
+    /// subscription is created, a refresh rotates) and then answer 504
+    /// `{"message":"Endpoint request timed out"}`, as Lexware's gateway does after 30 s —
+    /// here without the wait.
+    pub fn gateway_timeout_after_next_on(&self, path_prefix: &str, n: u32) {
+        self.shared
+            .lock()
+            .faults
+            .set_after(path_prefix, n, After::GatewayTimeout);
     }
 
     /// The next `n` requests answer 429 (with `Retry-After` when given), not executed and not
@@ -169,8 +194,22 @@ impl Control {
     }
 
     /// A public API key (Bearer on the API), valid 24 months of simulator clock from now.
+    /// Its subscriptions belong to this key alone.
     pub fn create_api_key(&self) -> String {
-        self.shared.lock().create_api_key()
+        self.shared.lock().create_api_key(false)
+    }
+
+    /// Like [`Control::create_api_key`], but without the profile permission:
+    /// `GET /v1/profile` answers 403, the event-subscription endpoints work.
+    pub fn create_api_key_restricted(&self) -> String {
+        self.shared.lock().create_api_key(true)
+    }
+
+    /// Lexware's "replace key": returns a new key with the same permissions; `old` answers
+    /// 401 from now on and every event subscription made with it is deleted. `None` when
+    /// `old` is unknown or already replaced.
+    pub fn replace_api_key(&self, old: &str) -> Option<String> {
+        self.shared.lock().replace_api_key(old)
     }
 
     pub fn counters(&self) -> Counters {

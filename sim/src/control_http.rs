@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::control::Control;
+use crate::hooks::HookCall;
 use crate::state::Shared;
 use crate::util::{is_pkce_syntax, iso};
 
@@ -44,6 +46,9 @@ enum FaultKind {
     DelayAfter,
     Truncate,
     DropAfter,
+    #[serde(rename = "disguised_429")]
+    Disguised429,
+    GatewayTimeoutAfter,
 }
 
 #[derive(Deserialize)]
@@ -116,14 +121,52 @@ async fn fault(State(sh): State<Arc<Shared>>, Json(f): Json<Fault>) -> Response 
         }
         FaultKind::Truncate => ctl.truncate_next_on(prefix, f.n),
         FaultKind::DropAfter => ctl.drop_after_next_on(prefix, f.n),
+        FaultKind::Disguised429 => ctl.disguised_429_next_on(prefix, f.n),
+        FaultKind::GatewayTimeoutAfter => ctl.gateway_timeout_after_next_on(prefix, f.n),
     }
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn api_key(State(sh): State<Arc<Shared>>) -> Response {
+#[derive(Deserialize, Default)]
+struct NewApiKey {
+    #[serde(default)]
+    restricted: bool,
+}
+
+/// The body is optional: none (or `{}`) makes a full key, `{"restricted": true}` one without
+/// the profile permission.
+async fn api_key(State(sh): State<Arc<Shared>>, body: Bytes) -> Response {
+    let want: NewApiKey = if body.iter().all(u8::is_ascii_whitespace) {
+        NewApiKey::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(w) => w,
+            Err(_) => return bad_request("body must be {\"restricted\": bool} or empty"),
+        }
+    };
     let ctl = control(sh);
-    let key = ctl.create_api_key();
+    let key = if want.restricted {
+        ctl.create_api_key_restricted()
+    } else {
+        ctl.create_api_key()
+    };
     Json(json!({ "api_key": key })).into_response()
+}
+
+#[derive(Deserialize)]
+struct ReplaceApiKey {
+    api_key: String,
+}
+
+async fn replace_api_key(State(sh): State<Arc<Shared>>, Json(r): Json<ReplaceApiKey>) -> Response {
+    match control(sh).replace_api_key(&r.api_key) {
+        Some(key) => Json(json!({ "api_key": key })).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such active API key" })),
+        )
+            .into_response(),
+    }
 }
 
 async fn counters(State(sh): State<Arc<Shared>>) -> Response {
@@ -180,9 +223,114 @@ async fn authorize_code(State(sh): State<Arc<Shared>>, Json(a): Json<AuthorizeCo
     Json(json!({ "code": code })).into_response()
 }
 
-/// A callback target on the simulator itself: 200 for HEAD, GET and POST.
-async fn hook() -> StatusCode {
-    StatusCode::OK
+/// A callback target on the simulator itself: records the call and answers the configured
+/// status (200 unless told otherwise), for every method.
+async fn hook(
+    State(sh): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut inner = sh.lock();
+    let at = inner.now();
+    let hook = inner.hooks.entry(name.clone()).or_default();
+    hook.record(HookCall {
+        method: method.as_str().to_owned(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        signature: headers
+            .get("x-lxo-signature")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        at,
+    });
+    let status = StatusCode::from_u16(hook.status).unwrap_or(StatusCode::OK);
+    let location = match &hook.location {
+        Some(l) => Some(l.clone()),
+        None if status.is_redirection() => Some(format!("{}/_sim/hook/{name}", sh.base_url)),
+        None => None,
+    };
+    let mut resp = status.into_response();
+    if let Some(v) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+struct HookConfig {
+    status: Option<u16>,
+    location: Option<String>,
+}
+
+async fn hook_config(
+    State(sh): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    Json(c): Json<HookConfig>,
+) -> Response {
+    let ctl = control(sh);
+    match (c.location, c.status) {
+        (Some(l), _) => ctl.set_hook_redirect(&name, &l),
+        (None, Some(s)) if (100..=999).contains(&s) => ctl.set_hook_status(&name, s),
+        _ => return bad_request("needs status (100..=999) or location"),
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn hook_calls(State(sh): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+    Json(control(sh).hook_calls(&name)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Deliver {
+    event_type: String,
+    resource_id: String,
+}
+
+/// Longest an HTTP control call waits for deliveries to settle.
+const SETTLE_CAP_SECS: u64 = 120;
+
+async fn settle_capped(ctl: &Control) -> bool {
+    tokio::time::timeout(
+        std::time::Duration::from_secs(SETTLE_CAP_SECS),
+        ctl.settle_deliveries(),
+    )
+    .await
+    .is_ok()
+}
+
+/// Queues the event and answers once the first attempts (and any due retries) are done.
+async fn deliver(State(sh): State<Arc<Shared>>, Json(d): Json<Deliver>) -> Response {
+    let ctl = control(sh);
+    let queued = ctl.deliver(&d.event_type, &d.resource_id);
+    let settled = settle_capped(&ctl).await;
+    Json(json!({ "queued": queued, "settled": settled })).into_response()
+}
+
+async fn settle(State(sh): State<Arc<Shared>>) -> Response {
+    let ctl = control(sh);
+    if settle_capped(&ctl).await {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        StatusCode::GATEWAY_TIMEOUT.into_response()
+    }
+}
+
+async fn deliveries(State(sh): State<Arc<Shared>>) -> Response {
+    let ctl = control(sh);
+    Json(json!({
+        "records": ctl.deliveries(),
+        "pending": ctl.pending_deliveries(),
+    }))
+    .into_response()
+}
+
+async fn public_key(State(sh): State<Arc<Shared>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/x-pem-file")],
+        control(sh).webhook_public_key_pem(),
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -200,6 +348,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/access-ttl", post(access_ttl))
         .route("/fault", post(fault))
         .route("/api-key", post(api_key))
+        .route("/api-key/replace", post(replace_api_key))
         .route("/counters", get(counters))
         .route("/requests", get(requests))
         .route("/subscriptions", get(subscriptions).post(add_foreign))
@@ -208,6 +357,12 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/invalidate-access-tokens", post(invalidate_access_tokens))
         .route("/connection", get(connection))
         .route("/authorize-code", post(authorize_code))
-        .route("/hook/{name}", get(hook).post(hook))
+        .route("/hook/{name}", any(hook))
+        .route("/hook-config/{name}", post(hook_config))
+        .route("/hook-calls/{name}", get(hook_calls))
+        .route("/deliver", post(deliver))
+        .route("/deliveries", get(deliveries))
+        .route("/deliveries/settle", post(settle))
+        .route("/webhook-public-key", get(public_key))
         .fallback(not_found)
 }

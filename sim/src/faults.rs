@@ -1,11 +1,27 @@
 //! Injected faults: what the next requests suffer instead of being handled normally.
 
-/// One "fail the next n requests under this path prefix with this status" rule.
+/// What an injected failure answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// This status with the regular error body.
+    Status(u16),
+    /// A 500 whose body is `{"message":"Internal server error or rate limit exceeded"}`:
+    /// Lexware's gateway sometimes reports a rate limit this way.
+    Disguised429,
+}
+
+impl Failure {
+    fn same_kind(self, other: Failure) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
+}
+
+/// One "fail the next n requests under this path prefix" rule.
 #[derive(Debug, Clone)]
 struct FailRule {
     prefix: String,
     remaining: u32,
-    status: u16,
+    failure: Failure,
 }
 
 /// What happens to the answer of a request that WAS executed (a refresh has rotated).
@@ -17,6 +33,9 @@ pub(crate) enum After {
     Truncate,
     /// The connection closes without any answer.
     Drop,
+    /// The answer is replaced by a 504 `{"message":"Endpoint request timed out"}`: the
+    /// gateway gave up (after 30 s at Lexware, at once here) although the request succeeded.
+    GatewayTimeout,
 }
 
 impl After {
@@ -28,8 +47,9 @@ impl After {
     /// Ties between rules of the same prefix: the harsher fault wins.
     fn rank(self) -> u8 {
         match self {
-            After::Drop => 3,
-            After::Truncate => 2,
+            After::Drop => 4,
+            After::Truncate => 3,
+            After::GatewayTimeout => 2,
             After::Delay(_) => 1,
         }
     }
@@ -63,13 +83,15 @@ impl Faults {
         self.delay = (n, millis, prefix.to_owned());
     }
 
-    pub(crate) fn set_fail(&mut self, prefix: &str, n: u32, status: u16) {
-        self.fails.retain(|r| r.prefix != prefix);
+    /// Replaces the rule of this kind (`Status` or `Disguised429`) and prefix.
+    pub(crate) fn set_fail(&mut self, prefix: &str, n: u32, failure: Failure) {
+        self.fails
+            .retain(|r| !(r.prefix == prefix && r.failure.same_kind(failure)));
         if n > 0 {
             self.fails.push(FailRule {
                 prefix: prefix.to_owned(),
                 remaining: n,
-                status,
+                failure,
             });
         }
     }
@@ -122,22 +144,23 @@ impl Faults {
         take(&mut self.delay.0).then_some(self.delay.1)
     }
 
-    /// The most specific (longest prefix) matching rule answers.
-    pub(crate) fn take_fail(&mut self, path: &str) -> Option<u16> {
+    /// The most specific (longest prefix) matching rule answers; on the same prefix a
+    /// disguised 429 goes before a plain status.
+    pub(crate) fn take_fail(&mut self, path: &str) -> Option<Failure> {
         let idx = self
             .fails
             .iter()
             .enumerate()
             .filter(|(_, r)| path.starts_with(&r.prefix))
-            .max_by_key(|(_, r)| r.prefix.len())
+            .max_by_key(|(_, r)| (r.prefix.len(), matches!(r.failure, Failure::Disguised429)))
             .map(|(i, _)| i)?;
         let rule = &mut self.fails[idx];
-        let status = rule.status;
+        let failure = rule.failure;
         rule.remaining -= 1;
         if rule.remaining == 0 {
             self.fails.remove(idx);
         }
-        Some(status)
+        Some(failure)
     }
 
     /// `Some(retry_after)` when an injected 429 is due.
@@ -184,13 +207,26 @@ mod tests {
     #[test]
     fn fail_rules_match_by_prefix_most_specific_first() {
         let mut f = Faults::default();
-        f.set_fail("", 1, 500);
-        f.set_fail("/oauth2/", 2, 503);
-        assert_eq!(f.take_fail("/oauth2/token"), Some(503));
-        assert_eq!(f.take_fail("/v1/profile"), Some(500));
+        f.set_fail("", 1, Failure::Status(500));
+        f.set_fail("/oauth2/", 2, Failure::Status(503));
+        assert_eq!(f.take_fail("/oauth2/token"), Some(Failure::Status(503)));
+        assert_eq!(f.take_fail("/v1/profile"), Some(Failure::Status(500)));
         assert_eq!(f.take_fail("/v1/profile"), None);
-        assert_eq!(f.take_fail("/oauth2/token"), Some(503));
+        assert_eq!(f.take_fail("/oauth2/token"), Some(Failure::Status(503)));
         assert_eq!(f.take_fail("/oauth2/token"), None);
+    }
+
+    #[test]
+    fn disguised_429_is_its_own_kind() {
+        let mut f = Faults::default();
+        f.set_fail("/v1", 1, Failure::Status(502));
+        f.set_fail("/v1", 1, Failure::Disguised429);
+        assert_eq!(f.take_fail("/v1/profile"), Some(Failure::Disguised429));
+        assert_eq!(f.take_fail("/v1/profile"), Some(Failure::Status(502)));
+        assert_eq!(f.take_fail("/v1/profile"), None);
+        f.set_fail("/v1", 2, Failure::Disguised429);
+        f.set_fail("/v1", 0, Failure::Disguised429);
+        assert_eq!(f.take_fail("/v1/profile"), None);
     }
 
     #[test]
@@ -198,8 +234,10 @@ mod tests {
         let mut f = Faults::default();
         f.set_after("/oauth2/token", 2, After::Delay(500));
         f.set_after("/oauth2/token", 1, After::Truncate);
+        f.set_after("/oauth2/token", 1, After::GatewayTimeout);
         f.set_after("", 1, After::Drop);
         assert_eq!(f.take_after("/oauth2/token"), Some(After::Truncate));
+        assert_eq!(f.take_after("/oauth2/token"), Some(After::GatewayTimeout));
         assert_eq!(f.take_after("/oauth2/token"), Some(After::Delay(500)));
         assert_eq!(f.take_after("/v1/profile"), Some(After::Drop));
         assert_eq!(f.take_after("/v1/profile"), None);
@@ -212,12 +250,12 @@ mod tests {
     #[test]
     fn setting_replaces_and_zero_clears() {
         let mut f = Faults::default();
-        f.set_fail("/v1", 5, 500);
-        f.set_fail("/v1", 1, 502);
-        assert_eq!(f.take_fail("/v1/profile"), Some(502));
+        f.set_fail("/v1", 5, Failure::Status(500));
+        f.set_fail("/v1", 1, Failure::Status(502));
+        assert_eq!(f.take_fail("/v1/profile"), Some(Failure::Status(502)));
         assert_eq!(f.take_fail("/v1/profile"), None);
-        f.set_fail("/v1", 3, 500);
-        f.set_fail("/v1", 0, 500);
+        f.set_fail("/v1", 3, Failure::Status(500));
+        f.set_fail("/v1", 0, Failure::Status(500));
         assert_eq!(f.take_fail("/v1/profile"), None);
     }
 }

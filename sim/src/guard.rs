@@ -7,15 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Notify;
 
-use crate::faults::After;
+use crate::faults::{After, Failure};
 use crate::oauth::parse_basic;
 use crate::ratelimit::TokenBucket;
-use crate::responses::{regular_error, too_many_requests};
+use crate::responses::{gateway_message, regular_error, too_many_requests};
 use crate::state::{Inner, Shared};
 
 /// Per-connection handle the server puts into each request's extensions: notifying it makes
@@ -48,7 +48,7 @@ fn bucket_key(inner: &Inner, path: &str, headers: &HeaderMap) -> Option<String> 
 
 enum Verdict {
     Pass,
-    Fail(u16),
+    Fail(Failure),
     Injected429(Option<u64>),
     Limited,
 }
@@ -96,10 +96,14 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
 
     let resp = match verdict {
         Verdict::Pass => next.run(req).await,
-        Verdict::Fail(status) => {
+        Verdict::Fail(Failure::Status(status)) => {
             let now = sh.lock().now();
             regular_error(now, status, &path, "Simulated failure", &[])
         }
+        Verdict::Fail(Failure::Disguised429) => gateway_message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error or rate limit exceeded",
+        ),
         Verdict::Injected429(retry_after) => {
             let now = sh.lock().now();
             too_many_requests(now, &path, retry_after)
@@ -109,8 +113,18 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
             too_many_requests(now, &path, None)
         }
     };
+    let resp = match after {
+        Some(After::GatewayTimeout) => {
+            // The handler ran to the end (the answer is complete, any change made); the
+            // gateway then hands the client a timeout instead.
+            let (_, body) = resp.into_parts();
+            let _ = axum::body::to_bytes(body, 1 << 20).await;
+            gateway_message(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out")
+        }
+        _ => resp,
+    };
     match after {
-        None => {}
+        None | Some(After::GatewayTimeout) => {}
         Some(After::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
         Some(After::Truncate) => {
             sh.lock()
@@ -132,8 +146,8 @@ pub(crate) async fn guard(State(sh): State<Arc<Shared>>, req: Request, next: Nex
 
 /// Fault checks, the real rate limit included, in the documented order.
 fn verdict(inner: &mut Inner, path: &str, headers: &HeaderMap) -> Verdict {
-    if let Some(status) = inner.faults.take_fail(path) {
-        Verdict::Fail(status)
+    if let Some(failure) = inner.faults.take_fail(path) {
+        Verdict::Fail(failure)
     } else if let Some(retry_after) = inner.faults.take_rate_limit() {
         Verdict::Injected429(retry_after)
     } else if !inner.cfg.rate_limit {

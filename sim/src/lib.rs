@@ -14,18 +14,26 @@
 //! ```
 
 mod api;
+mod apikeys;
 mod config;
+mod connections;
 mod control;
 mod control_http;
+mod control_webhooks;
+mod delivery;
 mod faults;
 mod guard;
+mod hooks;
 mod oauth;
 mod ratelimit;
 mod responses;
 mod server;
+mod signing;
 mod state;
 mod util;
 
 pub use config::SimConfig;
 pub use control::{Control, Counters, LoggedRequest, SubscriptionView};
+pub use delivery::{DeliveryOutcome, DeliveryRecord, DeliveryResult, RETRY_GAPS_SECS};
+pub use hooks::HookCall;
 pub use server::Sim;

@@ -28,9 +28,18 @@ struct Args {
     /// Refuse http:// callback URLs (https only), even on loopback.
     #[arg(long)]
     no_http_callbacks: bool,
-    /// Accept a second subscription of the same event type instead of answering 409.
-    #[arg(long)]
+    /// Several callback URLs per event type (409 only for an identical subscription). This is
+    /// the default now; the flag stays for older scripts.
+    #[arg(long, conflicts_with = "reject_duplicate_event_types")]
     allow_duplicate_event_types: bool,
+    /// Stricter than the contract: 409 for a second subscription of the same event type, even
+    /// with another callback URL.
+    #[arg(long)]
+    reject_duplicate_event_types: bool,
+    /// RSA private key (PEM, PKCS#8 or PKCS#1) that signs webhook deliveries; default: the
+    /// shipped test key. Its public key is served at /_sim/webhook-public-key.
+    #[arg(long, value_name = "PEM_FILE")]
+    webhook_key: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -55,12 +64,23 @@ async fn main() -> ExitCode {
     }
     cfg.rate_limit = !args.no_rate_limit;
     cfg.allow_http_callbacks = !args.no_http_callbacks;
-    cfg.reject_duplicate_event_types = !args.allow_duplicate_event_types;
+    cfg.reject_duplicate_event_types =
+        args.reject_duplicate_event_types && !args.allow_duplicate_event_types;
+
+    if let Some(path) = args.webhook_key {
+        match std::fs::read_to_string(&path) {
+            Ok(pem) => cfg.webhook_key_pem = Some(pem),
+            Err(e) => {
+                eprintln!("lexware-sim: cannot read {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
 
     let sim = match Sim::start_on(cfg, args.port).await {
         Ok(sim) => sim,
         Err(e) => {
-            eprintln!("lexware-sim: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            eprintln!("lexware-sim: cannot start on 127.0.0.1:{}: {e}", args.port);
             return ExitCode::FAILURE;
         }
     };

@@ -59,13 +59,14 @@ pub(crate) fn too_many_requests(
     resp
 }
 
+/// A bare `{"message": ...}` answer, as Lexware's gateway gives them (401, disguised 429, 504).
+pub(crate) fn gateway_message(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "message": message }))).into_response()
+}
+
 /// What the API answers for a missing, unknown, expired or revoked credential.
 pub(crate) fn unauthorized() -> Response {
-    let mut resp = (
-        StatusCode::UNAUTHORIZED,
-        axum::Json(json!({"message": "Unauthorized"})),
-    )
-        .into_response();
+    let mut resp = gateway_message(StatusCode::UNAUTHORIZED, "Unauthorized");
     resp.headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     resp

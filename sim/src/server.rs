@@ -23,8 +23,9 @@ use crate::config::SimConfig;
 use crate::control::Control;
 use crate::guard::{ConnKill, guard};
 use crate::responses::regular_error;
+use crate::signing::WebhookKey;
 use crate::state::Shared;
-use crate::{api, control_http, oauth};
+use crate::{api, control_http, delivery, oauth};
 
 /// A running simulator on `127.0.0.1`. Dropping it stops the server and closes its
 /// connections.
@@ -32,6 +33,7 @@ pub struct Sim {
     url: String,
     shared: Arc<Shared>,
     accept: JoinHandle<()>,
+    deliveries: JoinHandle<()>,
     /// Dropped with the `Sim`: every connection task sees it and ends.
     _shutdown: watch::Sender<()>,
 }
@@ -52,15 +54,22 @@ impl Sim {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(io::Error::other)?;
-        let shared = Arc::new(Shared::new(cfg, url.clone(), http));
+        let key = match cfg.webhook_key_pem.as_deref() {
+            Some(pem) => WebhookKey::from_pem(pem),
+            None => WebhookKey::default_key(),
+        }
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let shared = Arc::new(Shared::new(cfg, url.clone(), http, key));
         let router = router(shared.clone());
         let (tx, rx) = watch::channel(());
         let accept = tokio::spawn(accept_loop(listener, router, rx));
+        let deliveries = tokio::spawn(delivery::worker(shared.clone()));
         tracing::debug!(%url, "lexware-sim started");
         Ok(Sim {
             url,
             shared,
             accept,
+            deliveries,
             _shutdown: tx,
         })
     }
@@ -80,6 +89,7 @@ impl Sim {
 impl Drop for Sim {
     fn drop(&mut self) {
         self.accept.abort();
+        self.deliveries.abort();
     }
 }
 

@@ -2,26 +2,23 @@
 //! across an `.await`.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Months, TimeDelta, Utc};
-use serde_json::json;
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::SimConfig;
 use crate::control::{Counters, LoggedRequest, SubscriptionView};
+use crate::delivery::{DeliveryRecord, Job};
 use crate::faults::Faults;
+use crate::hooks::Hook;
 use crate::ratelimit::TokenBucket;
+use crate::signing::WebhookKey;
 use crate::util::{add_secs, random_urlsafe, uuid_v4};
 
 /// Scopes a client gets when the authorization request names none. The contract does not
 /// list Lexware's scope names; these stand in for "all scopes of the client".
 pub(crate) const DEFAULT_SCOPE: &str =
     "profile.read event-subscriptions.read event-subscriptions.write";
-
-/// Owner of subscriptions made with a public API key (no OAuth client behind it).
-pub(crate) const PUBLIC_API_OWNER: &str = "public-api";
 
 /// An authorization code lives this long after issue (contract: 5 minutes).
 pub(crate) const CODE_TTL_SECS: i64 = 300;
@@ -32,17 +29,33 @@ const LOG_CAP: usize = 10_000;
 pub(crate) struct Shared {
     /// `http://127.0.0.1:PORT`, the one origin for OAuth and API paths.
     pub(crate) base_url: String,
-    /// For the HEAD check of callback URLs.
+    /// For the HEAD check of callback URLs and for deliveries (no redirects followed by
+    /// itself, no proxy).
     pub(crate) http: reqwest::Client,
+    /// Signs deliveries.
+    pub(crate) key: WebhookKey,
+    /// Wakes the delivery worker (an event was queued, the clock moved).
+    pub(crate) wake: Arc<tokio::sync::Notify>,
+    /// Bumped by the delivery worker after every step, for `settle`.
+    pub(crate) progress: tokio::sync::watch::Sender<u64>,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
-    pub(crate) fn new(cfg: SimConfig, base_url: String, http: reqwest::Client) -> Self {
+    pub(crate) fn new(
+        cfg: SimConfig,
+        base_url: String,
+        http: reqwest::Client,
+        key: WebhookKey,
+    ) -> Self {
+        let wake = Arc::new(tokio::sync::Notify::new());
         Self {
-            inner: Mutex::new(Inner::new(cfg, base_url.clone())),
+            inner: Mutex::new(Inner::new(cfg, base_url.clone(), wake.clone())),
             base_url,
             http,
+            key,
+            wake,
+            progress: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -109,9 +122,11 @@ impl Subscription {
 /// Who is calling the API.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
-    /// Client id, or [`PUBLIC_API_OWNER`] for an API key.
+    /// Client id, or `api-key:{key id}` for a public API key (see `apikeys.rs`).
     pub(crate) owner: String,
     pub(crate) connection_id: Option<String>,
+    /// A public API key without the profile permission (403 on `/v1/profile`).
+    pub(crate) restricted: bool,
 }
 
 /// What a successful token request hands out.
@@ -132,7 +147,7 @@ pub(crate) struct User {
 
 pub(crate) struct Inner {
     pub(crate) cfg: SimConfig,
-    issuer: String,
+    pub(crate) issuer: String,
     pub(crate) client_active: bool,
     clock_offset: TimeDelta,
     pub(crate) organization_id: String,
@@ -141,17 +156,25 @@ pub(crate) struct Inner {
     pub(crate) connections: HashMap<String, Connection>,
     pub(crate) refresh_tokens: HashMap<String, RefreshRecord>,
     pub(crate) access_tokens: HashMap<String, AccessRecord>,
-    /// API key -> expiry.
-    pub(crate) api_keys: HashMap<String, DateTime<Utc>>,
+    /// API key (the secret) -> its record.
+    pub(crate) api_keys: HashMap<String, crate::apikeys::ApiKey>,
     pub(crate) subscriptions: Vec<Subscription>,
     pub(crate) buckets: HashMap<String, TokenBucket>,
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
     log: VecDeque<LoggedRequest>,
+    /// Delivery attempts waiting for their time (simulator clock).
+    pub(crate) jobs: Vec<Job>,
+    /// An attempt is under way (the lock is not held meanwhile).
+    pub(crate) in_flight: bool,
+    pub(crate) deliveries: VecDeque<DeliveryRecord>,
+    /// `/_sim/hook/{name}` targets by name.
+    pub(crate) hooks: HashMap<String, Hook>,
+    pub(crate) wake: Arc<tokio::sync::Notify>,
 }
 
 impl Inner {
-    fn new(cfg: SimConfig, issuer: String) -> Self {
+    fn new(cfg: SimConfig, issuer: String, wake: Arc<tokio::sync::Notify>) -> Self {
         let now = Utc::now();
         Self {
             cfg,
@@ -175,6 +198,11 @@ impl Inner {
             faults: Faults::default(),
             counters: Counters::default(),
             log: VecDeque::new(),
+            jobs: Vec::new(),
+            in_flight: false,
+            deliveries: VecDeque::new(),
+            hooks: HashMap::new(),
+            wake,
         }
     }
 
@@ -185,12 +213,14 @@ impl Inner {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// Retries that fall due by this happen (the delivery worker is woken).
     pub(crate) fn advance_clock(&mut self, secs: i64) {
         let delta = TimeDelta::try_seconds(secs).unwrap_or(TimeDelta::zero());
         self.clock_offset = self
             .clock_offset
             .checked_add(&delta)
             .unwrap_or(self.clock_offset);
+        self.wake.notify_one();
     }
 
     pub(crate) fn log_request(&mut self, method: &str, path: &str, status: u16) {
@@ -238,141 +268,6 @@ impl Inner {
         code
     }
 
-    /// All tokens of the connection die; later refreshes answer `invalid_grant`.
-    pub(crate) fn revoke_connection(&mut self, connection_id: &str) {
-        if let Some(c) = self.connections.get_mut(connection_id) {
-            c.active = false;
-            c.access_token = None;
-        }
-    }
-
-    pub(crate) fn revoke_client_connections(&mut self, client_id: &str) {
-        let ids: Vec<String> = self
-            .connections
-            .values()
-            .filter(|c| c.client_id == client_id && c.active)
-            .map(|c| c.id.clone())
-            .collect();
-        for id in ids {
-            self.revoke_connection(&id);
-        }
-    }
-
-    /// The connection currently authorized for the configured client, if any.
-    pub(crate) fn current_connection(&self) -> Option<&Connection> {
-        self.connections
-            .values()
-            .find(|c| c.client_id == self.cfg.client_id && c.active)
-    }
-
-    /// A new authorization of the same client and organization replaces the old connection.
-    pub(crate) fn create_connection(
-        &mut self,
-        client_id: &str,
-        scope: &str,
-        name: Option<String>,
-    ) -> String {
-        self.revoke_client_connections(client_id);
-        let id = uuid_v4();
-        self.connections.insert(
-            id.clone(),
-            Connection {
-                id: id.clone(),
-                client_id: client_id.to_owned(),
-                scope: scope.to_owned(),
-                name,
-                active: true,
-                access_token: None,
-            },
-        );
-        id
-    }
-
-    /// Issues a fresh access and refresh token for the connection. The previous refresh
-    /// token becomes "rotated" and the previous access token dies: one of each at a time.
-    pub(crate) fn issue_tokens(
-        &mut self,
-        connection_id: &str,
-        scope: Option<&str>,
-    ) -> Option<Grant> {
-        let now = self.now();
-        let ttl = self.cfg.access_ttl_secs;
-        let conn = self.connections.get(connection_id)?.clone();
-        let scope = scope.unwrap_or(&conn.scope).to_owned();
-        for rec in self.refresh_tokens.values_mut() {
-            if rec.connection_id == connection_id {
-                rec.current = false;
-            }
-        }
-        let refresh_token = random_urlsafe(48);
-        self.refresh_tokens.insert(
-            refresh_token.clone(),
-            RefreshRecord {
-                connection_id: connection_id.to_owned(),
-                current: true,
-            },
-        );
-        let expires_at = add_secs(now, ttl);
-        let access_token = self.jwt_like(&conn, &scope, now, expires_at);
-        self.access_tokens.insert(
-            access_token.clone(),
-            AccessRecord {
-                connection_id: connection_id.to_owned(),
-                expires_at,
-            },
-        );
-        if let Some(c) = self.connections.get_mut(connection_id) {
-            c.access_token = Some(access_token.clone());
-        }
-        Some(Grant {
-            access_token,
-            refresh_token,
-            expires_in: ttl,
-            scope,
-        })
-    }
-
-    /// Lexware's access tokens are JWTs of several hundred characters; the simulator's look
-    /// alike (RS256-sized random signature) so clients store and send realistic sizes.
-    /// Clients must treat them as opaque.
-    fn jwt_like(
-        &self,
-        conn: &Connection,
-        scope: &str,
-        now: DateTime<Utc>,
-        exp: DateTime<Utc>,
-    ) -> String {
-        let header = json!({"alg": "RS256", "typ": "JWT", "kid": "lexware-sim"});
-        let claims = json!({
-            "iss": self.issuer,
-            "sub": self.user.id,
-            "aud": "lexware-api",
-            "client_id": conn.client_id,
-            "connection_id": conn.id,
-            "organization_id": self.organization_id,
-            "scope": scope,
-            "iat": now.timestamp(),
-            "exp": exp.timestamp(),
-            "jti": uuid_v4(),
-        });
-        format!(
-            "{}.{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string()),
-            random_urlsafe(256)
-        )
-    }
-
-    pub(crate) fn create_api_key(&mut self) -> String {
-        let now = self.now();
-        let expires = now
-            .checked_add_months(Months::new(24))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let key = random_urlsafe(33);
-        self.api_keys.insert(key.clone(), expires);
-        key
-    }
-
     /// Resolves a Bearer credential to a live caller, or `None` (-> 401).
     pub(crate) fn api_caller(&self, token: &str) -> Option<Caller> {
         let now = self.now();
@@ -385,15 +280,10 @@ impl Inner {
             return live.then(|| Caller {
                 owner: conn.client_id.clone(),
                 connection_id: Some(conn.id.clone()),
+                restricted: false,
             });
         }
-        match self.api_keys.get(token) {
-            Some(expires) if now < *expires => Some(Caller {
-                owner: PUBLIC_API_OWNER.to_owned(),
-                connection_id: None,
-            }),
-            _ => None,
-        }
+        self.api_key_caller(token, now)
     }
 
     /// Rate-limit bucket key of a Bearer credential, dead or alive: the client behind an
@@ -404,8 +294,8 @@ impl Inner {
             return Some(format!("client:{}", conn.client_id));
         }
         self.api_keys
-            .contains_key(token)
-            .then(|| format!("api-key:{token}"))
+            .get(token)
+            .map(|k| format!("api-key:{}", k.id))
     }
 
     pub(crate) fn add_subscription(
