@@ -3,17 +3,15 @@
 //! A broken file gets an error naming file, line and key, because the person reading it is
 //! editing a text file by hand.
 
+use crate::contract::{EVENT_TYPES, LEGACY_PRODUCTION_API};
 use crate::error::{Error, Result};
-use crate::webhooks::EVENT_TYPES;
+use crate::limits;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
-pub const PRODUCTION_AUTH: &str = "https://app.lexware.de";
-pub const PRODUCTION_API: &str = "https://api.lexware.io";
-pub const SANDBOX_AUTH: &str = "https://app.lexware-sandbox.de";
-pub const SANDBOX_API: &str = "https://api.lexware-sandbox.io";
+pub use crate::contract::{PRODUCTION_API, PRODUCTION_AUTH, SANDBOX_API, SANDBOX_AUTH};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -153,7 +151,7 @@ pub enum Environment {
 impl Config {
     pub fn environment(&self) -> Environment {
         let api = self.lexware.api_url.trim_end_matches('/');
-        if api == PRODUCTION_API || api == "https://api.lexoffice.io" {
+        if api == PRODUCTION_API || api == LEGACY_PRODUCTION_API {
             Environment::Production
         } else if api == SANDBOX_API {
             Environment::Sandbox
@@ -214,7 +212,9 @@ impl Config {
         check_base_url(&l.api_url)
             .map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
         if let Some(id) = &l.client_id
-            && (id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace))
+            && (id.trim().is_empty()
+                || id.len() > limits::CLIENT_ID_MAX_CHARS as usize
+                || id.chars().any(char::is_whitespace))
         {
             return Err(Problem::new(
                 "lexware",
@@ -234,8 +234,7 @@ impl Config {
             ));
         }
         let s = &self.schedule;
-        let min = |m: u64| Duration::from_secs(m * 60);
-        if s.check_every < min(1) || s.check_every > min(5) {
+        if !limits::CHECK_EVERY.contains(s.check_every) {
             return Err(Problem::new(
                 "schedule",
                 "check_every",
@@ -243,7 +242,7 @@ impl Config {
                 "Allowed: 1 to 5 minutes (e.g. \"2m\").".into(),
             ));
         }
-        if s.refresh_before < min(15) || s.refresh_before > min(180) {
+        if !limits::REFRESH_BEFORE.contains(s.refresh_before) {
             return Err(Problem::new(
                 "schedule",
                 "refresh_before",
@@ -251,7 +250,7 @@ impl Config {
                 "Allowed: 15 minutes to 3 hours (e.g. \"15m\").".into(),
             ));
         }
-        if s.validate_every < min(1) || s.validate_every > min(24 * 60) {
+        if !limits::VALIDATE_EVERY.contains(s.validate_every) {
             return Err(Problem::new(
                 "schedule",
                 "validate_every",
@@ -259,7 +258,7 @@ impl Config {
                 "Allowed: 1 minute to 24 hours (e.g. \"15m\").".into(),
             ));
         }
-        if s.gap_after <= s.check_every || s.gap_after > min(12 * 60) {
+        if s.gap_after <= s.check_every || !limits::GAP_AFTER.contains(s.gap_after) {
             return Err(Problem::new(
                 "schedule",
                 "gap_after",
@@ -267,7 +266,7 @@ impl Config {
                 "Must be longer than check_every and at most 12 hours (e.g. \"5m\").".into(),
             ));
         }
-        if s.remind_every < min(15) {
+        if !limits::REMIND_EVERY.contains(s.remind_every) {
             return Err(Problem::new(
                 "schedule",
                 "remind_every",
@@ -275,7 +274,7 @@ impl Config {
                 "At least 15 minutes (e.g. \"4h\").".into(),
             ));
         }
-        if s.refresh_token_lifetime < min(60) {
+        if !limits::REFRESH_TOKEN_LIFETIME.contains(s.refresh_token_lifetime) {
             return Err(Problem::new(
                 "schedule",
                 "refresh_token_lifetime",
