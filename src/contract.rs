@@ -19,6 +19,8 @@ pub const SANDBOX_API: &str = "https://api.lexware-sandbox.io";
 pub const CODE_LIFETIME_SECS: u32 = 5 * 60;
 /// How long lexguard keeps a pending login (PKCE verifier and state) open.
 pub const LOGIN_LIFETIME_SECS: u32 = 10 * 60;
+// A login must outlive the code it waits for.
+const _: () = assert!(CODE_LIFETIME_SECS < LOGIN_LIFETIME_SECS);
 
 /// Longest authorization code the contract allows.
 pub const MAX_CODE_CHARS: usize = 128;
@@ -94,11 +96,5 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), EVENT_TYPES.len(), "no duplicates");
-    }
-
-    #[test]
-    fn the_budget_is_two_per_second() {
-        assert_eq!(REQUEST_SPACING_MS, 500);
-        assert!(CODE_LIFETIME_SECS < LOGIN_LIFETIME_SECS);
     }
 }

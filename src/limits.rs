@@ -147,7 +147,8 @@ mod tests {
     #[test]
     fn config_validation_uses_the_table() {
         let s = Duration::from_secs;
-        let cases: [(SecsRange, fn(&mut Schedule, Duration)); 5] = [
+        type Set = fn(&mut Schedule, Duration);
+        let cases: [(SecsRange, Set); 5] = [
             (CHECK_EVERY, |c, d| c.check_every = d),
             (REFRESH_BEFORE, |c, d| c.refresh_before = d),
             (VALIDATE_EVERY, |c, d| c.validate_every = d),
