@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+mod spelling;
+
 pub use crate::contract::{PRODUCTION_API, PRODUCTION_AUTH, SANDBOX_API, SANDBOX_AUTH};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -192,7 +194,7 @@ impl Config {
         Ok(config)
     }
 
-    /// Writes the file atomically (temp file + rename).
+    /// Writes the file atomically (temp file + rename); unchanged durations keep their spelling.
     pub fn save(&self, path: &Path) -> Result<()> {
         self.validate().map_err(|p| Error::Config {
             file: path.to_path_buf(),
@@ -200,7 +202,10 @@ impl Config {
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),
         })?;
-        let text = toml::to_string_pretty(self).map_err(|e| Error::io(path, e))?;
+        let mut text = toml::to_string_pretty(self).map_err(|e| Error::io(path, e))?;
+        if let Ok(old) = std::fs::read_to_string(path) {
+            text = spelling::keep_durations(text, &self.schedule, &old);
+        }
         crate::fsutil::write_atomic(path, text.as_bytes())
     }
 
