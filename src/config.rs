@@ -7,11 +7,14 @@ use crate::contract::{EVENT_TYPES, LEGACY_PRODUCTION_API};
 use crate::error::{Error, Result};
 use crate::limits;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use url::Url;
 
+mod home;
 mod spelling;
+
+pub use home::Home;
 
 pub use crate::contract::{PRODUCTION_API, PRODUCTION_AUTH, SANDBOX_API, SANDBOX_AUTH};
 
@@ -422,54 +425,6 @@ fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option
         }
     }
     None
-}
-
-/// `LEXGUARD_HOME` or the platform's directories: config, state, history, lock file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Home {
-    pub config_file: PathBuf,
-    pub data_dir: PathBuf,
-}
-
-impl Home {
-    pub fn at(dir: impl Into<PathBuf>) -> Home {
-        let dir = dir.into();
-        Home {
-            config_file: dir.join("config.toml"),
-            data_dir: dir,
-        }
-    }
-
-    pub fn from_env() -> Result<Home> {
-        if let Some(dir) = std::env::var_os("LEXGUARD_HOME").filter(|d| !d.is_empty()) {
-            return Ok(Home::at(dir));
-        }
-        let dirs =
-            directories::ProjectDirs::from("de", "lexguard", "lexguard").ok_or_else(|| {
-                Error::invalid(
-                    "Kein Benutzerverzeichnis gefunden. Bitte setzen Sie LEXGUARD_HOME.",
-                    "No home directory found. Please set LEXGUARD_HOME.",
-                )
-            })?;
-        Ok(Home {
-            config_file: dirs.config_dir().join("config.toml"),
-            data_dir: dirs.data_local_dir().to_path_buf(),
-        })
-    }
-
-    pub fn state_file(&self) -> PathBuf {
-        self.data_dir.join("state.json")
-    }
-    pub fn history_file(&self) -> PathBuf {
-        self.data_dir.join("history.jsonl")
-    }
-    pub fn lock_file(&self) -> PathBuf {
-        self.data_dir.join("lexguard.lock")
-    }
-    /// See [`crate::store::rescue`].
-    pub fn rescue_file(&self) -> PathBuf {
-        self.data_dir.join(crate::store::rescue::FILE_NAME)
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 import { LIMITS } from "./bindings/limitsData";
 import type { SecsRange } from "./bindings/SecsRange";
+import type { Settings } from "./bindings/Settings";
 import type { Key, Params } from "./i18n";
 
 export interface Problem {
@@ -100,16 +101,42 @@ export function inDisplayUnits(field: RangeField, secs: number): string {
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
 }
 
+/** The problem (and hint) that names the field's allowed range. */
+export function rangeProblem(field: RangeField): Problem {
+  const { key, min, max } = RANGES[field];
+  const params: Params = max === null ? { min } : { min, max };
+  return { key, params };
+}
+
 /** A whole number of units within the field's range (as seconds), or the problem that names the range. */
 export function checkRange(field: RangeField, raw: string): { secs: number } | { problem: Problem } {
   const range = RANGES[field];
   const text = raw.trim();
-  const params: Params = range.max === null ? { min: range.min } : { min: range.min, max: range.max };
-  const problem: Problem = { key: range.key, params };
+  const problem = rangeProblem(field);
   if (!/^\d+$/.test(text)) return { problem };
   const value = Number(text);
   if (value < range.min || (range.max !== null && value > range.max)) return { problem };
   return { secs: value * range.unit };
+}
+
+/** The settings' durations by form field, in seconds. */
+export function scheduleSecs(s: Settings): Record<RangeField, number> {
+  return { check_every: s.check_every_secs, refresh_before: s.refresh_before_secs, remind_every: s.remind_every_secs };
+}
+
+/** What a duration field was filled with: the seconds, and the text that showed them. */
+export interface Shown {
+  secs: number;
+  text: string;
+}
+
+/**
+ * The seconds to send for a duration field: exactly the loaded ones while its text is as it
+ * was shown (even off the unit grid: the backend accepted them), else the checked entry.
+ */
+export function durationSecs(field: RangeField, raw: string, shown?: Shown): { secs: number } | { problem: Problem } {
+  if (shown && raw === shown.text) return { secs: shown.secs };
+  return checkRange(field, raw);
 }
 
 /** Rows whose event type already appears in an earlier row (Lexware allows one per type). */

@@ -3,9 +3,8 @@
  * allowed range, before anything is sent; the backend checks again and its errors (with the
  * settings key at fault) land next to the same field.
  *
- * Durations arrive in seconds. The form shows minutes or hours, and a field the person did
- * not edit goes back with exactly the seconds it came with: a save (even of the language
- * alone) never rounds `90s` to a minute or `30m` to an hour.
+ * Durations come in seconds and are shown in minutes or hours; an unedited field goes back
+ * with exactly its seconds, so no save (not even the language) rounds `90s` or `30m`.
  *
  * The client secret is write-only: its own field and button, never pre-filled; the window
  * only learns whether one is stored. The language applies (and is saved) as soon as it is
@@ -19,7 +18,7 @@ import { h, replace, show, uid } from "../dom";
 import { label, onLangChange, setLang, t, type Key, type Params } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { checkBaseUrl, checkClientId, checkRange, checkRedirectUri, inDisplayUnits, RANGES, type Problem, type RangeField } from "../validate";
+import { checkBaseUrl, checkClientId, checkRedirectUri, durationSecs, inDisplayUnits, rangeProblem, RANGES, scheduleSecs, type Problem, type RangeField, type Shown } from "../validate";
 import { AlertSlot, busy, note, noteHost } from "./common";
 
 type FieldName =
@@ -97,10 +96,8 @@ function setError(f: Field, problem: Problem | string | null): void {
   f.input.setAttribute("aria-describedby", f.error.id);
 }
 
-function numberInput(testid: string, field: RangeField): HTMLInputElement {
-  const r = RANGES[field];
-  return h("input", { type: "number", testid, min: r.min, max: r.max, step: "any", inputmode: "numeric", class: "narrow" });
-}
+const numberInput = (testid: string, { min, max }: { min: number; max: number | null }): HTMLInputElement =>
+  h("input", { type: "number", testid, min, max, step: "any", inputmode: "numeric", class: "narrow" });
 
 export function settingsView(): HTMLElement {
   // --- Lexware access ---------------------------------------------------------------------
@@ -139,14 +136,9 @@ export function settingsView(): HTMLElement {
   const customUrls = h("div", { class: "custom-urls" }, authUrl.wrap, apiUrl.wrap);
 
   // --- schedule -----------------------------------------------------------------------------
-  const rangeHint = (f: RangeField) => {
-    const { key, min, max } = RANGES[f];
-    const params: Params = max === null ? { min } : { min, max };
-    return { key, params };
-  };
-  const checkEvery = field("settings.check_every", numberInput("settings-check-every", "check_every"), rangeHint("check_every"));
-  const refreshBefore = field("settings.refresh_before", numberInput("settings-refresh-before", "refresh_before"), rangeHint("refresh_before"));
-  const remindEvery = field("settings.remind_every", numberInput("settings-remind-every", "remind_every"), rangeHint("remind_every"));
+  const checkEvery = field("settings.check_every", numberInput("settings-check-every", RANGES.check_every), rangeProblem("check_every"));
+  const refreshBefore = field("settings.refresh_before", numberInput("settings-refresh-before", RANGES.refresh_before), rangeProblem("refresh_before"));
+  const remindEvery = field("settings.remind_every", numberInput("settings-remind-every", RANGES.remind_every), rangeProblem("remind_every"));
 
   // --- general ------------------------------------------------------------------------------
   // Language names stay in their own language, so either can be found.
@@ -185,13 +177,7 @@ export function settingsView(): HTMLElement {
     remind_every: remindEvery,
   };
 
-  /** The seconds each duration field was filled with, and how it showed them. */
-  const loaded: Partial<Record<RangeField, { text: string; secs: number }>> = {};
-  const secsOf = (s: Settings): Record<RangeField, number> => ({
-    check_every: s.check_every_secs,
-    refresh_before: s.refresh_before_secs,
-    remind_every: s.remind_every_secs,
-  });
+  const loaded: Partial<Record<RangeField, Shown>> = {};
 
   const form = h(
     "form",
@@ -237,10 +223,9 @@ export function settingsView(): HTMLElement {
     envSelect.value = s.environment;
     input(authUrl).value = s.auth_url;
     input(apiUrl).value = s.api_url;
-    for (const [name, secs] of Object.entries(secsOf(s)) as [RangeField, number][]) {
-      const text = inDisplayUnits(name, secs);
-      loaded[name] = { text, secs };
-      input(fields[name]).value = text;
+    for (const [name, secs] of Object.entries(scheduleSecs(s)) as [RangeField, number][]) {
+      loaded[name] = { secs, text: inDisplayUnits(name, secs) };
+      input(fields[name]).value = loaded[name].text;
     }
     langSelect.value = s.language;
     startAtLogin.checked = s.start_at_login;
@@ -274,14 +259,7 @@ export function settingsView(): HTMLElement {
     }
     const numbers: Partial<Record<RangeField, number>> = {};
     for (const name of Object.keys(RANGES) as RangeField[]) {
-      const value = input(fields[name]).value;
-      const before = loaded[name];
-      // Untouched: exactly what came, even off the minute grid (the backend accepted it).
-      if (before && value === before.text) {
-        numbers[name] = before.secs;
-        continue;
-      }
-      const r = checkRange(name, value);
+      const r = durationSecs(name, input(fields[name]).value, loaded[name]);
       if ("problem" in r) check(name, r.problem);
       else numbers[name] = r.secs;
     }
