@@ -3,17 +3,20 @@
 //! A broken file gets an error naming file, line and key, because the person reading it is
 //! editing a text file by hand.
 
+use crate::contract::{EVENT_TYPES, LEGACY_PRODUCTION_API};
 use crate::error::{Error, Result};
-use crate::webhooks::EVENT_TYPES;
+use crate::limits;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use url::Url;
 
-pub const PRODUCTION_AUTH: &str = "https://app.lexware.de";
-pub const PRODUCTION_API: &str = "https://api.lexware.io";
-pub const SANDBOX_AUTH: &str = "https://app.lexware-sandbox.de";
-pub const SANDBOX_API: &str = "https://api.lexware-sandbox.io";
+mod home;
+mod spelling;
+
+pub use home::Home;
+
+pub use crate::contract::{PRODUCTION_API, PRODUCTION_AUTH, SANDBOX_API, SANDBOX_AUTH};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -157,7 +160,7 @@ pub enum Environment {
 impl Config {
     pub fn environment(&self) -> Environment {
         let api = self.lexware.api_url.trim_end_matches('/');
-        if api == PRODUCTION_API || api == "https://api.lexoffice.io" {
+        if api == PRODUCTION_API || api == LEGACY_PRODUCTION_API {
             Environment::Production
         } else if api == SANDBOX_API {
             Environment::Sandbox
@@ -198,7 +201,7 @@ impl Config {
         Ok(config)
     }
 
-    /// Writes the file atomically (temp file + rename).
+    /// Writes the file atomically (temp file + rename); unchanged durations keep their spelling.
     pub fn save(&self, path: &Path) -> Result<()> {
         self.validate().map_err(|p| Error::Config {
             file: path.to_path_buf(),
@@ -206,7 +209,10 @@ impl Config {
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),
         })?;
-        let text = toml::to_string_pretty(self).map_err(|e| Error::io(path, e))?;
+        let mut text = toml::to_string_pretty(self).map_err(|e| Error::io(path, e))?;
+        if let Ok(old) = std::fs::read_to_string(path) {
+            text = spelling::keep_durations(text, &self.schedule, &old);
+        }
         crate::fsutil::write_atomic(path, text.as_bytes())
     }
 
@@ -218,7 +224,9 @@ impl Config {
         check_base_url(&l.api_url)
             .map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
         if let Some(id) = &l.client_id
-            && (id.trim().is_empty() || id.len() > 36 || id.chars().any(char::is_whitespace))
+            && (id.trim().is_empty()
+                || id.len() > limits::CLIENT_ID_MAX_CHARS as usize
+                || id.chars().any(char::is_whitespace))
         {
             return Err(Problem::new(
                 "lexware",
@@ -238,8 +246,7 @@ impl Config {
             ));
         }
         let s = &self.schedule;
-        let min = |m: u64| Duration::from_secs(m * 60);
-        if s.check_every < min(1) || s.check_every > min(5) {
+        if !limits::CHECK_EVERY.contains(s.check_every) {
             return Err(Problem::new(
                 "schedule",
                 "check_every",
@@ -247,7 +254,7 @@ impl Config {
                 "Allowed: 1 to 5 minutes (e.g. \"2m\").".into(),
             ));
         }
-        if s.refresh_before < min(15) || s.refresh_before > min(180) {
+        if !limits::REFRESH_BEFORE.contains(s.refresh_before) {
             return Err(Problem::new(
                 "schedule",
                 "refresh_before",
@@ -255,7 +262,7 @@ impl Config {
                 "Allowed: 15 minutes to 3 hours (e.g. \"15m\").".into(),
             ));
         }
-        if s.validate_every < min(1) || s.validate_every > min(24 * 60) {
+        if !limits::VALIDATE_EVERY.contains(s.validate_every) {
             return Err(Problem::new(
                 "schedule",
                 "validate_every",
@@ -263,7 +270,7 @@ impl Config {
                 "Allowed: 1 minute to 24 hours (e.g. \"15m\").".into(),
             ));
         }
-        if s.gap_after <= s.check_every || s.gap_after > min(12 * 60) {
+        if s.gap_after <= s.check_every || !limits::GAP_AFTER.contains(s.gap_after) {
             return Err(Problem::new(
                 "schedule",
                 "gap_after",
@@ -271,7 +278,7 @@ impl Config {
                 "Must be longer than check_every and at most 12 hours (e.g. \"5m\").".into(),
             ));
         }
-        if s.remind_every < min(15) {
+        if !limits::REMIND_EVERY.contains(s.remind_every) {
             return Err(Problem::new(
                 "schedule",
                 "remind_every",
@@ -279,7 +286,7 @@ impl Config {
                 "At least 15 minutes (e.g. \"4h\").".into(),
             ));
         }
-        if s.refresh_token_lifetime < min(60) {
+        if !limits::REFRESH_TOKEN_LIFETIME.contains(s.refresh_token_lifetime) {
             return Err(Problem::new(
                 "schedule",
                 "refresh_token_lifetime",
@@ -459,54 +466,6 @@ fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option
         }
     }
     None
-}
-
-/// `LEXGUARD_HOME` or the platform's directories: config, state, history, lock file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Home {
-    pub config_file: PathBuf,
-    pub data_dir: PathBuf,
-}
-
-impl Home {
-    pub fn at(dir: impl Into<PathBuf>) -> Home {
-        let dir = dir.into();
-        Home {
-            config_file: dir.join("config.toml"),
-            data_dir: dir,
-        }
-    }
-
-    pub fn from_env() -> Result<Home> {
-        if let Some(dir) = std::env::var_os("LEXGUARD_HOME").filter(|d| !d.is_empty()) {
-            return Ok(Home::at(dir));
-        }
-        let dirs =
-            directories::ProjectDirs::from("de", "lexguard", "lexguard").ok_or_else(|| {
-                Error::invalid(
-                    "Kein Benutzerverzeichnis gefunden. Bitte setzen Sie LEXGUARD_HOME.",
-                    "No home directory found. Please set LEXGUARD_HOME.",
-                )
-            })?;
-        Ok(Home {
-            config_file: dirs.config_dir().join("config.toml"),
-            data_dir: dirs.data_local_dir().to_path_buf(),
-        })
-    }
-
-    pub fn state_file(&self) -> PathBuf {
-        self.data_dir.join("state.json")
-    }
-    pub fn history_file(&self) -> PathBuf {
-        self.data_dir.join("history.jsonl")
-    }
-    pub fn lock_file(&self) -> PathBuf {
-        self.data_dir.join("lexguard.lock")
-    }
-    /// See [`crate::store::rescue`].
-    pub fn rescue_file(&self) -> PathBuf {
-        self.data_dir.join(crate::store::rescue::FILE_NAME)
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,9 @@
 use crate::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
+mod kind;
+pub use kind::ErrorKind;
+
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -110,36 +113,41 @@ impl Error {
 
     /// A stable, machine-readable name (`{kind, message}` over IPC, `--json`).
     pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    /// [`Error::kind`] as a type.
+    pub fn error_kind(&self) -> ErrorKind {
         match self {
-            Error::Config { .. } => "config",
+            Error::Config { .. } => ErrorKind::Config,
             Error::Keychain { fault, .. } => match fault {
-                KeychainFault::Unavailable => "keychain_unavailable",
-                KeychainFault::Locked => "keychain_locked",
-                KeychainFault::Timeout => "keychain_timeout",
-                KeychainFault::Failed => "keychain_failed",
-                KeychainFault::Corrupt => "keychain_corrupt",
+                KeychainFault::Unavailable => ErrorKind::KeychainUnavailable,
+                KeychainFault::Locked => ErrorKind::KeychainLocked,
+                KeychainFault::Timeout => ErrorKind::KeychainTimeout,
+                KeychainFault::Failed => ErrorKind::KeychainFailed,
+                KeychainFault::Corrupt => ErrorKind::KeychainCorrupt,
             },
-            Error::NotConnected => "not_connected",
-            Error::AuthLost => "auth_lost",
-            Error::ClientCredentials(_) => "client_credentials",
-            Error::Network(_) => "network",
-            Error::Timeout => "timeout",
-            Error::Server { .. } => "server",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::Unauthorized => "unauthorized",
-            Error::CodeRejected(_) => "code_rejected",
-            Error::NoPendingLogin => "no_pending_login",
-            Error::PendingExpired => "login_expired",
-            Error::StateMismatch => "state_mismatch",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Rejected { .. } => "rejected",
-            Error::Protocol(_) => "protocol",
-            Error::Io { .. } => "io",
-            Error::Busy => "busy",
-            Error::ShuttingDown => "shutting_down",
-            Error::TokensNotStored { .. } => "tokens_not_stored",
-            Error::RetryLater { .. } => "retry_later",
-            Error::RefreshInterrupted => "refresh_interrupted",
+            Error::NotConnected => ErrorKind::NotConnected,
+            Error::AuthLost => ErrorKind::AuthLost,
+            Error::ClientCredentials(_) => ErrorKind::ClientCredentials,
+            Error::Network(_) => ErrorKind::Network,
+            Error::Timeout => ErrorKind::Timeout,
+            Error::Server { .. } => ErrorKind::Server,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::Unauthorized => ErrorKind::Unauthorized,
+            Error::CodeRejected(_) => ErrorKind::CodeRejected,
+            Error::NoPendingLogin => ErrorKind::NoPendingLogin,
+            Error::PendingExpired => ErrorKind::LoginExpired,
+            Error::StateMismatch => ErrorKind::StateMismatch,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Rejected { .. } => ErrorKind::Rejected,
+            Error::Protocol(_) => ErrorKind::Protocol,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Busy => ErrorKind::Busy,
+            Error::ShuttingDown => ErrorKind::ShuttingDown,
+            Error::TokensNotStored { .. } => ErrorKind::TokensNotStored,
+            Error::RetryLater { .. } => ErrorKind::RetryLater,
+            Error::RefreshInterrupted => ErrorKind::RefreshInterrupted,
         }
     }
 

@@ -266,7 +266,9 @@ fn token_set(
     {
         return Err(Error::Protocol("token sizes outside the contract".into()));
     }
-    if access.len() > 4096 || refresh.expose().len() > 128 {
+    if access.len() > crate::contract::MAX_ACCESS_TOKEN_CHARS
+        || refresh.expose().len() > crate::contract::MAX_REFRESH_TOKEN_CHARS
+    {
         tracing::warn!(
             access_chars = access.len(),
             refresh_chars = refresh.expose().len(),

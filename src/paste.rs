@@ -6,9 +6,9 @@ use crate::error::{Error, Result};
 use crate::secret::AuthCode;
 
 /// The contract: authorization codes are at most 128 characters.
-pub const MAX_CODE_LEN: usize = 128;
+pub const MAX_CODE_LEN: usize = crate::contract::MAX_CODE_CHARS;
 /// Anything longer than a long URL is not a paste of ours.
-const MAX_PASTE_LEN: usize = 4096;
+const MAX_PASTE_LEN: usize = crate::limits::PASTE_MAX_CHARS as usize;
 
 #[derive(Debug)]
 pub struct Pasted {

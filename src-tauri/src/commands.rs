@@ -4,93 +4,23 @@
 
 use crate::AppState;
 use crate::engine::Request;
+use crate::error::IpcError;
+use crate::models::{ConnectResult, LoginStart};
 use crate::settings::Settings;
 use lexguard::config::WebhookSpec;
-use lexguard::engine::{ConnectReport, WebhookListing};
+use lexguard::engine::WebhookListing;
 use lexguard::history::Entry;
 use lexguard::secret::ClientSecret;
 use lexguard::webhooks::Outcome;
-use lexguard::{Engine, Lang, Status};
-use serde::Serialize;
+use lexguard::{Engine, Status};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_opener::OpenerExt as _;
-
-/// An error as the window sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
-#[ts(export)]
-pub struct IpcError {
-    /// Stable name (`code_rejected`, `keychain_locked`, `config`, ...).
-    pub kind: String,
-    /// For the person, in the chosen language, with the fix.
-    pub message: String,
-    /// The settings field at fault, for configuration errors (`schedule.check_every`).
-    pub field: Option<String>,
-}
-
-impl IpcError {
-    pub fn from_core(e: &lexguard::Error, lang: Lang) -> Self {
-        match e {
-            lexguard::Error::Config { key, problem, .. } => Self {
-                kind: e.kind().into(),
-                message: lang.pick(problem.0.clone(), problem.1.clone()),
-                field: key.clone(),
-            },
-            _ => Self {
-                kind: e.kind().into(),
-                message: e.message(lang),
-                field: None,
-            },
-        }
-    }
-}
 
 type Res<T> = Result<T, IpcError>;
 
 fn err(engine: &Engine) -> impl Fn(lexguard::Error) -> IpcError + '_ {
     move |e| IpcError::from_core(&e, engine.lang())
-}
-
-/// What a successful connect shows: company and the webhook table.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ConnectResult {
-    pub status: Status,
-    pub company: Option<String>,
-    /// `null` when no webhooks are configured.
-    pub webhooks: Option<Vec<Outcome>>,
-    pub webhooks_error: Option<String>,
-}
-
-impl From<ConnectReport> for ConnectResult {
-    fn from(r: ConnectReport) -> Self {
-        let (webhooks, webhooks_error) = match r.webhooks {
-            None => (None, None),
-            Some(Ok(o)) => (Some(o), None),
-            Some(Err(e)) => (None, Some(e)),
-        };
-        Self {
-            status: r.status,
-            company: r.company,
-            webhooks,
-            webhooks_error,
-        }
-    }
-}
-
-/// Step 1 of reconnecting.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct LoginStart {
-    /// The Lexware login link (PKCE challenge and state; nothing secret).
-    pub url: String,
-    /// When the login began: the code Lexware shows dies 5 minutes after it is issued.
-    pub started_at: String,
-    /// Seconds a code stays valid.
-    pub code_valid_secs: u32,
-    pub browser_opened: bool,
-    /// lexguard listens on the loopback redirect URI and completes the login by itself.
-    pub listening: bool,
 }
 
 #[tauri::command]

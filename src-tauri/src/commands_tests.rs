@@ -164,8 +164,8 @@ fn connect_returns_company_and_webhooks_but_no_token() {
 fn settings_are_validated_saved_and_the_secret_never_returns() {
     let f = fixture();
     let mut s = f.call("get_settings", json!({})).expect("settings");
-    assert_eq!(s["check_every_minutes"], 1);
-    s["check_every_minutes"] = json!(7);
+    assert_eq!(s["check_every_secs"], 60);
+    s["check_every_secs"] = json!(420);
     let e = f
         .call("save_settings", json!({"settings": s.clone()}))
         .expect_err("7 minutes");
@@ -177,11 +177,11 @@ fn settings_are_validated_saved_and_the_secret_never_returns() {
             .is_some_and(|m| m.contains("1 bis 5 Minuten")),
         "{e}"
     );
-    s["check_every_minutes"] = json!(2);
+    s["check_every_secs"] = json!(120);
     let saved = f
         .call("save_settings", json!({"settings": s.clone()}))
         .expect("2 minutes");
-    assert_eq!(saved["check_every_minutes"], 2);
+    assert_eq!(saved["check_every_secs"], 120);
     let toml = std::fs::read_to_string(f.home.path().join("config.toml")).expect("config.toml");
     assert!(toml.contains("check_every = \"2m\""), "{toml}");
 

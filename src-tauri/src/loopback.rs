@@ -4,26 +4,17 @@
 //! `state` of the login open now is handed on (the core checks it again); the HTTP side and
 //! its limits are in [`crate::loopback_server`].
 
-use crate::commands::{ConnectResult, IpcError};
+use crate::error::IpcError;
+use crate::ipc::CONNECT_EVENT;
 use crate::loopback_server::{Expected, Limits, OnRedirect, RefusedPage, Reply, serve};
+use crate::models::{ConnectResult, LoopbackOutcome};
 use lexguard::Engine;
-use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter, Runtime};
 
-/// The window listens to this event: the outcome of a login completed through the loopback.
-pub const CONNECT_EVENT: &str = "lexguard://connect-result";
-
 /// The `state` the running listener expects, while one runs: a second login updates it.
 static ACTIVE: Mutex<Option<Expected>> = Mutex::new(None);
-
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct LoopbackOutcome {
-    pub result: Option<ConnectResult>,
-    pub error: Option<IpcError>,
-}
 
 /// The address to listen on, when the redirect URI is a loopback `http` one.
 pub fn loopback_target(redirect_uri: &str) -> Option<(SocketAddr, String)> {

@@ -28,7 +28,7 @@ impl Default for Limits {
         Limits {
             connections: 8,
             header_timeout: Duration::from_secs(10),
-            lifetime: Duration::from_secs(10 * 60),
+            lifetime: Duration::from_secs(u64::from(lexguard::contract::LOGIN_LIFETIME_SECS)),
         }
     }
 }

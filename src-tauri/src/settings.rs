@@ -1,5 +1,10 @@
 //! The settings form as the window sees it, and how it maps onto `config.toml`. The client
 //! secret is write-only: the window learns only whether one is stored.
+//!
+//! Durations travel in whole seconds, exactly as the config holds them; the window shows
+//! minutes or hours but sends back the seconds it got for a field nobody edited, and
+//! [`Settings::apply`] changes a duration only when the seconds differ, so a save (even a
+//! language switch) never rounds `30m` to an hour or `90s` to a minute.
 
 use lexguard::Lang;
 use lexguard::config::{
@@ -20,12 +25,12 @@ pub struct Settings {
     pub api_url: String,
     pub scope: String,
     pub connection_name: String,
-    /// 1–5.
-    pub check_every_minutes: u32,
-    /// At least 15.
-    pub refresh_before_minutes: u32,
-    /// 1–24.
-    pub remind_every_hours: u32,
+    /// `schedule.check_every` in seconds (range: `Limits.check_every`).
+    pub check_every_secs: u32,
+    /// `schedule.refresh_before` in seconds (range: `Limits.refresh_before`).
+    pub refresh_before_secs: u32,
+    /// `schedule.remind_every` in seconds (range: `Limits.remind_every`).
+    pub remind_every_secs: u32,
     pub language: Lang,
     pub start_at_login: bool,
     /// Read-only: this is the demo.
@@ -34,8 +39,18 @@ pub struct Settings {
     pub data_folder: String,
 }
 
-fn minutes(d: Duration) -> u32 {
-    (d.as_secs() / 60) as u32
+/// Whole seconds; a value beyond `u32` (only a hand-edited config) is shown clamped.
+fn secs(d: Duration) -> u32 {
+    u32::try_from(d.as_secs()).unwrap_or(u32::MAX)
+}
+
+/// `current` unless the window sent other seconds: then exactly those.
+fn updated(current: Duration, sent: u32) -> Duration {
+    if secs(current) == sent {
+        current
+    } else {
+        Duration::from_secs(u64::from(sent))
+    }
 }
 
 impl Settings {
@@ -56,9 +71,9 @@ impl Settings {
             api_url: c.lexware.api_url.clone(),
             scope: c.lexware.scope.clone().unwrap_or_default(),
             connection_name: c.lexware.connection_name.clone().unwrap_or_default(),
-            check_every_minutes: minutes(c.schedule.check_every).max(1),
-            refresh_before_minutes: minutes(c.schedule.refresh_before),
-            remind_every_hours: (c.schedule.remind_every.as_secs() / 3600).max(1) as u32,
+            check_every_secs: secs(c.schedule.check_every),
+            refresh_before_secs: secs(c.schedule.refresh_before),
+            remind_every_secs: secs(c.schedule.remind_every),
             language: c.app.language.unwrap_or(lang),
             start_at_login,
             demo,
@@ -87,45 +102,18 @@ impl Settings {
         };
         c.lexware.auth_url = auth;
         c.lexware.api_url = api;
-        c.schedule.check_every = Duration::from_secs(u64::from(self.check_every_minutes) * 60);
+        c.schedule.check_every = updated(c.schedule.check_every, self.check_every_secs);
         // A gap is a pause longer than `gap_after`, which must exceed the interval: keep it so.
         if c.schedule.gap_after <= c.schedule.check_every {
             c.schedule.gap_after = c.schedule.check_every * 2;
         }
-        c.schedule.refresh_before =
-            Duration::from_secs(u64::from(self.refresh_before_minutes) * 60);
-        c.schedule.remind_every = Duration::from_secs(u64::from(self.remind_every_hours) * 3600);
+        c.schedule.refresh_before = updated(c.schedule.refresh_before, self.refresh_before_secs);
+        c.schedule.remind_every = updated(c.schedule.remind_every, self.remind_every_secs);
         c.app.language = Some(self.language);
         c
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip_and_ranges() {
-        let c = Config::default();
-        let s = Settings::from_config(&c, Lang::De, false, false, false, "/x".into());
-        assert_eq!(s.check_every_minutes, 1);
-        assert_eq!(s.refresh_before_minutes, 15);
-        assert_eq!(s.remind_every_hours, 4);
-        let mut two = s.clone();
-        two.check_every_minutes = 2;
-        let applied = two.apply(&c);
-        assert_eq!(applied.schedule.check_every, Duration::from_secs(120));
-        assert!(applied.validate().is_ok());
-        let mut five = s.clone();
-        five.check_every_minutes = 5;
-        assert!(five.apply(&c).validate().is_ok(), "5 minutes is allowed");
-        let mut seven = s;
-        seven.check_every_minutes = 7;
-        let problem = seven
-            .apply(&c)
-            .validate()
-            .expect_err("7 minutes is out of range");
-        assert_eq!(problem.qualified_key(), "schedule.check_every");
-        assert!(problem.de.contains("1 bis 5 Minuten"));
-    }
-}
+#[path = "settings_tests.rs"]
+mod tests;

@@ -12,9 +12,11 @@
 
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen } from "@tauri-apps/api/event";
+import type { Command } from "./bindings/Command";
 import type { ConnectResult } from "./bindings/ConnectResult";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { IpcError } from "./bindings/IpcError";
+import type { IpcEvent } from "./bindings/IpcEvent";
 import type { LoginStart } from "./bindings/LoginStart";
 import type { LoopbackOutcome } from "./bindings/LoopbackOutcome";
 import type { Outcome } from "./bindings/Outcome";
@@ -24,16 +26,16 @@ import type { WebhookListing } from "./bindings/WebhookListing";
 import type { WebhookSpec } from "./bindings/WebhookSpec";
 
 /** Emitted after every engine operation (tick, refresh, connect...), payload `Status`. */
-export const STATUS_EVENT = "lexguard://status";
+export const STATUS_EVENT: IpcEvent = "lexguard://status";
 /** Emitted when the loopback redirect completed (or failed) a login, payload `LoopbackOutcome`. */
-export const CONNECT_EVENT = "lexguard://connect-result";
+export const CONNECT_EVENT: IpcEvent = "lexguard://connect-result";
 
 export type Unlisten = () => void;
 
 /** How commands and events travel: Tauri in the app; a fake in tests and the dev mock. */
 export interface Backend {
-  invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T>;
-  listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>;
+  invoke<T>(cmd: Command, args?: Record<string, unknown>): Promise<T>;
+  listen<T>(event: IpcEvent, handler: (payload: T) => void): Promise<Unlisten>;
 }
 
 const tauri: Backend = {
@@ -62,7 +64,7 @@ export function toIpcError(e: unknown): IpcError {
   return { kind: "ipc", message: String(e), field: null };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await backend.invoke<T>(cmd, args);
   } catch (e) {
@@ -78,6 +80,7 @@ export const connectApiKey = (key: string) => call<ConnectResult>("connect_api_k
 export const listWebhooks = () => call<WebhookListing>("list_webhooks");
 export const syncWebhooks = () => call<Outcome[]>("sync_webhooks");
 export const saveWebhooks = (webhooks: WebhookSpec[]) => call<WebhookSpec[]>("save_webhooks", { webhooks });
+/** The official event types; the window itself uses the generated `LIMITS.event_types`. */
 export const eventTypes = () => call<string[]>("event_types");
 export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });

@@ -164,6 +164,34 @@ describe("settings", () => {
     expect(must("settings-data-folder").textContent).toBe("/home/anna/.local/share/lexguard");
   });
 
+  it("sends back the exact seconds of every duration nobody edited", async () => {
+    const backend = new FakeBackend(status(), { ...SETTINGS, check_every_secs: 90, remind_every_secs: 1800 });
+    await boot(backend);
+    await click("nav-settings");
+    expect(must<HTMLInputElement>("settings-check-every").value).toBe("1.5");
+    expect(must<HTMLInputElement>("settings-remind-every").value).toBe("0.5");
+    type(must<HTMLSelectElement>("settings-language"), "en");
+    await flush();
+    await click("settings-save");
+    const sent = backend.calledWith("save_settings").map((a) => a?.settings as typeof SETTINGS);
+    expect(sent).toHaveLength(2);
+    for (const s of sent) {
+      expect(s.language).toBe("en");
+      expect([s.check_every_secs, s.remind_every_secs, s.refresh_before_secs]).toEqual([90, 1800, 900]);
+    }
+    expect($("settings-error")).toBeNull();
+  });
+
+  it("an edited duration is checked and sent in seconds; the others stay as they came", async () => {
+    const backend = new FakeBackend(status(), { ...SETTINGS, check_every_secs: 90, remind_every_secs: 1800 });
+    await boot(backend);
+    await click("nav-settings");
+    type(must<HTMLInputElement>("settings-remind-every"), "2");
+    await click("settings-save");
+    const saved = backend.calledWith("save_settings").at(-1)?.settings as typeof SETTINGS;
+    expect([saved.check_every_secs, saved.remind_every_secs]).toEqual([90, 7200]);
+  });
+
   it("refuses out-of-range values next to the field, before saving", async () => {
     const backend = new FakeBackend();
     await boot(backend);
@@ -199,7 +227,7 @@ describe("settings", () => {
     expect($("settings-error")).toBeNull();
     expect(must("settings-saved").textContent).toBe("Gespeichert.");
     const saved = backend.calledWith("save_settings").at(-1)?.settings as typeof SETTINGS;
-    expect(saved.refresh_before_minutes).toBe(30);
+    expect(saved.refresh_before_secs).toBe(30 * 60);
     expect(saved.scope).toBe(SETTINGS.scope);
   });
 

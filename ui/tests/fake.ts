@@ -3,6 +3,7 @@
  * from per-test handlers, and lets a test emit backend events.
  */
 import type { IpcError } from "../src/bindings/IpcError";
+import type { IpcErrorKind } from "../src/bindings/IpcErrorKind";
 import type { Settings } from "../src/bindings/Settings";
 import type { Status } from "../src/bindings/Status";
 import type { Backend } from "../src/ipc";
@@ -18,9 +19,9 @@ export const SETTINGS: Settings = {
   api_url: "http://127.0.0.1:41234",
   scope: "",
   connection_name: "lexguard Demo",
-  check_every_minutes: 1,
-  refresh_before_minutes: 15,
-  remind_every_hours: 4,
+  check_every_secs: 60,
+  refresh_before_secs: 900,
+  remind_every_secs: 4 * 3600,
   language: "de",
   start_at_login: false,
   demo: true,
@@ -58,7 +59,7 @@ export function status(over: Partial<Status> = {}): Status {
   };
 }
 
-export const ipcError = (message: string, field: string | null = null, kind = "config"): IpcError => ({ kind, message, field });
+export const ipcError = (message: string, field: string | null = null, kind: IpcErrorKind = "config"): IpcError => ({ kind, message, field });
 
 export class FakeBackend implements Backend {
   calls: [string, Record<string, unknown> | undefined][] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { t } from "../src/i18n";
-import { checkBaseUrl, checkCallbackUrl, checkClientId, checkRange, checkRedirectUri, duplicateRows } from "../src/validate";
+import { LIMITS } from "../src/bindings/limitsData";
+import { checkBaseUrl, checkCallbackUrl, checkClientId, checkRange, checkRedirectUri, duplicateRows, inDisplayUnits, RANGES } from "../src/validate";
 
 describe("checkCallbackUrl", () => {
   it("accepts https with a host", () => {
@@ -26,25 +27,41 @@ describe("checkCallbackUrl", () => {
 });
 
 describe("checkRange", () => {
-  it("accepts whole numbers in range", () => {
-    expect(checkRange("check_every_minutes", "1")).toEqual({ value: 1 });
-    expect(checkRange("check_every_minutes", "5")).toEqual({ value: 5 });
-    expect(checkRange("refresh_before_minutes", "15")).toEqual({ value: 15 });
-    expect(checkRange("refresh_before_minutes", "180")).toEqual({ value: 180 });
-    expect(checkRange("remind_every_hours", "24")).toEqual({ value: 24 });
+  it("accepts whole numbers in range, as seconds", () => {
+    expect(checkRange("check_every", "1")).toEqual({ secs: 60 });
+    expect(checkRange("check_every", "5")).toEqual({ secs: 300 });
+    expect(checkRange("refresh_before", "15")).toEqual({ secs: 900 });
+    expect(checkRange("refresh_before", "180")).toEqual({ secs: 10800 });
+    expect(checkRange("remind_every", "1")).toEqual({ secs: 3600 });
+    // The core sets no upper limit for reminders; neither does the form.
+    expect(checkRange("remind_every", "48")).toEqual({ secs: 48 * 3600 });
   });
 
   it("refuses the rest and names the allowed range", () => {
     for (const raw of ["0", "6", "2.5", "", "abc", "-1"]) {
-      const r = checkRange("check_every_minutes", raw);
+      const r = checkRange("check_every", raw);
       expect("problem" in r).toBe(true);
       if ("problem" in r) expect(t(r.problem.key, r.problem.params, "de")).toBe("Erlaubt sind 1 bis 5 Minuten.");
     }
-    const refresh = checkRange("refresh_before_minutes", "14");
+    const refresh = checkRange("refresh_before", "14");
     expect("problem" in refresh && t(refresh.problem.key, refresh.problem.params, "en")).toBe("Allowed: 15 to 180 minutes.");
-    expect("problem" in checkRange("refresh_before_minutes", "181")).toBe(true);
-    const remind = checkRange("remind_every_hours", "25");
-    expect("problem" in remind && t(remind.problem.key, remind.problem.params, "de")).toBe("Erlaubt sind 1 bis 24 Stunden.");
+    expect("problem" in checkRange("refresh_before", "181")).toBe(true);
+    const remind = checkRange("remind_every", "0");
+    expect("problem" in remind && t(remind.problem.key, remind.problem.params, "de")).toBe("Erlaubt sind ganze Stunden ab 1.");
+  });
+
+  it("takes its ranges from the generated limits, not numbers of its own", () => {
+    expect(RANGES.check_every).toMatchObject({ min: LIMITS.check_every.min / 60, max: LIMITS.check_every.max! / 60 });
+    expect(RANGES.refresh_before).toMatchObject({ min: LIMITS.refresh_before.min / 60, max: LIMITS.refresh_before.max! / 60 });
+    expect(RANGES.remind_every.max).toBe(LIMITS.remind_every.max);
+    expect(checkClientId("x".repeat(LIMITS.client_id_max_chars))).toBeNull();
+    expect(checkClientId("x".repeat(LIMITS.client_id_max_chars + 1))?.key).toBe("validate.client_id");
+  });
+
+  it("shows seconds off the minute grid without rounding them", () => {
+    expect(inDisplayUnits("check_every", 90)).toBe("1.5");
+    expect(inDisplayUnits("remind_every", 1800)).toBe("0.5");
+    expect(inDisplayUnits("remind_every", 4 * 3600)).toBe("4");
   });
 });
 

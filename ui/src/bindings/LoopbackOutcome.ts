@@ -2,4 +2,7 @@
 import type { ConnectResult } from "./ConnectResult";
 import type { IpcError } from "./IpcError";
 
+/**
+ * The outcome of a login completed through the loopback redirect (event `connect-result`).
+ */
 export type LoopbackOutcome = { result: ConnectResult | null, error: IpcError | null, };

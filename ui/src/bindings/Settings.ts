@@ -8,17 +8,17 @@ export type Settings = { client_id: string,
  */
 client_secret_set: boolean, redirect_uri: string, environment: Environment, auth_url: string, api_url: string, scope: string, connection_name: string, 
 /**
- * 1–5.
+ * `schedule.check_every` in seconds (range: `Limits.check_every`).
  */
-check_every_minutes: number, 
+check_every_secs: number, 
 /**
- * At least 15.
+ * `schedule.refresh_before` in seconds (range: `Limits.refresh_before`).
  */
-refresh_before_minutes: number, 
+refresh_before_secs: number, 
 /**
- * 1–24.
+ * `schedule.remind_every` in seconds (range: `Limits.remind_every`).
  */
-remind_every_hours: number, language: Lang, start_at_login: boolean, 
+remind_every_secs: number, language: Lang, start_at_login: boolean, 
 /**
  * Read-only: this is the demo.
  */

@@ -11,6 +11,7 @@
 import type { ConnectResult } from "../bindings/ConnectResult";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { IpcError } from "../bindings/IpcError";
+import type { IpcErrorKind } from "../bindings/IpcErrorKind";
 import type { Outcome } from "../bindings/Outcome";
 import type { Settings } from "../bindings/Settings";
 import type { Status } from "../bindings/Status";
@@ -39,7 +40,7 @@ const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 export function mockBackend(scenario: string): Backend {
   const handlers = new Map<string, Set<(p: unknown) => void>>();
   const emit = (event: string, payload: unknown) => handlers.get(event)?.forEach((fn) => fn(payload));
-  const fail = (kind: string, message: string, field: string | null = null): IpcError => ({ kind, message, field });
+  const fail = (kind: IpcErrorKind, message: string, field: string | null = null): IpcError => ({ kind, message, field });
 
   let webhooks: WebhookSpec[] = [
     { event_type: "invoice.created", callback_url: "http://127.0.0.1:41234/hooks/invoice-created" },
@@ -54,9 +55,9 @@ export function mockBackend(scenario: string): Backend {
     api_url: "http://127.0.0.1:41234",
     scope: "",
     connection_name: "lexguard Demo",
-    check_every_minutes: 1,
-    refresh_before_minutes: 15,
-    remind_every_hours: 4,
+    check_every_secs: 60,
+    refresh_before_secs: 900,
+    remind_every_secs: 4 * 3600,
     language: scenario === "en" ? "en" : "de",
     start_at_login: false,
     demo: true,
@@ -194,7 +195,7 @@ export function mockBackend(scenario: string): Backend {
     event_types: () => delay(EVENT_TYPES, 50),
     save_settings: (a) => {
       const s = a.settings as Settings;
-      if (s.check_every_minutes === 5)
+      if (s.check_every_secs === 300)
         return reject(fail("config", "Muss länger als check_every und höchstens 12 Stunden sein (z. B. \"5m\").", "schedule.gap_after"));
       settings = { ...s, client_secret_set: settings.client_secret_set, demo: true, data_folder: settings.data_folder };
       return delay(settings);

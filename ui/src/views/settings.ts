@@ -3,6 +3,9 @@
  * allowed range, before anything is sent; the backend checks again and its errors (with the
  * settings key at fault) land next to the same field.
  *
+ * Durations come in seconds and are shown in minutes or hours; an unedited field goes back
+ * with exactly its seconds, so no save (not even the language) rounds `90s` or `30m`.
+ *
  * The client secret is write-only: its own field and button, never pre-filled; the window
  * only learns whether one is stored. The language applies (and is saved) as soon as it is
  * picked, so the whole window switches at once.
@@ -15,7 +18,7 @@ import { h, replace, show, uid } from "../dom";
 import { label, onLangChange, setLang, t, type Key, type Params } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { checkBaseUrl, checkClientId, checkRange, checkRedirectUri, RANGES, type Problem, type RangeField } from "../validate";
+import { checkBaseUrl, checkClientId, checkRedirectUri, durationSecs, inDisplayUnits, rangeProblem, RANGES, scheduleSecs, type Problem, type RangeField, type Shown } from "../validate";
 import { AlertSlot, busy, note, noteHost } from "./common";
 
 type FieldName =
@@ -23,9 +26,7 @@ type FieldName =
   | "redirect_uri"
   | "auth_url"
   | "api_url"
-  | "check_every_minutes"
-  | "refresh_before_minutes"
-  | "remind_every_hours";
+  | RangeField;
 
 /** Backend settings keys (`IpcError.field`) → form field. `gap_after` must exceed the check interval. */
 const BACKEND_FIELDS: Record<string, FieldName> = {
@@ -33,10 +34,10 @@ const BACKEND_FIELDS: Record<string, FieldName> = {
   "lexware.redirect_uri": "redirect_uri",
   "lexware.auth_url": "auth_url",
   "lexware.api_url": "api_url",
-  "schedule.check_every": "check_every_minutes",
-  "schedule.gap_after": "check_every_minutes",
-  "schedule.refresh_before": "refresh_before_minutes",
-  "schedule.remind_every": "remind_every_hours",
+  "schedule.check_every": "check_every",
+  "schedule.gap_after": "check_every",
+  "schedule.refresh_before": "refresh_before",
+  "schedule.remind_every": "remind_every",
 };
 
 const FIELD_LABELS: Record<FieldName, Key> = {
@@ -44,9 +45,9 @@ const FIELD_LABELS: Record<FieldName, Key> = {
   redirect_uri: "settings.redirect_uri",
   auth_url: "settings.auth_url",
   api_url: "settings.api_url",
-  check_every_minutes: "settings.check_every",
-  refresh_before_minutes: "settings.refresh_before",
-  remind_every_hours: "settings.remind_every",
+  check_every: "settings.check_every",
+  refresh_before: "settings.refresh_before",
+  remind_every: "settings.remind_every",
 };
 
 interface Field {
@@ -95,10 +96,8 @@ function setError(f: Field, problem: Problem | string | null): void {
   f.input.setAttribute("aria-describedby", f.error.id);
 }
 
-function numberInput(testid: string, field: RangeField): HTMLInputElement {
-  const r = RANGES[field];
-  return h("input", { type: "number", testid, min: r.min, max: r.max, step: 1, inputmode: "numeric", class: "narrow" });
-}
+const numberInput = (testid: string, { min, max }: { min: number; max: number | null }): HTMLInputElement =>
+  h("input", { type: "number", testid, min, max, step: "any", inputmode: "numeric", class: "narrow" });
 
 export function settingsView(): HTMLElement {
   // --- Lexware access ---------------------------------------------------------------------
@@ -137,10 +136,9 @@ export function settingsView(): HTMLElement {
   const customUrls = h("div", { class: "custom-urls" }, authUrl.wrap, apiUrl.wrap);
 
   // --- schedule -----------------------------------------------------------------------------
-  const rangeHint = (f: RangeField) => ({ key: RANGES[f].key, params: { min: RANGES[f].min, max: RANGES[f].max } });
-  const checkEvery = field("settings.check_every", numberInput("settings-check-every", "check_every_minutes"), rangeHint("check_every_minutes"));
-  const refreshBefore = field("settings.refresh_before", numberInput("settings-refresh-before", "refresh_before_minutes"), rangeHint("refresh_before_minutes"));
-  const remindEvery = field("settings.remind_every", numberInput("settings-remind-every", "remind_every_hours"), rangeHint("remind_every_hours"));
+  const checkEvery = field("settings.check_every", numberInput("settings-check-every", RANGES.check_every), rangeProblem("check_every"));
+  const refreshBefore = field("settings.refresh_before", numberInput("settings-refresh-before", RANGES.refresh_before), rangeProblem("refresh_before"));
+  const remindEvery = field("settings.remind_every", numberInput("settings-remind-every", RANGES.remind_every), rangeProblem("remind_every"));
 
   // --- general ------------------------------------------------------------------------------
   // Language names stay in their own language, so either can be found.
@@ -174,10 +172,12 @@ export function settingsView(): HTMLElement {
     redirect_uri: redirect,
     auth_url: authUrl,
     api_url: apiUrl,
-    check_every_minutes: checkEvery,
-    refresh_before_minutes: refreshBefore,
-    remind_every_hours: remindEvery,
+    check_every: checkEvery,
+    refresh_before: refreshBefore,
+    remind_every: remindEvery,
   };
+
+  const loaded: Partial<Record<RangeField, Shown>> = {};
 
   const form = h(
     "form",
@@ -223,9 +223,10 @@ export function settingsView(): HTMLElement {
     envSelect.value = s.environment;
     input(authUrl).value = s.auth_url;
     input(apiUrl).value = s.api_url;
-    input(checkEvery).value = String(s.check_every_minutes);
-    input(refreshBefore).value = String(s.refresh_before_minutes);
-    input(remindEvery).value = String(s.remind_every_hours);
+    for (const [name, secs] of Object.entries(scheduleSecs(s)) as [RangeField, number][]) {
+      loaded[name] = { secs, text: inDisplayUnits(name, secs) };
+      input(fields[name]).value = loaded[name].text;
+    }
     langSelect.value = s.language;
     startAtLogin.checked = s.start_at_login;
     dataFolder.textContent = s.data_folder;
@@ -258,9 +259,9 @@ export function settingsView(): HTMLElement {
     }
     const numbers: Partial<Record<RangeField, number>> = {};
     for (const name of Object.keys(RANGES) as RangeField[]) {
-      const r = checkRange(name, input(fields[name]).value);
+      const r = durationSecs(name, input(fields[name]).value, loaded[name]);
       if ("problem" in r) check(name, r.problem);
-      else numbers[name] = r.value;
+      else numbers[name] = r.secs;
     }
     if (!base || problems.length > 0) return { settings: null, problems };
     return {
@@ -272,9 +273,9 @@ export function settingsView(): HTMLElement {
         environment: env,
         auth_url: env === "custom" ? input(authUrl).value.trim() : base.auth_url,
         api_url: env === "custom" ? input(apiUrl).value.trim() : base.api_url,
-        check_every_minutes: numbers.check_every_minutes!,
-        refresh_before_minutes: numbers.refresh_before_minutes!,
-        remind_every_hours: numbers.remind_every_hours!,
+        check_every_secs: numbers.check_every!,
+        refresh_before_secs: numbers.refresh_before!,
+        remind_every_secs: numbers.remind_every!,
         language: langSelect.value as Lang,
         start_at_login: startAtLogin.checked,
       },

@@ -7,6 +7,7 @@
  * unmanaged subscriptions needs Lexware, and says why when it cannot be had.
  */
 
+import { LIMITS } from "../bindings/limitsData";
 import type { Subscription } from "../bindings/Subscription";
 import type { WebhookSpec } from "../bindings/WebhookSpec";
 import { h, replace, show, uid } from "../dom";
@@ -107,7 +108,8 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
     unmanaged,
   );
 
-  let types: string[] = [];
+  /** The official list, generated from the core's contract: no round trip needed. */
+  const types: readonly string[] = LIMITS.event_types;
   let saved: WebhookSpec[] | null = null;
   let rows: RowRefs[] = [];
   let existing: Subscription[] | null = null;
@@ -266,21 +268,10 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
     renderUnmanaged();
   }
 
-  async function loadTypes(): Promise<void> {
-    if (types.length > 0) return;
-    try {
-      types = await ipc.eventTypes();
-      for (const r of rows) fillOptions(r.select, r.select.value);
-    } catch (e) {
-      error.set(ipc.toIpcError(e).message);
-    }
-  }
-
-  /** Loads event types and the listing; keeps unsaved edits. */
+  /** Loads the listing; keeps unsaved edits. */
   async function refresh(): Promise<void> {
     if (loading) return;
     loading = true;
-    await loadTypes();
     try {
       const listing = await ipc.listWebhooks();
       existing = listing.existing;

@@ -1,0 +1,77 @@
+//! How an error crosses IPC: `{kind, message, field}`. Its own module so every producer
+//! (commands, the loopback listener) shares the one shape without importing each other.
+
+use lexguard::Lang;
+use serde::Serialize;
+
+/// An error as the window sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+pub struct IpcError {
+    /// Stable name: one of the core's `ErrorKind`s, or one of the shell's own.
+    #[ts(as = "IpcErrorKind")]
+    pub kind: String,
+    /// For the person, in the chosen language, with the fix.
+    pub message: String,
+    /// The settings field at fault, for configuration errors (`schedule.check_every`).
+    pub field: Option<String>,
+}
+
+/// Errors only the shell produces (the core's are [`lexguard::ErrorKind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellErrorKind {
+    /// The data folder could not be shown in the file manager.
+    OpenFailed,
+    /// Made by the window itself: the call never reached a command (Tauri refused it, or the
+    /// page runs outside the app).
+    Ipc,
+}
+
+/// The type `IpcError.kind` has in TypeScript; on the wire it is the plain string.
+#[allow(dead_code)]
+#[derive(Serialize, ts_rs::TS)]
+#[serde(untagged)]
+enum IpcErrorKind {
+    Core(lexguard::ErrorKind),
+    Shell(ShellErrorKind),
+}
+
+impl IpcError {
+    pub fn from_core(e: &lexguard::Error, lang: Lang) -> Self {
+        match e {
+            lexguard::Error::Config { key, problem, .. } => Self {
+                kind: e.kind().into(),
+                message: lang.pick(problem.0.clone(), problem.1.clone()),
+                field: key.clone(),
+            },
+            _ => Self {
+                kind: e.kind().into(),
+                message: e.message(lang),
+                field: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_travel_as_plain_strings() {
+        let e = IpcError::from_core(&lexguard::Error::PendingExpired, Lang::En);
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(json["kind"], "login_expired");
+        assert_eq!(
+            serde_json::to_value(IpcErrorKind::Shell(ShellErrorKind::OpenFailed)).expect("json"),
+            "open_failed"
+        );
+        assert_eq!(
+            serde_json::to_value(IpcErrorKind::Core(lexguard::ErrorKind::KeychainCorrupt))
+                .expect("json"),
+            "keychain_corrupt"
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! What Lexware promises (its public API and OAuth documentation), written down once.
+//!
+//! Config validation, the paste parser, the OAuth client and the window's generated data all
+//! read these constants, so a fact about Lexware is changed in one place. Numbers that are
+//! lexguard's own choices (schedule ranges, input size limits) live in [`crate::limits`].
+
+/// Production OAuth server; `/oauth2/authorize|token|revoke` are appended.
+pub const PRODUCTION_AUTH: &str = "https://app.lexware.de";
+/// Production API; `/v1/...` is appended.
+pub const PRODUCTION_API: &str = "https://api.lexware.io";
+/// The API's former host, still answered by Lexware: a config naming it is production too.
+pub const LEGACY_PRODUCTION_API: &str = "https://api.lexoffice.io";
+/// Sandbox OAuth server.
+pub const SANDBOX_AUTH: &str = "https://app.lexware-sandbox.de";
+/// Sandbox API.
+pub const SANDBOX_API: &str = "https://api.lexware-sandbox.io";
+
+/// An authorization code dies this many seconds after Lexware issued it (and is single-use).
+pub const CODE_LIFETIME_SECS: u32 = 5 * 60;
+/// How long lexguard keeps a pending login (PKCE verifier and state) open.
+pub const LOGIN_LIFETIME_SECS: u32 = 10 * 60;
+// A login must outlive the code it waits for.
+const _: () = assert!(CODE_LIFETIME_SECS < LOGIN_LIFETIME_SECS);
+
+/// Longest authorization code the contract allows.
+pub const MAX_CODE_CHARS: usize = 128;
+/// Longest access token the contract promises.
+pub const MAX_ACCESS_TOKEN_CHARS: usize = 4096;
+/// Longest refresh token the contract promises.
+pub const MAX_REFRESH_TOKEN_CHARS: usize = 128;
+
+/// A public API key lives at most this many months after it was created.
+pub const API_KEY_LIFETIME_MONTHS: u32 = 24;
+
+/// Requests per second per client, across all endpoints; above it Lexware answers 429.
+pub const REQUESTS_PER_SECOND: u32 = 2;
+/// The spacing that keeps lexguard within [`REQUESTS_PER_SECOND`] without bursts.
+pub const REQUEST_SPACING_MS: u64 = 1000 / REQUESTS_PER_SECOND as u64;
+
+/// The official event types (lower case).
+pub const EVENT_TYPES: &[&str] = &[
+    "article.created",
+    "article.changed",
+    "article.deleted",
+    "contact.created",
+    "contact.changed",
+    "contact.deleted",
+    "credit-note.created",
+    "credit-note.changed",
+    "credit-note.deleted",
+    "credit-note.status.changed",
+    "delivery-note.created",
+    "delivery-note.changed",
+    "delivery-note.deleted",
+    "delivery-note.status.changed",
+    "down-payment-invoice.created",
+    "down-payment-invoice.changed",
+    "down-payment-invoice.deleted",
+    "down-payment-invoice.status.changed",
+    "dunning.created",
+    "dunning.changed",
+    "dunning.deleted",
+    "invoice.created",
+    "invoice.changed",
+    "invoice.deleted",
+    "invoice.status.changed",
+    "order-confirmation.created",
+    "order-confirmation.changed",
+    "order-confirmation.deleted",
+    "order-confirmation.status.changed",
+    "payment.changed",
+    "quotation.created",
+    "quotation.changed",
+    "quotation.deleted",
+    "quotation.status.changed",
+    "recurring-template.created",
+    "recurring-template.changed",
+    "recurring-template.deleted",
+    "token.revoked",
+    "voucher.created",
+    "voucher.changed",
+    "voucher.deleted",
+    "voucher.status.changed",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_list_has_every_family_once() {
+        assert_eq!(EVENT_TYPES.len(), 42);
+        assert!(EVENT_TYPES.contains(&"token.revoked"));
+        assert!(EVENT_TYPES.iter().all(|t| *t == t.to_lowercase()));
+        let mut sorted = EVENT_TYPES.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), EVENT_TYPES.len(), "no duplicates");
+    }
+}
