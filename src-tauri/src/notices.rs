@@ -323,6 +323,46 @@ mod tests {
     }
 
     #[test]
+    fn company_names_with_periods_stay_whole_in_notices() {
+        let name = "Dr. Anna Beispiel e. K.";
+        let with = |state, reason| {
+            let st = Persisted {
+                state,
+                reason,
+                company: Some(name.into()),
+                ..Persisted::default()
+            };
+            let c = Config::default();
+            Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
+        };
+        let mut memo = Memo::default();
+        let t0 = Utc::now();
+        let h = chrono::Duration::hours(4);
+        let mut told = Vec::new();
+        for (state, reason) in [
+            (ConnState::Healthy, None),
+            (ConnState::AuthLost, Some(Reason::InvalidGrant)),
+            (ConnState::Healthy, None),
+            (ConnState::Degraded, Some(Reason::RefreshFailing)),
+        ] {
+            told.extend(transition_notices(
+                &mut memo,
+                &with(state, reason),
+                t0,
+                h,
+                Lang::De,
+            ));
+        }
+        assert_eq!(told.len(), 3, "{told:?}");
+        for n in &told[..2] {
+            assert!(n.body.contains(name), "{}", n.body);
+        }
+        for n in &told {
+            assert!(!n.body.contains("..") && !n.summary.contains(".."), "{n:?}");
+        }
+    }
+
+    #[test]
     fn demo_says_so_in_every_notice() {
         let n = Notice {
             summary: "x".into(),
