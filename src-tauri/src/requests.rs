@@ -167,10 +167,6 @@ impl EngineHandle {
         self.quitting.store(false, Ordering::SeqCst);
     }
 
-    pub fn is_quitting(&self) -> bool {
-        self.quitting.load(Ordering::SeqCst)
-    }
-
     /// Lets a running operation finish, then stops the task.
     pub async fn quit(&self) {
         self.begin_quit();
