@@ -1,29 +1,39 @@
 //! The one place that maps what the core says to what a person sees: tray icon, tooltip and
-//! menu, window events, notifications. Calm by design: one notification per change of state,
-//! not per tick; while the connection stays lost, a reminder every `remind_every`.
+//! menu, the window's status event, notifications. It subscribes once to the engine's status
+//! watch, so whichever door an operation came through (timer, window, tray, loopback login),
+//! every surface shows the same status. The rules for notifications are in [`crate::notices`].
 
+use crate::notices::{Memo, decorate, event_notice, transition_notices};
 use crate::notify::Notice;
+use crate::requests::ActionOutcome;
 use chrono::{DateTime, Utc};
-use lexguard::time_fmt::{duration, local_and_relative};
-use lexguard::{ConnState, Engine, Event, Lang, Reason, Status};
-use std::sync::Mutex;
+use lexguard::{ConnState, Engine, Event, Lang, Status};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::{broadcast, watch};
 
 /// The window listens to this event name; the payload is a [`Status`] (no secrets).
 pub const STATUS_EVENT: &str = "lexguard://status";
+
+/// Extra patience beyond two check intervals before the bridge reads the status itself.
+const STALL_SLACK: Duration = Duration::from_secs(30);
 
 pub struct Bridge<R: Runtime> {
     app: AppHandle<R>,
     engine: Engine,
     demo: bool,
     memo: Mutex<Memo>,
+    shown: Mutex<Option<Shown>>,
 }
 
-/// What the bridge remembers between statuses.
-#[derive(Debug, Default, Clone)]
-pub struct Memo {
-    pub last: Option<(ConnState, Option<Reason>)>,
-    pub auth_notice_at: Option<DateTime<Utc>>,
+/// What the tray shows now: an unchanged status costs no D-Bus traffic. Kept in every build,
+/// so tests on the mock runtime (which has no tray) see what would be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub state: ConnState,
+    pub headline: String,
+    pub lang: Lang,
 }
 
 impl<R: Runtime> Bridge<R> {
@@ -33,7 +43,22 @@ impl<R: Runtime> Bridge<R> {
             engine,
             demo,
             memo: Mutex::new(Memo::default()),
+            shown: Mutex::new(None),
         }
+    }
+
+    /// Starts the two listeners. Subscribe `statuses` before the first operation starts, so
+    /// the start-up tick's status is not missed (the tray would wait for the second one).
+    pub fn start(self: &Arc<Self>, statuses: watch::Receiver<Status>) {
+        let events = self.engine.subscribe();
+        tauri::async_runtime::spawn(self.clone().follow_statuses(statuses));
+        tauri::async_runtime::spawn(self.clone().follow_events(events));
+    }
+
+    /// What the tray shows (or would show, on the mock runtime) right now.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn shown(&self) -> Option<Shown> {
+        self.shown.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn lang(&self) -> Lang {
@@ -46,10 +71,56 @@ impl<R: Runtime> Bridge<R> {
         crate::notify::show(&self.app, notice, open);
     }
 
-    /// After every operation: tray, window, and notifications for state changes.
-    pub fn on_status(&self, status: &Status, now: DateTime<Utc>) {
+    async fn follow_statuses(self: Arc<Self>, mut statuses: watch::Receiver<Status>) {
+        loop {
+            let patience = self.engine.schedule().check_every * 2 + STALL_SLACK;
+            let engine = self.engine.clone();
+            match next_status(&mut statuses, patience, move || engine.status()).await {
+                Next::Status(s) => self.on_status(&s, self.engine.now()),
+                Next::Stalled(Ok(s)) => {
+                    tracing::warn!("no status for two check intervals: showing the persisted one");
+                    self.on_status(&s, self.engine.now());
+                }
+                Next::Stalled(Err(e)) => tracing::warn!(kind = e.kind(), "status unreadable"),
+                Next::Gone => return,
+            }
+        }
+    }
+
+    async fn follow_events(self: Arc<Self>, mut events: broadcast::Receiver<Event>) {
+        loop {
+            match events.recv().await {
+                Ok(e) => self.on_event(&e, self.engine.now()),
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(n, "bridge lagged behind engine events");
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// One status: the tray (only when it changed), the window, notifications for changes.
+    fn on_status(&self, status: &Status, now: DateTime<Utc>) {
+        let lang = self.lang();
+        let shown = Shown {
+            state: status.state,
+            headline: status.headline.clone(),
+            lang,
+        };
+        let changed = {
+            let mut last = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+            let changed = last.as_ref() != Some(&shown);
+            if changed {
+                *last = Some(shown);
+            }
+            changed
+        };
         #[cfg(not(test))]
-        crate::tray::update(&self.app, status, self.demo, self.lang());
+        if changed {
+            crate::tray::update(&self.app, status, self.demo, lang);
+        }
+        #[cfg(test)]
+        let _ = changed;
         if let Err(e) = self.app.emit(STATUS_EVENT, status) {
             tracing::debug!(error = %e, "status event not delivered");
         }
@@ -57,7 +128,7 @@ impl<R: Runtime> Bridge<R> {
             .unwrap_or(chrono::Duration::hours(4));
         let notices = {
             let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-            transition_notices(&mut memo, status, now, remind_every, self.lang())
+            transition_notices(&mut memo, status, now, remind_every, lang)
         };
         for n in notices {
             self.notify(n);
@@ -65,23 +136,55 @@ impl<R: Runtime> Bridge<R> {
     }
 
     /// Notifications that belong to a single event rather than to a state.
-    pub fn on_event(&self, event: &Event, now: DateTime<Utc>) {
+    fn on_event(&self, event: &Event, now: DateTime<Utc>) {
         if let Some(n) = event_notice(event, now, self.lang()) {
             self.notify(n);
         }
     }
 
-    /// A manual action failed: say so with the fix.
-    pub fn on_error(&self, e: &lexguard::Error) {
+    /// A manual action from the tray did not work: say what failed and what happens next.
+    /// A refusal because the app is quitting is nothing the user must hear about.
+    #[cfg_attr(test, allow(dead_code))]
+    pub fn on_failure(&self, outcome: &ActionOutcome) {
+        if outcome.error_kind.as_deref() == Some("shutting_down") {
+            return;
+        }
+        let Some(body) = outcome.failure.clone() else {
+            return;
+        };
         let lang = self.lang();
         self.notify(Notice {
             summary: lang
                 .pick("Das hat nicht geklappt", "That did not work")
                 .into(),
-            body: e.message(lang),
+            body,
             opens_window: true,
             urgent: false,
         });
+    }
+}
+
+/// What the status loop waits for next.
+#[derive(Debug)]
+enum Next {
+    Status(Status),
+    /// Nothing arrived within the patience: the status read from disk instead.
+    Stalled(lexguard::Result<Status>),
+    /// The engine is gone.
+    Gone,
+}
+
+/// The next published status, or after `patience` without one, `read()` (a file read, so a
+/// stalled keepalive shows "Prüfung überfällig"). Costs nothing while statuses arrive.
+async fn next_status(
+    statuses: &mut watch::Receiver<Status>,
+    patience: Duration,
+    read: impl FnOnce() -> lexguard::Result<Status>,
+) -> Next {
+    match tokio::time::timeout(patience, statuses.changed()).await {
+        Ok(Ok(())) => Next::Status(statuses.borrow_and_update().clone()),
+        Ok(Err(_)) => Next::Gone,
+        Err(_) => Next::Stalled(read()),
     }
 }
 
@@ -101,321 +204,39 @@ pub fn first_run_notice<R: Runtime>(app: &AppHandle<R>, lang: Lang) {
     crate::notify::show(app, notice, lang.pick("Öffnen", "Open"));
 }
 
-fn decorate(mut n: Notice, demo: bool) -> Notice {
-    if demo {
-        n.summary = format!("DEMO · {}", n.summary);
-    }
-    n
-}
-
-/// Whether a degraded reason deserves a notification (a passing network blip does not: the
-/// tray icon shows it).
-fn worth_telling(reason: Option<Reason>) -> bool {
-    matches!(
-        reason,
-        Some(
-            Reason::RefreshFailing
-                | Reason::KeychainUnsaved
-                | Reason::KeychainUnavailable
-                | Reason::ClientCredentials
-        )
-    )
-}
-
-/// The notifications for going from the remembered state to `status`.
-pub fn transition_notices(
-    memo: &mut Memo,
-    status: &Status,
-    now: DateTime<Utc>,
-    remind_every: chrono::Duration,
-    lang: Lang,
-) -> Vec<Notice> {
-    let current = (status.state, status.reason);
-    let previous = memo.last.replace(current);
-    let mut out = Vec::new();
-    let company = status
-        .company
-        .clone()
-        .unwrap_or_else(|| "Lexware Office".into());
-    match status.state {
-        ConnState::AuthLost => {
-            let first = previous.map(|p| p.0) != Some(ConnState::AuthLost);
-            let remind = memo.auth_notice_at.is_some_and(|t| now - t >= remind_every);
-            if first || remind {
-                memo.auth_notice_at = Some(now);
-                out.push(Notice {
-                    summary: if first {
-                        lang.pick("Verbindung zu Lexware verloren", "Connection to Lexware lost").into()
-                    } else {
-                        lang.pick(
-                            "Erinnerung: Verbindung zu Lexware verloren",
-                            "Reminder: connection to Lexware lost",
-                        )
-                        .into()
-                    },
-                    body: lang.pick(
-                        format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
-                        format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
-                    ),
-                    opens_window: true,
-                    urgent: true,
-                });
-            }
-        }
-        ConnState::Healthy => {
-            memo.auth_notice_at = None;
-            let was_in_trouble = match previous {
-                Some((ConnState::AuthLost, _)) | Some((ConnState::NotConnected, _)) => true,
-                Some((ConnState::Degraded, r)) => worth_telling(r),
-                _ => false,
-            };
-            if was_in_trouble {
-                let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
-                out.push(Notice {
-                    summary: if first_time {
-                        lang.pick("Mit Lexware verbunden", "Connected to Lexware")
-                            .into()
-                    } else {
-                        lang.pick("Verbindung wiederhergestellt", "Connection restored")
-                            .into()
-                    },
-                    body: lang.pick(
-                        format!(
-                            "lexguard ist wieder mit {company} verbunden. {}",
-                            status.message
-                        ),
-                        format!(
-                            "lexguard is connected to {company} again. {}",
-                            status.message
-                        ),
-                    ),
-                    opens_window: false,
-                    urgent: false,
-                });
-            }
-        }
-        ConnState::Degraded => {
-            memo.auth_notice_at = None;
-            let changed = previous != Some(current);
-            if changed && worth_telling(status.reason) {
-                let summary = match status.reason {
-                    Some(Reason::RefreshFailing) => {
-                        lang.pick("Erneuern klappt gerade nicht", "Refreshing fails right now")
-                    }
-                    Some(Reason::ClientCredentials) => {
-                        lang.pick("Zugangsdaten der App abgelehnt", "App credentials rejected")
-                    }
-                    _ => lang.pick("Schlüsselbund nicht verfügbar", "Keychain unavailable"),
-                };
-                out.push(Notice {
-                    summary: summary.into(),
-                    body: status.message.clone(),
-                    opens_window: true,
-                    urgent: false,
-                });
-            }
-        }
-        ConnState::NotConnected => {
-            memo.auth_notice_at = None;
-        }
-    }
-    out
-}
-
-/// Notifications that follow one event.
-pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Notice> {
-    match event {
-        Event::GapDetected { gap, tokens_survived } => {
-            let length = duration(gap.to - gap.from);
-            let why = if gap.while_running {
-                lang.pick("der Rechner schlief oder hing", "the computer slept or stalled")
-            } else {
-                lang.pick("lexguard lief nicht", "lexguard was not running")
-            };
-            let body = if *tokens_survived {
-                lang.pick(
-                    format!("{length} lang gab es keine Prüfung ({why}). Die Zugangsdaten haben die Lücke überstanden; lexguard hat sie sofort geprüft."),
-                    format!("There was no check for {length} ({why}). The credentials survived the gap; lexguard checked them at once."),
-                )
-            } else {
-                lang.pick(
-                    format!("{length} lang gab es keine Prüfung ({why}). Die Verbindung hat die Lücke nicht überstanden – bitte verbinden Sie sich neu."),
-                    format!("There was no check for {length} ({why}). The connection did not survive the gap – please reconnect."),
-                )
-            };
-            Some(Notice {
-                summary: lang.pick("Lücke bei der Überwachung erkannt", "Monitoring gap detected").into(),
-                body,
-                opens_window: !tokens_survived,
-                urgent: false,
-            })
-        }
-        Event::ApiKeyExpiring { days, expires_at } => Some(Notice {
-            summary: lang.pick("API-Schlüssel läuft bald ab", "API key expires soon").into(),
-            body: lang.pick(
-                format!("Ihr Lexware-API-Schlüssel läuft in {days} Tagen ab ({}). Bitte erstellen Sie unter app.lexware.de/addons/public-api einen neuen und hinterlegen Sie ihn in lexguard.", local_and_relative(*expires_at, now, lang)),
-                format!("Your Lexware API key expires in {days} days ({}). Please create a new one at app.lexware.de/addons/public-api and store it in lexguard.", local_and_relative(*expires_at, now, lang)),
-            ),
-            opens_window: true,
-            urgent: *days <= 7,
-        }),
-        // Once per app run: a keepalive that keeps falling over is in the history, not a nag.
-        Event::KeepaliveRestarted { restarts: 1, .. } => Some(Notice {
-            summary: lang.pick("Automatische Prüfung neu gestartet", "Automatic check restarted").into(),
-            body: lang.pick(
-                "Die automatische Prüfung Ihrer Lexware-Verbindung war unerwartet stehen geblieben. lexguard hat sie neu gestartet und prüft wieder wie gewohnt; Sie müssen nichts tun.",
-                "The automatic check of your Lexware connection had stopped unexpectedly. lexguard restarted it and checks as usual again; there is nothing you need to do.",
-            )
-            .into(),
-            opens_window: false,
-            urgent: false,
-        }),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use lexguard::config::Config;
     use lexguard::state::Persisted;
 
-    fn status(state: ConnState, reason: Option<Reason>) -> Status {
+    fn status(state: ConnState) -> Status {
         let st = Persisted {
             state,
-            reason,
-            company: Some("Muster GmbH".into()),
             ..Persisted::default()
         };
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
     }
 
-    #[test]
-    fn auth_lost_once_then_reminders_then_restored() {
-        let mut memo = Memo::default();
-        let t0 = Utc::now();
-        let h = chrono::Duration::hours(4);
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Healthy, None),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        let lost = status(ConnState::AuthLost, Some(Reason::InvalidGrant));
-        let first = transition_notices(&mut memo, &lost, t0, h, Lang::De);
-        assert_eq!(first.len(), 1);
-        assert!(first[0].summary.contains("verloren"));
-        assert!(first[0].opens_window);
-        for m in 1..10 {
-            let later = t0 + chrono::Duration::minutes(m * 20);
-            assert!(transition_notices(&mut memo, &lost, later, h, Lang::De).is_empty());
-        }
-        let reminder = transition_notices(&mut memo, &lost, t0 + h, h, Lang::De);
-        assert_eq!(reminder.len(), 1);
-        assert!(reminder[0].summary.starts_with("Erinnerung"));
-        let back = transition_notices(
-            &mut memo,
-            &status(ConnState::Healthy, None),
-            t0 + h,
-            h,
-            Lang::De,
-        );
-        assert_eq!(back.len(), 1);
-        assert!(back[0].summary.contains("wiederhergestellt"));
-    }
+    #[tokio::test(start_paused = true)]
+    async fn a_stalled_watch_falls_back_to_the_persisted_status_and_a_live_one_does_not() {
+        let (tx, mut rx) = watch::channel(status(ConnState::NotConnected));
+        let patience = Duration::from_secs(150);
+        tx.send_replace(status(ConnState::Healthy));
+        let got = next_status(&mut rx, patience, || {
+            panic!("no read while statuses arrive")
+        })
+        .await;
+        assert!(matches!(got, Next::Status(s) if s.state == ConnState::Healthy));
 
-    #[test]
-    fn a_gap_or_network_blip_does_not_nag() {
-        let mut memo = Memo::default();
-        let t0 = Utc::now();
-        let h = chrono::Duration::hours(4);
-        transition_notices(
-            &mut memo,
-            &status(ConnState::Healthy, None),
-            t0,
-            h,
-            Lang::De,
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::GapSeen)),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Healthy, None),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::ValidationFailing)),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        let failing = transition_notices(
-            &mut memo,
-            &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
-            t0,
-            h,
-            Lang::En,
-        );
-        assert_eq!(failing.len(), 1);
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
-                t0,
-                h,
-                Lang::En
-            )
-            .is_empty()
-        );
-    }
+        let t0 = tokio::time::Instant::now();
+        let got = next_status(&mut rx, patience, || Ok(status(ConnState::Degraded))).await;
+        assert!(matches!(got, Next::Stalled(Ok(s)) if s.state == ConnState::Degraded));
+        assert!(t0.elapsed() >= patience, "waited the whole patience");
 
-    #[test]
-    fn a_restarted_keepalive_is_told_once() {
-        let now = Utc::now();
-        let first = Event::KeepaliveRestarted {
-            panicked: true,
-            restarts: 1,
-        };
-        let n = event_notice(&first, now, Lang::De).expect("told");
-        assert!(n.summary.contains("neu gestartet"), "{}", n.summary);
-        assert!(n.body.contains("stehen geblieben"), "{}", n.body);
-        let again = Event::KeepaliveRestarted {
-            panicked: false,
-            restarts: 2,
-        };
-        assert_eq!(event_notice(&again, now, Lang::De), None);
-    }
-
-    #[test]
-    fn demo_says_so_in_every_notice() {
-        let n = Notice {
-            summary: "x".into(),
-            body: "y".into(),
-            opens_window: false,
-            urgent: false,
-        };
-        assert_eq!(decorate(n, true).summary, "DEMO · x");
+        drop(tx);
+        let got = next_status(&mut rx, patience, || panic!("gone, not stalled")).await;
+        assert!(matches!(got, Next::Gone));
     }
 }

@@ -3,9 +3,9 @@
 //! client secret travel only the other way).
 
 use crate::AppState;
-use crate::engine::Request;
 use crate::error::IpcError;
 use crate::models::{ConnectResult, LoginStart};
+use crate::requests::{ActionOutcome, Request};
 use crate::settings::Settings;
 use lexguard::config::WebhookSpec;
 use lexguard::engine::WebhookListing;
@@ -191,17 +191,26 @@ pub fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState
         })
 }
 
+/// "Jetzt prüfen": waits for the check (queued behind the work before it) and says how it
+/// went; a check that finds Lexware unreachable is a failure with what happens next.
 #[tauri::command]
-pub fn tick_now(state: State<'_, AppState>) {
-    state
+pub async fn tick_now(state: State<'_, AppState>) -> Result<ActionOutcome, IpcError> {
+    Ok(state
         .handle
-        .request(Request::Tick(lexguard::TickCause::Manual));
+        .ask(Request::Tick(lexguard::TickCause::Manual))
+        .await)
 }
 
+/// "Jetzt erneuern": success only when the refresh worked and the connection is healthy.
 #[tauri::command]
-pub async fn refresh_now(state: State<'_, AppState>) -> Res<Status> {
+pub async fn refresh_now(state: State<'_, AppState>) -> Result<ActionOutcome, IpcError> {
     let e = &state.handle.engine;
-    e.refresh_now().await.map_err(err(e))
+    let result = e.refresh_now().await;
+    Ok(ActionOutcome::of(
+        result,
+        || state.handle.current(),
+        e.lang(),
+    ))
 }
 
 #[tauri::command]

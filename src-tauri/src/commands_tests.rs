@@ -1,8 +1,9 @@
 //! The window's commands through Tauri's IPC on the mock runtime: payloads, `{kind, message}`
-//! errors, and that no secret comes back.
+//! errors, that no secret comes back, and that what a command did reaches the tray and the
+//! window's status event through the bridge alone.
 
-use crate::bridge::Bridge;
-use crate::{AppState, commands, engine};
+use crate::bridge::{Bridge, STATUS_EVENT};
+use crate::{AppState, commands, engine, requests};
 use lexguard::store::MemoryStore;
 use lexguard::{Engine, EngineOptions, Home, Lang, ManualClock};
 use lexware_sim::{Sim, SimConfig};
@@ -13,7 +14,7 @@ use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
 use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 
 struct Fixture {
     _app: App<MockRuntime>,
@@ -21,9 +22,20 @@ struct Fixture {
     sim: Sim,
     engine: Engine,
     home: tempfile::TempDir,
+    bridge: Arc<Bridge<MockRuntime>>,
+    /// Every status event the window would have received.
+    emitted: Arc<std::sync::Mutex<Vec<Value>>>,
+    /// Kept when the worker is not started: requests wait in it, nothing ticks.
+    _inbox: Option<requests::Inbox>,
 }
 
 fn fixture() -> Fixture {
+    fixture_with(true, false)
+}
+
+/// `worker: false`: no timer, no start-up tick; only commands move the engine.
+/// `validate_always`: every check asks Lexware (as the demo's fast schedule does).
+fn fixture_with(worker: bool, validate_always: bool) -> Fixture {
     let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default())).expect("sim");
     let home = tempfile::tempdir().expect("home");
     let mut config = lexguard::Config::default();
@@ -40,7 +52,10 @@ fn fixture() -> Fixture {
         client_secret: Some(lexguard::secret::ClientSecret::new(
             SimConfig::default().client_secret,
         )),
-        schedule_override: None,
+        schedule_override: validate_always.then(|| lexguard::config::Schedule {
+            validate_every: std::time::Duration::ZERO,
+            ..lexguard::Config::default().schedule
+        }),
     });
     let app = mock_builder()
         .plugin(tauri_plugin_autostart::init(
@@ -56,12 +71,30 @@ fn fixture() -> Fixture {
             commands::set_client_secret,
             commands::save_webhooks,
             commands::event_types,
+            commands::disconnect,
+            commands::tick_now,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
-    let bridge = Arc::new(Bridge::new(app.handle().clone(), engine.clone(), false));
-    let handle = engine::spawn(engine.clone(), bridge, None);
+    let emitted = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = emitted.clone();
+    app.listen_any(STATUS_EVENT, move |e| {
+        if let Ok(v) = serde_json::from_str::<Value>(e.payload()) {
+            sink.lock().expect("lock").push(v);
+        }
+    });
+    // Wired as in `run_app`'s setup: subscribe, then the bridge, then the worker.
+    let statuses = engine.status_watch();
+    let (handle, inbox) = requests::channel(engine.clone());
     app.manage(AppState { handle, demo: None });
+    let bridge = Arc::new(Bridge::new(app.handle().clone(), engine.clone(), false));
+    bridge.start(statuses);
+    let inbox = if worker {
+        engine::spawn(engine.clone(), inbox, None);
+        None
+    } else {
+        Some(inbox)
+    };
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("webview");
@@ -71,6 +104,9 @@ fn fixture() -> Fixture {
         sim,
         engine,
         home,
+        bridge,
+        emitted,
+        _inbox: inbox,
     }
 }
 
@@ -90,6 +126,99 @@ impl Fixture {
         )
         .map(|b| b.deserialize::<Value>().expect("json"))
     }
+
+    /// Waits (generously) until the bridge rendered a status that satisfies `ok`.
+    fn wait_shown(&self, what: &str, ok: impl Fn(&crate::bridge::Shown) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if self.bridge.shown().as_ref().is_some_and(&ok) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: the bridge shows {:?}",
+                self.bridge.shown()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn wait_emitted(&self, what: &str, ok: impl Fn(&Value) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.emitted.lock().expect("lock").iter().any(&ok) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: emitted {:?}",
+                self.emitted.lock().expect("lock")
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Logs in at the simulator as a browser would; returns the address to paste.
+    fn consent(&self) -> String {
+        let url = tauri::async_runtime::block_on(self.engine.login_url()).expect("url");
+        tauri::async_runtime::block_on(async {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client")
+                .get(&url)
+                .send()
+                .await
+                .expect("authorize")
+                .headers()["location"]
+                .to_str()
+                .expect("ascii")
+                .to_string()
+        })
+    }
+}
+
+#[test]
+fn connect_and_disconnect_reach_tray_and_window_without_any_tick() {
+    let f = fixture_with(false, false);
+    assert_eq!(f.bridge.shown(), None, "nothing happened yet");
+    let pasted = f.consent();
+    let r = f
+        .call("connect", json!({"pasted": pasted}))
+        .expect("connected");
+    assert_eq!(r["status"]["state"], "healthy");
+    f.wait_shown("after connect", |s| {
+        s.state == lexguard::ConnState::Healthy
+            && s.headline
+                .starts_with("Verbunden mit Demo GmbH · Zugriffstoken gültig bis")
+    });
+    f.wait_emitted("after connect", |v| {
+        v["state"] == "healthy" && v["company"] == "Demo GmbH"
+    });
+
+    let s = f.call("disconnect", json!({})).expect("disconnected");
+    assert_eq!(s["state"], "not_connected");
+    f.wait_shown("after disconnect", |s| {
+        s.state == lexguard::ConnState::NotConnected && s.headline == "Nicht verbunden"
+    });
+    f.wait_emitted("after disconnect", |v| v["state"] == "not_connected");
+    let status = f.call("get_status", json!({})).expect("status");
+    assert_eq!(status["last_tick_at"], Value::Null, "no tick ran: {status}");
+}
+
+#[test]
+fn check_now_reports_a_failing_check_as_a_failure() {
+    let f = fixture_with(true, true);
+    let pasted = f.consent();
+    f.call("connect", json!({"pasted": pasted}))
+        .expect("connected");
+    let ok = f.call("tick_now", json!({})).expect("outcome");
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["error"], Value::Null, "{ok}");
+    f.sim.control().fail_next(50, 503);
+    let failed = f.call("tick_now", json!({})).expect("outcome");
+    assert_eq!(failed["ok"], false, "{failed}");
+    assert_ne!(failed["status"]["state"], "healthy", "{failed}");
+    f.wait_shown("after the failed check", |s| {
+        s.state != lexguard::ConnState::Healthy
+    });
 }
 
 #[test]

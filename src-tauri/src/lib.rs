@@ -1,6 +1,8 @@
 //! The lexguard desktop app: a thin Tauri shell around the core engine. It lives in the tray,
 //! runs the tick on its timer, and tells the user when the connection is in danger.
 
+#[cfg(not(test))]
+mod actions;
 mod bridge;
 mod commands;
 #[cfg(test)]
@@ -13,8 +15,10 @@ mod lifecycle;
 mod loopback;
 mod loopback_server;
 mod models;
+mod notices;
 mod notify;
 mod options;
+mod requests;
 mod settings;
 mod sleep;
 mod supervisor;
@@ -29,7 +33,7 @@ use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
 /// Everything the shell keeps; no secrets.
 pub struct AppState {
-    pub handle: engine::EngineHandle,
+    pub handle: requests::EngineHandle,
     pub demo: Option<Arc<demo::Demo>>,
 }
 
@@ -119,12 +123,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             let unconfigured = demo.is_none()
                 && engine.config().lexware.client_id.is_none()
                 && engine.status().map(|s| s.mode.is_none()).unwrap_or(false);
-            let bridge = Arc::new(bridge::Bridge::new(
-                handle.clone(),
-                engine.clone(),
-                demo.is_some(),
-            ));
-            let engine_handle = engine::spawn(engine, bridge, demo.clone());
+            // Subscribed before the first operation: the start-up tick's status is the first
+            // thing the tray shows (not the second tick's).
+            let statuses = engine.status_watch();
+            let (engine_handle, inbox) = requests::channel(engine.clone());
             app.manage(AppState {
                 handle: engine_handle,
                 demo: demo.clone(),
@@ -132,9 +134,23 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             lifecycle::watch_signals(&handle);
             #[cfg(not(test))]
             {
-                let tray = tray::build(&handle, demo.is_some(), unconfigured, lang)?;
+                let tray = tray::build(
+                    &handle,
+                    demo.is_some(),
+                    unconfigured,
+                    lang,
+                    actions::on_menu,
+                )?;
                 app.manage(TrayState(std::sync::Mutex::new(Some(tray))));
             }
+            let bridge = Arc::new(bridge::Bridge::new(
+                handle.clone(),
+                engine.clone(),
+                demo.is_some(),
+            ));
+            app.manage(bridge.clone());
+            bridge.start(statuses);
+            engine::spawn(engine, inbox, demo.clone());
             if !options.hidden {
                 window::open(&handle);
             } else if unconfigured {

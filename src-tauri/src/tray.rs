@@ -1,8 +1,7 @@
 //! Tray icon and menu. Linux delivers no left clicks to a StatusNotifierItem and shows no
 //! tooltips, so the first menu item opens the window and a disabled second line says the state.
 
-use crate::engine::Request;
-use crate::{AppState, TrayState};
+use crate::TrayState;
 use lexguard::{ConnState, Lang, Status};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
@@ -18,8 +17,6 @@ pub struct TrayHandles<R: Runtime> {
     pub refresh: MenuItem<R>,
     pub webhooks: MenuItem<R>,
     pub quit: MenuItem<R>,
-    /// What the tray shows now: unchanged ticks cost no D-Bus traffic.
-    pub shown: std::sync::Mutex<Option<(ConnState, String, Lang)>>,
 }
 
 fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
@@ -50,21 +47,25 @@ pub fn tooltip(status: &Status, demo: bool) -> String {
     format!("{prefix}: {}", status.message)
 }
 
-/// The status line of the menu: the first sentence of the message, not too long.
+/// The status line of the menu: the core's headline, built from facts (never cut out of the
+/// message: company names are full of periods). Only an absurd length is shortened.
 fn status_line(status: &Status) -> String {
-    let first = status.message.split(". ").next().unwrap_or_default();
-    let mut line: String = first.chars().take(90).collect();
-    if first.chars().count() > 90 {
+    const MAX: usize = 160;
+    let mut line: String = status.headline.chars().take(MAX).collect();
+    if status.headline.chars().count() > MAX {
         line.push('…');
     }
     line
 }
 
+/// Builds icon and menu; a click on an item goes to `on_menu` with the item's id (the tray
+/// only renders, what an item does lives elsewhere).
 pub fn build<R: Runtime>(
     app: &AppHandle<R>,
     demo: bool,
     unconfigured: bool,
     lang: Lang,
+    on_menu: fn(&AppHandle<R>, &str),
 ) -> tauri::Result<TrayHandles<R>> {
     let open = MenuItem::with_id(
         app,
@@ -171,7 +172,7 @@ pub fn build<R: Runtime>(
         .tooltip(if demo { "lexguard DEMO" } else { "lexguard" })
         .menu(&menu)
         .show_menu_on_left_click(true)
-        .on_menu_event(|app, event| on_menu(app, event.id.as_ref()))
+        .on_menu_event(move |app, event| on_menu(app, event.id.as_ref()))
         .build(app)?;
     Ok(TrayHandles {
         icon,
@@ -181,43 +182,10 @@ pub fn build<R: Runtime>(
         refresh,
         webhooks,
         quit,
-        shown: std::sync::Mutex::new(None),
     })
 }
 
-fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
-    let state = app.state::<AppState>();
-    match id {
-        "open" => crate::window::open(app),
-        "refresh" => state.handle.request(Request::Refresh),
-        "webhooks" => state.handle.request(Request::SyncWebhooks),
-        "demo-connect" => state.handle.request(Request::DemoConnect),
-        "demo-revoke" => state.handle.request(Request::DemoRevoke),
-        "demo-suspend" => state.handle.request(Request::DemoSuspend(3)),
-        "autostart" => {
-            let launch = app.autolaunch();
-            let result = if launch.is_enabled().unwrap_or(false) {
-                launch.disable()
-            } else {
-                launch.enable()
-            };
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "autostart not changed");
-            }
-            let tray = app.state::<TrayState<R>>();
-            if let Some(t) = tray.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-                let _ = t
-                    .autostart
-                    .set_checked(launch.is_enabled().unwrap_or(false));
-            }
-        }
-        "quit" => crate::quit(app),
-        "demo-start" => crate::restart_as_demo(app),
-        other => tracing::debug!(other, "unknown menu item"),
-    }
-}
-
-/// Icon, tooltip and menu texts for a status.
+/// Icon, tooltip and menu texts for a status (the bridge calls this only when they change).
 pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang: Lang) {
     let Some(state) = app.try_state::<TrayState<R>>() else {
         return;
@@ -225,14 +193,6 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     let guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
     let Some(t) = guard.as_ref() else { return };
     let line = status_line(status);
-    let now_shown = Some((status.state, line.clone(), lang));
-    {
-        let mut shown = t.shown.lock().unwrap_or_else(|e| e.into_inner());
-        if *shown == now_shown {
-            return;
-        }
-        *shown = now_shown;
-    }
     match Image::from_bytes(icon_bytes(status.state, demo)) {
         Ok(img) => {
             let _ = t.icon.set_icon(Some(img));
@@ -253,4 +213,14 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
         .autostart
         .set_text(lang.pick("Beim Anmelden starten", "Start at login"));
     let _ = t.quit.set_text(lang.pick("Beenden", "Quit"));
+}
+
+/// The autostart check mark follows the system's answer.
+pub fn set_autostart<R: Runtime>(app: &AppHandle<R>, on: bool) {
+    let Some(state) = app.try_state::<TrayState<R>>() else {
+        return;
+    };
+    if let Some(t) = state.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        let _ = t.autostart.set_checked(on);
+    }
 }

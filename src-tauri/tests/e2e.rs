@@ -65,6 +65,7 @@ async fn scenarios(e: &E2e) {
     first_connect(e).await;
     revoked_and_repaired(e).await;
     garbage_code(e).await;
+    check_now_while_lexware_fails(e).await;
     settings_range(e).await;
     english(e).await;
 }
@@ -140,6 +141,43 @@ async fn garbage_code(e: &E2e) {
     );
     e.click("nav-status").await;
     wait_state(e, "healthy", "Verbunden").await;
+}
+
+/// Step 3b: "Jetzt prüfen" while Lexware answers 503: the window says the check failed and
+/// what lexguard does next, where the button is, never "Geprüft.".
+async fn check_now_while_lexware_fails(e: &E2e) {
+    eprintln!("e2e: step 3b: check now while Lexware fails");
+    e.click("nav-status").await;
+    wait_state(e, "healthy", "Verbunden").await;
+    e.sim_fault(serde_json::json!({"kind": "fail", "n": 50, "status": 503}))
+        .await;
+    e.click("status-check-now").await;
+    let failure = e
+        .wait_text("status-error", "to say the check failed", |t| !t.is_empty())
+        .await;
+    eprintln!("e2e: check now says {failure:?}");
+    assert!(
+        failure.contains("nicht erreichbar") || failure.contains("503"),
+        "the failure is named: {failure:?}"
+    );
+    assert!(
+        !failure.contains("Geprüft"),
+        "a failed check is no success: {failure:?}"
+    );
+    let note = e.text("status-action-note").await.unwrap_or_default();
+    assert!(!note.contains("Geprüft"), "no success note: {note:?}");
+    let state = e.attr("status-state", "class").await.ok().flatten();
+    assert!(
+        !state
+            .as_deref()
+            .unwrap_or_default()
+            .contains("state-healthy"),
+        "not shown as healthy: {state:?}"
+    );
+    e.shot_at("05b-check-now-failed", "status-error", "end")
+        .await;
+    e.sim_fault(serde_json::json!({"kind": "fail", "n": 0, "status": 503}))
+        .await;
 }
 
 /// Step 4: the check interval is accepted within 1–5 minutes and refused outside.

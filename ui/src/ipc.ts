@@ -12,6 +12,7 @@
 
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen } from "@tauri-apps/api/event";
+import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { Command } from "./bindings/Command";
 import type { ConnectResult } from "./bindings/ConnectResult";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
@@ -86,8 +87,9 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });
 export const setClientSecret = (secret: string) => call<null>("set_client_secret", { secret });
 export const openDataFolder = () => call<null>("open_data_folder");
-export const tickNow = () => call<null>("tick_now");
-export const refreshNow = () => call<Status>("refresh_now");
+/** "Jetzt prüfen" / "Jetzt erneuern": resolve with how it ended (`ok` only when healthy after). */
+export const tickNow = () => call<ActionOutcome>("tick_now");
+export const refreshNow = () => call<ActionOutcome>("refresh_now");
 export const disconnect = () => call<Status>("disconnect");
 
 export const onStatus = (fn: (s: Status) => void) => backend.listen<Status>(STATUS_EVENT, fn);

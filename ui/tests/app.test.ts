@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConnectResult } from "../src/bindings/ConnectResult";
+import type { Status } from "../src/bindings/Status";
 import { FakeBackend, ipcError, SETTINGS, status } from "./fake";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`);
@@ -100,14 +101,51 @@ describe("header, navigation, status", () => {
 
   it("checks and refreshes on request", async () => {
     const backend = new FakeBackend();
-    backend.handlers.tick_now = () => null;
-    backend.handlers.refresh_now = () => status({ message: "Frisch erneuert." });
+    const ok = (s: Status) => ({ ok: true, status: s, error_kind: null, error: null, failure: null });
+    backend.handlers.tick_now = () => ok(status({ message: "Frisch geprüft." }));
+    backend.handlers.refresh_now = () => ok(status({ message: "Frisch erneuert." }));
     await boot(backend);
     await click("status-check-now");
     expect(backend.calledWith("tick_now")).toHaveLength(1);
+    expect(must("status-action-note").textContent).toBe("Geprüft.");
+    expect(must("status-message").textContent).toBe("Frisch geprüft.");
     await click("status-refresh-now");
     expect(backend.calledWith("refresh_now")).toHaveLength(1);
     expect(must("status-message").textContent).toBe("Frisch erneuert.");
+    expect(must("status-action-note").textContent).toBe("Erneuert.");
+    expect($("status-error")).toBeNull();
+  });
+
+  it("says a failed check failed, with what happens next, where the button is", async () => {
+    const backend = new FakeBackend();
+    const failing = status({
+      state: "degraded",
+      reason: "validation_failing",
+      headline: "Demo GmbH · Lexware ist gerade nicht erreichbar",
+      message: "Lexware ist gerade nicht erreichbar; neuer Versuch in 2 min.",
+    });
+    backend.handlers.tick_now = () => ({
+      ok: false,
+      status: failing,
+      error_kind: null,
+      error: null,
+      failure: "Demo GmbH · Lexware ist gerade nicht erreichbar. Lexware ist gerade nicht erreichbar; neuer Versuch in 2 min.",
+    });
+    backend.handlers.refresh_now = () => ({
+      ok: false,
+      status: failing,
+      error_kind: "network",
+      error: "Lexware ist nicht erreichbar.",
+      failure: "Lexware ist nicht erreichbar. Lexware ist gerade nicht erreichbar; neuer Versuch in 2 min.",
+    });
+    await boot(backend);
+    await click("status-check-now");
+    expect($("status-action-note")?.textContent ?? "").not.toContain("Geprüft");
+    expect(must("status-error").textContent).toContain("neuer Versuch in 2 min");
+    expect(must("status-state").className).toContain("state-degraded");
+    await click("status-refresh-now");
+    expect($("status-action-note")?.textContent ?? "").not.toContain("Erneuert");
+    expect(must("status-error").textContent).toContain("Lexware ist nicht erreichbar.");
   });
 
   it("opens Reconnect first when the connection is lost", async () => {
@@ -313,6 +351,14 @@ describe("reconnect", () => {
     expect(must("connect-company").textContent).toContain("Demo GmbH");
     expect($("login-waiting")).toBeNull();
     expect(must("status-state").textContent).toBe("Verbunden");
+  });
+
+  it("ends the connected sentence once after a company name with a period", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost" }));
+    await boot(backend);
+    backend.emit("lexguard://connect-result", { result: { ...RESULT, company: "Dr. Anna Beispiel e. K.", webhooks: null }, error: null });
+    await flush();
+    expect(must("connect-company").textContent).toBe("Verbunden mit Dr. Anna Beispiel e. K.");
   });
 
   it("shows a loopback failure like a pasted one", async () => {

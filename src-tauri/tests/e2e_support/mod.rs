@@ -593,6 +593,22 @@ impl E2e {
         assert!(resp.status().is_success(), "POST {path}: {}", resp.status());
     }
 
+    /// Injects a simulator fault (`POST /_sim/fault`, see sim/README.md).
+    pub async fn sim_fault(&self, fault: Value) {
+        let resp = self
+            .http
+            .post(format!("{}/_sim/fault", self.sim))
+            .json(&fault)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /_sim/fault: {e}"));
+        assert!(
+            resp.status().is_success(),
+            "POST /_sim/fault {fault}: {}",
+            resp.status()
+        );
+    }
+
     pub async fn sim_delete(&self, path: &str) {
         let resp = self
             .http

@@ -206,21 +206,24 @@ export function mockBackend(scenario: string): Backend {
     },
     open_data_folder: () => delay(null),
     tick_now: () => {
-      setTimeout(() => {
-        status = { ...status, last_tick_at: iso(0), next_check_at: iso(min) };
-        emit("lexguard://status", status);
-      }, 800);
-      return delay(null, 50);
+      status = { ...status, last_tick_at: iso(0), next_check_at: iso(min) };
+      emit("lexguard://status", status);
+      return delay(outcome(status), 800);
     },
     refresh_now: () => {
       status = { ...status, access_expires_at: iso(20 * min), refresh_issued_at: iso(0) };
-      return delay(status, 600);
+      return delay(outcome(status), 600);
     },
     disconnect: () => {
       status = { ...status, state: "not_connected", mode: null, company: null, headline: "Nicht verbunden", message: "Nicht verbunden." };
       return delay(status);
     },
   };
+
+  function outcome(s: Status) {
+    const ok = s.state === "healthy";
+    return { ok, status: s, error_kind: null, error: null, failure: ok ? null : `${s.headline}. ${s.message}` };
+  }
 
   return {
     invoke<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {

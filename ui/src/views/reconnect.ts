@@ -306,8 +306,9 @@ export function reconnectView(): ReconnectView {
         testid: "connect-company",
         class: "success",
         role: "status",
-        i18n: "reconnect.connected",
-        i18nParams: { company: r.company ?? "Lexware Office" },
+        i18n: "reconnect.connected_to",
+        // The company ends the sentence: "Dr. Anna Beispiel e. K." brings its own period.
+        i18nParams: { company_sentence: endSentence(r.company ?? "Lexware Office") },
       }),
     ];
     if (r.webhooks && r.webhooks.length > 0) {
@@ -391,4 +392,9 @@ export function reconnectView(): ReconnectView {
       else if (outcome.error) showError(outcome.error);
     },
   };
+}
+
+/** Ends a sentence with one period: German company names often end with one already. */
+export function endSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -4,6 +4,7 @@
  * re-rendered on a language switch and every few seconds for the relative times.
  */
 
+import type { ActionOutcome } from "../bindings/ActionOutcome";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { Status } from "../bindings/Status";
 import { h, replace, show } from "../dom";
@@ -94,7 +95,6 @@ export function statusView(): HTMLElement {
   );
 
   let history: HistoryEntry[] = [];
-  let waitingForTick: (() => void) | null = null;
 
   function render(): void {
     const s = store.status.get();
@@ -241,46 +241,42 @@ export function statusView(): HTMLElement {
       });
   }
 
-  checkNow.addEventListener("click", async () => {
-    alert.clear();
-    note(actionNote, "status.checking");
-    // The result arrives as a status event; the button stays busy until then (at most 15 s).
-    await busy(checkNow, async () => {
-      try {
-        const arrived = new Promise<void>((resolve) => {
-          waitingForTick = resolve;
-          setTimeout(resolve, 15_000);
-        });
-        await ipc.tickNow();
-        await arrived;
-        note(actionNote, "status.checked");
-      } catch (e) {
-        note(actionNote, null);
-        alert.set(ipc.toIpcError(e).message);
-      } finally {
-        waitingForTick = null;
-      }
-    });
-  });
+  /**
+   * How a manual action ended, shown where its button is: a success only when the operation
+   * worked and the connection is healthy afterwards; otherwise what failed and what lexguard
+   * does next (the backend words both, so the tray's notification says the same).
+   */
+  function showOutcome(o: ActionOutcome, success: Key): void {
+    store.status.set(o.status);
+    if (o.ok) {
+      alert.clear();
+      note(actionNote, success, "status-action-note");
+    } else {
+      note(actionNote, null);
+      alert.set(o.failure ?? o.status.message);
+    }
+  }
 
-  refreshNow.addEventListener("click", async () => {
+  async function act(button: HTMLButtonElement, work: () => Promise<ActionOutcome>, pending: Key | null, success: Key) {
     alert.clear();
-    note(actionNote, null);
+    note(actionNote, pending, "status-action-note");
     try {
-      store.status.set(await busy(refreshNow, ipc.refreshNow));
-      note(actionNote, "status.refreshed");
+      showOutcome(await busy(button, work), success);
     } catch (e) {
+      note(actionNote, null);
       alert.set(ipc.toIpcError(e).message);
     }
     render();
-  });
+  }
+
+  checkNow.addEventListener("click", () => void act(checkNow, ipc.tickNow, "status.checking", "status.checked"));
+  refreshNow.addEventListener("click", () => void act(refreshNow, ipc.refreshNow, null, "status.refreshed"));
 
   filter.addEventListener("change", renderHistory);
 
   store.status.subscribe(() => {
     render();
     loadHistory();
-    waitingForTick?.();
   });
   store.settings.subscribe(render);
   onLangChange(() => {

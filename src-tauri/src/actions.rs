@@ -1,0 +1,61 @@
+//! What the tray's menu items do. The tray only renders; a click lands here, asks the engine's
+//! worker and, for the actions a person waits on, tells them through the bridge when it did
+//! not work (the status itself reaches the tray through the engine's watch like any other).
+
+use crate::AppState;
+use crate::bridge::Bridge;
+use crate::requests::{ActionOutcome, Request};
+use std::sync::Arc;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_autostart::ManagerExt;
+
+/// Which outcomes of an action deserve a notification.
+#[derive(Clone, Copy)]
+enum Tell {
+    /// Anything but a healthy connection afterwards ("Jetzt erneuern").
+    UnlessHealthy,
+    /// Only an error of the operation itself (webhooks, demo shortcuts).
+    Errors,
+}
+
+pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    match id {
+        "open" => crate::window::open(app),
+        "refresh" => ask(app, Request::Refresh, Tell::UnlessHealthy),
+        "webhooks" => ask(app, Request::SyncWebhooks, Tell::Errors),
+        "demo-connect" => ask(app, Request::DemoConnect, Tell::Errors),
+        "demo-revoke" => ask(app, Request::DemoRevoke, Tell::Errors),
+        "demo-suspend" => ask(app, Request::DemoSuspend(3), Tell::Errors),
+        "autostart" => {
+            let launch = app.autolaunch();
+            let result = if launch.is_enabled().unwrap_or(false) {
+                launch.disable()
+            } else {
+                launch.enable()
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "autostart not changed");
+            }
+            crate::tray::set_autostart(app, launch.is_enabled().unwrap_or(false));
+        }
+        "quit" => crate::quit(app),
+        "demo-start" => crate::restart_as_demo(app),
+        other => tracing::debug!(other, "unknown menu item"),
+    }
+}
+
+/// Queues `request` and, once it ended, reports a failure as a notification.
+fn ask<R: Runtime>(app: &AppHandle<R>, request: Request, tell: Tell) {
+    let handle = app.state::<AppState>().handle.clone();
+    let bridge = app.state::<Arc<Bridge<R>>>().inner().clone();
+    tauri::async_runtime::spawn(async move {
+        let outcome: ActionOutcome = handle.ask(request).await;
+        let failed = match tell {
+            Tell::UnlessHealthy => !outcome.ok,
+            Tell::Errors => outcome.error.is_some(),
+        };
+        if failed {
+            bridge.on_failure(&outcome);
+        }
+    });
+}
