@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
 
+mod backoff;
 mod connect;
 mod credentials;
 mod op;

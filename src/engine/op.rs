@@ -78,7 +78,7 @@ impl Engine {
         let mut st = Persisted::load(&self.inner.home.state_file())?;
         st.sanitize(
             self.inner.clock.now(),
-            Duration::seconds(super::refresh::MAX_BACKOFF_SECS),
+            Duration::seconds(super::backoff::MAX_BACKOFF_SECS),
         );
         Ok(Run {
             now: self.inner.clock.now(),

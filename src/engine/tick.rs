@@ -75,8 +75,10 @@ impl Engine {
                     .st
                     .last_validated_at
                     .is_none_or(|t| now - t >= dur(schedule.validate_every));
+                // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.
+                let manual = cause == TickCause::Manual;
                 if run.st.auth_lost_at.is_none()
-                    && (refreshed || ((validate_due || gap.is_some()) && !in_backoff))
+                    && (refreshed || manual || ((validate_due || gap.is_some()) && !in_backoff))
                 {
                     validated = self
                         .validate_oauth(&mut run, &mut tokens, &mut refreshed)
@@ -90,7 +92,7 @@ impl Engine {
                     .st
                     .last_validated_at
                     .is_none_or(|t| now - t >= dur(schedule.validate_every));
-                if (validate_due || gap.is_some()) && !in_backoff {
+                if cause == TickCause::Manual || ((validate_due || gap.is_some()) && !in_backoff) {
                     validated = self.validate_key(&mut run, &key.key).await;
                 }
                 self.check_key_expiry(&mut run, &key);
