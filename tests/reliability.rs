@@ -373,13 +373,13 @@ async fn shutting_down_refuses_new_work_after_the_one_in_flight() {
 async fn a_manual_check_asks_lexware_even_when_no_check_is_due() {
     let h = Harness::new().await;
     h.connect().await; // just validated: no check due for 15 minutes
-    let calls = h.ctl.counters().profile_calls;
+    let calls = h.ctl.counters().requests; // counts faulted requests too
     h.ctl.fail_next_on("/v1/profile", 1, 503);
     let r = h.engine.tick(TickCause::Manual).await.expect("tick");
-    assert_eq!(h.ctl.counters().profile_calls, calls + 1, "asked Lexware");
+    assert_eq!(h.ctl.counters().requests, calls + 1, "asked Lexware");
     assert_eq!(r.status.state, ConnState::Degraded, "the failure is reported");
     // Again at once (now within the backoff): a person asking still gets a real check.
     let r = h.engine.tick(TickCause::Manual).await.expect("tick");
-    assert_eq!(h.ctl.counters().profile_calls, calls + 2);
+    assert_eq!(h.ctl.counters().requests, calls + 2);
     assert_eq!(r.status.state, ConnState::Healthy);
 }
