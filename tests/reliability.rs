@@ -377,7 +377,11 @@ async fn a_manual_check_asks_lexware_even_when_no_check_is_due() {
     h.ctl.fail_next_on("/v1/profile", 1, 503);
     let r = h.engine.tick(TickCause::Manual).await.expect("tick");
     assert_eq!(h.ctl.counters().requests, calls + 1, "asked Lexware");
-    assert_eq!(r.status.state, ConnState::Degraded, "the failure is reported");
+    assert_eq!(
+        r.status.state,
+        ConnState::Degraded,
+        "the failure is reported"
+    );
     // Again at once (now within the backoff): a person asking still gets a real check.
     let r = h.engine.tick(TickCause::Manual).await.expect("tick");
     assert_eq!(h.ctl.counters().requests, calls + 2);

@@ -150,6 +150,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             ));
             app.manage(bridge.clone());
             bridge.start(statuses);
+            // Alerts that leave the machine ([alerts]), from the same status channel.
+            tauri::async_runtime::spawn(engine.clone().follow_alerts());
             engine::spawn(engine, inbox, demo.clone());
             if !options.hidden {
                 window::open(&handle);

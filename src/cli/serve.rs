@@ -28,15 +28,10 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
     );
     let mut last_headline = String::new();
     let mut cause = TickCause::Scheduled;
-    let alerts = engine.alerts().map(std::sync::Arc::new);
+    // Off the loop: a hanging receiver never delays the next check.
+    tokio::spawn(engine.clone().follow_alerts());
     loop {
-        if let Some(status) = tick(engine, cause, &mut last_headline).await
-            && let Some(alerts) = &alerts
-        {
-            // Off the loop: a hanging receiver never delays the next check.
-            let (alerts, now) = (alerts.clone(), engine.now());
-            tokio::spawn(async move { alerts.handle(&status, now).await });
-        }
+        tick(engine, cause, &mut last_headline).await;
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));
         let started = engine.now();
         loop {
@@ -62,11 +57,7 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
 }
 
 /// One check; its outcome goes to the log (one line) and the `STATUS=` line.
-async fn tick(
-    engine: &Engine,
-    cause: TickCause,
-    last_headline: &mut String,
-) -> Option<crate::status::Status> {
+async fn tick(engine: &Engine, cause: TickCause, last_headline: &mut String) {
     match engine.tick(cause).await {
         Ok(report) => {
             let s = &report.status;
@@ -75,7 +66,6 @@ async fn tick(
                 last_headline.clone_from(&s.headline);
             }
             notify(Note::Status(&s.headline));
-            Some(report.status)
         }
         Err(e) => {
             tracing::warn!(
@@ -85,7 +75,6 @@ async fn tick(
             );
             let line = e.message(engine.lang());
             notify(Note::Status(&line));
-            None
         }
     }
 }

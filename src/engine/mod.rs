@@ -258,6 +258,24 @@ impl Engine {
         crate::alerts::Alerts::new(&config.alerts, &self.inner.home.data_dir, remind)
     }
 
+    /// Sends the alerts for every status this engine publishes, in order, for as long as the
+    /// engine lives (`serve`, the tray app). Off the operations: a hanging receiver delays the
+    /// next alert, never a check. Follows changes of `[alerts]` in the settings.
+    pub async fn follow_alerts(self) {
+        let mut statuses = self.status_watch();
+        let mut current: Option<(crate::alerts::AlertsConfig, crate::alerts::Alerts)> = None;
+        while statuses.changed().await.is_ok() {
+            let status = statuses.borrow_and_update().clone();
+            let wanted = self.config().alerts;
+            if current.as_ref().is_none_or(|(cfg, _)| *cfg != wanted) {
+                current = self.alerts().map(|a| (wanted, a));
+            }
+            if let Some((_, alerts)) = &current {
+                alerts.handle(&status, self.now()).await;
+            }
+        }
+    }
+
     /// Records something the shell saw (e.g. its keepalive restarted) like an operation's
     /// events: into the history and to every subscriber.
     pub fn note(&self, event: Event) {
