@@ -238,12 +238,12 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         }
         Command::Status { json } => {
             let status = engine.status()?;
-            output::status(&mut out, &status, json, lang, engine.now());
+            output::status(&mut out, &status, json, lang);
             Ok(status.exit_code())
         }
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;
-            output::tick(&mut out, &report, json, lang, engine.now());
+            output::tick(&mut out, &report, json, lang);
             Ok(report.status.exit_code())
         }
         Command::Token => {
