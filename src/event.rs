@@ -279,6 +279,14 @@ mod tests {
         }
         let kinds: std::collections::BTreeSet<_> = all().iter().map(Event::kind).collect();
         assert_eq!(kinds.len(), 12);
+        // The window's history filter offers exactly these kinds.
+        let ui = include_str!("../ui/src/events.ts");
+        for kind in &kinds {
+            assert!(
+                ui.contains(&format!("  \"{kind}\",\n")),
+                "{kind} not in HISTORY_KINDS"
+            );
+        }
         let restarted = Event::KeepaliveRestarted {
             panicked: true,
             restarts: 1,

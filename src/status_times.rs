@@ -13,7 +13,7 @@ use serde::Serialize;
 pub struct StatusTimes {
     /// The instant the words were written for (the engine's clock): relative words are true
     /// as of then.
-    pub as_of: Option<DateTime<Utc>>,
+    pub as_of: DateTime<Utc>,
     pub connected: Option<TimeWords>,
     pub access_expires: Option<TimeWords>,
     pub refresh_issued: Option<TimeWords>,
@@ -37,7 +37,7 @@ impl StatusTimes {
         let w = |t: Option<DateTime<Utc>>| t.map(|t| time_fmt::words_in(t, now, lang, zone));
         let gap = s.last_gap.as_ref();
         StatusTimes {
-            as_of: Some(now),
+            as_of: now,
             connected: w(s.connected_at),
             access_expires: w(s.access_expires_at),
             refresh_issued: w(s.refresh_issued_at),
@@ -113,7 +113,7 @@ mod tests {
             "17:59 MEZ (in 59 min)"
         );
         assert_eq!(t.last_gap_length.as_deref(), Some("3 h 0 min"));
-        assert_eq!(t.as_of, Some(now));
+        assert_eq!(t.as_of, now);
         // Not checked for 3 h: overdue, and the message says when the last check was.
         assert!(
             s.message.contains("Die letzte Prüfung war vor 3 h 0 min."),

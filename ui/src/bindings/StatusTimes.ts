@@ -6,7 +6,7 @@ export type StatusTimes = {
  * The instant the words were written for (the engine's clock): relative words are true
  * as of then.
  */
-as_of: string | null, connected: TimeWords | null, access_expires: TimeWords | null, refresh_issued: TimeWords | null, refresh_expires_assumed: TimeWords | null, api_key_expires: TimeWords | null, 
+as_of: string, connected: TimeWords | null, access_expires: TimeWords | null, refresh_issued: TimeWords | null, refresh_expires_assumed: TimeWords | null, api_key_expires: TimeWords | null, 
 /**
  * `last_tick_at`: the last check.
  */
