@@ -120,6 +120,23 @@ mod tests {
             "{}",
             s.message
         );
+        // A retry that fell due during the sleep is due, not "vor 3 h".
+        let failing = Persisted {
+            state: ConnState::Degraded,
+            reason: Some(crate::state::Reason::RefreshFailing),
+            next_attempt_at: Some(before + Duration::minutes(1)),
+            last_tick_at: Some(now),
+            ..st.clone()
+        };
+        let f = build(&failing, now, Lang::De);
+        assert!(
+            f.message.starts_with(
+                "Erneuern klappt gerade nicht; neuer Versuch bei der nächsten Prüfung."
+            ),
+            "{}",
+            f.message
+        );
+        assert_eq!(rel(&f.times.next_attempt), "vor 2 h 59 min");
         let en = build(&st, now, Lang::En);
         assert_eq!(rel(&en.times.last_check), "3 h 0 min ago");
 
