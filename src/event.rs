@@ -84,203 +84,221 @@ impl Event {
     }
 }
 
-impl Event {
-    /// One sentence for a person (the CLI's `history`; the window has its own in ui/).
-    pub fn describe(&self, lang: crate::Lang, now: DateTime<Utc>) -> String {
-        use crate::status::state_label;
-        use crate::time_fmt::{duration, local_and_relative};
-        match self {
-            Event::StateChanged { from, to, .. } => lang.pick(
-                format!(
-                    "Zustand: {} → {}",
-                    state_label(*from, lang),
-                    state_label(*to, lang)
-                ),
-                format!(
-                    "State: {} → {}",
-                    state_label(*from, lang),
-                    state_label(*to, lang)
-                ),
-            ),
-            Event::GapDetected {
-                gap,
-                tokens_survived,
-            } => {
-                let length = duration(gap.to - gap.from);
-                match (tokens_survived, gap.while_running) {
-                    (true, true) => lang.pick(
-                        format!(
-                            "Lücke von {length} (Ruhezustand oder Hänger); Zugangsdaten intakt"
-                        ),
-                        format!("Gap of {length} (sleep or stall); credentials intact"),
-                    ),
-                    (true, false) => lang.pick(
-                        format!("Lücke von {length} (lexguard lief nicht); Zugangsdaten intakt"),
-                        format!("Gap of {length} (lexguard was not running); credentials intact"),
-                    ),
-                    (false, _) => lang.pick(
-                        format!("Lücke von {length}; die Verbindung hat sie nicht überstanden"),
-                        format!("Gap of {length}; the connection did not survive it"),
-                    ),
-                }
-            }
-            Event::Refreshed { expires_at } => lang.pick(
-                format!(
-                    "Token erneuert, gültig bis {}",
-                    local_and_relative(*expires_at, now, lang)
-                ),
-                format!(
-                    "Token refreshed, valid until {}",
-                    local_and_relative(*expires_at, now, lang)
-                ),
-            ),
-            Event::RefreshFailing {
-                error, retry_at, ..
-            } => lang.pick(
-                format!(
-                    "Erneuern fehlgeschlagen ({error}); neuer Versuch {}",
-                    local_and_relative(*retry_at, now, lang)
-                ),
-                format!(
-                    "Refresh failed ({error}); next try {}",
-                    local_and_relative(*retry_at, now, lang)
-                ),
-            ),
-            Event::Validated { company } => {
-                let c = company.as_deref().unwrap_or("Lexware Office");
-                lang.pick(
-                    format!("Verbindung zu {c} geprüft"),
-                    format!("Connection to {c} checked"),
-                )
-            }
-            Event::AuthLost { .. } => lang.pick(
-                "Verbindung verloren: Lexware hat die Anmeldung beendet".to_string(),
-                "Connection lost: Lexware ended the authorization".to_string(),
-            ),
-            Event::Connected { company, mode } => {
-                let c = company.as_deref().unwrap_or("Lexware Office");
-                let how = match mode {
-                    Mode::OAuth => "OAuth",
-                    Mode::ApiKey => lang.pick("API-Schlüssel", "API key"),
-                };
-                lang.pick(
-                    format!("Verbunden mit {c} ({how})"),
-                    format!("Connected to {c} ({how})"),
-                )
-            }
-            Event::Disconnected => lang.pick("Verbindung getrennt".into(), "Disconnected".into()),
-            Event::WebhooksSynced { outcomes } => {
-                use crate::webhooks::Action;
-                let count = |a: Action| outcomes.iter().filter(|o| o.action == a).count();
-                lang.pick(
-                    format!(
-                        "Webhooks eingerichtet: {} angelegt, {} vorhanden, {} repariert, {} fehlgeschlagen",
-                        count(Action::Created),
-                        count(Action::Kept),
-                        count(Action::Repaired),
-                        count(Action::Failed)
-                    ),
-                    format!(
-                        "Webhooks set up: {} created, {} kept, {} repaired, {} failed",
-                        count(Action::Created),
-                        count(Action::Kept),
-                        count(Action::Repaired),
-                        count(Action::Failed)
-                    ),
-                )
-            }
-            Event::KeychainTrouble { unsaved, .. } => {
-                if *unsaved {
-                    lang.pick(
-                        "Schlüsselbund nahm neue Zugangsdaten nicht an; sie werden im Speicher gehalten".into(),
-                        "Keychain refused new credentials; they are held in memory".into(),
-                    )
-                } else {
-                    lang.pick(
-                        "Schlüsselbund nicht verfügbar".into(),
-                        "Keychain unavailable".into(),
-                    )
-                }
-            }
-            Event::KeychainRecovered => lang.pick(
-                "Schlüsselbund wieder verfügbar; Zugangsdaten gespeichert".into(),
-                "Keychain available again; credentials saved".into(),
-            ),
-            Event::ApiKeyExpiring { days, .. } => lang.pick(
-                format!("API-Schlüssel läuft in {days} Tagen ab"),
-                format!("API key expires in {days} days"),
-            ),
-            Event::KeepaliveRestarted { restarts, .. } => {
-                if *restarts > 1 {
-                    lang.pick(
-                        format!("Die automatische Prüfung war ausgefallen und wurde neu gestartet (zum {restarts}. Mal)"),
-                        format!("The automatic check had stopped and was restarted ({restarts} times so far)"),
-                    )
-                } else {
-                    lang.pick(
-                        "Die automatische Prüfung war ausgefallen und wurde neu gestartet".into(),
-                        "The automatic check had stopped and was restarted".into(),
-                    )
-                }
-            }
-        }
-    }
-}
+/// `Event::describe`: one sentence per event, written by the core for every surface.
+#[path = "event_describe.rs"]
+mod describe;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Lang;
+    use crate::time_fmt::Zone;
+    use crate::webhooks::Action;
+    use chrono::TimeZone;
+
+    const BERLIN: Zone = Zone::Named(chrono_tz::Europe::Berlin);
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("rfc3339")
+    }
+
+    /// 14:00 MEZ.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 1, 15, 13, 0, 0)
+            .single()
+            .expect("now")
+    }
+
+    fn say(e: &Event, lang: Lang) -> String {
+        e.describe_in(lang, now(), BERLIN)
+    }
+
+    fn outcome(action: Action) -> Outcome {
+        Outcome {
+            event_type: "invoice.created".into(),
+            callback_url: "https://a.example/x".into(),
+            action,
+            subscription_id: None,
+            error: None,
+        }
+    }
+
+    fn all() -> Vec<Event> {
+        vec![
+            Event::StateChanged {
+                from: ConnState::Healthy,
+                to: ConnState::Degraded,
+                reason: Some(Reason::RefreshFailing),
+            },
+            Event::GapDetected {
+                gap: Gap {
+                    from: at("2025-01-15T08:00:00Z"),
+                    to: at("2025-01-15T11:00:00Z"),
+                    seconds: 10_800,
+                    while_running: true,
+                },
+                tokens_survived: true,
+            },
+            Event::Refreshed {
+                expires_at: at("2025-01-15T15:32:00Z"),
+            },
+            Event::RefreshFailing {
+                error: "network".into(),
+                retry_at: at("2025-01-15T13:05:00Z"),
+                expires_at: Some(at("2025-01-15T15:32:00Z")),
+            },
+            Event::Validated {
+                company: Some("Demo GmbH".into()),
+            },
+            Event::AuthLost {
+                reason: Reason::InvalidGrant,
+            },
+            Event::Connected {
+                company: Some("Demo GmbH".into()),
+                mode: Mode::OAuth,
+            },
+            Event::Disconnected,
+            Event::WebhooksSynced {
+                outcomes: vec![
+                    outcome(Action::Created),
+                    outcome(Action::Kept),
+                    outcome(Action::Failed),
+                ],
+            },
+            Event::KeychainTrouble {
+                fault: KeychainFault::Locked,
+                unsaved: true,
+            },
+            Event::KeychainRecovered,
+            Event::ApiKeyExpiring {
+                days: 7,
+                expires_at: at("2025-01-22T09:00:00Z"),
+            },
+            Event::KeepaliveRestarted {
+                panicked: true,
+                restarts: 1,
+            },
+        ]
+    }
 
     #[test]
-    fn history_reads_as_sentences_in_both_languages() {
-        let now = Utc::now();
-        let gap = Event::GapDetected {
-            gap: Gap {
-                from: now - chrono::Duration::hours(3),
-                to: now,
-                seconds: 10_800,
-                while_running: true,
-            },
-            tokens_survived: true,
+    fn history_reads_as_sentences_in_german() {
+        let e = all();
+        let de = |i: usize| say(&e[i], Lang::De);
+        assert_eq!(
+            de(0),
+            "Der Zustand wechselte von „Verbunden“ zu „Eingeschränkt“: Erneuern klappt gerade nicht."
+        );
+        assert_eq!(
+            de(1),
+            "3 h 0 min lang keine Prüfung (der Computer schlief oder hing). Die Zugangsdaten haben die Lücke überstanden."
+        );
+        assert_eq!(
+            de(2),
+            "Zugangsdaten erneuert; das Zugriffstoken gilt bis 16:32 MEZ."
+        );
+        assert_eq!(
+            de(3),
+            "Erneuern fehlgeschlagen (keine Netzwerkverbindung zu Lexware); nächster Versuch 14:05 MEZ. Das Zugriffstoken gilt noch bis 16:32 MEZ."
+        );
+        assert_eq!(de(4), "Verbindung zu Demo GmbH geprüft – alles in Ordnung.");
+        assert_eq!(
+            de(5),
+            "Verbindung verloren: Lexware hat die Anmeldung beendet. Bitte verbinden Sie sich neu."
+        );
+        assert_eq!(de(6), "Verbunden mit Demo GmbH (Lexware-Anmeldung).");
+        assert_eq!(
+            de(8),
+            "Webhooks eingerichtet: 1 angelegt, 1 vorhanden, 1 fehlgeschlagen."
+        );
+        assert!(de(9).starts_with(
+            "Der Schlüsselbund ist gesperrt. Neue Zugangsdaten liegen nur im Speicher"
+        ));
+        assert_eq!(
+            de(11),
+            "Der API-Schlüssel läuft in 7 Tagen ab (22.01.2025 10:00 MEZ)."
+        );
+        assert_eq!(
+            de(12),
+            "Die automatische Prüfung war ausgefallen und wurde neu gestartet."
+        );
+        let again = Event::KeepaliveRestarted {
+            panicked: false,
+            restarts: 3,
         };
         assert_eq!(
-            gap.describe(Lang::De, now),
-            "Lücke von 3 h 0 min (Ruhezustand oder Hänger); Zugangsdaten intakt"
+            say(&again, Lang::De),
+            "Die automatische Prüfung war ausgefallen und wurde neu gestartet (zum 3. Mal)."
         );
-        let changed = Event::StateChanged {
-            from: ConnState::Healthy,
-            to: ConnState::AuthLost,
-            reason: Some(Reason::InvalidGrant),
+        let odd = Event::RefreshFailing {
+            error: "weird_kind".into(),
+            retry_at: at("2025-01-15T13:05:00Z"),
+            expires_at: None,
         };
         assert_eq!(
-            changed.describe(Lang::En, now),
-            "State: Connected → Connection lost"
+            say(&odd, Lang::De),
+            "Erneuern fehlgeschlagen (weird_kind); nächster Versuch 14:05 MEZ."
         );
-        let connected = Event::Connected {
-            company: Some("Muster GmbH".into()),
-            mode: Mode::OAuth,
-        };
+    }
+
+    #[test]
+    fn history_reads_as_sentences_in_english() {
+        let e = all();
+        let en = |i: usize| say(&e[i], Lang::En);
         assert_eq!(
-            connected.describe(Lang::De, now),
-            "Verbunden mit Muster GmbH (OAuth)"
+            en(0),
+            "The state changed from “Connected” to “Degraded”: refreshing fails right now."
         );
         assert_eq!(
-            serde_json::to_value(&connected).expect("json")["mode"],
-            "oauth"
+            en(1),
+            "No check for 3 h 0 min (the computer slept or stalled). The credentials survived the gap."
         );
+        assert_eq!(
+            en(2),
+            "Credentials refreshed; the access token is valid until 16:32 CET."
+        );
+        assert_eq!(
+            en(8),
+            "Webhooks set up: 1 created, 1 already there, 1 failed."
+        );
+        assert_eq!(
+            en(11),
+            "The API key expires in 7 days (2025-01-22 10:00 CET)."
+        );
+    }
+
+    #[test]
+    fn every_event_is_one_complete_sentence_and_has_a_kind() {
+        for e in all() {
+            for lang in [Lang::De, Lang::En] {
+                let text = say(&e, lang);
+                assert!(text.ends_with('.'), "{text}");
+                assert!(!text.ends_with(".."), "{text}");
+                assert!(!text.contains(['{', '}']), "{text}");
+            }
+        }
+        let kinds: std::collections::BTreeSet<_> = all().iter().map(Event::kind).collect();
+        assert_eq!(kinds.len(), 12);
+        // The window's history filter offers exactly these kinds.
+        let ui = include_str!("../ui/src/events.ts");
+        for kind in &kinds {
+            assert!(
+                ui.contains(&format!("  \"{kind}\",\n")),
+                "{kind} not in HISTORY_KINDS"
+            );
+        }
         let restarted = Event::KeepaliveRestarted {
             panicked: true,
             restarts: 1,
         };
         assert_eq!(restarted.kind(), "keepalive");
         assert_eq!(
-            restarted.describe(Lang::De, now),
-            "Die automatische Prüfung war ausgefallen und wurde neu gestartet"
-        );
-        assert_eq!(
             serde_json::to_value(&restarted).expect("json")["type"],
             "keepalive_restarted"
+        );
+        assert_eq!(
+            serde_json::to_value(&all()[6]).expect("json")["mode"],
+            "oauth"
         );
     }
 }

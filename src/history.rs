@@ -3,6 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::event::Event;
+use crate::i18n::Lang;
+use crate::time_fmt::{self, TimeWords, Zone};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::{Read as _, Write};
@@ -22,6 +24,40 @@ impl Entry {
     pub fn kind(&self) -> &'static str {
         self.event.kind()
     }
+}
+
+/// One history entry as a person reads it, written by the core (the CLI's `history` and the
+/// window show the same words): its time in words and its sentence, as of `now`.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct HistoryLine {
+    pub at: DateTime<Utc>,
+    pub at_words: TimeWords,
+    /// `Event::kind` (`refresh`, `gap`, ...), what the history filter offers.
+    pub kind: String,
+    /// `Event::describe`: one sentence.
+    pub text: String,
+    /// The event itself, for programs (never shown as is).
+    pub event: Event,
+}
+
+/// The lines for `entries`, as of `now` (the engine's clock), in the machine's zone.
+pub fn lines(entries: &[Entry], now: DateTime<Utc>, lang: Lang) -> Vec<HistoryLine> {
+    lines_in(entries, now, lang, Zone::machine())
+}
+
+/// [`lines`] in `zone` (tests pin it).
+pub fn lines_in(entries: &[Entry], now: DateTime<Utc>, lang: Lang, zone: Zone) -> Vec<HistoryLine> {
+    entries
+        .iter()
+        .map(|e| HistoryLine {
+            at: e.at,
+            at_words: time_fmt::words_in(e.at, now, lang, zone),
+            kind: e.kind().to_string(),
+            text: e.event.describe_in(lang, now, zone),
+            event: e.event.clone(),
+        })
+        .collect()
 }
 
 pub fn append(path: &Path, at: DateTime<Utc>, events: &[Event]) -> Result<()> {

@@ -24,6 +24,7 @@ pub mod paste;
 pub mod secret;
 pub mod state;
 pub mod status;
+pub mod status_times;
 pub mod store;
 pub mod time_fmt;
 pub mod webhooks;

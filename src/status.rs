@@ -3,7 +3,8 @@
 use crate::config::{Config, Environment, Schedule, WebhookSpec};
 use crate::i18n::Lang;
 use crate::state::{ConnState, Gap, Mode, Persisted, Reason, WebhookSync};
-use crate::time_fmt;
+use crate::status_times::StatusTimes;
+use crate::time_fmt::{self, Zone};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -38,15 +39,31 @@ pub struct Status {
     pub tick_overdue: bool,
     pub webhooks: Vec<WebhookSpec>,
     pub last_webhook_sync: Option<WebhookSync>,
+    /// Every time above in words (the one rule, as of the same `now`): surfaces show these and
+    /// format no time themselves.
+    pub times: StatusTimes,
 }
 
 impl Status {
+    /// The status as of `now`, its time words in the machine's zone.
     pub fn build(
         st: &Persisted,
         config: &Config,
         s: &Schedule,
         now: DateTime<Utc>,
         lang: Lang,
+    ) -> Status {
+        Status::build_in(st, config, s, now, lang, Zone::machine())
+    }
+
+    /// [`Status::build`] with the time words in `zone` (tests pin it).
+    pub fn build_in(
+        st: &Persisted,
+        config: &Config,
+        s: &Schedule,
+        now: DateTime<Utc>,
+        lang: Lang,
+        zone: Zone,
     ) -> Status {
         let tick_overdue = is_overdue(st, s, now);
         // A persisted "healthy" that nobody has checked for a while is not healthy any more:
@@ -61,11 +78,11 @@ impl Status {
             reason,
             ..st.clone()
         };
-        Status {
+        let mut status = Status {
             state,
             reason,
-            headline: headline(&shown, now, lang),
-            message: message(&shown, now, lang, tick_overdue),
+            headline: headline(&shown, now, lang, zone),
+            message: message(&shown, now, lang, zone, tick_overdue),
             mode: st.mode,
             environment: config.environment(),
             company: st.company.clone(),
@@ -88,7 +105,10 @@ impl Status {
             tick_overdue,
             webhooks: config.webhooks.clone(),
             last_webhook_sync: st.last_webhook_sync.clone(),
-        }
+            times: StatusTimes::default(),
+        };
+        status.times = StatusTimes::of(&status, now, lang, zone);
+        status
     }
 
     /// Exit code of `status` and `tick`: 0 healthy, 4 degraded, 3 auth lost / not connected.
@@ -172,7 +192,8 @@ pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
 }
 
 /// The short line: state, company, and the one time that matters now. Built from facts only.
-fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang) -> String {
+fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
+    let words = |t| time_fmt::words_in(t, now, lang, zone);
     let company = st.company.as_deref();
     match (st.state, st.reason) {
         (ConnState::NotConnected, _) => lang.pick("Nicht verbunden", "Not connected").to_string(),
@@ -192,20 +213,17 @@ fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang) -> String {
             let until = match st.mode {
                 Some(Mode::ApiKey) => st.api_key_expires_at.map(|t| {
                     lang.pick(
-                        format!("API-Schlüssel gültig bis {}", time_fmt::local_date(t)),
-                        format!("API key valid until {}", time_fmt::local_date(t)),
+                        format!(
+                            "API-Schlüssel gültig bis {}",
+                            time_fmt::date_in(t, lang, zone)
+                        ),
+                        format!("API key valid until {}", time_fmt::date_in(t, lang, zone)),
                     )
                 }),
                 _ => st.access_expires_at.map(|t| {
                     lang.pick(
-                        format!(
-                            "Zugriffstoken gültig bis {}",
-                            time_fmt::local_and_relative(t, now, lang)
-                        ),
-                        format!(
-                            "access token valid until {}",
-                            time_fmt::local_and_relative(t, now, lang)
-                        ),
+                        format!("Zugriffstoken gültig bis {}", words(t).full),
+                        format!("access token valid until {}", words(t).full),
                     )
                 }),
             };
@@ -232,18 +250,27 @@ fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
-fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> String {
+fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: bool) -> String {
+    let words = |t| time_fmt::words_in(t, now, lang, zone);
     let company = st
         .company
         .clone()
         .unwrap_or_else(|| lang.pick("Lexware Office", "Lexware Office").to_string());
     let expiry = st
         .access_expires_at
-        .map(|t| time_fmt::local_and_relative(t, now, lang))
+        .map(|t| words(t).full)
         .unwrap_or_default();
+    // A retry time that has passed (the computer slept) is due, not "vor 3 h".
     let retry = st
         .next_attempt_at
-        .map(|t| time_fmt::relative(t, now, lang))
+        .map(|t| {
+            if t - now < time_fmt::JUST_NOW {
+                lang.pick("bei der nächsten Prüfung", "at the next check")
+                    .to_string()
+            } else {
+                words(t).relative
+            }
+        })
         .unwrap_or_default();
     let mut text = match (st.state, st.reason) {
         (ConnState::NotConnected, _) => lang.pick(
@@ -260,7 +287,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
         ),
         (ConnState::Healthy, _) => match st.mode {
             Some(Mode::ApiKey) => {
-                let until = st.api_key_expires_at.map(|t| time_fmt::local_time(t, now, lang)).unwrap_or_default();
+                let until = st.api_key_expires_at.map(|t| words(t).absolute).unwrap_or_default();
                 lang.pick(
                     format!("Verbunden mit {company} (API-Schlüssel, gültig bis {until})."),
                     format!("Connected to {company} (API key, valid until {until})."),
@@ -281,15 +308,15 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
                 format!("Lexware cannot be reached right now; next try {retry}. The credentials are safe."),
             ),
             Some(Reason::Unauthorized) => lang.pick(
-                format!("Die Anmeldung bei {company} funktioniert, aber Lexware lehnt die Abrufe ab (401): meist fehlende Berechtigungen der App, ein Tarif ohne Schnittstelle oder eine deaktivierte App. Die Verbindung bleibt bestehen; neue Prüfung {retry}."),
-                format!("The login at {company} works, but Lexware rejects the API calls (401): usually missing app permissions, a plan without API access or a deactivated app. The connection remains; next check {retry}."),
+                format!("Die Anmeldung bei {company} funktioniert, aber Lexware lehnt die Abrufe ab (401): meist fehlende Berechtigungen der App, ein Tarif ohne Schnittstelle oder eine deaktivierte App. Die Verbindung bleibt bestehen; neuer Versuch {retry}."),
+                format!("The login at {company} works, but Lexware rejects the API calls (401): usually missing app permissions, a plan without API access or a deactivated app. The connection remains; next try {retry}."),
             ),
             Some(Reason::KeychainCorrupt) => lang.pick(
                 format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}).", crate::i18n::connect_hint(Lang::De)),
                 format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::i18n::connect_hint(Lang::En)),
             ),
             Some(Reason::ChecksOverdue) => {
-                let last = st.last_tick_at.map(|t| time_fmt::relative(t, now, lang)).unwrap_or_default();
+                let last = st.last_tick_at.map(|t| words(t).relative).unwrap_or_default();
                 lang.pick(
                     format!("Prüfung überfällig: Die letzte Prüfung war {last}. Läuft lexguard (oder der Cron-Job)? Ohne regelmäßige Prüfung läuft die Verbindung ab."),
                     format!("Check overdue: the last check was {last}. Is lexguard (or the cron job) running? Without regular checks the connection expires."),
@@ -315,7 +342,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
                 )
             }
             Some(Reason::ApiKeyExpiring) => {
-                let until = st.api_key_expires_at.map(|t| time_fmt::local_and_relative(t, now, lang)).unwrap_or_default();
+                let until = st.api_key_expires_at.map(|t| words(t).full).unwrap_or_default();
                 lang.pick(
                     format!("Der API-Schlüssel läuft ab: {until}. Bitte erstellen Sie rechtzeitig einen neuen."),
                     format!("The API key expires: {until}. Please create a new one in time."),
@@ -336,7 +363,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, overdue: bool) -> Str
     if overdue && st.reason != Some(Reason::ChecksOverdue) {
         let last = st
             .last_tick_at
-            .map(|t| time_fmt::relative(t, now, lang))
+            .map(|t| words(t).relative)
             .unwrap_or_default();
         text.push(' ');
         text.push_str(&lang.pick(

@@ -1,44 +1,116 @@
-//! Times as a shop owner reads them: local time with zone, and relative ("in 2 h 10 min").
+//! THE rule for time words, for every surface: the CLI, the tray, notifications and the window
+//! (which only displays what this module wrote, see [`TimeWords`]). Local time with zone
+//! ("14:32 MEZ", another day "01.12.2025 14:32 MEZ"), relative ("in 2 h 10 min", "vor 5 min")
+//! and durations ("3 h 0 min").
+//!
+//! Everything takes `now` (the engine's clock, so a demo clock that jumped 3 hours is honoured)
+//! and the functions ending in `_in` take the [`Zone`] too, so tests pin both.
 
 use crate::i18n::Lang;
-use chrono::{DateTime, Duration, Local, Utc};
+use chrono::{DateTime, Duration, Local, NaiveDateTime, Offset, Utc};
+use serde::Serialize;
 
-/// `14:32 CET` today, `Mo 01.12. 14:32 CET` otherwise (local zone of the machine).
-pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
-    let local = at.with_timezone(&Local);
-    let zone = match (lang, zone_abbrev(at).as_str()) {
-        (Lang::De, "CET") => "MEZ".to_string(),
-        (Lang::De, "CEST") => "MESZ".to_string(),
-        (_, other) => other.to_string(),
-    };
-    if local.date_naive() == now.with_timezone(&Local).date_naive() {
-        format!("{} {zone}", local.format("%H:%M"))
-    } else {
-        let day = lang.pick(
-            local.format("%d.%m.%Y %H:%M").to_string(),
-            local.format("%Y-%m-%d %H:%M").to_string(),
-        );
-        format!("{day} {zone}")
+/// Within this distance of `now` an instant is "gerade eben" / "just now", in either direction;
+/// beyond it, always "vor …" / "in …". Never "gleich": a past instant must not sound future.
+pub const JUST_NOW: Duration = Duration::seconds(5);
+
+/// One instant in words, as every surface shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TimeWords {
+    /// `14:32 MEZ` today, `01.12.2025 14:32 MEZ` (English `2025-12-01 14:32 CET`) otherwise.
+    pub absolute: String,
+    /// `in 2 h 10 min`, `vor 5 min` / `5 min ago`, `gerade eben` / `just now`.
+    pub relative: String,
+    /// `14:32 MEZ (in 2 h 10 min)`: both, the way the CLI prints a time.
+    pub full: String,
+}
+
+/// The time zone the words are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// An IANA zone: its own DST rules and abbreviations (CET/CEST for Europe/Berlin).
+    Named(chrono_tz::Tz),
+    /// The machine's zone as chrono sees it, when it has no IANA name we can use; the zone is
+    /// then written as its UTC offset.
+    Local,
+}
+
+impl Zone {
+    /// The machine's zone (production). The IANA name is used only when it agrees with what
+    /// chrono's `Local` says right now (a `TZ` variable may override `/etc/localtime`).
+    pub fn machine() -> Zone {
+        let now = Utc::now();
+        iana_time_zone::get_timezone()
+            .ok()
+            .and_then(|n| n.parse::<chrono_tz::Tz>().ok())
+            .filter(|tz| {
+                now.with_timezone(tz).offset().fix() == now.with_timezone(&Local).offset().fix()
+            })
+            .map(Zone::Named)
+            .unwrap_or(Zone::Local)
+    }
+
+    /// The wall-clock time of `at` in this zone and the zone's short name at that instant.
+    fn wall(self, at: DateTime<Utc>) -> (NaiveDateTime, String) {
+        match self {
+            Zone::Named(tz) => {
+                let local = at.with_timezone(&tz);
+                let abbrev = local.format("%Z").to_string();
+                let name = if abbrev.is_empty() || abbrev.starts_with(['+', '-']) {
+                    offset_name(local.offset().fix())
+                } else {
+                    abbrev
+                };
+                (local.naive_local(), name)
+            }
+            Zone::Local => {
+                let local = at.with_timezone(&Local);
+                (local.naive_local(), offset_name(local.offset().fix()))
+            }
+        }
     }
 }
 
-/// The zone's abbreviation (MEZ/MESZ in German for Europe/Berlin, CET/CEST in English),
-/// falling back to the UTC offset.
-fn zone_abbrev(at: DateTime<Utc>) -> String {
-    use chrono::Offset;
-    let name = iana_time_zone::get_timezone().ok();
-    if let Some(tz) = name.and_then(|n| n.parse::<chrono_tz::Tz>().ok()) {
-        let abbrev = at.with_timezone(&tz).format("%Z").to_string();
-        if !abbrev.starts_with(['+', '-']) {
-            return abbrev;
-        }
-    }
-    let offset = at.with_timezone(&Local).offset().fix();
+fn offset_name(offset: chrono::FixedOffset) -> String {
     if offset.local_minus_utc() == 0 {
         "UTC".into()
     } else {
         format!("UTC{offset}")
     }
+}
+
+/// The German names of Central European (Summer) Time; other abbreviations read alike.
+fn zone_word(abbrev: String, lang: Lang) -> String {
+    match (lang, abbrev.as_str()) {
+        (Lang::De, "CET") => "MEZ".into(),
+        (Lang::De, "CEST") => "MESZ".into(),
+        _ => abbrev,
+    }
+}
+
+/// `14:32 MEZ` on the day of `now` (in `zone`), `01.12.2025 14:32 MEZ` on any other day.
+pub fn absolute_in(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
+    let (wall, abbrev) = zone.wall(at);
+    let zone_name = zone_word(abbrev, lang);
+    if wall.date() == zone.wall(now).0.date() {
+        format!("{} {zone_name}", wall.format("%H:%M"))
+    } else {
+        let day = lang.pick(
+            wall.format("%d.%m.%Y %H:%M").to_string(),
+            wall.format("%Y-%m-%d %H:%M").to_string(),
+        );
+        format!("{day} {zone_name}")
+    }
+}
+
+/// `24.12.2026` (English `2026-12-24`): a day, for dates far away like an API key's end.
+pub fn date_in(at: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
+    let (wall, _) = zone.wall(at);
+    lang.pick(
+        wall.format("%d.%m.%Y").to_string(),
+        wall.format("%Y-%m-%d").to_string(),
+    )
 }
 
 /// "2 h 10 min", "3 d 4 h", "45 s"; never negative.
@@ -56,19 +128,13 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
-/// `24.12.2026`: a day, in the local time zone (for dates far away, like an API key's end).
-pub fn local_date(at: DateTime<Utc>) -> String {
-    let local: chrono::DateTime<chrono::Local> = at.into();
-    local.format("%d.%m.%Y").to_string()
-}
-
-/// "in 2 h 10 min" / "vor 5 min" (German) or "in 2 h 10 min" / "5 min ago".
+/// "in 2 h 10 min" / "vor 5 min" (German) or "in 2 h 10 min" / "5 min ago"; "gerade eben" /
+/// "just now" only within [`JUST_NOW`] either way.
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let d = at - now;
-    if d.num_seconds().abs() < 5 {
-        return lang.pick("gerade eben", "just now").to_string();
-    }
-    if d >= Duration::zero() {
+    if d.abs() < JUST_NOW {
+        lang.pick("gerade eben", "just now").to_string()
+    } else if d > Duration::zero() {
         format!("in {}", duration(d))
     } else {
         let ago = duration(-d);
@@ -76,41 +142,32 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
-/// `14:32 CET (in 2 h 10 min)`.
+/// All words for one instant.
+pub fn words_in(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang, zone: Zone) -> TimeWords {
+    let absolute = absolute_in(at, now, lang, zone);
+    let relative = relative(at, now, lang);
+    TimeWords {
+        full: format!("{absolute} ({relative})"),
+        absolute,
+        relative,
+    }
+}
+
+/// [`absolute_in`] in the machine's zone.
+pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    absolute_in(at, now, lang, Zone::machine())
+}
+
+/// `24.12.2026`: [`date_in`] in German, in the machine's zone.
+pub fn local_date(at: DateTime<Utc>) -> String {
+    date_in(at, Lang::De, Zone::machine())
+}
+
+/// `14:32 CET (in 2 h 10 min)` in the machine's zone.
 pub fn local_and_relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
-    format!(
-        "{} ({})",
-        local_time(at, now, lang),
-        relative(at, now, lang)
-    )
+    words_in(at, now, lang, Zone::machine()).full
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(Duration::minutes(130)), "2 h 10 min");
-        assert_eq!(duration(Duration::hours(76)), "3 d 4 h");
-        assert_eq!(duration(Duration::seconds(45)), "45 s");
-        assert_eq!(duration(Duration::seconds(-5)), "0 s");
-    }
-
-    #[test]
-    fn relative_in_both_languages() {
-        let now = Utc::now();
-        assert_eq!(
-            relative(now + Duration::minutes(5), now, Lang::De),
-            "in 5 min"
-        );
-        assert_eq!(
-            relative(now - Duration::minutes(5), now, Lang::De),
-            "vor 5 min"
-        );
-        assert_eq!(
-            relative(now - Duration::minutes(5), now, Lang::En),
-            "5 min ago"
-        );
-    }
-}
+#[path = "time_fmt_tests.rs"]
+mod tests;

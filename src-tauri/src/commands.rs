@@ -9,7 +9,7 @@ use crate::requests::{ActionOutcome, Request};
 use crate::settings::Settings;
 use lexguard::config::WebhookSpec;
 use lexguard::engine::WebhookListing;
-use lexguard::history::Entry;
+use lexguard::history::HistoryLine;
 use lexguard::secret::ClientSecret;
 use lexguard::webhooks::Outcome;
 use lexguard::{Engine, Status};
@@ -30,9 +30,11 @@ pub fn get_status(state: State<'_, AppState>) -> Res<Status> {
 }
 
 #[tauri::command]
-pub fn get_history(state: State<'_, AppState>, limit: u32) -> Res<Vec<Entry>> {
+pub fn get_history(state: State<'_, AppState>, limit: u32) -> Res<Vec<HistoryLine>> {
     let e = &state.handle.engine;
-    e.history(limit.min(1000) as usize).map_err(err(e))
+    e.history(limit.min(1000) as usize)
+        .map(|entries| lexguard::history::lines(&entries, e.now(), e.lang()))
+        .map_err(err(e))
 }
 
 #[tauri::command]

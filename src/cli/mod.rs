@@ -263,14 +263,14 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         }
         Command::Status { json } => {
             let status = engine.status()?;
-            output::status(&mut out, &status, json, lang, engine.now());
+            output::status(&mut out, &status, json, lang);
             Ok(status.exit_code())
         }
         Command::Serve => serve::serve(engine).await,
         Command::Doctor { .. } => Ok(0), // handled before an engine exists
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;
-            output::tick(&mut out, &report, json, lang, engine.now());
+            output::tick(&mut out, &report, json, lang);
             let _ = out.flush();
             // After the check is stored and printed; bounded by the alerts' own timeouts.
             if let Some(alerts) = engine.alerts() {

@@ -5,7 +5,7 @@ use crate::history::Entry;
 use crate::i18n::Lang;
 use crate::state::Mode;
 use crate::status::{Status, state_label};
-use crate::time_fmt::{local_and_relative, relative};
+use crate::time_fmt::TimeWords;
 use crate::webhooks::{Action, Outcome};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -46,7 +46,7 @@ fn row(out: &mut impl Write, label: &str, value: &str) {
     let _ = writeln!(out, "{label:<18} {value}");
 }
 
-pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang, now: DateTime<Utc>) {
+pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang) {
     if as_json {
         #[derive(Serialize)]
         struct StatusJson<'a> {
@@ -63,14 +63,17 @@ pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang, now: 
         );
         return;
     }
-    status_text(out, s, lang, now);
+    status_text(out, s, lang);
 }
 
-fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>) {
-    let when = |t: Option<DateTime<Utc>>| {
-        t.map(|t| local_and_relative(t, now, lang))
+/// The times are the status's own words (`s.times`), the same the window shows.
+fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
+    let when = |t: &Option<TimeWords>| {
+        t.as_ref()
+            .map(|t| t.full.clone())
             .unwrap_or_else(|| "–".into())
     };
+    let times = &s.times;
     row(
         out,
         lang.pick("Zustand:", "State:"),
@@ -105,15 +108,15 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
             row(
                 out,
                 lang.pick("Zugriffstoken:", "Access token:"),
-                &when(s.access_expires_at),
+                &when(&times.access_expires),
             );
-            if let Some(t) = s.refresh_issued_at {
+            if let Some(t) = &times.refresh_issued {
                 row(
                     out,
                     lang.pick("Refresh-Token:", "Refresh token:"),
                     &lang.pick(
-                        format!("ausgestellt {}", relative(t, now, lang)),
-                        format!("issued {}", relative(t, now, lang)),
+                        format!("ausgestellt {}", t.relative),
+                        format!("issued {}", t.relative),
                     ),
                 );
             }
@@ -122,7 +125,7 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
             row(
                 out,
                 lang.pick("Schlüssel gültig:", "Key valid until:"),
-                &when(s.api_key_expires_at),
+                &when(&times.api_key_expires),
             );
         }
         None => {}
@@ -130,38 +133,30 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
     row(
         out,
         lang.pick("Letzte Prüfung:", "Last check:"),
-        &when(s.last_tick_at),
+        &when(&times.last_check),
     );
     if s.mode.is_some() {
         row(
             out,
             lang.pick("Nächste Prüfung:", "Next check:"),
-            &when(s.next_check_at),
+            &when(&times.next_check),
         );
     }
-    if let Some(g) = &s.last_gap {
+    if let (Some(length), Some(to)) = (&times.last_gap_length, &times.last_gap_to) {
         let text = lang.pick(
-            format!(
-                "{} ohne Prüfung, bis {}",
-                crate::time_fmt::duration(g.to - g.from),
-                local_and_relative(g.to, now, lang)
-            ),
-            format!(
-                "{} without checks, until {}",
-                crate::time_fmt::duration(g.to - g.from),
-                local_and_relative(g.to, now, lang)
-            ),
+            format!("{length} ohne Prüfung, bis {}", to.full),
+            format!("{length} without checks, until {}", to.full),
         );
         row(out, lang.pick("Letzte Lücke:", "Last gap:"), &text);
     }
     if !s.webhooks.is_empty() {
-        let sync = s
+        let sync = times
             .last_webhook_sync
             .as_ref()
             .map(|w| {
                 lang.pick(
-                    format!(", zuletzt eingerichtet {}", relative(w.at, now, lang)),
-                    format!(", last set up {}", relative(w.at, now, lang)),
+                    format!(", zuletzt eingerichtet {}", w.relative),
+                    format!(", last set up {}", w.relative),
                 )
             })
             .unwrap_or_default();
@@ -177,7 +172,7 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang, now: DateTime<Utc>)
     let _ = writeln!(out, "\n{}", s.message);
 }
 
-pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang, now: DateTime<Utc>) {
+pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang) {
     if as_json {
         #[derive(Serialize)]
         struct TickJson<'a> {
@@ -219,7 +214,7 @@ pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang, now
     if r.refreshed {
         let _ = writeln!(out, "{}", lang.pick("Token erneuert.", "Token refreshed."));
     }
-    status_text(out, &r.status, lang, now);
+    status_text(out, &r.status, lang);
 }
 
 pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
@@ -325,13 +320,11 @@ pub fn history(
         json(out, &entries);
         return;
     }
-    for e in entries {
+    for line in crate::history::lines(entries, now, lang) {
         let _ = writeln!(
             out,
             "{}  {:<10} {}",
-            crate::time_fmt::local_time(e.at, now, lang),
-            e.kind(),
-            e.event.describe(lang, now)
+            line.at_words.full, line.kind, line.text
         );
     }
 }

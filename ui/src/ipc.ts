@@ -15,7 +15,7 @@ import { listen as tauriListen } from "@tauri-apps/api/event";
 import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { Command } from "./bindings/Command";
 import type { ConnectResult } from "./bindings/ConnectResult";
-import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { HistoryLine } from "./bindings/HistoryLine";
 import type { IpcError } from "./bindings/IpcError";
 import type { IpcEvent } from "./bindings/IpcEvent";
 import type { LoginStart } from "./bindings/LoginStart";
@@ -74,7 +74,7 @@ async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T>
 }
 
 export const getStatus = () => call<Status>("get_status");
-export const getHistory = (limit: number) => call<HistoryEntry[]>("get_history", { limit });
+export const getHistory = (limit: number) => call<HistoryLine[]>("get_history", { limit });
 export const startLogin = () => call<LoginStart>("start_login");
 export const connect = (pasted: string) => call<ConnectResult>("connect", { pasted });
 export const connectApiKey = (key: string) => call<ConnectResult>("connect_api_key", { key });

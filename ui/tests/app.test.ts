@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConnectResult } from "../src/bindings/ConnectResult";
 import type { Status } from "../src/bindings/Status";
-import { FakeBackend, ipcError, SETTINGS, status } from "./fake";
+import { FakeBackend, HISTORY, ipcError, SETTINGS, status, times, words } from "./fake";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`);
 const $$ = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)];
@@ -79,8 +79,8 @@ describe("header, navigation, status", () => {
     expect(must("status-company").textContent).toBe("Demo GmbH");
     expect(must("status-mode").textContent).toBe("OAuth (Lexware-Anmeldung)");
     expect(must("status-environment").textContent).toBe("DEMO (eingebauter Simulator)");
-    expect(must("status-access-expires").textContent).toMatch(/^\d\d:\d\d \S+ \(in 1[34] min\)$/);
-    expect(must("status-last-tick").textContent).toContain("(gerade eben)");
+    expect(must("status-access-expires").textContent).toBe("16:42 MEZ (in 14 min)");
+    expect(must("status-last-tick").textContent).toBe("16:27 MEZ (vor 30 s)");
     expect(must("status-last-gap").textContent).toBe("keine");
 
     backend.emit("lexguard://status", status({ state: "degraded", reason: "refresh_failing", message: "Erneuern klappt gerade nicht." }));
@@ -94,9 +94,59 @@ describe("header, navigation, status", () => {
     await boot(new FakeBackend());
     const items = $$('[data-testid="history-list"] li');
     expect(items.map((li) => li.dataset.kind)).toEqual(["validate", "refresh", "auth_lost"]);
-    expect(items[0]!.textContent).toContain("Verbindung zu Demo GmbH geprüft – alles in Ordnung.");
+    expect(items[0]!.querySelector(".sentence")!.textContent).toBe("Verbindung zu Demo GmbH geprüft – alles in Ordnung.");
+    expect(items[0]!.querySelector("time")!.textContent).toBe("16:27 MEZvor 30 s");
     type(must<HTMLSelectElement>("history-filter"), "refresh");
     expect($$('[data-testid="history-list"] li').map((li) => li.dataset.kind)).toEqual(["refresh"]);
+  });
+
+  it("shows the core's time words, never its own reading of this machine's clock", async () => {
+    // The demo after "3 hours of sleep": the core's clock is 3 h ahead of this machine's, so
+    // its last check lies in the window's future. The window still says what the core says.
+    const ahead = (ms: number) => new Date(Date.now() + 3 * 3600_000 + ms).toISOString();
+    const backend = new FakeBackend(
+      status({
+        last_tick_at: ahead(-3 * 3600_000),
+        access_expires_at: ahead(59 * 60_000),
+        last_gap: { from: ahead(-3 * 3600_000), to: ahead(0), seconds: 10_800, while_running: true },
+        times: times({
+          last_check: words("14:00 MEZ", "vor 3 h 0 min"),
+          access_expires: words("17:59 MEZ", "in 59 min"),
+          last_gap_to: words("17:00 MEZ", "gerade eben"),
+          last_gap_length: "3 h 0 min",
+        }),
+      }),
+    );
+    backend.handlers.get_history = () => [{ ...HISTORY[1]!, at: ahead(-3 * 3600_000), at_words: words("14:00 MEZ", "vor 3 h 0 min") }];
+    await boot(backend);
+    expect(must("status-last-tick").textContent).toBe("14:00 MEZ (vor 3 h 0 min)");
+    expect(must("status-access-expires").textContent).toBe("17:59 MEZ (in 59 min)");
+    expect(must("status-last-gap").textContent).toContain("3 h 0 min");
+    expect(must("status-last-gap").textContent).toContain("17:00 MEZ (gerade eben)");
+    const item = $$('[data-testid="history-list"] li')[0]!;
+    expect(item.querySelector("time")!.textContent).toBe("14:00 MEZvor 3 h 0 min");
+    expect(item.textContent).not.toMatch(/\bin \d|gleich/);
+  });
+
+  it("asks the core for fresh words every 15 s; a newer status event wins", async () => {
+    vi.useFakeTimers();
+    const backend = new FakeBackend();
+    await boot(backend);
+    expect(must("status-last-tick").textContent).toBe("16:27 MEZ (vor 30 s)");
+    backend.handlers.get_status = () => status({ times: times({ last_check: words("16:27 MEZ", "vor 1 min") }) });
+    await vi.advanceTimersByTimeAsync(15_000);
+    await flush();
+    expect(must("status-last-tick").textContent).toBe("16:27 MEZ (vor 1 min)");
+    expect(backend.calledWith("get_history").length).toBeGreaterThanOrEqual(2);
+    // An answer that was asked before a status event arrived does not override it.
+    let answer: (s: ReturnType<typeof status>) => void = () => {};
+    backend.handlers.get_status = () => new Promise((r) => (answer = r));
+    await vi.advanceTimersByTimeAsync(15_000);
+    backend.emit("lexguard://status", status({ times: times({ last_check: words("16:29 MEZ", "gerade eben") }) }));
+    await flush();
+    answer(status({ times: times({ last_check: words("16:27 MEZ", "vor 2 min") }) }));
+    await flush();
+    expect(must("status-last-tick").textContent).toBe("16:29 MEZ (gerade eben)");
   });
 
   it("checks and refreshes on request", async () => {

@@ -2,10 +2,13 @@
  * A scripted backend for mounting the whole window in jsdom: records every command, answers
  * from per-test handlers, and lets a test emit backend events.
  */
+import type { HistoryLine } from "../src/bindings/HistoryLine";
 import type { IpcError } from "../src/bindings/IpcError";
 import type { IpcErrorKind } from "../src/bindings/IpcErrorKind";
 import type { Settings } from "../src/bindings/Settings";
 import type { Status } from "../src/bindings/Status";
+import type { StatusTimes } from "../src/bindings/StatusTimes";
+import type { TimeWords } from "../src/bindings/TimeWords";
 import type { Backend } from "../src/ipc";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -27,6 +30,53 @@ export const SETTINGS: Settings = {
   demo: true,
   data_folder: "/home/anna/.local/share/lexguard",
 };
+
+/** Time words as the core writes them (the window shows them as they are). */
+export const words = (absolute: string, relative: string): TimeWords => ({ absolute, relative, full: `${absolute} (${relative})` });
+
+export function times(over: Partial<StatusTimes> = {}): StatusTimes {
+  return {
+    as_of: new Date().toISOString(),
+    connected: words("12.01.2025 11:00 MEZ", "vor 3 d 5 h"),
+    access_expires: words("16:42 MEZ", "in 14 min"),
+    refresh_issued: words("16:22 MEZ", "vor 6 min"),
+    refresh_expires_assumed: null,
+    api_key_expires: null,
+    last_check: words("16:27 MEZ", "vor 30 s"),
+    last_validated: null,
+    next_check: words("16:28 MEZ", "in 30 s"),
+    next_attempt: null,
+    last_gap_from: null,
+    last_gap_to: null,
+    last_gap_length: null,
+    last_webhook_sync: null,
+    ...over,
+  };
+}
+
+export const HISTORY: HistoryLine[] = [
+  {
+    at: new Date().toISOString(),
+    at_words: words("16:27 MEZ", "vor 30 s"),
+    kind: "validate",
+    text: "Verbindung zu Demo GmbH geprüft – alles in Ordnung.",
+    event: { type: "validated", company: "Demo GmbH" },
+  },
+  {
+    at: new Date().toISOString(),
+    at_words: words("16:22 MEZ", "vor 6 min"),
+    kind: "refresh",
+    text: "Zugangsdaten erneuert; das Zugriffstoken gilt bis 16:42 MEZ.",
+    event: { type: "refreshed", expires_at: new Date(Date.now() + 3600_000).toISOString() },
+  },
+  {
+    at: new Date().toISOString(),
+    at_words: words("10.01.2025 09:00 MEZ", "vor 5 d 7 h"),
+    kind: "auth_lost",
+    text: "Verbindung verloren: Lexware hat die Anmeldung beendet. Bitte verbinden Sie sich neu.",
+    event: { type: "auth_lost", reason: "invalid_grant" },
+  },
+];
 
 export function status(over: Partial<Status> = {}): Status {
   return {
@@ -55,6 +105,7 @@ export function status(over: Partial<Status> = {}): Status {
       { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
     ],
     last_webhook_sync: null,
+    times: times(),
     ...over,
   };
 }
@@ -70,11 +121,7 @@ export class FakeBackend implements Backend {
     this.handlers = {
       get_status: () => st,
       get_settings: () => settings,
-      get_history: () => [
-        { at: new Date().toISOString(), event: { type: "validated", company: "Demo GmbH" } },
-        { at: new Date().toISOString(), event: { type: "refreshed", expires_at: new Date(Date.now() + 3600_000).toISOString() } },
-        { at: new Date().toISOString(), event: { type: "auth_lost", reason: "invalid_grant" } },
-      ],
+      get_history: () => HISTORY,
       event_types: () => ["contact.changed", "invoice.created", "invoice.changed", "token.revoked"],
       list_webhooks: () => ({
         existing: [

@@ -4,6 +4,7 @@ import type { Environment } from "./Environment";
 import type { Gap } from "./Gap";
 import type { Mode } from "./Mode";
 import type { Reason } from "./Reason";
+import type { StatusTimes } from "./StatusTimes";
 import type { WebhookSpec } from "./WebhookSpec";
 import type { WebhookSync } from "./WebhookSync";
 
@@ -25,4 +26,9 @@ refresh_expires_assumed_at: string | null, api_key_expires_at: string | null, la
  * No check for longer than twice `check_every`: nothing is keeping the connection alive
  * (the app or the cron job is not running, or its keepalive stalled).
  */
-tick_overdue: boolean, webhooks: Array<WebhookSpec>, last_webhook_sync: WebhookSync | null, };
+tick_overdue: boolean, webhooks: Array<WebhookSpec>, last_webhook_sync: WebhookSync | null, 
+/**
+ * Every time above in words (the one rule, as of the same `now`): surfaces show these and
+ * format no time themselves.
+ */
+times: StatusTimes, };

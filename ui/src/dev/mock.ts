@@ -9,12 +9,14 @@
  */
 
 import type { ConnectResult } from "../bindings/ConnectResult";
-import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { HistoryLine } from "../bindings/HistoryLine";
 import type { IpcError } from "../bindings/IpcError";
 import type { IpcErrorKind } from "../bindings/IpcErrorKind";
 import type { Outcome } from "../bindings/Outcome";
 import type { Settings } from "../bindings/Settings";
 import type { Status } from "../bindings/Status";
+import type { StatusTimes } from "../bindings/StatusTimes";
+import type { TimeWords } from "../bindings/TimeWords";
 import type { WebhookSpec } from "../bindings/WebhookSpec";
 import type { Backend } from "../ipc";
 
@@ -63,6 +65,29 @@ export function mockBackend(scenario: string): Backend {
     demo: true,
     data_folder: "/home/anna/.local/share/lexguard",
   };
+  const en = () => settings.language === "en";
+  /** Time words as the core would write them; the window formats none itself. */
+  const tw = (absDe: string, absEn: string, relDe: string, relEn: string = relDe): TimeWords => {
+    const [absolute, relative] = en() ? [absEn, relEn] : [absDe, relDe];
+    return { absolute, relative, full: `${absolute} (${relative})` };
+  };
+  const times = (over: Partial<StatusTimes> = {}): StatusTimes => ({
+    as_of: iso(0),
+    connected: tw("09.01.2025 16:28 MEZ", "2025-01-09 16:28 CET", "vor 3 d 0 h", "3 d 0 h ago"),
+    access_expires: tw("16:42 MEZ", "16:42 CET", "in 14 min"),
+    refresh_issued: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+    refresh_expires_assumed: tw("16.01.2025 16:22 MEZ", "2025-01-16 16:22 CET", "in 6 d 23 h"),
+    api_key_expires: scenario === "api" ? tw("10.12.2026 16:28 MEZ", "2026-12-10 16:28 CET", "in 700 d 0 h") : null,
+    last_check: tw("16:27 MEZ", "16:27 CET", "vor 30 s", "30 s ago"),
+    last_validated: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+    next_check: tw("16:28 MEZ", "16:28 CET", "in 30 s"),
+    next_attempt: null,
+    last_gap_from: tw("11.01.2025 14:28 MEZ", "2025-01-11 14:28 CET", "vor 1 d 2 h", "1 d 2 h ago"),
+    last_gap_to: tw("11.01.2025 17:28 MEZ", "2025-01-11 17:28 CET", "vor 23 h 0 min", "23 h 0 min ago"),
+    last_gap_length: "3 h 0 min",
+    last_webhook_sync: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+    ...over,
+  });
   const outcomes = (): Outcome[] =>
     webhooks.map((w, i) => ({
       event_type: w.event_type,
@@ -101,6 +126,7 @@ export function mockBackend(scenario: string): Backend {
     tick_overdue: false,
     webhooks,
     last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
+    times: times(),
   });
   let status: Status =
     scenario === "lost"
@@ -113,6 +139,7 @@ export function mockBackend(scenario: string): Backend {
             "Die Verbindung zu Demo GmbH ist verloren. Bitte verbinden Sie sich neu; danach richtet lexguard die Webhooks wieder ein.",
           access_expires_at: null,
           next_check_at: iso(0.5 * min),
+          times: times({ access_expires: null }),
         }
       : scenario === "new"
         ? {
@@ -130,22 +157,46 @@ export function mockBackend(scenario: string): Backend {
             last_validated_at: null,
             last_gap: null,
             last_webhook_sync: null,
+            times: times({
+              connected: null,
+              access_expires: null,
+              refresh_issued: null,
+              refresh_expires_assumed: null,
+              last_validated: null,
+              last_gap_from: null,
+              last_gap_to: null,
+              last_gap_length: null,
+              last_webhook_sync: null,
+            }),
           }
         : healthy();
 
-  const history: HistoryEntry[] = [
-    { at: iso(-0.5 * min), event: { type: "validated", company: "Demo GmbH" } },
-    { at: iso(-6 * min), event: { type: "refreshed", expires_at: iso(14 * min) } },
-    { at: iso(-6 * min), event: { type: "webhooks_synced", outcomes: outcomes() } },
-    { at: iso(-8 * min), event: { type: "state_changed", from: "degraded", to: "healthy", reason: null } },
-    { at: iso(-9 * min), event: { type: "refresh_failing", error: "network", retry_at: iso(-8 * min), expires_at: iso(-2 * min) } },
-    { at: iso(-20 * min), event: { type: "keychain_recovered" } },
-    { at: iso(-21 * min), event: { type: "keychain_trouble", fault: "locked", unsaved: true } },
-    { at: iso(-23 * 60 * min), event: { type: "gap_detected", gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 10_800, while_running: true }, tokens_survived: true } },
-    { at: iso(-2 * 86_400_000), event: { type: "auth_lost", reason: "invalid_grant" } },
-    { at: iso(-3 * 86_400_000), event: { type: "connected", company: "Demo GmbH", mode: "oauth" } },
-    { at: iso(-4 * 86_400_000), event: { type: "api_key_expiring", days: 7, expires_at: iso(3 * 86_400_000) } },
-    { at: iso(-5 * 86_400_000), event: { type: "disconnected" } },
+  const line = (at: number, at_words: TimeWords, event: HistoryLine["event"], kind: string, de: string, en_: string): HistoryLine => ({
+    at: iso(at),
+    at_words,
+    kind,
+    text: en() ? en_ : de,
+    event,
+  });
+  const history = (): HistoryLine[] => [
+    line(-0.5 * min, tw("16:27 MEZ", "16:27 CET", "vor 30 s", "30 s ago"), { type: "validated", company: "Demo GmbH" }, "validate",
+      "Verbindung zu Demo GmbH geprüft – alles in Ordnung.", "Connection to Demo GmbH checked – all is well."),
+    line(-6 * min, tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"), { type: "refreshed", expires_at: iso(14 * min) }, "refresh",
+      "Zugangsdaten erneuert; das Zugriffstoken gilt bis 16:42 MEZ.", "Credentials refreshed; the access token is valid until 16:42 CET."),
+    line(-6 * min, tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"), { type: "webhooks_synced", outcomes: outcomes() }, "webhooks",
+      "Webhooks eingerichtet: 1 angelegt, 1 vorhanden.", "Webhooks set up: 1 created, 1 already there."),
+    line(-9 * min, tw("16:19 MEZ", "16:19 CET", "vor 9 min", "9 min ago"), { type: "refresh_failing", error: "network", retry_at: iso(-8 * min), expires_at: iso(-2 * min) }, "failure",
+      "Erneuern fehlgeschlagen (keine Netzwerkverbindung zu Lexware); nächster Versuch 16:20 MEZ. Das Zugriffstoken gilt noch bis 16:26 MEZ.",
+      "Refreshing failed (no network connection to Lexware); next try 16:20 CET. The access token is still valid until 16:26 CET."),
+    line(-21 * min, tw("16:07 MEZ", "16:07 CET", "vor 21 min", "21 min ago"), { type: "keychain_trouble", fault: "locked", unsaved: true }, "keychain",
+      "Der Schlüsselbund ist gesperrt. Neue Zugangsdaten liegen nur im Speicher – bitte entsperren Sie den Schlüsselbund und beenden Sie lexguard bis dahin nicht.",
+      "The keychain is locked. New credentials are held in memory only – please unlock the keychain and do not quit lexguard until then."),
+    line(-23 * 60 * min, tw("11.01.2025 17:28 MEZ", "2025-01-11 17:28 CET", "vor 23 h 0 min", "23 h 0 min ago"),
+      { type: "gap_detected", gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 10_800, while_running: true }, tokens_survived: true }, "gap",
+      "3 h 0 min lang keine Prüfung (der Computer schlief oder hing). Die Zugangsdaten haben die Lücke überstanden.",
+      "No check for 3 h 0 min (the computer slept or stalled). The credentials survived the gap."),
+    line(-3 * 86_400_000, tw("09.01.2025 16:28 MEZ", "2025-01-09 16:28 CET", "vor 3 d 0 h", "3 d 0 h ago"), { type: "connected", company: "Demo GmbH", mode: "oauth" }, "connect",
+      "Verbunden mit Demo GmbH (Lexware-Anmeldung).", "Connected to Demo GmbH (Lexware login)."),
   ];
 
   const connectResult = (): ConnectResult => {
@@ -159,7 +210,7 @@ export function mockBackend(scenario: string): Backend {
 
   const commands: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
     get_status: () => delay(status, 50),
-    get_history: (a) => delay(history.slice(0, Number(a.limit)), 50),
+    get_history: (a) => delay(history().slice(0, Number(a.limit)), 50),
     get_settings: () => delay(settings, 50),
     start_login: () => {
       if (scenario === "listening") setTimeout(() => emit("lexguard://connect-result", { result: connectResult(), error: null }), 4000);
@@ -206,12 +257,22 @@ export function mockBackend(scenario: string): Backend {
     },
     open_data_folder: () => delay(null),
     tick_now: () => {
-      status = { ...status, last_tick_at: iso(0), next_check_at: iso(min) };
+      status = {
+        ...status,
+        last_tick_at: iso(0),
+        next_check_at: iso(min),
+        times: { ...status.times, last_check: tw("16:28 MEZ", "16:28 CET", "gerade eben", "just now"), next_check: tw("16:29 MEZ", "16:29 CET", "in 1 min") },
+      };
       emit("lexguard://status", status);
       return delay(outcome(status), 800);
     },
     refresh_now: () => {
-      status = { ...status, access_expires_at: iso(20 * min), refresh_issued_at: iso(0) };
+      status = {
+        ...status,
+        access_expires_at: iso(20 * min),
+        refresh_issued_at: iso(0),
+        times: { ...status.times, access_expires: tw("16:48 MEZ", "16:48 CET", "in 20 min"), refresh_issued: tw("16:28 MEZ", "16:28 CET", "gerade eben", "just now") },
+      };
       return delay(outcome(status), 600);
     },
     disconnect: () => {

@@ -1,22 +1,25 @@
 /**
  * The default view: is the connection alive, until when, what happened. Everything here is
- * derived from the latest `Status` (live via the status event) and the history, and is
- * re-rendered on a language switch and every few seconds for the relative times.
+ * derived from the latest `Status` (live via the status event) and the history. Every time
+ * shown is the core's words (`status.times`, `HistoryLine.at_words`): the window formats none.
+ * Relative words go stale, so every few seconds the window asks for a fresh status and
+ * history (the core rewrites the words as of its own clock, which may differ from this
+ * machine's, e.g. in the demo).
  */
 
 import type { ActionOutcome } from "../bindings/ActionOutcome";
-import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { HistoryLine } from "../bindings/HistoryLine";
 import type { Status } from "../bindings/Status";
+import type { TimeWords } from "../bindings/TimeWords";
 import { h, replace, show } from "../dom";
-import { describeEvent, HISTORY_KINDS, kindOf, modeLabel, outcomeSummary, stateLabel } from "../events";
-import { duration, localAndRelative, localTime } from "../format";
+import { HISTORY_KINDS, modeLabel, outcomeSummary, stateLabel } from "../events";
 import { label, lang, onLangChange, t, type Key } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
 import { AlertSlot, busy, note, noteHost } from "./common";
 
 const HISTORY_LIMIT = 200;
-/** Relative times ("in 2 h 10 min") go stale; this often they are recomputed. */
+/** Relative times ("in 2 h 10 min") go stale; this often the core is asked for fresh ones. */
 const CLOCK_MS = 15_000;
 
 interface Row {
@@ -94,14 +97,17 @@ export function statusView(): HTMLElement {
     disconnectArea,
   );
 
-  let history: HistoryEntry[] = [];
+  let history: HistoryLine[] = [];
+  /** A status fetched only for fresher time words; dropped whenever the store's changes. */
+  let fresh: Status | null = null;
+  let storeVersion = 0;
 
   function render(): void {
-    const s = store.status.get();
+    const s = fresh ?? store.status.get();
     if (!s) return;
-    const now = new Date();
     const l = lang();
-    const when = (at: string | null, none: Key = "common.none") => (at ? localAndRelative(at, now, l) : t(none));
+    const times = s.times;
+    const when = (w: TimeWords | null, none: Key = "common.none") => (w ? w.full : t(none));
 
     stateEl.className = `state state-${s.state}`;
     stateEl.textContent = stateLabel(s.state);
@@ -113,35 +119,35 @@ export function statusView(): HTMLElement {
     show(rows.organization.row, s.organization_id !== null);
     rows.mode.value.textContent = s.mode ? modeLabel(s.mode) : "–";
     rows.environment.value.textContent = store.isDemo() ? t("env.demo") : t(`env.${s.environment}` as Key);
-    rows.connectedAt.value.textContent = when(s.connected_at);
+    rows.connectedAt.value.textContent = when(times.connected);
     show(rows.connectedAt.row, s.connected_at !== null);
 
     const apiKeyMode = s.mode === "api_key";
-    rows.access.value.textContent = when(s.access_expires_at);
+    rows.access.value.textContent = when(times.access_expires);
     show(rows.access.row, !apiKeyMode);
     replace(
       rows.refresh.value,
-      when(s.refresh_issued_at),
-      s.refresh_expires_assumed_at &&
-        h("span", { class: "sub muted", text: t("status.refresh_assumed", { time: localTime(s.refresh_expires_assumed_at, now, l) }) }),
+      when(times.refresh_issued),
+      times.refresh_expires_assumed &&
+        h("span", { class: "sub muted", text: t("status.refresh_assumed", { time: times.refresh_expires_assumed.absolute }) }),
     );
     show(rows.refresh.row, !apiKeyMode && s.refresh_issued_at !== null);
-    rows.apiKey.value.textContent = when(s.api_key_expires_at);
+    rows.apiKey.value.textContent = when(times.api_key_expires);
     show(rows.apiKey.row, apiKeyMode);
 
-    rows.lastTick.value.textContent = when(s.last_tick_at, "status.never");
+    rows.lastTick.value.textContent = when(times.last_check, "status.never");
     rows.lastTick.row.classList.toggle("warn", s.tick_overdue);
-    rows.lastValidated.value.textContent = when(s.last_validated_at, "status.never");
+    rows.lastValidated.value.textContent = when(times.last_validated, "status.never");
     show(rows.lastValidated.row, s.state !== "not_connected");
-    rows.nextCheck.value.textContent = when(s.next_check_at);
-    rows.nextAttempt.value.textContent = when(s.next_attempt_at);
+    rows.nextCheck.value.textContent = when(times.next_check);
+    rows.nextAttempt.value.textContent = when(times.next_attempt);
     show(rows.nextAttempt.row, s.next_attempt_at !== null);
 
     const gap = s.last_gap;
     rows.lastGap.value.textContent = gap
       ? t("status.gap_value", {
-          length: duration(gap.seconds),
-          when: localAndRelative(gap.to, now, l),
+          length: times.last_gap_length ?? "–",
+          when: when(times.last_gap_to),
           why: t(gap.while_running ? "gap.while_running" : "gap.not_running"),
         })
       : t("status.no_gap");
@@ -153,7 +159,7 @@ export function statusView(): HTMLElement {
         : sync
           ? t("status.webhooks_synced", {
               count: s.webhooks.length,
-              when: localAndRelative(sync.at, now, l),
+              when: when(times.last_webhook_sync),
               summary: outcomeSummary(sync.outcomes, l) || "–",
             })
           : t("status.webhooks_count", { count: s.webhooks.length });
@@ -197,20 +203,22 @@ export function statusView(): HTMLElement {
 
   function renderHistory(): void {
     const kind = filter.value;
-    const now = new Date();
-    const l = lang();
-    const shown = history.filter((e) => kind === "" || kindOf(e.event) === kind);
+    const shown = history.filter((e) => kind === "" || e.kind === kind);
     replace(
       historyList,
-      ...shown.map((e) => {
-        const k = kindOf(e.event);
-        return h(
+      ...shown.map((e) =>
+        h(
           "li",
-          { "data-kind": k, class: `kind-${k} event-${e.event.type}` },
-          h("time", { datetime: e.at, text: localTime(e.at, now, l) }),
-          h("span", { class: "sentence", text: describeEvent(e.event, l, now) }),
-        );
-      }),
+          { "data-kind": e.kind, class: `kind-${e.kind} event-${e.event.type}` },
+          h(
+            "time",
+            { datetime: e.at },
+            h("span", { text: e.at_words.absolute }),
+            h("span", { class: "sub muted", text: e.at_words.relative }),
+          ),
+          h("span", { class: "sentence", text: e.text }),
+        ),
+      ),
     );
     show(historyEmpty, shown.length === 0);
     label(historyEmpty, history.length === 0 ? "history.empty" : "history.empty_filtered");
@@ -272,18 +280,37 @@ export function statusView(): HTMLElement {
   checkNow.addEventListener("click", () => void act(checkNow, ipc.tickNow, "status.checking", "status.checked"));
   refreshNow.addEventListener("click", () => void act(refreshNow, ipc.refreshNow, null, "status.refreshed"));
 
+  /** Asks the core for the same facts in fresh words (and the history with them). */
+  function refreshWords(): void {
+    const asked = storeVersion;
+    ipc
+      .getStatus()
+      .then((s) => {
+        // A status that arrived meanwhile is newer than this answer may be.
+        if (asked !== storeVersion) return;
+        fresh = s;
+        render();
+      })
+      .catch(() => {
+        // The next status event or interval brings words again; nothing to tell the user.
+      });
+    loadHistory();
+  }
+
   filter.addEventListener("change", renderHistory);
 
   store.status.subscribe(() => {
+    storeVersion++;
+    fresh = null;
     render();
     loadHistory();
   });
   store.settings.subscribe(render);
   onLangChange(() => {
     render();
-    renderHistory();
+    refreshWords();
   });
-  setInterval(render, CLOCK_MS);
+  setInterval(refreshWords, CLOCK_MS);
 
   render();
   loadHistory();
