@@ -10,6 +10,7 @@
 //! processes follow the same rules as `serve`. Every send is bounded in time and runs after the
 //! check is stored: a hanging receiver never holds up a refresh. Nothing secret is ever sent.
 
+pub use crate::config::AlertsConfig;
 use crate::state::{ConnState, Reason};
 use crate::status::Status;
 use chrono::{DateTime, Duration, Utc};
@@ -20,27 +21,6 @@ use std::path::{Path, PathBuf};
 pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Degraded this long (refresh or check failing) counts as trouble worth a `/fail` ping.
 const LASTING: i64 = 15;
-
-/// `[alerts]` in config.toml.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AlertsConfig {
-    /// Pinged (GET) after every good check; `{ping_url}/fail` (POST, the reason as text) on loss
-    /// or lasting degradation.
-    pub ping_url: Option<String>,
-    /// Receives a JSON document (POST) on every state change and reminder.
-    pub webhook_url: Option<String>,
-    /// A program and its arguments (no shell), run on every state change and reminder with
-    /// `LEXGUARD_STATE`, `LEXGUARD_REASON`, `LEXGUARD_COMPANY`, `LEXGUARD_HEADLINE`,
-    /// `LEXGUARD_MESSAGE`, `LEXGUARD_AT`, `LEXGUARD_REMINDER` in its environment.
-    pub command: Option<Vec<String>>,
-}
-
-impl AlertsConfig {
-    pub fn is_empty(&self) -> bool {
-        self.ping_url.is_none() && self.webhook_url.is_none() && self.command.is_none()
-    }
-}
 
 /// What was last alerted, across processes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,8 +11,11 @@ use std::path::Path;
 use std::time::Duration;
 use url::Url;
 
+mod alerts;
 mod home;
 mod spelling;
+
+pub use alerts::AlertsConfig;
 
 pub use home::Home;
 
@@ -31,8 +34,8 @@ pub struct Config {
     pub app: AppConfig,
     #[serde(default, skip_serializing_if = "crate::store::StoreConfig::is_default")]
     pub store: crate::store::StoreConfig,
-    #[serde(default, skip_serializing_if = "crate::alerts::AlertsConfig::is_empty")]
-    pub alerts: crate::alerts::AlertsConfig,
+    #[serde(default, skip_serializing_if = "AlertsConfig::is_empty")]
+    pub alerts: AlertsConfig,
 }
 
 /// Settings of the desktop app.

@@ -5,9 +5,10 @@
 
 use super::Event;
 use crate::error::KeychainFault;
+use crate::headline::reason_label;
 use crate::i18n::Lang;
 use crate::state::Mode;
-use crate::status::{reason_label, state_label};
+use crate::status::state_label;
 use crate::time_fmt::{Zone, absolute_in, duration};
 use crate::webhooks::{Action, Outcome};
 use chrono::{DateTime, Utc};

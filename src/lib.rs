@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod fsutil;
+pub mod headline;
 pub mod history;
 pub mod http;
 pub mod i18n;

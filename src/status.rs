@@ -81,7 +81,7 @@ impl Status {
         let mut status = Status {
             state,
             reason,
-            headline: headline(&shown, now, lang, zone),
+            headline: crate::headline::headline(&shown, now, lang, zone),
             message: message(&shown, now, lang, zone, tick_overdue),
             mode: st.mode,
             environment: config.environment(),
@@ -107,7 +107,7 @@ impl Status {
             last_webhook_sync: st.last_webhook_sync.clone(),
             times: StatusTimes::default(),
         };
-        status.times = StatusTimes::of(&status, now, lang, zone);
+        status.times = times_of(&status, now, lang, zone);
         status
     }
 
@@ -118,6 +118,28 @@ impl Status {
             ConnState::Degraded => 4,
             ConnState::AuthLost | ConnState::NotConnected => 3,
         }
+    }
+}
+
+/// The words for the times `s` carries, as of `now`, in `zone`.
+fn times_of(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> StatusTimes {
+    let w = |t: Option<DateTime<Utc>>| t.map(|t| time_fmt::words_in(t, now, lang, zone));
+    let gap = s.last_gap.as_ref();
+    StatusTimes {
+        as_of: now,
+        connected: w(s.connected_at),
+        access_expires: w(s.access_expires_at),
+        refresh_issued: w(s.refresh_issued_at),
+        refresh_expires_assumed: w(s.refresh_expires_assumed_at),
+        api_key_expires: w(s.api_key_expires_at),
+        last_check: w(s.last_tick_at),
+        last_validated: w(s.last_validated_at),
+        next_check: w(s.next_check_at),
+        next_attempt: w(s.next_attempt_at),
+        last_gap_from: w(gap.map(|g| g.from)),
+        last_gap_to: w(gap.map(|g| g.to)),
+        last_gap_length: gap.map(|g| time_fmt::duration(g.to - g.from)),
+        last_webhook_sync: w(s.last_webhook_sync.as_ref().map(|x| x.at)),
     }
 }
 
@@ -137,116 +159,6 @@ pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
         ConnState::Healthy => lang.pick("Verbunden", "Connected"),
         ConnState::Degraded => lang.pick("Eingeschränkt", "Degraded"),
         ConnState::AuthLost => lang.pick("Verbindung verloren", "Connection lost"),
-    }
-}
-
-/// A short label for why the state is not simply healthy.
-pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
-    match reason {
-        Reason::RefreshFailing => {
-            lang.pick("Erneuern klappt gerade nicht", "refreshing fails right now")
-        }
-        Reason::ValidationFailing => lang.pick(
-            "Lexware ist gerade nicht erreichbar",
-            "Lexware cannot be reached right now",
-        ),
-        Reason::Unauthorized => lang.pick(
-            "Lexware lehnt die Abrufe ab",
-            "Lexware rejects the API calls",
-        ),
-        Reason::ClientCredentials => lang.pick(
-            "Client-ID oder Client-Secret abgelehnt",
-            "client id or secret rejected",
-        ),
-        Reason::KeychainUnsaved => lang.pick(
-            "neue Zugangsdaten noch nicht im Schlüsselbund",
-            "new credentials not in the keychain yet",
-        ),
-        Reason::KeychainUnavailable => lang.pick(
-            "Schlüsselbund nicht erreichbar oder gesperrt",
-            "keychain unreachable or locked",
-        ),
-        Reason::KeychainCorrupt => lang.pick(
-            "Zugangsdaten im Schlüsselbund beschädigt",
-            "credentials in the keychain damaged",
-        ),
-        Reason::GapSeen => lang.pick(
-            "Pause ohne Prüfung bemerkt",
-            "a pause without checks was seen",
-        ),
-        Reason::ApiKeyExpiring => lang.pick("API-Schlüssel läuft bald ab", "API key expires soon"),
-        Reason::ChecksOverdue => lang.pick("Prüfung überfällig", "check overdue"),
-        Reason::InvalidGrant => lang.pick(
-            "Lexware hat die Anmeldung beendet",
-            "Lexware ended the login",
-        ),
-        Reason::KeyRejected => lang.pick(
-            "Lexware lehnt den API-Schlüssel ab",
-            "Lexware rejects the API key",
-        ),
-        Reason::InterruptedRefresh => lang.pick(
-            "eine Erneuerung wurde unterbrochen",
-            "a refresh was interrupted",
-        ),
-    }
-}
-
-/// The short line: state, company, and the one time that matters now. Built from facts only.
-fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
-    let words = |t| time_fmt::words_in(t, now, lang, zone);
-    let company = st.company.as_deref();
-    match (st.state, st.reason) {
-        (ConnState::NotConnected, _) => lang.pick("Nicht verbunden", "Not connected").to_string(),
-        (ConnState::AuthLost, _) => match company {
-            Some(c) => lang.pick(
-                format!("Verbindung zu {c} verloren"),
-                format!("Connection to {c} lost"),
-            ),
-            None => lang
-                .pick("Verbindung verloren", "Connection lost")
-                .to_string(),
-        },
-        (ConnState::Healthy, _) => {
-            let with = company
-                .map(|c| lang.pick(format!("Verbunden mit {c}"), format!("Connected to {c}")))
-                .unwrap_or_else(|| lang.pick("Verbunden", "Connected").to_string());
-            let until = match st.mode {
-                Some(Mode::ApiKey) => st.api_key_expires_at.map(|t| {
-                    lang.pick(
-                        format!(
-                            "API-Schlüssel gültig bis {}",
-                            time_fmt::date_in(t, lang, zone)
-                        ),
-                        format!("API key valid until {}", time_fmt::date_in(t, lang, zone)),
-                    )
-                }),
-                _ => st.access_expires_at.map(|t| {
-                    lang.pick(
-                        format!("Zugriffstoken gültig bis {}", words(t).full),
-                        format!("access token valid until {}", words(t).full),
-                    )
-                }),
-            };
-            match until {
-                Some(u) => format!("{with} · {u}"),
-                None => with,
-            }
-        }
-        (ConnState::Degraded, reason) => {
-            let why = reason
-                .map(|r| reason_label(r, lang))
-                .unwrap_or_else(|| lang.pick("eingeschränkt", "degraded"));
-            match company {
-                Some(c) => format!("{c} · {why}"),
-                None => {
-                    let mut first = why.chars();
-                    first
-                        .next()
-                        .map(|f| f.to_uppercase().chain(first).collect())
-                        .unwrap_or_default()
-                }
-            }
-        }
     }
 }
 
