@@ -13,24 +13,20 @@ use crate::http::{Http, retry_after, transport_error};
 use crate::secret::{AuthCode, ClientSecret, PkceVerifier, RefreshToken};
 use crate::store::{PendingAuthorization, TokenSet};
 use chrono::{DateTime, Utc};
-use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
+use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet, HttpClientError,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
-    TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl,
 };
-use std::sync::Mutex;
 
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+mod wire;
 
-/// What a token request is for; decides what `invalid_grant` means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Grant {
-    Code,
-    Refresh,
-}
+pub use wire::TOKEN_TIMEOUT;
+use wire::{Grant, Recording, classify};
+
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 pub struct OAuth<'a> {
     pub config: &'a LexwareConfig,
@@ -294,113 +290,6 @@ fn token_set(
                 .join(" ")
         }),
     })
-}
-
-type Meta = Mutex<Option<(u16, Option<u64>)>>;
-
-/// The HTTP client given to `oauth2`: reqwest, remembering status and Retry-After (the
-/// `oauth2` crate drops the status of an unparsable error response, and 429/5xx must stay
-/// transient).
-struct Recording {
-    http: Http,
-    meta: Meta,
-}
-
-impl Recording {
-    fn new(http: &Http) -> Self {
-        Self {
-            http: http.clone(),
-            meta: Mutex::new(None),
-        }
-    }
-}
-
-impl<'c> oauth2::AsyncHttpClient<'c> for Recording {
-    type Error = HttpClientError<reqwest::Error>;
-    type Future = std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, Self::Error>>
-                + Send
-                + 'c,
-        >,
-    >;
-
-    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(send(&self.http, request, &self.meta))
-    }
-}
-
-/// Token requests may take longer than API calls: a late answer to a refresh is a rotation
-/// that is lost if the client gives up first.
-pub const TOKEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
-
-async fn send(
-    http: &Http,
-    req: oauth2::HttpRequest,
-    meta: &Mutex<Option<(u16, Option<u64>)>>,
-) -> std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>> {
-    let mut request: reqwest::Request = req.try_into().map_err(Box::new)?;
-    *request.timeout_mut() = Some(TOKEN_TIMEOUT);
-    let resp = http.client.execute(request).await.map_err(Box::new)?;
-    let status = resp.status();
-    *meta.lock().unwrap_or_else(|p| p.into_inner()) =
-        Some((status.as_u16(), retry_after(resp.headers())));
-    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
-    for (name, value) in resp.headers() {
-        builder = builder.header(name.as_str(), value.as_bytes());
-    }
-    let body = resp.bytes().await.map_err(Box::new)?.to_vec();
-    builder.body(body).map_err(HttpClientError::Http)
-}
-
-fn status_error(meta: Option<(u16, Option<u64>)>) -> Option<Error> {
-    match meta? {
-        (429, retry) => Some(Error::RateLimited {
-            retry_after_secs: retry,
-        }),
-        (s, _) if s >= 500 => Some(Error::Server { status: s }),
-        _ => None,
-    }
-}
-
-fn classify(
-    e: RequestTokenError<
-        HttpClientError<reqwest::Error>,
-        oauth2::StandardErrorResponse<BasicErrorResponseType>,
-    >,
-    meta: &Mutex<Option<(u16, Option<u64>)>>,
-    grant: Grant,
-) -> Error {
-    let status = *meta.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(transient) = status_error(status) {
-        return transient;
-    }
-    match e {
-        RequestTokenError::ServerResponse(r) => match r.error() {
-            BasicErrorResponseType::InvalidGrant => match grant {
-                Grant::Refresh => Error::AuthLost,
-                Grant::Code => Error::CodeRejected("invalid_grant".into()),
-            },
-            BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
-                Error::ClientCredentials(r.error().to_string())
-            }
-            other => match grant {
-                Grant::Code => Error::CodeRejected(other.to_string()),
-                Grant::Refresh => Error::Protocol(format!("token endpoint: {other}")),
-            },
-        },
-        RequestTokenError::Request(HttpClientError::Reqwest(r)) => transport_error(&r),
-        RequestTokenError::Request(other) => Error::Network(other.to_string()),
-        // Parse/Other may carry the body (with tokens): keep only the status.
-        RequestTokenError::Parse(..) | RequestTokenError::Other(_) => match status {
-            Some((401, _)) => Error::ClientCredentials("401".into()),
-            Some((400, _)) if grant == Grant::Code => Error::CodeRejected("400".into()),
-            Some((s, _)) => Error::Protocol(format!(
-                "token endpoint answered {s} with an unreadable body"
-            )),
-            None => Error::Protocol("token endpoint: unreadable answer".into()),
-        },
-    }
 }
 
 #[cfg(test)]

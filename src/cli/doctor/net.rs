@@ -1,187 +1,15 @@
-//! `lexguard doctor`: checks the whole chain once and names the fix for every failure — the
-//! configuration, the secret store, DNS/TLS/reachability of Lexware, the clock, the lock, the
-//! loopback login port, the webhook addresses, the alert channels and, on a desktop, the
-//! notification server and the tray host. It builds its pieces itself instead of an engine:
-//! a broken config or store is exactly what it must be able to report. Never prints a secret.
+//! Checks over the network: Lexware's hosts (DNS, TLS, reachability), the clock against their
+//! `Date`, the webhook addresses, the alert channels, and the desktop's session services.
 
-use crate::config::{Config, Home};
-use crate::i18n::Lang;
-use serde::Serialize;
-use std::io::Write;
+use super::report::Report;
+use crate::config::Config;
 use std::time::Duration;
 
-const TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const TIMEOUT: Duration = Duration::from_secs(10);
 /// More clock difference than this against Lexware's `Date` makes expiry times wrong.
 const MAX_SKEW_SECS: i64 = 60;
 
-#[derive(Debug, Serialize)]
-struct Check {
-    check: &'static str,
-    ok: bool,
-    message: String,
-    fix: Option<String>,
-}
-
-struct Report {
-    lang: Lang,
-    checks: Vec<Check>,
-}
-
-impl Report {
-    fn ok(&mut self, check: &'static str, de: String, en: String) {
-        let message = self.lang.pick(de, en);
-        self.checks.push(Check {
-            check,
-            ok: true,
-            message,
-            fix: None,
-        });
-    }
-
-    fn fail(&mut self, check: &'static str, message: String, fix: (String, String)) {
-        let fix = self.lang.pick(fix.0, fix.1);
-        self.checks.push(Check {
-            check,
-            ok: false,
-            message,
-            fix: Some(fix),
-        });
-    }
-}
-
-pub async fn doctor(lang: Lang, json: bool) -> i32 {
-    let mut r = Report {
-        lang,
-        checks: Vec::new(),
-    };
-    let home = match Home::from_env() {
-        Ok(h) => h,
-        Err(e) => {
-            r.fail("home", e.message(lang), fix_env());
-            return finish(&r, json);
-        }
-    };
-    let config = match Config::load(&home.config_file) {
-        Ok(c) => {
-            r.ok(
-                "config",
-                format!(
-                    "Konfiguration {} ist in Ordnung.",
-                    home.config_file.display()
-                ),
-                format!("Configuration {} is fine.", home.config_file.display()),
-            );
-            c
-        }
-        Err(e) => {
-            r.fail("config", e.message(lang), (
-                "Korrigieren Sie die genannte Zeile in config.toml und starten Sie lexguard doctor erneut.".into(),
-                "Correct the named line in config.toml and run lexguard doctor again.".into(),
-            ));
-            return finish(&r, json);
-        }
-    };
-    legacy_hosts(&mut r, &config);
-    store(&mut r, &config, &home).await;
-    let client = reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .connect_timeout(TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_default();
-    hosts_and_clock(&mut r, &client, &config).await;
-    lock(&mut r, &home).await;
-    loopback_port(&mut r, &config);
-    callbacks(&mut r, &client, &config).await;
-    alerts(&mut r, &client, &config).await;
-    desktop(&mut r).await;
-    finish(&r, json)
-}
-
-fn fix_env() -> (String, String) {
-    (
-        "Setzen Sie LEXGUARD_HOME auf einen eigenen Ordner.".into(),
-        "Set LEXGUARD_HOME to a folder of its own.".into(),
-    )
-}
-
-fn finish(r: &Report, json: bool) -> i32 {
-    let ok = r.checks.iter().all(|c| c.ok);
-    let mut out = std::io::stdout().lock();
-    if json {
-        let doc = serde_json::json!({ "ok": ok, "checks": r.checks });
-        let _ = serde_json::to_writer_pretty(&mut out, &doc);
-        let _ = writeln!(out);
-    } else {
-        for c in &r.checks {
-            let _ = writeln!(out, "{} {}", if c.ok { "✓" } else { "✗" }, c.message);
-            if let Some(fix) = &c.fix {
-                let _ = writeln!(out, "  → {}: {fix}", r.lang.pick("Lösung", "Fix"));
-            }
-        }
-    }
-    if ok { 0 } else { 1 }
-}
-
-/// The gateway moved in 2025: `api.lexoffice.io` is switched off.
-fn legacy_hosts(r: &mut Report, config: &Config) {
-    let l = &config.lexware;
-    for (key, url, new) in [
-        ("api_url", &l.api_url, "https://api.lexware.io"),
-        ("auth_url", &l.auth_url, "https://app.lexware.de"),
-    ] {
-        if url.contains("lexoffice.io") || url.contains("lexoffice.de") {
-            r.fail(
-                "legacy_host",
-                r.lang.pick(
-                    format!("{key} = {url} ist die alte lexoffice-Adresse; sie ist abgeschaltet."),
-                    format!("{key} = {url} is the old lexoffice address; it is switched off."),
-                ),
-                (
-                    format!("Tragen Sie in config.toml {key} = \"{new}\" ein."),
-                    format!("Set {key} = \"{new}\" in config.toml."),
-                ),
-            );
-        }
-    }
-}
-
-async fn store(r: &mut Report, config: &Config, home: &Home) {
-    let kind = match config.store.kind {
-        crate::store::StoreKind::Keychain => r.lang.pick("Schlüsselbund", "keychain"),
-        crate::store::StoreKind::File => r.lang.pick("Geheimnis-Ordner", "secrets folder"),
-    };
-    let store = match crate::store::open(&config.store, home) {
-        Ok(s) => s,
-        Err(e) => {
-            r.fail("store", e.message(r.lang), (
-                "Beheben Sie das genannte Problem oder wählen Sie in [store] einen anderen Speicher.".into(),
-                "Fix the named problem or choose another store in [store].".into(),
-            ));
-            return;
-        }
-    };
-    let vault = crate::store::Vault::new(store);
-    match vault.round_trip().await {
-        Ok(()) => r.ok(
-            "store",
-            format!("{kind}: Schreiben, Lesen und Löschen klappen."),
-            format!("{kind}: writing, reading and deleting work."),
-        ),
-        Err(e) => r.fail("store", e.message(r.lang), match config.store.kind {
-            crate::store::StoreKind::Keychain => (
-                "Ohne Desktop-Sitzung gibt es keinen Schlüsselbund: Tragen Sie in config.toml [store] kind = \"file\" ein (siehe README, Server).".into(),
-                "Without a desktop session there is no keychain: set [store] kind = \"file\" in config.toml (see README, Server).".into(),
-            ),
-            crate::store::StoreKind::File => (
-                "Prüfen Sie Rechte und freien Platz des Geheimnis-Ordners.".into(),
-                "Check the permissions and free space of the secrets folder.".into(),
-            ),
-        }),
-    }
-}
-
-async fn hosts_and_clock(r: &mut Report, client: &reqwest::Client, config: &Config) {
+pub(super) async fn hosts_and_clock(r: &mut Report, client: &reqwest::Client, config: &Config) {
     let l = &config.lexware;
     let mut skew_checked = false;
     for (label, url) in [
@@ -254,68 +82,7 @@ fn clock(r: &mut Report, server: chrono::DateTime<chrono::Utc>) {
     }
 }
 
-async fn lock(r: &mut Report, home: &Home) {
-    match crate::lock::acquire(&home.lock_file(), Duration::from_secs(2)).await {
-        Ok(_held) => r.ok(
-            "lock",
-            format!("Sperrdatei {} ist benutzbar.", home.lock_file().display()),
-            format!("Lock file {} is usable.", home.lock_file().display()),
-        ),
-        Err(crate::Error::Busy) => r.ok(
-            "lock",
-            "Ein anderer lexguard arbeitet gerade (die Sperre ist belegt); das ist in Ordnung."
-                .into(),
-            "Another lexguard is working right now (the lock is taken); that is fine.".into(),
-        ),
-        Err(e) => r.fail(
-            "lock",
-            e.message(r.lang),
-            (
-                "Prüfen Sie die Rechte des Datenordners.".into(),
-                "Check the permissions of the data folder.".into(),
-            ),
-        ),
-    }
-}
-
-fn loopback_port(r: &mut Report, config: &Config) {
-    let Some(uri) = &config.lexware.redirect_uri else {
-        return;
-    };
-    let Ok(url) = url::Url::parse(uri) else {
-        return;
-    };
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    let (true, "http", Some(port)) = (loopback, url.scheme(), url.port()) else {
-        return;
-    };
-    // A page of the OAuth server itself (the simulator's copy-code page) is not a port
-    // lexguard listens on.
-    let auth = url::Url::parse(&config.lexware.auth_url).ok();
-    if auth.is_some_and(|a| a.origin() == url.origin()) {
-        return;
-    }
-    match std::net::TcpListener::bind(("127.0.0.1", port)) {
-        Ok(_) => r.ok(
-            "loopback_port",
-            format!("Port {port} für die Anmeldung ist frei."),
-            format!("Port {port} for the login is free."),
-        ),
-        Err(e) => r.fail(
-            "loopback_port",
-            r.lang.pick(
-                format!("Port {port} der redirect_uri ist belegt ({e})."),
-                format!("Port {port} of the redirect_uri is taken ({e})."),
-            ),
-            (
-                "Beenden Sie das Programm, das den Port nutzt, oder registrieren Sie bei Lexware eine redirect_uri mit einem freien Port.".into(),
-                "Stop the program using the port, or register a redirect_uri with a free port at Lexware.".into(),
-            ),
-        ),
-    }
-}
-
-async fn callbacks(r: &mut Report, client: &reqwest::Client, config: &Config) {
+pub(super) async fn callbacks(r: &mut Report, client: &reqwest::Client, config: &Config) {
     for w in &config.webhooks {
         let result = client.head(&w.callback_url).send().await;
         match result {
@@ -345,7 +112,7 @@ async fn callbacks(r: &mut Report, client: &reqwest::Client, config: &Config) {
     }
 }
 
-async fn alerts(r: &mut Report, client: &reqwest::Client, config: &Config) {
+pub(super) async fn alerts(r: &mut Report, client: &reqwest::Client, config: &Config) {
     let a = &config.alerts;
     let test = serde_json::json!({ "test": true, "message": "lexguard doctor" });
     for (check, url, req) in [
@@ -419,7 +186,7 @@ fn program_exists(program: &str) -> bool {
 }
 
 /// On a desktop: who shows the notifications and hosts the tray icon.
-async fn desktop(r: &mut Report) {
+pub(super) async fn desktop(r: &mut Report) {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return;
     }
