@@ -2,7 +2,6 @@
 //! `/oauth2/revoke`, and the copy-the-code page for desktop redirects.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -16,7 +15,7 @@ use url::Url;
 
 use crate::responses::{OAuthError, authorize_error_page, copy_code_page, no_store};
 use crate::state::{CODE_TTL_SECS, DEFAULT_SCOPE, Grant, Inner, Shared};
-use crate::util::{add_secs, form_decode, is_pkce_syntax, s256};
+use crate::util::{add_secs, form_decode, is_loopback_host, is_pkce_syntax, s256};
 
 /// `Authorization: Basic base64(id:secret)`; per RFC 6749 §2.3.1 both parts are
 /// form-urlencoded before base64, so they are decoded after splitting on the first ':'.
@@ -52,15 +51,6 @@ fn parse_params(raw: &[u8]) -> Result<HashMap<String, String>, String> {
         }
     }
     Ok(out)
-}
-
-pub(crate) fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 /// Redirect URIs: https anywhere, or http on loopback (RFC 8252 §7.3); no fragment.
