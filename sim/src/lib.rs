@@ -26,6 +26,7 @@ mod guard;
 mod hooks;
 mod model;
 mod oauth;
+mod oauth_token;
 mod ratelimit;
 mod responses;
 mod server;
