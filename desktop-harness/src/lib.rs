@@ -11,12 +11,14 @@
 //! inside `scripts/in-session` (a private `dbus-run-session`), never on a real desktop session,
 //! where the names are taken anyway. Needs a tokio runtime (zbus runs on tokio here).
 
+mod dbusmenu;
 mod notifications;
 pub mod proc;
 mod tray;
 
+pub use dbusmenu::MenuItem;
 pub use notifications::{Notification, NotificationServer};
-pub use tray::{MenuItem, TrayItem, TrayWatcher};
+pub use tray::{TrayItem, TrayWatcher};
 
 /// Whether a session bus is configured for this process (`DBUS_SESSION_BUS_ADDRESS` is set
 /// and not empty). Says nothing about whether it answers.

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::oauth::{is_loopback_host, parse_bearer};
+use crate::oauth::parse_bearer;
 use crate::responses::{Detail, regular_error, unauthorized};
 use crate::state::{Caller, Inner, Shared, Subscription};
-use crate::util::iso;
+use crate::util::{is_loopback_host, iso};
 
 /// The official event types (lower case) from the contract.
 pub(crate) const EVENT_TYPES: &[&str] = &[

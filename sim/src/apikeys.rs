@@ -3,26 +3,9 @@
 
 use chrono::{DateTime, Months, Utc};
 
+use crate::model::ApiKey;
 use crate::state::{Caller, Inner};
 use crate::util::{random_urlsafe, uuid_v4};
-
-#[derive(Debug, Clone)]
-pub(crate) struct ApiKey {
-    /// Not the secret: names the key as the owner of its subscriptions and its rate-limit
-    /// bucket, so the secret is kept in one place only.
-    pub(crate) id: String,
-    pub(crate) expires: DateTime<Utc>,
-    /// False once replaced.
-    pub(crate) active: bool,
-    /// Without the profile permission: 403 on `/v1/profile`, subscriptions still work.
-    pub(crate) restricted: bool,
-}
-
-impl ApiKey {
-    pub(crate) fn owner(&self) -> String {
-        format!("api-key:{}", self.id)
-    }
-}
 
 impl Inner {
     /// A key valid for 24 months of simulator clock from now.

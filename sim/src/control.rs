@@ -3,56 +3,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::faults::{After, Failure};
+use crate::model::{Counters, LoggedRequest, SubscriptionView};
 use crate::state::Shared;
 use crate::util::is_pkce_syntax;
-
-/// What the simulator has seen. Counts only requests outside `/_sim/*`.
-///
-/// The per-endpoint counts (`profile_calls`, `subscription_*`) count requests that reached
-/// their handler (past injected faults and the rate limit), whatever they answered, 401
-/// included.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Counters {
-    /// Successful `authorization_code` grants.
-    pub code_exchanges: u32,
-    /// Successful `refresh_token` grants.
-    pub refreshes: u32,
-    /// Token endpoint answers other than 200 (not counting injected faults or 429s).
-    pub failed_token_requests: u32,
-    /// `POST /oauth2/revoke` answered 200.
-    pub revocations: u32,
-    pub profile_calls: u32,
-    pub subscription_creates: u32,
-    pub subscription_deletes: u32,
-    pub subscription_lists: u32,
-    /// 429s answered by the real token bucket (not injected ones).
-    pub rate_limited: u32,
-    /// Every request outside `/_sim/*`, including faulted, dropped and rate-limited ones.
-    pub requests: u32,
-}
-
-/// One request as the simulator saw it. Never holds secrets: no query, body or headers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LoggedRequest {
-    pub method: String,
-    /// Path only, without the query string.
-    pub path: String,
-    /// Status answered; 0 when the connection was dropped without an answer.
-    pub status: u16,
-    /// Simulator clock.
-    pub at: DateTime<Utc>,
-}
-
-/// A subscription as it exists at Lexware.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SubscriptionView {
-    pub id: String,
-    pub event_type: String,
-    pub callback_url: String,
-}
 
 /// Cheap, cloneable handle on a running simulator.
 #[derive(Clone)]

@@ -1,8 +1,9 @@
 //! In-process control of webhook deliveries and of the simulator's own callback targets.
 
 use crate::control::Control;
-use crate::delivery::{self, DeliveryRecord};
+use crate::delivery;
 use crate::hooks::HookCall;
+use crate::model::DeliveryRecord;
 
 impl Control {
     /// Lexware has an event: queues a signed POST of

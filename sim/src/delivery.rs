@@ -9,13 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::header;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use url::Url;
 
-use crate::oauth::is_loopback_host;
+use crate::model::{DeliveryOutcome, DeliveryRecord, DeliveryResult, Job};
 use crate::state::{Inner, Shared};
-use crate::util::{add_secs, iso};
+use crate::util::{add_secs, is_loopback_host, iso};
 
 /// Gaps (seconds) before retry 1, 2, ...: 10, 20, 40, 80, 160 s, then 30 min, then 20 more
 /// every 2 h. 26 retries, the last 146 110 s (about 40.6 h) after the first attempt.
@@ -31,52 +30,6 @@ const MAX_REDIRECTS: u32 = 3;
 /// Delivery records kept for [`crate::Control::deliveries`].
 const RECORDS_CAP: usize = 10_000;
 
-/// What one attempt got back.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum DeliveryResult {
-    /// A final answer (after following redirects, if any).
-    Answered { status: u16 },
-    /// Still a 3xx after following `followed` redirects (or one without a usable Location).
-    Redirected { status: u16, followed: u32 },
-    /// No answer within 5 s.
-    Timeout,
-    /// Connection refused, a non-loopback host (the simulator's stand-in for a DNS failure),
-    /// or an unusable URL.
-    Unreachable,
-}
-
-/// What the simulator did after an attempt.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryOutcome {
-    /// 2xx.
-    Delivered,
-    /// Failed; another attempt is scheduled (`next_attempt_at`).
-    RetryScheduled,
-    /// Ended without deleting the subscription: a 3xx, or the last retry failed with
-    /// something other than 404 or unreachable.
-    GaveUp,
-    /// 410 at once, or 404 / unreachable on the last retry.
-    SubscriptionDeleted,
-}
-
-/// One attempt, as the simulator saw it (the simulator's record; Lexware offers no log).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct DeliveryRecord {
-    pub subscription_id: String,
-    pub event_type: String,
-    pub resource_id: String,
-    pub callback_url: String,
-    /// 0 for the first attempt, then 1..=26 for the retries.
-    pub attempt: u32,
-    /// Simulator clock when the attempt was due.
-    pub at: DateTime<Utc>,
-    pub result: DeliveryResult,
-    pub outcome: DeliveryOutcome,
-    pub next_attempt_at: Option<DateTime<Utc>>,
-}
-
 /// The body Lexware POSTs, field order as in the contract; serialized compactly once and
 /// signed and sent as those exact bytes.
 #[derive(Serialize)]
@@ -86,17 +39,6 @@ struct EventBody<'a> {
     event_type: &'a str,
     resource_id: &'a str,
     event_date: String,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Job {
-    subscription_id: String,
-    callback_url: String,
-    event_type: String,
-    resource_id: String,
-    body: Vec<u8>,
-    attempt: u32,
-    due: DateTime<Utc>,
 }
 
 impl Inner {

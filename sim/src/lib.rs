@@ -24,7 +24,9 @@ mod delivery;
 mod faults;
 mod guard;
 mod hooks;
+mod model;
 mod oauth;
+mod oauth_token;
 mod ratelimit;
 mod responses;
 mod server;
@@ -33,7 +35,10 @@ mod state;
 mod util;
 
 pub use config::SimConfig;
-pub use control::{Control, Counters, LoggedRequest, SubscriptionView};
-pub use delivery::{DeliveryOutcome, DeliveryRecord, DeliveryResult, RETRY_GAPS_SECS};
+pub use control::Control;
+pub use delivery::RETRY_GAPS_SECS;
 pub use hooks::HookCall;
+pub use model::{
+    Counters, DeliveryOutcome, DeliveryRecord, DeliveryResult, LoggedRequest, SubscriptionView,
+};
 pub use server::Sim;

@@ -1,8 +1,8 @@
-//! The OAuth 2.1 authorization server: `/oauth2/authorize`, `/oauth2/token`,
-//! `/oauth2/revoke`, and the copy-the-code page for desktop redirects.
+//! The OAuth 2.1 authorization server: `/oauth2/authorize`, `/oauth2/revoke`, the
+//! copy-the-code page for desktop redirects, and the request parsing and client
+//! authentication that `/oauth2/token` (in `oauth_token.rs`) shares.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -11,12 +11,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::json;
 use url::Url;
 
 use crate::responses::{OAuthError, authorize_error_page, copy_code_page, no_store};
-use crate::state::{CODE_TTL_SECS, DEFAULT_SCOPE, Grant, Inner, Shared};
-use crate::util::{add_secs, form_decode, is_pkce_syntax, s256};
+use crate::state::{DEFAULT_SCOPE, Inner, Shared};
+use crate::util::{form_decode, is_loopback_host, is_pkce_syntax};
 
 /// `Authorization: Basic base64(id:secret)`; per RFC 6749 §2.3.1 both parts are
 /// form-urlencoded before base64, so they are decoded after splitting on the first ':'.
@@ -52,15 +51,6 @@ fn parse_params(raw: &[u8]) -> Result<HashMap<String, String>, String> {
         }
     }
     Ok(out)
-}
-
-pub(crate) fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 /// Redirect URIs: https anywhere, or http on loopback (RFC 8252 §7.3); no fragment.
@@ -182,7 +172,10 @@ pub(crate) async fn copy_code(uri: Uri) -> Response {
 }
 
 /// Form body of a token or revoke request; wrong content type is `invalid_request`.
-fn form_body(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
+pub(crate) fn form_body(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<HashMap<String, String>, OAuthError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -198,7 +191,7 @@ fn form_body(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>
 
 /// Client authentication: HTTP Basic only. Credentials in the body are refused even next to
 /// a valid header (RFC 6749 §2.3: one method per request).
-fn authenticate_client(
+pub(crate) fn authenticate_client(
     inner: &Inner,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
@@ -226,151 +219,6 @@ fn authenticate_client(
         ));
     }
     Ok(id)
-}
-
-fn exchange_code(
-    inner: &mut Inner,
-    client_id: &str,
-    form: &HashMap<String, String>,
-) -> Result<Grant, OAuthError> {
-    let code = form
-        .get("code")
-        .ok_or_else(|| OAuthError::invalid_request("code missing"))?;
-    let now = inner.now();
-    let Some(rec) = inner.codes.get_mut(code) else {
-        return Err(OAuthError::invalid_grant("unknown authorization code"));
-    };
-    if rec.used {
-        return Err(OAuthError::invalid_grant(
-            "authorization code was already used",
-        ));
-    }
-    // Burnt from here on, whatever the outcome.
-    rec.used = true;
-    let rec = rec.clone();
-    if rec.client_id != client_id {
-        return Err(OAuthError::invalid_grant(
-            "authorization code was issued to another client",
-        ));
-    }
-    if now >= add_secs(rec.issued_at, CODE_TTL_SECS) {
-        return Err(OAuthError::invalid_grant("authorization code expired"));
-    }
-    if form.get("redirect_uri") != Some(&rec.redirect_uri) {
-        return Err(OAuthError::invalid_grant(
-            "redirect_uri does not match the authorization request",
-        ));
-    }
-    let Some(verifier) = form.get("code_verifier") else {
-        return Err(OAuthError::invalid_grant(
-            "code_verifier missing (PKCE is mandatory)",
-        ));
-    };
-    if !is_pkce_syntax(verifier) || s256(verifier) != rec.challenge {
-        return Err(OAuthError::invalid_grant("PKCE verification failed"));
-    }
-    let conn = inner.create_connection(client_id, &rec.scope, rec.connection_name.clone());
-    let grant = inner
-        .issue_tokens(&conn, None)
-        .ok_or_else(|| OAuthError::invalid_grant("connection vanished"))?;
-    inner.counters.code_exchanges += 1;
-    Ok(grant)
-}
-
-fn refresh(
-    inner: &mut Inner,
-    client_id: &str,
-    form: &HashMap<String, String>,
-) -> Result<Grant, OAuthError> {
-    let token = form
-        .get("refresh_token")
-        .ok_or_else(|| OAuthError::invalid_request("refresh_token missing"))?;
-    let Some(rec) = inner.refresh_tokens.get(token).cloned() else {
-        return Err(OAuthError::invalid_grant("unknown refresh token"));
-    };
-    let Some(conn) = inner.connections.get(&rec.connection_id).cloned() else {
-        return Err(OAuthError::invalid_grant("unknown refresh token"));
-    };
-    if conn.client_id != client_id {
-        return Err(OAuthError::invalid_grant(
-            "refresh token was issued to another client",
-        ));
-    }
-    if !conn.active {
-        return Err(OAuthError::invalid_grant("refresh token revoked"));
-    }
-    if !rec.current {
-        // RFC 9700 §4.14.2: a rotated refresh token presented again means it leaked or
-        // raced; the whole connection is revoked.
-        inner.revoke_connection(&conn.id);
-        return Err(OAuthError::invalid_grant(
-            "refresh token was already used; the connection has been revoked",
-        ));
-    }
-    let scope = match form.get("scope") {
-        None => None,
-        Some(requested) => {
-            let granted: Vec<&str> = conn.scope.split_whitespace().collect();
-            if requested.split_whitespace().all(|s| granted.contains(&s)) {
-                Some(requested.split_whitespace().collect::<Vec<_>>().join(" "))
-            } else {
-                return Err(OAuthError::invalid_scope(
-                    "requested scope exceeds the granted scope",
-                ));
-            }
-        }
-    };
-    let grant = inner
-        .issue_tokens(&conn.id, scope.as_deref())
-        .ok_or_else(|| OAuthError::invalid_grant("connection vanished"))?;
-    inner.counters.refreshes += 1;
-    Ok(grant)
-}
-
-fn token_request(inner: &mut Inner, headers: &HeaderMap, body: &[u8]) -> Result<Grant, OAuthError> {
-    let form = form_body(headers, body)?;
-    let client_id = authenticate_client(inner, headers, &form)?;
-    if !inner.client_active {
-        return Err(OAuthError::unauthorized_client(
-            "the client has been deactivated",
-        ));
-    }
-    match form.get("grant_type").map(String::as_str) {
-        Some("authorization_code") => exchange_code(inner, &client_id, &form),
-        Some("refresh_token") => refresh(inner, &client_id, &form),
-        Some(other) => Err(OAuthError::unsupported_grant_type(format!(
-            "grant_type {other} is not supported"
-        ))),
-        None => Err(OAuthError::invalid_request("grant_type missing")),
-    }
-}
-
-/// `POST /oauth2/token`.
-pub(crate) async fn token(
-    State(sh): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut inner = sh.lock();
-    match token_request(&mut inner, &headers, &body) {
-        Ok(g) => {
-            drop(inner);
-            let body = json!({
-                "access_token": g.access_token,
-                "token_type": "Bearer",
-                "expires_in": g.expires_in,
-                "refresh_token": g.refresh_token,
-                "scope": g.scope,
-            });
-            let mut resp = (StatusCode::OK, axum::Json(body)).into_response();
-            no_store(&mut resp);
-            resp
-        }
-        Err(e) => {
-            inner.counters.failed_token_requests += 1;
-            e.into_response()
-        }
-    }
 }
 
 /// `POST /oauth2/revoke` (RFC 7009): revoking either token of a connection kills the whole

@@ -25,7 +25,7 @@ use crate::guard::{ConnKill, guard};
 use crate::responses::regular_error;
 use crate::signing::WebhookKey;
 use crate::state::Shared;
-use crate::{api, control_http, delivery, oauth};
+use crate::{api, control_http, delivery, oauth, oauth_token};
 
 /// A running simulator on `127.0.0.1`. Dropping it stops the server and closes its
 /// connections.
@@ -106,7 +106,7 @@ async fn method_not_allowed(State(sh): State<Arc<Shared>>, uri: Uri) -> Response
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/oauth2/authorize", get(oauth::authorize))
-        .route("/oauth2/token", post(oauth::token))
+        .route("/oauth2/token", post(oauth_token::token))
         .route("/oauth2/revoke", post(oauth::revoke))
         .route("/copy-code", get(oauth::copy_code))
         .route("/v1/profile", get(api::profile))

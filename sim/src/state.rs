@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::SimConfig;
-use crate::control::{Counters, LoggedRequest, SubscriptionView};
-use crate::delivery::{DeliveryRecord, Job};
 use crate::faults::Faults;
 use crate::hooks::Hook;
+use crate::model::{ApiKey, Counters, DeliveryRecord, Job, LoggedRequest, SubscriptionView};
 use crate::ratelimit::TokenBucket;
 use crate::signing::WebhookKey;
 use crate::util::{add_secs, random_urlsafe, uuid_v4};
@@ -157,7 +156,7 @@ pub(crate) struct Inner {
     pub(crate) refresh_tokens: HashMap<String, RefreshRecord>,
     pub(crate) access_tokens: HashMap<String, AccessRecord>,
     /// API key (the secret) -> its record.
-    pub(crate) api_keys: HashMap<String, crate::apikeys::ApiKey>,
+    pub(crate) api_keys: HashMap<String, ApiKey>,
     pub(crate) subscriptions: Vec<Subscription>,
     pub(crate) buckets: HashMap<String, TokenBucket>,
     pub(crate) faults: Faults,

@@ -1,10 +1,13 @@
-//! Small helpers: random identifiers, PKCE, time formatting, HTML escaping.
+//! Small helpers: random identifiers, PKCE, time formatting, loopback hosts, HTML escaping.
+
+use std::net::IpAddr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use rand::RngCore as _;
 use sha2::{Digest as _, Sha256};
+use url::Url;
 
 /// `n` random bytes as base64url without padding (4 chars per 3 bytes).
 pub(crate) fn random_urlsafe(n: usize) -> String {
@@ -73,6 +76,17 @@ pub(crate) fn add_secs(dt: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
         } else {
             DateTime::<Utc>::MIN_UTC
         })
+}
+
+/// `localhost` or a loopback IP: the only hosts the simulator contacts or accepts plain
+/// http for.
+pub(crate) fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 pub(crate) fn html_escape(s: &str) -> String {
