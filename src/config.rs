@@ -15,8 +15,8 @@ mod validate;
 pub use alerts::AlertsConfig;
 pub use home::Home;
 pub use model::{
-    AppConfig, Config, Environment, LexwareConfig, PRODUCTION_API, PRODUCTION_AUTH, SANDBOX_API,
-    SANDBOX_AUTH, Schedule, WebhookSpec,
+    AppConfig, Config, Environment, LexwareConfig, PRODUCTION_API, PRODUCTION_AUTH, Repair,
+    SANDBOX_API, SANDBOX_AUTH, Schedule, WebhookSpec, WebhooksPolicy,
 };
 pub use validate::{Problem, check_base_url, check_callback_url};
 

@@ -10,6 +10,19 @@ pub const PRODUCTION_AUTH: &str = "https://app.lexware.de";
 pub const PRODUCTION_API: &str = "https://api.lexware.io";
 /// The API's former host, still answered by Lexware: a config naming it is production too.
 pub const LEGACY_PRODUCTION_API: &str = "https://api.lexoffice.io";
+
+/// A partner-app authorization ends this many years after it was granted; the user renews it
+/// with a new login while it is still valid (Lexware's help: "Erneuerung der Autorisierung").
+pub const AUTHORIZATION_LIFETIME_YEARS: u32 = 2;
+
+/// The lexoffice hosts from before the 2025 gateway change: `api.lexoffice.io` is switched off
+/// (kept "until December 2025", reported dead since), `app.lexoffice.de` is the old login.
+pub fn is_legacy_host(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .is_some_and(|h| h.ends_with("lexoffice.io") || h.ends_with("lexoffice.de"))
+}
 /// Sandbox OAuth server.
 pub const SANDBOX_AUTH: &str = "https://app.lexware-sandbox.de";
 /// Sandbox API.

@@ -63,6 +63,29 @@ pub enum Event {
         /// How many restarts so far in this app run (1 = the first).
         restarts: u32,
     },
+    /// The partner-app authorization ends soon (two years after it was granted).
+    AuthorizationExpiring {
+        #[ts(type = "number")]
+        days: i64,
+        expires_at: DateTime<Utc>,
+    },
+    /// The webhook check found a managed subscription missing or changed at Lexware and set it
+    /// up again.
+    WebhookRestored {
+        event_type: String,
+        callback_url: String,
+    },
+    /// A managed subscription cannot be set up (newly so; it stays in the status until it works).
+    WebhookFailing {
+        event_type: String,
+        callback_url: String,
+        /// In the user's words, with the fix.
+        reason: String,
+    },
+    /// Missing at Lexware and left so (`repair = "ask"`).
+    WebhookMissing {
+        event_type: String,
+    },
 }
 
 impl Event {
@@ -80,6 +103,10 @@ impl Event {
             Event::KeychainTrouble { .. } | Event::KeychainRecovered => "keychain",
             Event::ApiKeyExpiring { .. } => "api_key",
             Event::KeepaliveRestarted { .. } => "keepalive",
+            Event::AuthorizationExpiring { .. } => "authorization",
+            Event::WebhookRestored { .. }
+            | Event::WebhookFailing { .. }
+            | Event::WebhookMissing { .. } => "webhooks",
         }
     }
 }
@@ -177,6 +204,22 @@ mod tests {
             Event::KeepaliveRestarted {
                 panicked: true,
                 restarts: 1,
+            },
+            Event::AuthorizationExpiring {
+                days: 30,
+                expires_at: at("2025-02-14T09:00:00Z"),
+            },
+            Event::WebhookRestored {
+                event_type: "invoice.created".into(),
+                callback_url: "https://shop.example/hook".into(),
+            },
+            Event::WebhookFailing {
+                event_type: "invoice.created".into(),
+                callback_url: "https://shop.example/hook".into(),
+                reason: "Lexware konnte Ihre Adresse nicht erreichen.".into(),
+            },
+            Event::WebhookMissing {
+                event_type: "invoice.created".into(),
             },
         ]
     }
@@ -278,7 +321,7 @@ mod tests {
             }
         }
         let kinds: std::collections::BTreeSet<_> = all().iter().map(Event::kind).collect();
-        assert_eq!(kinds.len(), 12);
+        assert_eq!(kinds.len(), 13);
         // The window's history filter offers exactly these kinds.
         let ui = include_str!("../ui/src/events.ts");
         for kind in &kinds {

@@ -193,6 +193,34 @@ impl Event {
                     "The automatic check had stopped and was restarted.",
                 )
                 .into(),
+            Event::AuthorizationExpiring { days, expires_at } => {
+                let at = time(*expires_at);
+                lang.pick(
+                    format!("Die Freigabe bei Lexware endet in {days} Tagen ({at}); bitte melden Sie sich rechtzeitig neu an."),
+                    format!("The authorization at Lexware ends in {days} days ({at}); please log in again in time."),
+                )
+            }
+            Event::WebhookRestored { event_type, .. } => {
+                let name = crate::webhook_words::event_label(event_type, lang);
+                lang.pick(
+                    format!("Lexware hatte den Webhook „{name}“ entfernt – vermutlich war Ihre Adresse nicht erreichbar. lexguard hat ihn neu eingerichtet."),
+                    format!("Lexware had removed the webhook \"{name}\" – probably your address could not be reached. lexguard set it up again."),
+                )
+            }
+            Event::WebhookFailing { event_type, reason, .. } => {
+                let name = crate::webhook_words::event_label(event_type, lang);
+                lang.pick(
+                    format!("Der Webhook „{name}“ lässt sich nicht einrichten: {reason}"),
+                    format!("The webhook \"{name}\" cannot be set up: {reason}"),
+                )
+            }
+            Event::WebhookMissing { event_type } => {
+                let name = crate::webhook_words::event_label(event_type, lang);
+                lang.pick(
+                    format!("Lexware hat den Webhook „{name}“ entfernt; er wird nicht von selbst neu eingerichtet (repair = \"ask\")."),
+                    format!("Lexware removed the webhook \"{name}\"; it is not set up again by itself (repair = \"ask\")."),
+                )
+            }
         }
     }
 }

@@ -54,6 +54,16 @@ pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
             "eine Erneuerung wurde unterbrochen",
             "a refresh was interrupted",
         ),
+        Reason::WebhooksFailing => {
+            lang.pick("ein Webhook funktioniert nicht", "a webhook does not work")
+        }
+        Reason::AuthorizationExpiring => lang.pick(
+            "die Freigabe bei Lexware läuft bald ab",
+            "the authorization at Lexware ends soon",
+        ),
+        Reason::ScopesMissing => {
+            lang.pick("der App fehlen Berechtigungen", "the app lacks permissions")
+        }
     }
 }
 

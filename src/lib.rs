@@ -23,11 +23,14 @@ pub mod lock;
 pub mod oauth;
 pub mod paste;
 pub mod secret;
+pub mod signature;
 pub mod state;
 pub mod status;
 pub mod status_times;
 pub mod store;
 pub mod time_fmt;
+pub mod trouble_words;
+pub mod webhook_words;
 pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};

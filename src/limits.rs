@@ -51,6 +51,11 @@ pub const REMIND_EVERY: SecsRange = SecsRange {
     max: None,
 };
 /// The assumed refresh-token lifetime: at least 1 hour.
+/// How often the managed webhooks are checked at Lexware (one list call each time).
+pub const WEBHOOKS_EVERY: SecsRange = SecsRange {
+    min: 5 * MIN,
+    max: Some(24 * HOUR),
+};
 pub const REFRESH_TOKEN_LIFETIME: SecsRange = SecsRange {
     min: HOUR,
     max: None,

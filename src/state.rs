@@ -51,6 +51,12 @@ pub enum Reason {
     KeychainCorrupt,
     /// No check for longer than twice `check_every`: nothing is keeping the connection alive.
     ChecksOverdue,
+    /// A managed webhook cannot be set up at Lexware (or is missing, with `repair = "ask"`).
+    WebhooksFailing,
+    /// The partner-app authorization ends within 30 days (two years after it was granted).
+    AuthorizationExpiring,
+    /// The configured `scope` asks for more than the connection was granted.
+    ScopesMissing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -72,6 +78,37 @@ pub struct Gap {
     pub seconds: i64,
     /// true: the process was running (suspend, stall); false: no lexguard was running.
     pub while_running: bool,
+}
+
+/// The managed webhooks as lexguard last saw them at Lexware. Lexware deletes subscriptions
+/// on its own (after failed deliveries, at once on 410, with a replaced API key) and tells
+/// nobody: so they are checked on a schedule and this is what the last check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct WebhookHealth {
+    pub checked_at: Option<DateTime<Utc>>,
+    pub repaired_at: Option<DateTime<Utc>>,
+    /// Event types lexguard set up again at `repaired_at` (Lexware had removed or changed them).
+    pub repaired: Vec<String>,
+    /// Managed subscriptions that cannot be set up, each with the reason in plain words.
+    pub failing: Vec<WebhookProblem>,
+    /// Missing at Lexware and not set up again (`repair = "ask"`).
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct WebhookProblem {
+    pub event_type: String,
+    pub callback_url: String,
+    pub reason: String,
+}
+
+impl WebhookHealth {
+    pub fn in_trouble(&self) -> bool {
+        !self.failing.is_empty() || !self.missing.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -131,6 +168,16 @@ pub struct Persisted {
     /// What the failure behind `problem` was, for a person (German, English): the cause and
     /// the fix ("Die Adresse … lässt sich nicht auflösen …"). Never a secret.
     pub problem_detail: Option<(String, String)>,
+    pub webhook_health: WebhookHealth,
+    /// The scopes Lexware granted (from the token response), space separated.
+    pub granted_scope: Option<String>,
+    /// The smallest warning level (30, 7, 1 days) announced for the authorization's end.
+    pub authorization_warned_days: Option<i64>,
+    /// Configured scopes the connection was not granted (space separated).
+    pub missing_scopes: Option<String>,
+    /// A public API key with restricted permissions that may not read the profile (403 on
+    /// `/v1/profile`): valid, but checked through the event subscriptions instead.
+    pub key_limited: bool,
 }
 
 impl Persisted {

@@ -37,8 +37,12 @@ pub struct Status {
     /// No check for longer than twice `check_every`: nothing is keeping the connection alive
     /// (the app or the cron job is not running, or its keepalive stalled).
     pub tick_overdue: bool,
+    /// A partner-app authorization ends two years after it was granted (renewable before).
+    pub authorization_expires_at: Option<DateTime<Utc>>,
     pub webhooks: Vec<WebhookSpec>,
     pub last_webhook_sync: Option<WebhookSync>,
+    /// What the last webhook check found at Lexware.
+    pub webhooks_health: crate::state::WebhookHealth,
     /// Every time above in words (the one rule, as of the same `now`): surfaces show these and
     /// format no time themselves.
     pub times: StatusTimes,
@@ -103,8 +107,10 @@ impl Status {
             next_attempt_at: st.next_attempt_at,
             last_gap: st.last_gap.clone(),
             tick_overdue,
+            authorization_expires_at: authorization_end(st),
             webhooks: config.webhooks.clone(),
             last_webhook_sync: st.last_webhook_sync.clone(),
+            webhooks_health: st.webhook_health.clone(),
             times: StatusTimes::default(),
         };
         status.times = times_of(&status, now, lang, zone);
@@ -119,6 +125,17 @@ impl Status {
             ConnState::AuthLost | ConnState::NotConnected => 3,
         }
     }
+}
+
+/// When a partner-app authorization ends: two years after it was granted (API keys have
+/// their own end).
+pub fn authorization_end(st: &Persisted) -> Option<DateTime<Utc>> {
+    if st.mode != Some(Mode::OAuth) {
+        return None;
+    }
+    st.connected_at?.checked_add_months(chrono::Months::new(
+        12 * crate::contract::AUTHORIZATION_LIFETIME_YEARS,
+    ))
 }
 
 /// The words for the times `s` carries, as of `now`, in `zone`.
@@ -200,10 +217,17 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
         (ConnState::Healthy, _) => match st.mode {
             Some(Mode::ApiKey) => {
                 let until = st.api_key_expires_at.map(|t| words(t).absolute).unwrap_or_default();
-                lang.pick(
-                    format!("Verbunden mit {company} (API-Schlüssel, gültig bis {until})."),
-                    format!("Connected to {company} (API key, valid until {until})."),
-                )
+                if st.key_limited {
+                    lang.pick(
+                        format!("Verbunden (API-Schlüssel mit eingeschränkten Rechten, gültig bis {until}): Der Schlüssel darf die Firmendaten nicht lesen, deshalb fehlt hier der Name; Webhooks und Prüfung funktionieren."),
+                        format!("Connected (API key with restricted permissions, valid until {until}): the key may not read the company data, so the name is missing here; webhooks and checks work."),
+                    )
+                } else {
+                    lang.pick(
+                        format!("Verbunden mit {company} (API-Schlüssel, gültig bis {until})."),
+                        format!("Connected to {company} (API key, valid until {until})."),
+                    )
+                }
             }
             _ => lang.pick(
                 format!("Verbunden mit {company} · Zugriffstoken gültig bis {expiry}."),
@@ -259,6 +283,14 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                     format!("Der API-Schlüssel läuft ab: {until}. Bitte erstellen Sie rechtzeitig einen neuen."),
                     format!("The API key expires: {until}. Please create a new one in time."),
                 )
+            }
+            Some(Reason::WebhooksFailing) => crate::trouble_words::webhooks(st, lang),
+            Some(Reason::AuthorizationExpiring) => {
+                let until = authorization_end(st).map(|t| words(t).full).unwrap_or_default();
+                crate::trouble_words::authorization(&until, lang)
+            }
+            Some(Reason::ScopesMissing) => {
+                crate::trouble_words::scopes(st.missing_scopes.as_deref().unwrap_or_default(), lang)
             }
             _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
         },

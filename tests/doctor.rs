@@ -118,10 +118,13 @@ async fn a_broken_setup_names_each_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_legacy_host_gets_the_migration_hint() {
-    let t = setup("doctorlegacy", |c, _| {
-        c.lexware.api_url = "https://api.lexoffice.io".into()
-    })
-    .await;
+    let t = setup("doctorlegacy", |_, _| {}).await;
+    // Written by hand: lexguard itself refuses to save such a file.
+    let text = std::fs::read_to_string(t.config_path()).expect("config");
+    let api = format!("api_url = \"{}\"", t.sim.url());
+    assert!(text.contains(&api), "{text}");
+    let text = text.replace(&api, "api_url = \"https://api.lexoffice.io\"");
+    std::fs::write(t.config_path(), text).expect("write");
     let out = doctor(&t, 0, false).await;
     assert_exit(&out, 1);
     assert!(

@@ -67,6 +67,14 @@ enum Command {
         #[command(subcommand)]
         action: WebhookCommand,
     },
+    /// Ein Lexware-Ereignis prüfen (stdin) / hand over one event Lexware sent (stdin)
+    Event {
+        /// Der Header X-Lxo-Signature / the X-Lxo-Signature header
+        #[arg(long)]
+        signature: String,
+        /// muss "-" sein (der Text kommt über stdin) / must be "-" (the body comes on stdin)
+        input: String,
+    },
     /// Verlauf / history
     History {
         #[arg(short = 'n', default_value_t = 20)]
@@ -267,6 +275,42 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(status.exit_code())
         }
         Command::Serve => serve::serve(engine).await,
+        Command::Event { signature, input } => {
+            if input != "-" {
+                return Err(Error::invalid(
+                    "Bitte geben Sie den Text des Ereignisses über stdin: lexguard event --signature … -",
+                    "Please give the event's body on stdin: lexguard event --signature … -",
+                ));
+            }
+            // The exact bytes: the signature is over them, a trimmed newline would break it.
+            let mut body = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(64 * 1024 + 1)
+                .read_to_end(&mut body)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            match engine.lexware_event(&body, &signature).await? {
+                crate::engine::EventOutcome::ConnectionEnded(status) => {
+                    let _ = writeln!(out, "{}", status.message);
+                    Ok(status.exit_code())
+                }
+                crate::engine::EventOutcome::Ignored(kind) => {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        lang.pick(
+                            format!(
+                                "Echtes Lexware-Ereignis „{kind}“; für lexguard ist nichts zu tun."
+                            ),
+                            format!(
+                                "Genuine Lexware event \"{kind}\"; nothing to do for lexguard."
+                            ),
+                        )
+                    );
+                    Ok(0)
+                }
+            }
+        }
         Command::Doctor { .. } => Ok(0), // handled before an engine exists
         Command::Tick { json } => {
             let report = engine.tick(TickCause::Scheduled).await?;

@@ -22,6 +22,31 @@ pub struct Config {
     pub store: crate::store::StoreConfig,
     #[serde(default, skip_serializing_if = "AlertsConfig::is_empty")]
     pub alerts: AlertsConfig,
+    #[serde(default, skip_serializing_if = "WebhooksPolicy::is_default")]
+    pub webhooks_policy: WebhooksPolicy,
+}
+
+/// `[webhooks_policy]`: what to do when Lexware has removed or changed a managed subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksPolicy {
+    pub repair: Repair,
+}
+
+impl WebhooksPolicy {
+    pub fn is_default(&self) -> bool {
+        *self == WebhooksPolicy::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Repair {
+    /// Re-create it at once (and say so).
+    #[default]
+    Auto,
+    /// Only say so; a person sets it up again (`lexguard webhooks sync`, or the window).
+    Ask,
 }
 
 /// Settings of the desktop app.
@@ -50,6 +75,10 @@ pub struct LexwareConfig {
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<String>,
+    /// Lexware's public key for `X-Lxo-Signature` (PEM file). Unset: the published key is
+    /// fetched once and kept in the data folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_public_key: Option<std::path::PathBuf>,
 }
 
 impl Default for LexwareConfig {
@@ -61,6 +90,7 @@ impl Default for LexwareConfig {
             redirect_uri: None,
             scope: None,
             connection_name: None,
+            webhook_public_key: None,
         }
     }
 }
@@ -94,6 +124,10 @@ pub struct Schedule {
     /// warnings, never to throw a token away.
     #[serde(with = "humantime_serde", default = "d_refresh_token_lifetime")]
     pub refresh_token_lifetime: Duration,
+    /// Check the managed webhooks at Lexware this often (also after every gap): Lexware
+    /// deletes subscriptions on its own and tells nobody.
+    #[serde(with = "humantime_serde", default = "d_webhooks_every")]
+    pub webhooks_every: Duration,
 }
 
 fn d_check_every() -> Duration {
@@ -114,6 +148,9 @@ fn d_remind_every() -> Duration {
 fn d_refresh_token_lifetime() -> Duration {
     Duration::from_secs(7 * 86_400)
 }
+fn d_webhooks_every() -> Duration {
+    Duration::from_secs(3600)
+}
 
 impl Default for Schedule {
     fn default() -> Self {
@@ -124,6 +161,7 @@ impl Default for Schedule {
             gap_after: d_gap_after(),
             remind_every: d_remind_every(),
             refresh_token_lifetime: d_refresh_token_lifetime(),
+            webhooks_every: d_webhooks_every(),
         }
     }
 }

@@ -14,6 +14,23 @@ impl Config {
             .map_err(|(de, en)| Problem::new("lexware", "auth_url", de, en))?;
         check_base_url(&l.api_url)
             .map_err(|(de, en)| Problem::new("lexware", "api_url", de, en))?;
+        for (key, url, new) in [
+            ("auth_url", &l.auth_url, crate::contract::PRODUCTION_AUTH),
+            ("api_url", &l.api_url, crate::contract::PRODUCTION_API),
+        ] {
+            if crate::contract::is_legacy_host(url) {
+                return Err(Problem::new(
+                    "lexware",
+                    key,
+                    format!(
+                        "„{url}“ ist die alte lexoffice-Adresse; Lexware hat sie abgeschaltet. Bitte tragen Sie {key} = \"{new}\" ein."
+                    ),
+                    format!(
+                        "'{url}' is the old lexoffice address; Lexware switched it off. Please set {key} = \"{new}\"."
+                    ),
+                ));
+            }
+        }
         if let Some(id) = &l.client_id
             && (id.trim().is_empty()
                 || id.len() > limits::CLIENT_ID_MAX_CHARS as usize
@@ -83,6 +100,14 @@ impl Config {
                 "refresh_token_lifetime",
                 "Mindestens 1 Stunde (z. B. \"7d\").".into(),
                 "At least 1 hour (e.g. \"7d\").".into(),
+            ));
+        }
+        if !limits::WEBHOOKS_EVERY.contains(s.webhooks_every) {
+            return Err(Problem::new(
+                "schedule",
+                "webhooks_every",
+                "Erlaubt sind 5 Minuten bis 24 Stunden (z. B. \"1h\").".into(),
+                "Allowed: 5 minutes to 24 hours (e.g. \"1h\").".into(),
             ));
         }
         for (i, w) in self.webhooks.iter().enumerate() {

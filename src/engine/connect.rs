@@ -83,7 +83,16 @@ impl Engine {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
         let config = self.config();
+        let mut limited = false;
         match self.api(&config).profile(&Bearer(key.expose())).await {
+            // A key with "individuelle Berechtigungen" but without "Allgemeine
+            // Profilinformationen abrufen": valid if it can do what lexguard needs.
+            Err(Error::Rejected { status: 403, .. }) => {
+                self.api(&config)
+                    .subscriptions(&Bearer(key.expose()))
+                    .await?;
+                limited = true;
+            }
             Err(Error::Unauthorized) => {
                 return Err(Error::invalid(
                     "Lexware kennt diesen API-Schlüssel nicht (abgelaufen, gelöscht oder falsch kopiert). Bitte erstellen Sie unter app.lexware.de/addons/public-api einen neuen Schlüssel.",
@@ -102,6 +111,7 @@ impl Engine {
         self.memory().tokens = None;
         self.reset_for(&mut run, Mode::ApiKey);
         run.st.api_key_expires_at = Some(record.expires_at());
+        run.st.key_limited = limited;
         self.after_connect(run, &config, key.expose()).await
     }
 
@@ -121,7 +131,12 @@ impl Engine {
         config: &Config,
         bearer: &str,
     ) -> Result<ConnectReport> {
-        let profile = self.api(config).profile(&Bearer(bearer)).await;
+        let profile = if run.st.key_limited {
+            // Already checked through the subscriptions: there is no profile to read.
+            Ok(crate::api::Profile::default())
+        } else {
+            self.api(config).profile(&Bearer(bearer)).await
+        };
         let ok = self.after_validation(&mut run, profile, Reason::Unauthorized);
         let company = run.st.company.clone();
         run.events.push(Event::Connected {

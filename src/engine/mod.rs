@@ -26,12 +26,14 @@ use tokio::sync::broadcast;
 mod backoff;
 mod connect;
 mod credentials;
+mod lexware_event;
 mod op;
 mod refresh;
 mod tick;
 mod validate;
 mod webhooks_sync;
 
+pub use lexware_event::EventOutcome;
 pub use webhooks_sync::WebhookListing;
 
 /// Why a tick runs; decides how a gap is described.

@@ -156,6 +156,12 @@ pub(super) fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reaso
         Some(p)
     } else if key_expiring {
         Some(Reason::ApiKeyExpiring)
+    } else if crate::status::authorization_end(st).is_some_and(|t| (t - run.now).num_days() < 30) {
+        Some(Reason::AuthorizationExpiring)
+    } else if st.missing_scopes.is_some() {
+        Some(Reason::ScopesMissing)
+    } else if st.webhook_health.in_trouble() {
+        Some(Reason::WebhooksFailing)
     } else if run.gap {
         Some(Reason::GapSeen)
     } else {

@@ -86,6 +86,11 @@ impl Engine {
                 }
                 run.st.access_expires_at = Some(tokens.expires_at);
                 run.st.refresh_issued_at = Some(tokens.issued_at);
+                self.check_grant(&mut run, &tokens);
+                // 4. The webhooks Lexware may have removed meanwhile.
+                let bearer = tokens.access.expose().to_string();
+                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some())
+                    .await;
             }
             Creds::Key(key) => {
                 let validate_due = run
@@ -96,6 +101,9 @@ impl Engine {
                     validated = self.validate_key(&mut run, &key.key).await;
                 }
                 self.check_key_expiry(&mut run, &key);
+                let bearer = key.key.expose().to_string();
+                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some())
+                    .await;
             }
             Creds::None => {}
         }

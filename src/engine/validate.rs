@@ -40,9 +40,18 @@ impl Engine {
         self.after_validation(run, result, Reason::Unauthorized)
     }
 
+    /// A restricted key that may not read the profile is checked by listing the
+    /// subscriptions (what lexguard needs it for); its 401 still means the key is dead.
     pub(super) async fn validate_key(&self, run: &mut Run, key: &ApiKey) -> bool {
         let config = self.config();
-        let result = self.api(&config).profile(&Bearer(key.expose())).await;
+        let api = self.api(&config);
+        let result = if run.st.key_limited {
+            api.subscriptions(&Bearer(key.expose()))
+                .await
+                .map(|_| crate::api::Profile::default())
+        } else {
+            api.profile(&Bearer(key.expose())).await
+        };
         self.after_validation(run, result, Reason::KeyRejected)
     }
 
@@ -100,6 +109,33 @@ impl Engine {
                 self.record_failure(run, &e, Reason::ValidationFailing, None);
                 false
             }
+        }
+    }
+
+    /// The grant's life: when the authorization ends (two years after it was granted: warned
+    /// 30, 7 and 1 days ahead, once each) and whether the configured scopes grew past it.
+    pub(super) fn check_grant(&self, run: &mut Run, tokens: &TokenSet) {
+        run.st.granted_scope.clone_from(&tokens.scope);
+        run.st.missing_scopes = crate::trouble_words::missing_scopes(
+            self.config().lexware.scope.as_deref(),
+            tokens.scope.as_deref(),
+        );
+        let Some(end) = crate::status::authorization_end(&run.st) else {
+            return;
+        };
+        let days_left = (end - run.now).num_days();
+        if let Some(level) = KEY_WARN_DAYS
+            .iter()
+            .copied()
+            .filter(|d| days_left < *d)
+            .min()
+            && run.st.authorization_warned_days.is_none_or(|w| level < w)
+        {
+            run.st.authorization_warned_days = Some(level);
+            run.events.push(Event::AuthorizationExpiring {
+                days: days_left.max(0),
+                expires_at: end,
+            });
         }
     }
 

@@ -4,10 +4,11 @@ use super::Engine;
 use super::op::Run;
 use crate::api::{Bearer, Subscribed};
 use crate::config::Config;
+use crate::config::Repair;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::i18n::Lang;
-use crate::state::WebhookSync;
+use crate::state::{WebhookProblem, WebhookSync};
 use crate::webhooks::{Action, Outcome, Step};
 
 /// Existing subscriptions and what the config wants.
@@ -57,10 +58,20 @@ impl Engine {
         prune: bool,
     ) -> Result<Vec<Outcome>> {
         let api = self.api(config);
+        let existing = api.subscriptions(&Bearer(bearer)).await?;
+        let steps = crate::webhooks::plan(&config.webhooks, &existing, prune);
+        let outcomes = self.apply(config, bearer, steps).await;
+        self.record(run, &outcomes, false);
+        Ok(outcomes)
+    }
+
+    /// Carries out a plan, one request per step (a create is never blindly repeated: see
+    /// [`crate::api::Api::subscribe`]).
+    async fn apply(&self, config: &Config, bearer: &str, steps: Vec<Step>) -> Vec<Outcome> {
+        let api = self.api(config);
         let b = Bearer(bearer);
-        let existing = api.subscriptions(&b).await?;
         let mut outcomes = Vec::new();
-        for step in crate::webhooks::plan(&config.webhooks, &existing, prune) {
+        for step in steps {
             let outcome = match step {
                 Step::Keep(s) => outcome(
                     &s.event_type,
@@ -123,14 +134,125 @@ impl Engine {
             };
             outcomes.push(outcome);
         }
+        outcomes
+    }
+
+    /// The outcomes of a sync (after a connect, a person's "set up again", or the watch) as
+    /// the last sync, the history, and the webhook health.
+    fn record(&self, run: &mut Run, outcomes: &[Outcome], by_watch: bool) {
         run.st.last_webhook_sync = Some(WebhookSync {
             at: run.now,
-            outcomes: outcomes.clone(),
+            outcomes: outcomes.to_vec(),
         });
         run.events.push(Event::WebhooksSynced {
-            outcomes: outcomes.clone(),
+            outcomes: outcomes.to_vec(),
         });
-        Ok(outcomes)
+        let before = std::mem::take(&mut run.st.webhook_health.failing);
+        let h = &mut run.st.webhook_health;
+        h.checked_at = Some(run.now);
+        h.missing.clear();
+        h.failing = outcomes
+            .iter()
+            .filter(|o| o.action == Action::Failed)
+            .map(|o| WebhookProblem {
+                event_type: o.event_type.clone(),
+                callback_url: o.callback_url.clone(),
+                reason: o.error.clone().unwrap_or_default(),
+            })
+            .collect();
+        for p in &h.failing {
+            let known = before
+                .iter()
+                .any(|b| b.event_type == p.event_type && b.callback_url == p.callback_url);
+            if !known {
+                run.events.push(Event::WebhookFailing {
+                    event_type: p.event_type.clone(),
+                    callback_url: p.callback_url.clone(),
+                    reason: p.reason.clone(),
+                });
+            }
+        }
+        if by_watch {
+            let restored: Vec<&Outcome> = outcomes
+                .iter()
+                .filter(|o| matches!(o.action, Action::Created | Action::Repaired))
+                .collect();
+            if !restored.is_empty() {
+                h.repaired = restored.iter().map(|o| o.event_type.clone()).collect();
+                h.repaired_at = Some(run.now);
+            }
+            for o in restored {
+                run.events.push(Event::WebhookRestored {
+                    event_type: o.event_type.clone(),
+                    callback_url: o.callback_url.clone(),
+                });
+            }
+        }
+    }
+
+    /// The webhook watch: every `webhooks_every` (and after a gap), one list call; what Lexware
+    /// removed or changed is set up again (`repair = "auto"`) or reported (`"ask"`). Only while
+    /// the connection works, and never during a backoff.
+    pub(super) async fn watch_webhooks_if_due(&self, run: &mut Run, bearer: &str, gap: bool) {
+        let config = self.config();
+        let every = super::op::dur(self.schedule().webhooks_every);
+        let due = run
+            .st
+            .webhook_health
+            .checked_at
+            .is_none_or(|t| run.now - t >= every || t > run.now);
+        let in_backoff = run.st.next_attempt_at.is_some_and(|t| run.now < t);
+        if config.webhooks.is_empty()
+            || !(due || gap)
+            || in_backoff
+            || run.st.auth_lost_at.is_some()
+            || run.st.problem.is_some()
+        {
+            return;
+        }
+        let existing = match self.api(&config).subscriptions(&Bearer(bearer)).await {
+            Ok(list) => list,
+            Err(e) => {
+                tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
+                return;
+            }
+        };
+        let steps = crate::webhooks::plan(&config.webhooks, &existing, false);
+        let needs_work = steps
+            .iter()
+            .any(|s| matches!(s, Step::Create(_) | Step::Replace { .. }));
+        if !needs_work {
+            let h = &mut run.st.webhook_health;
+            h.checked_at = Some(run.now);
+            h.failing.clear();
+            h.missing.clear();
+            return;
+        }
+        match config.webhooks_policy.repair {
+            Repair::Auto => {
+                let outcomes = self.apply(&config, bearer, steps).await;
+                self.record(run, &outcomes, true);
+            }
+            Repair::Ask => {
+                let missing: Vec<String> = steps
+                    .iter()
+                    .filter_map(|s| match s {
+                        Step::Create(w) | Step::Replace { new: w, .. } => {
+                            Some(w.event_type.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let h = &mut run.st.webhook_health;
+                for t in missing.iter().filter(|t| !h.missing.contains(t)) {
+                    run.events.push(Event::WebhookMissing {
+                        event_type: t.clone(),
+                    });
+                }
+                h.checked_at = Some(run.now);
+                h.missing = missing;
+            }
+        }
     }
 }
 
@@ -144,6 +266,15 @@ fn outcome(t: &str, u: &str, action: Action, id: Option<String>, error: Option<S
     }
 }
 
+/// A failure in plain words: Lexware's callback check (406) says what to fix; the server's
+/// own text stays at the end as the detail.
 fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
-    outcome(t, u, Action::Failed, None, Some(e.message(lang)))
+    let text = match e {
+        Error::Rejected { status: 406, detail } => lang.pick(
+            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist. (Lexware, 406: {detail})"),
+            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS. (Lexware, 406: {detail})"),
+        ),
+        other => other.message(lang),
+    };
+    outcome(t, u, Action::Failed, None, Some(text))
 }

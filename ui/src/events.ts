@@ -25,6 +25,7 @@ export const HISTORY_KINDS = [
   "keychain",
   "api_key",
   "keepalive",
+  "authorization",
 ] as const;
 
 export type HistoryKind = (typeof HISTORY_KINDS)[number];

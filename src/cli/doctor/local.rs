@@ -1,32 +1,9 @@
-//! Checks on this machine: old hosts in the config, the secret store, the lock file and the
+//! Checks on this machine: the secret store, the lock file and the
 //! loopback login port.
 
 use super::report::Report;
 use crate::config::{Config, Home};
 use std::time::Duration;
-
-/// The gateway moved in 2025: `api.lexoffice.io` is switched off.
-pub(super) fn legacy_hosts(r: &mut Report, config: &Config) {
-    let l = &config.lexware;
-    for (key, url, new) in [
-        ("api_url", &l.api_url, "https://api.lexware.io"),
-        ("auth_url", &l.auth_url, "https://app.lexware.de"),
-    ] {
-        if url.contains("lexoffice.io") || url.contains("lexoffice.de") {
-            r.fail(
-                "legacy_host",
-                r.lang.pick(
-                    format!("{key} = {url} ist die alte lexoffice-Adresse; sie ist abgeschaltet."),
-                    format!("{key} = {url} is the old lexoffice address; it is switched off."),
-                ),
-                (
-                    format!("Tragen Sie in config.toml {key} = \"{new}\" ein."),
-                    format!("Set {key} = \"{new}\" in config.toml."),
-                ),
-            );
-        }
-    }
-}
 
 pub(super) async fn store(r: &mut Report, config: &Config, home: &Home) {
     let kind = match config.store.kind {

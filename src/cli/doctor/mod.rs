@@ -42,7 +42,6 @@ pub async fn doctor(lang: Lang, json: bool) -> i32 {
             return finish(&r, json);
         }
     };
-    local::legacy_hosts(&mut r, &config);
     local::store(&mut r, &config, &home).await;
     let client = reqwest::Client::builder()
         .timeout(net::TIMEOUT)

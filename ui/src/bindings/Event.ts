@@ -26,4 +26,8 @@ panicked: boolean,
 /**
  * How many restarts so far in this app run (1 = the first).
  */
-restarts: number, };
+restarts: number, } | { "type": "authorization_expiring", days: number, expires_at: string, } | { "type": "webhook_restored", event_type: string, callback_url: string, } | { "type": "webhook_failing", event_type: string, callback_url: string, 
+/**
+ * In the user's words, with the fix.
+ */
+reason: string, } | { "type": "webhook_missing", event_type: string, };

@@ -5,6 +5,7 @@ import type { Gap } from "./Gap";
 import type { Mode } from "./Mode";
 import type { Reason } from "./Reason";
 import type { StatusTimes } from "./StatusTimes";
+import type { WebhookHealth } from "./WebhookHealth";
 import type { WebhookSpec } from "./WebhookSpec";
 import type { WebhookSync } from "./WebhookSync";
 
@@ -26,7 +27,15 @@ refresh_expires_assumed_at: string | null, api_key_expires_at: string | null, la
  * No check for longer than twice `check_every`: nothing is keeping the connection alive
  * (the app or the cron job is not running, or its keepalive stalled).
  */
-tick_overdue: boolean, webhooks: Array<WebhookSpec>, last_webhook_sync: WebhookSync | null, 
+tick_overdue: boolean, 
+/**
+ * A partner-app authorization ends two years after it was granted (renewable before).
+ */
+authorization_expires_at: string | null, webhooks: Array<WebhookSpec>, last_webhook_sync: WebhookSync | null, 
+/**
+ * What the last webhook check found at Lexware.
+ */
+webhooks_health: WebhookHealth, 
 /**
  * Every time above in words (the one rule, as of the same `now`): surfaces show these and
  * format no time themselves.

@@ -1,0 +1,66 @@
+//! The sentences for the newer kinds of trouble (webhooks, the authorization's end, missing
+//! permissions): what happened, then what to do. Kept apart from `status` so that file stays
+//! about the status itself.
+
+use crate::i18n::{Lang, connect_hint};
+use crate::state::Persisted;
+use crate::webhook_words::event_label;
+
+/// A managed webhook is failing (or missing, with `repair = "ask"`).
+pub fn webhooks(st: &Persisted, lang: Lang) -> String {
+    let h = &st.webhook_health;
+    if let Some(p) = h.failing.first() {
+        let name = event_label(&p.event_type, lang);
+        return lang.pick(
+            format!("Die Verbindung steht, aber der Webhook „{name}“ funktioniert nicht: {} lexguard versucht es bei der nächsten Webhook-Prüfung erneut.", p.reason),
+            format!("The connection stands, but the webhook \"{name}\" does not work: {} lexguard tries again at the next webhook check.", p.reason),
+        );
+    }
+    let names: Vec<String> = h.missing.iter().map(|t| event_label(t, lang)).collect();
+    let names = names.join(", ");
+    lang.pick(
+        format!("Lexware hat den Webhook „{names}“ entfernt. Bitte richten Sie ihn neu ein (lexguard webhooks sync, oder „Webhooks neu einrichten“ im Menü)."),
+        format!("Lexware removed the webhook \"{names}\". Please set it up again (lexguard webhooks sync, or \"Set up webhooks again\" in the menu)."),
+    )
+}
+
+/// The partner-app authorization ends within 30 days.
+pub fn authorization(until: &str, lang: Lang) -> String {
+    lang.pick(
+        format!("Die Freigabe für lexguard bei Lexware endet {until} (Lexware verlangt alle zwei Jahre eine neue Anmeldung). Bitte melden Sie sich rechtzeitig neu an ({}); die Webhooks bleiben erhalten.", connect_hint(Lang::De)),
+        format!("lexguard's authorization at Lexware ends {until} (Lexware asks for a new login every two years). Please log in again in time ({}); the webhooks stay.", connect_hint(Lang::En)),
+    )
+}
+
+/// The configured scopes ask for more than the connection was granted.
+pub fn scopes(missing: &str, lang: Lang) -> String {
+    lang.pick(
+        format!("Die App verlangt inzwischen mehr Berechtigungen, als Sie bei Lexware freigegeben haben ({missing}). Bitte melden Sie sich neu an ({}), damit Lexware sie freigibt.", connect_hint(Lang::De)),
+        format!("The app now asks for more permissions than you granted at Lexware ({missing}). Please log in again ({}) so Lexware grants them.", connect_hint(Lang::En)),
+    )
+}
+
+/// The scopes `wanted` (space separated) that `granted` lacks; `None` when nothing is missing
+/// or nothing is known (no configured scope means "all scopes of the app").
+pub fn missing_scopes(wanted: Option<&str>, granted: Option<&str>) -> Option<String> {
+    let (wanted, granted) = (wanted?, granted?);
+    let have: Vec<&str> = granted.split_whitespace().collect();
+    let missing: Vec<&str> = wanted
+        .split_whitespace()
+        .filter(|s| !have.contains(s))
+        .collect();
+    (!missing.is_empty()).then(|| missing.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_that_grew_are_named() {
+        assert_eq!(missing_scopes(Some("a b c"), Some("b a")), Some("c".into()));
+        assert_eq!(missing_scopes(Some("a"), Some("a b")), None);
+        assert_eq!(missing_scopes(None, Some("a")), None);
+        assert_eq!(missing_scopes(Some("a"), None), None);
+    }
+}
