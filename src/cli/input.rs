@@ -82,6 +82,19 @@ pub fn read_line(lang: Lang, asked: Asked) -> Result<Option<String>, Error> {
     Ok(Some(line.trim().to_string()))
 }
 
+/// [`read_line`]; after Ctrl-C at a hidden prompt the raised SIGINT is left to the
+/// signal handler (which prints "Abgebrochen (SIGINT)" and exits 130), as for any Ctrl-C.
+pub async fn ask(lang: Lang, asked: Asked) -> Result<String, Error> {
+    match read_line(lang, asked)? {
+        Some(line) => Ok(line),
+        None => {
+            // Only reached when no handler took the signal (it could not be installed).
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            Err(Error::invalid("Abgebrochen.", "Cancelled."))
+        }
+    }
+}
+
 fn prompt(text: &str) {
     eprint!("{text}");
     let _ = std::io::stderr().flush();

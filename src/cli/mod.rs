@@ -255,7 +255,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         Command::Connect { input, api_key } => {
             let text = match input.as_deref() {
                 None | Some("-") => {
-                    ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
+                    input::ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
                 }
                 Some(_) if api_key => {
                     return Err(Error::invalid(
@@ -356,7 +356,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                     "Please give the client secret on stdin: lexguard client-secret set -",
                 ));
             }
-            let secret = ask(lang, Asked::Secret).await?;
+            let secret = input::ask(lang, Asked::Secret).await?;
             engine
                 .set_client_secret(ClientSecret::new(secret.trim()))
                 .await?;
@@ -369,19 +369,6 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 )
             );
             Ok(0)
-        }
-    }
-}
-
-/// [`input::read_line`]; after Ctrl-C at a hidden prompt the raised SIGINT is left to the
-/// signal handler (which prints "Abgebrochen (SIGINT)" and exits 130), as for any Ctrl-C.
-async fn ask(lang: Lang, asked: Asked) -> Result<String, Error> {
-    match input::read_line(lang, asked)? {
-        Some(line) => Ok(line),
-        None => {
-            // Only reached when no handler took the signal (it could not be installed).
-            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-            Err(Error::invalid("Abgebrochen.", "Cancelled."))
         }
     }
 }
