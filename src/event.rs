@@ -238,11 +238,11 @@ mod tests {
         );
         assert_eq!(
             de(2),
-            "Zugangsdaten erneuert; das Zugriffstoken gilt bis 16:32 MEZ."
+            "Anmeldung erneuert; die Verbindung gilt bis 16:32 MEZ."
         );
         assert_eq!(
             de(3),
-            "Erneuern fehlgeschlagen (keine Netzwerkverbindung zu Lexware); nächster Versuch 14:05 MEZ. Das Zugriffstoken gilt noch bis 16:32 MEZ."
+            "Erneuern fehlgeschlagen (keine Netzwerkverbindung zu Lexware); nächster Versuch 14:05 MEZ. Die Verbindung gilt noch bis 16:32 MEZ."
         );
         assert_eq!(de(4), "Verbindung zu Demo GmbH geprüft – alles in Ordnung.");
         assert_eq!(
@@ -298,7 +298,7 @@ mod tests {
         );
         assert_eq!(
             en(2),
-            "Credentials refreshed; the access token is valid until 16:32 CET."
+            "Login renewed; the connection is valid until 16:32 CET."
         );
         assert_eq!(
             en(8),

@@ -14,6 +14,33 @@ use crate::webhooks::{Action, Outcome};
 use chrono::{DateTime, Utc};
 
 impl Event {
+    /// The event's kind as a person reads it in a history list ("Erneuert", "Lücke");
+    /// [`Event::kind`] stays the machine name (`refresh`, `gap`) for JSON and filters.
+    pub fn kind_label(&self, lang: Lang) -> &'static str {
+        match self {
+            Event::StateChanged { .. } => lang.pick("Zustand", "State"),
+            Event::GapDetected { .. } => lang.pick("Lücke", "Gap"),
+            Event::Refreshed { .. } => lang.pick("Erneuert", "Renewed"),
+            Event::RefreshFailing { .. } => lang.pick("Fehlgeschlagen", "Failed"),
+            Event::Validated { .. } => lang.pick("Geprüft", "Checked"),
+            Event::AuthLost { .. } => lang.pick("Verbindung verloren", "Connection lost"),
+            Event::Connected { .. } => lang.pick("Verbunden", "Connected"),
+            Event::Disconnected => lang.pick("Getrennt", "Disconnected"),
+            Event::WebhooksSynced { .. } => "Webhooks",
+            Event::KeychainTrouble { .. } | Event::KeychainRecovered => {
+                lang.pick("Schlüsselbund", "Keychain")
+            }
+            Event::ApiKeyExpiring { .. } => lang.pick("API-Schlüssel", "API key"),
+            Event::KeepaliveRestarted { .. } => lang.pick("Neu gestartet", "Restarted"),
+            Event::AuthorizationExpiring { .. } => lang.pick("Freigabe", "Authorization"),
+            Event::WebhookRestored { .. } => {
+                lang.pick("Webhook neu eingerichtet", "Webhook restored")
+            }
+            Event::WebhookFailing { .. } => lang.pick("Webhook gestört", "Webhook failing"),
+            Event::WebhookMissing { .. } => lang.pick("Webhook fehlt", "Webhook missing"),
+        }
+    }
+
     /// The sentence, its times in the machine's zone.
     pub fn describe(&self, lang: Lang, now: DateTime<Utc>) -> String {
         self.describe_in(lang, now, Zone::machine())
@@ -66,11 +93,11 @@ impl Event {
             }
             Event::Refreshed { expires_at } => lang.pick(
                 format!(
-                    "Zugangsdaten erneuert; das Zugriffstoken gilt bis {}.",
+                    "Anmeldung erneuert; die Verbindung gilt bis {}.",
                     time(*expires_at)
                 ),
                 format!(
-                    "Credentials refreshed; the access token is valid until {}.",
+                    "Login renewed; the connection is valid until {}.",
                     time(*expires_at)
                 ),
             ),
@@ -89,8 +116,8 @@ impl Event {
                 );
                 match expires_at {
                     Some(t) => lang.pick(
-                        format!("{first} Das Zugriffstoken gilt noch bis {}.", time(*t)),
-                        format!("{first} The access token is still valid until {}.", time(*t)),
+                        format!("{first} Die Verbindung gilt noch bis {}.", time(*t)),
+                        format!("{first} The connection is still valid until {}.", time(*t)),
                     ),
                     None => first,
                 }

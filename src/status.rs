@@ -230,14 +230,14 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 }
             }
             _ => lang.pick(
-                format!("Verbunden mit {company} · Zugriffstoken gültig bis {expiry}."),
-                format!("Connected to {company} · access token valid until {expiry}."),
+                format!("Verbunden mit {company} · Verbindung gültig bis {expiry}."),
+                format!("Connected to {company} · connection valid until {expiry}."),
             ),
         },
         (ConnState::Degraded, reason) => match reason {
             Some(Reason::RefreshFailing) => lang.pick(
-                format!("Erneuern klappt gerade nicht; neuer Versuch {retry}. Zugriffstoken gültig bis {expiry}."),
-                format!("Refreshing fails right now; next try {retry}. Access token valid until {expiry}."),
+                format!("Erneuern klappt gerade nicht; neuer Versuch {retry}. Die Verbindung gilt noch bis {expiry}."),
+                format!("Refreshing fails right now; next try {retry}. The connection is still valid until {expiry}."),
             ),
             Some(Reason::ValidationFailing) => lang.pick(
                 format!("Lexware ist gerade nicht erreichbar; neuer Versuch {retry}. Die Zugangsdaten sind sicher."),

@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(lines[0].kind, "refresh");
         assert_eq!(
             lines[0].text,
-            "Zugangsdaten erneuert; das Zugriffstoken gilt bis 15:00 MEZ."
+            "Anmeldung erneuert; die Verbindung gilt bis 15:00 MEZ."
         );
     }
 

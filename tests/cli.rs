@@ -179,6 +179,44 @@ async fn connect_tick_status_token_disconnect_with_the_real_keychain() {
         "{}",
         stdout(&out)
     );
+    // For people: connection words in the main lines, technical facts on "Details", and in a
+    // pipe no colour codes and no spinner.
+    let out = t.run(&["status"], "").await;
+    let text = stdout(&out);
+    assert!(text.contains("Verbindung gültig bis"), "{text}");
+    assert!(text.contains("Details:"), "{text}");
+    assert!(!text.contains("Zugriffstoken"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no ANSI escapes in a pipe: {text:?}"
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let out = t.run(&["refresh"], "").await;
+    assert_ok(&out);
+    assert!(
+        stderr(&out).is_empty(),
+        "no spinner in a pipe: {}",
+        stderr(&out)
+    );
+    let out = t.run(&["tick"], "").await;
+    assert_ok(&out);
+    assert!(!stdout(&out).contains('\x1b'), "{:?}", stdout(&out));
+    assert!(
+        stderr(&out).is_empty(),
+        "no spinner in a pipe: {}",
+        stderr(&out)
+    );
+    let out = t.run(&["history"], "").await;
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.contains("Erneuert"), "kinds in words: {text}");
+    assert!(text.contains("Verbunden"), "kinds in words: {text}");
+    assert!(!text.contains(" refresh "), "no machine names: {text}");
+    let out = t.run(&["history", "--json"], "").await;
+    assert!(
+        stdout(&out).contains("\"refreshed\""),
+        "JSON keeps machine names"
+    );
 
     let out = t.run(&["token"], "").await;
     assert_ok(&out);

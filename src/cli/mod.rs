@@ -3,7 +3,9 @@
 //! connected, 1 error, 2 usage.
 
 mod doctor;
+mod input;
 mod output;
+mod progress;
 mod serve;
 mod signals;
 
@@ -12,7 +14,9 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
 use clap::{Parser, Subcommand};
-use std::io::{BufRead, IsTerminal, Read as _, Write};
+use input::Asked;
+use progress::{Spinner, Wait};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -211,6 +215,7 @@ async fn run(command: Command, lang: Lang) -> i32 {
             }
         },
         caught = signals.recv() => {
+            progress::clear();
             if serving {
                 serve::stopping();
             }
@@ -242,8 +247,13 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
 }
 
 async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, Error> {
-    // Not locked: the command runs as a task that may move between threads.
-    let mut out = std::io::stdout();
+    // Not locked: the command runs as a task that may move between threads. Colours (the
+    // state word) are written as ANSI and stripped unless stdout is a terminal without
+    // NO_COLOR; JSON carries none.
+    let mut out = anstream::stdout();
+    // While Lexware is asked: a spinner on stderr, at a terminal only; gone when the
+    // answer is printed (dropped before it).
+    let wait = |w: Wait| Spinner::start(w, lang);
     match command {
         Command::LoginUrl => {
             let url = engine.login_url().await?;
@@ -252,7 +262,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         }
         Command::Connect { input, api_key } => {
             let text = match input.as_deref() {
-                None | Some("-") => read_stdin(lang, api_key)?,
+                None | Some("-") => {
+                    input::ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
+                }
                 Some(_) if api_key => {
                     return Err(Error::invalid(
                         "Bitte geben Sie den API-Schlüssel über stdin ein (lexguard connect --api-key -), damit er nicht in der Prozessliste erscheint.",
@@ -261,11 +273,13 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 }
                 Some(s) => s.to_string(),
             };
+            let spinner = wait(Wait::Connect);
             let report = if api_key {
                 engine.connect_api_key(&text).await?
             } else {
                 engine.connect(&text).await?
             };
+            drop(spinner);
             output::connect(&mut out, &report, lang);
             Ok(0)
         }
@@ -283,6 +297,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 ));
             }
             // The exact bytes: the signature is over them, a trimmed newline would break it.
+            use std::io::Read as _;
             let mut body = Vec::new();
             std::io::stdin()
                 .lock()
@@ -313,7 +328,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         }
         Command::Doctor { .. } => Ok(0), // handled before an engine exists
         Command::Tick { json } => {
+            let spinner = wait(Wait::Check);
             let report = engine.tick(TickCause::Scheduled).await?;
+            drop(spinner);
             output::tick(&mut out, &report, json, lang);
             let _ = out.flush();
             // After the check is stored and printed; bounded by the alerts' own timeouts.
@@ -323,23 +340,31 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(report.status.exit_code())
         }
         Command::Token => {
+            let spinner = wait(Wait::Token);
             let token = engine.access_token().await?;
+            drop(spinner);
             let _ = writeln!(out, "{token}");
             Ok(0)
         }
         Command::Refresh => {
+            let spinner = wait(Wait::Refresh);
             let status = engine.refresh_now().await?;
+            drop(spinner);
             let _ = writeln!(out, "{}", status.message);
             Ok(0)
         }
         Command::Webhooks { action } => match action {
             WebhookCommand::List { json } => {
+                let spinner = wait(Wait::Lexware);
                 let listing = engine.webhooks_list().await?;
+                drop(spinner);
                 output::webhook_list(&mut out, &listing, json, lang);
                 Ok(0)
             }
             WebhookCommand::Sync { prune, json } => {
+                let spinner = wait(Wait::Webhooks);
                 let outcomes = engine.webhooks_sync(prune).await?;
+                drop(spinner);
                 output::outcomes(&mut out, &outcomes, json, lang);
                 let failed = outcomes
                     .iter()
@@ -353,7 +378,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(0)
         }
         Command::Disconnect { force } => {
+            let spinner = wait(Wait::Disconnect);
             let status = engine.disconnect(force).await?;
+            drop(spinner);
             let _ = writeln!(
                 out,
                 "{}",
@@ -374,7 +401,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                     "Please give the client secret on stdin: lexguard client-secret set -",
                 ));
             }
-            let secret = read_stdin(lang, true)?;
+            let secret = input::ask(lang, Asked::Secret).await?;
             engine
                 .set_client_secret(ClientSecret::new(secret.trim()))
                 .await?;
@@ -389,33 +416,6 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(0)
         }
     }
-}
-
-/// One line from stdin; a prompt on stderr when a person is typing.
-fn read_stdin(lang: Lang, secret: bool) -> Result<String, Error> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        let prompt = if secret {
-            lang.pick(
-                "Bitte einfügen und Enter drücken: ",
-                "Please paste and press Enter: ",
-            )
-        } else {
-            lang.pick(
-                "Code oder Adresse von Lexware einfügen und Enter drücken: ",
-                "Paste the code or address from Lexware and press Enter: ",
-            )
-        };
-        eprint!("{prompt}");
-        let _ = std::io::stderr().flush();
-    }
-    let mut line = String::new();
-    stdin
-        .lock()
-        .take(64 * 1024)
-        .read_line(&mut line)
-        .map_err(|e| Error::io("<stdin>", e))?;
-    Ok(line.trim().to_string())
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 use crate::engine::{ConnectReport, TickReport, WebhookListing};
 use crate::history::Entry;
 use crate::i18n::Lang;
+use crate::state::ConnState;
 use crate::state::Mode;
 use crate::status::{Status, state_label};
 use crate::time_fmt::TimeWords;
 use crate::webhooks::{Action, Outcome};
+use anstyle::AnsiColor;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::io::Write;
@@ -43,7 +45,26 @@ pub fn failure(out: &mut impl Write, e: &crate::Error, status: Option<&Status>, 
 }
 
 fn row(out: &mut impl Write, label: &str, value: &str) {
-    let _ = writeln!(out, "{label:<18} {value}");
+    let _ = writeln!(out, "{label:<23} {value}");
+}
+
+/// The state word in its colour (green, yellow, red). Always written as ANSI: the CLI's
+/// stdout (`anstream`) strips it unless a person at a terminal without `NO_COLOR` reads.
+fn state_word(state: ConnState, lang: Lang) -> String {
+    let colour = match state {
+        ConnState::Healthy => Some(AnsiColor::Green),
+        ConnState::Degraded => Some(AnsiColor::Yellow),
+        ConnState::AuthLost => Some(AnsiColor::Red),
+        ConnState::NotConnected => None,
+    };
+    let word = state_label(state, lang);
+    match colour {
+        Some(c) => {
+            let style = c.on_default().bold();
+            format!("{style}{word}{style:#}")
+        }
+        None => word.to_string(),
+    }
 }
 
 pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang) {
@@ -66,7 +87,9 @@ pub fn status(out: &mut impl Write, s: &Status, as_json: bool, lang: Lang) {
     status_text(out, s, lang);
 }
 
-/// The times are the status's own words (`s.times`), the same the window shows.
+/// The times are the status's own words (`s.times`), the same the window shows. The main
+/// lines speak of the connection and the login; technical facts (organization id, OAuth)
+/// stand on one line labelled "Details".
 fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     let when = |t: &Option<TimeWords>| {
         t.as_ref()
@@ -77,23 +100,14 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     row(
         out,
         lang.pick("Zustand:", "State:"),
-        state_label(s.state, lang),
+        &state_word(s.state, lang),
     );
     if let Some(c) = &s.company {
-        let org = s
-            .organization_id
-            .as_deref()
-            .map(|o| format!(" ({o})"))
-            .unwrap_or_default();
-        row(
-            out,
-            lang.pick("Organisation:", "Organization:"),
-            &format!("{c}{org}"),
-        );
+        row(out, lang.pick("Firma:", "Company:"), c);
     }
     if let Some(mode) = s.mode {
-        let m = match mode {
-            Mode::OAuth => "OAuth",
+        let how = match mode {
+            Mode::OAuth => lang.pick("Lexware-Anmeldung", "Lexware login"),
             Mode::ApiKey => lang.pick("API-Schlüssel", "API key"),
         };
         let env = match s.environment {
@@ -101,30 +115,31 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             crate::config::Environment::Sandbox => "Sandbox",
             crate::config::Environment::Custom => lang.pick("eigene Adressen", "custom URLs"),
         };
-        row(out, lang.pick("Modus:", "Mode:"), &format!("{m} · {env}"));
+        row(
+            out,
+            lang.pick("Zugang:", "Access:"),
+            &format!("{how} · {env}"),
+        );
     }
     match s.mode {
         Some(Mode::OAuth) => {
             row(
                 out,
-                lang.pick("Zugriffstoken:", "Access token:"),
+                lang.pick("Verbindung gültig bis:", "Connection valid until:"),
                 &when(&times.access_expires),
             );
             if let Some(t) = &times.refresh_issued {
                 row(
                     out,
-                    lang.pick("Refresh-Token:", "Refresh token:"),
-                    &lang.pick(
-                        format!("ausgestellt {}", t.relative),
-                        format!("issued {}", t.relative),
-                    ),
+                    lang.pick("Zuletzt erneuert:", "Last renewed:"),
+                    &t.relative,
                 );
             }
         }
         Some(Mode::ApiKey) => {
             row(
                 out,
-                lang.pick("Schlüssel gültig:", "Key valid until:"),
+                lang.pick("Schlüssel gültig bis:", "Key valid until:"),
                 &when(&times.api_key_expires),
             );
         }
@@ -169,6 +184,21 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             ),
         );
     }
+    let details: Vec<String> = [
+        s.organization_id.as_deref().map(|o| {
+            lang.pick(
+                format!("Organisations-ID {o}"),
+                format!("organization id {o}"),
+            )
+        }),
+        (s.mode == Some(Mode::OAuth)).then(|| "OAuth".to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !details.is_empty() {
+        row(out, "Details:", &details.join(" · "));
+    }
     let _ = writeln!(out, "\n{}", s.message);
 }
 
@@ -212,7 +242,11 @@ pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang) {
         );
     }
     if r.refreshed {
-        let _ = writeln!(out, "{}", lang.pick("Token erneuert.", "Token refreshed."));
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick("Anmeldung erneuert.", "Login renewed.")
+        );
     }
     status_text(out, &r.status, lang);
 }
@@ -320,11 +354,34 @@ pub fn history(
         json(out, &entries);
         return;
     }
+    // The kind in words ("Erneuert", "Lücke"); `--json` keeps the machine names.
     for line in crate::history::lines(entries, now, lang) {
         let _ = writeln!(
             out,
-            "{}  {:<10} {}",
-            line.at_words.full, line.kind, line.text
+            "{}  {:<19} {}",
+            line.at_words.full,
+            line.event.kind_label(lang),
+            line.text
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_word_carries_its_colour_and_stays_readable_without_it() {
+        let healthy = state_word(ConnState::Healthy, Lang::De);
+        assert!(healthy.starts_with("\x1b[") && healthy.contains("Verbunden"));
+        assert!(state_word(ConnState::AuthLost, Lang::De).contains("\x1b[1m\x1b[31m"));
+        assert_eq!(
+            state_word(ConnState::NotConnected, Lang::De),
+            "Nicht verbunden"
+        );
+        // What anstream writes to a pipe: the words alone.
+        let mut piped = anstream::StripStream::new(Vec::new());
+        let _ = write!(piped, "{healthy}");
+        assert_eq!(piped.into_inner(), b"Verbunden");
     }
 }
