@@ -181,7 +181,11 @@ pub const LINKS: [&str; 2] = [
 
 /// Opens one of [`LINKS`] in the person's browser (a link in the webview would open inside it).
 #[tauri::command]
-pub fn open_link<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, url: String) -> Res<()> {
+pub fn open_link<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    url: String,
+) -> Res<()> {
     let lang = state.handle.engine.lang();
     if !LINKS.contains(&url.as_str()) {
         return Err(IpcError {

@@ -79,7 +79,7 @@ describe("header, navigation, status", () => {
     expect(must("status-company").textContent).toBe("Demo GmbH");
     expect(must("status-mode").textContent).toBe("Partner-App (Anmeldung bei Lexware)");
     expect(must("status-environment").textContent).toBe("DEMO (eingebauter Simulator)");
-    expect(must("status-access-expires").textContent).toBe("16:42 MEZ (in 14 min)");
+    expect(must("status-access-expires").textContent).toContain("16:42 MEZ (in 14 min)");
     expect(must("status-last-tick").textContent).toBe("16:27 MEZ (vor 30 s)");
     expect(must("status-last-gap").textContent).toBe("keine");
 
@@ -391,9 +391,9 @@ describe("reconnect", () => {
     expect(actions.map((a) => a?.textContent)).toEqual(["angelegt", "fehlgeschlagen"]);
     // The raw server text is behind "Details" of the warning, not in the table.
     expect(rows[1]!.textContent).not.toContain("Lexware antwortet nicht.");
-    expect(must("webhook-warning").textContent).toContain("Ein Webhook ist nicht eingerichtet");
-    expect(must("webhook-warning-details").textContent).toContain("Lexware antwortet nicht.");
-    expect(must("webhook-warning-details").hasAttribute("open")).toBe(false);
+    expect(must("connect-webhook-warning").textContent).toContain("Ein Webhook ist nicht eingerichtet");
+    expect(must("connect-webhook-warning-details").textContent).toContain("Lexware antwortet nicht.");
+    expect(must("connect-webhook-warning-details").hasAttribute("open")).toBe(false);
   });
 
   it("waits for the loopback redirect when lexguard listens", async () => {
@@ -438,7 +438,7 @@ describe("reconnect", () => {
     await click("apikey-connect");
     expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123" }]);
     expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
-    expect(must("webhook-warning-details").textContent).toContain("Lexware war nicht erreichbar.");
+    expect(must("connect-webhook-warning-details").textContent).toContain("Lexware war nicht erreichbar.");
     expect(must<HTMLInputElement>("apikey-input").value).toBe("");
   });
 });
@@ -679,12 +679,12 @@ describe("journeys", () => {
     const backend = new FakeBackend(st);
     backend.handlers.sync_webhooks = () => [{ ...failed, action: "created", error: null, subscription_id: "s1" }];
     await boot(backend);
-    const warning = must("webhook-warning");
+    const warning = must("status-webhook-warning");
     expect(warning.textContent).toContain("Lexware konnte Ihre Adresse nicht erreichen: https://shop.example.de/hook");
-    const raw = must("webhook-warning-details");
+    const raw = must("status-webhook-warning-details");
     expect(raw.textContent).toContain("Callback URL check failed");
     expect(warning.textContent!.replace(raw.textContent!, "")).not.toContain("Callback URL check failed");
-    await click("webhook-retry");
+    await click("status-webhook-warning-retry");
     expect(backend.calledWith("sync_webhooks")).toHaveLength(1);
   });
 

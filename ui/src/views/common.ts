@@ -94,7 +94,11 @@ export function note(host: HTMLElement, key: Key | null, testid?: string): void 
 
 /** A "Details" disclosure: technical facts stay out of the main text but are one click away. */
 export function details(testid: string, ...children: (HTMLElement | null)[]): HTMLDetailsElement {
-  return h("details", { testid, class: "details" }, h("summary", { i18n: "common.details" }), ...children);
+  return titledDetails(testid, "common.details", ...children);
+}
+
+export function titledDetails(testid: string, summary: Key, ...children: (HTMLElement | null)[]): HTMLDetailsElement {
+  return h("details", { testid, class: "details" }, h("summary", { i18n: summary }), ...children);
 }
 
 /**

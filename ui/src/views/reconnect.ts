@@ -17,7 +17,7 @@ import { h, replace, show } from "../dom";
 import { label, labelAttr, onLangChange } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { AlertSlot, busy, details, externalLink, outcomesTable } from "./common";
+import { AlertSlot, busy, details, externalLink, outcomesTable, titledDetails } from "./common";
 import { fieldError, keyLooksComplete, LoginProgress, pasted, pasteLooksComplete } from "./login_step";
 import { partnerSetup } from "./partner_setup";
 import { webhookWarning } from "./webhook_problems";
@@ -43,7 +43,7 @@ export function reconnectView(): ReconnectView {
   const question = h("h3", { testid: "first-run-question", class: "question", i18n: "reconnect.question" });
   const partner = partnerSetup();
   const partnerOpen = h("div", {}, partner.element);
-  const partnerClosed = details("partner-details", h("div", { class: "partner-host" }));
+  const partnerClosed = titledDetails("partner-details", "reconnect.partner_details", h("div", { class: "partner-host" }));
 
   // --- tabs -------------------------------------------------------------------------------
   const tabOauth = h("button", {
@@ -236,7 +236,9 @@ export function reconnectView(): ReconnectView {
     // No "still valid for 4:49" above the rejection of that very code.
     progress.stop();
     const s = store.status.get();
-    const untouched = s && s.state !== "not_connected" ? h("p", { i18n: "reconnect.previous_untouched" }) : null;
+    // Said once: the core's message may already say that the old connection is untouched.
+    const saysSo = /bisherige Verbindung|previous connection/i.test(e.message);
+    const untouched = s && s.state !== "not_connected" && !saysSo ? h("p", { i18n: "reconnect.previous_untouched" }) : null;
     error.set(e.message, ...(untouched ? [untouched] : []));
   }
 
@@ -257,17 +259,17 @@ export function reconnectView(): ReconnectView {
       }),
     ];
     if (r.webhooks && r.webhooks.length > 0) {
-      const warning = webhookWarning(r.webhooks, retryWebhooks);
+      const warning = webhookWarning(r.webhooks, retryWebhooks, "connect-webhook-warning");
       parts.push(...(warning ? [warning] : []), h("h3", { i18n: "reconnect.webhooks_title" }), outcomesTable(r.webhooks, "webhook-results"));
     } else if (r.webhooks_error) {
-      const retry = h("button", { type: "button", testid: "webhook-retry", i18n: "webhook_fail.retry" });
+      const retry = h("button", { type: "button", testid: "connect-webhook-warning-retry", i18n: "webhook_fail.retry" });
       retry.addEventListener("click", () => void busy(retry, retryWebhooks).catch(() => undefined));
       parts.push(
         h(
           "div",
-          { testid: "webhook-warning", class: "callout callout-warn", role: "alert" },
+          { testid: "connect-webhook-warning", class: "callout callout-warn", role: "alert" },
           h("p", { i18n: "reconnect.webhooks_failed" }),
-          details("webhook-warning-details", h("p", { class: "mono", text: r.webhooks_error })),
+          details("connect-webhook-warning-details", h("p", { class: "mono", text: r.webhooks_error })),
           h("div", { class: "actions" }, retry),
         ),
       );
@@ -288,7 +290,7 @@ export function reconnectView(): ReconnectView {
     const status = await ipc.getStatus().catch(() => null);
     if (status) store.status.set(status);
     const company = resultHost.querySelector('[data-testid="connect-company"]');
-    const warning = webhookWarning(outcomes, retryWebhooks);
+    const warning = webhookWarning(outcomes, retryWebhooks, "connect-webhook-warning");
     replace(
       resultHost,
       company,

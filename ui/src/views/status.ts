@@ -225,7 +225,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     const key = sync && s.state !== "not_connected" ? `${sync.at}|${lang()}` : null;
     if (key === warnedFor) return;
     warnedFor = key;
-    const warning = sync && key ? webhookWarning(sync.outcomes, retryWebhooks) : null;
+    const warning = sync && key ? webhookWarning(sync.outcomes, retryWebhooks, "status-webhook-warning") : null;
     replace(webhookHost, warning);
   }
 

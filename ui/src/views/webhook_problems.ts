@@ -33,9 +33,10 @@ export function failedOutcomes(outcomes: Outcome[] | null | undefined): Outcome[
 
 /**
  * The warning box for the failed ones (null when none failed). `retry` sets them up again;
- * it resolves when done (the caller shows the new result).
+ * it resolves when done (the caller shows the new result). Each view passes its own `testid`
+ * (the views share one page, and the end-to-end suite finds elements by it).
  */
-export function webhookWarning(outcomes: Outcome[], retry: (() => Promise<unknown>) | null): HTMLElement | null {
+export function webhookWarning(outcomes: Outcome[], retry: (() => Promise<unknown>) | null, testid = "webhook-warning"): HTMLElement | null {
   const failed = failedOutcomes(outcomes);
   if (failed.length === 0) return null;
   const items = failed.map((o) => {
@@ -57,13 +58,13 @@ export function webhookWarning(outcomes: Outcome[], retry: (() => Promise<unknow
   label(title, failed.length === 1 ? "webhook_fail.title_one" : "webhook_fail.title_many", { n: failed.length });
   const box = h(
     "div",
-    { testid: "webhook-warning", class: "callout callout-warn", role: "alert" },
+    { testid, class: "callout callout-warn", role: "alert" },
     title,
     h("ul", { class: "problems" }, ...items),
-    details("webhook-warning-details", raw),
+    details(`${testid}-details`, raw),
   );
   if (retry) {
-    const button = h("button", { type: "button", testid: "webhook-retry", i18n: "webhook_fail.retry" });
+    const button = h("button", { type: "button", testid: `${testid}-retry`, i18n: "webhook_fail.retry" });
     button.addEventListener("click", () => void busy(button, retry).catch(() => undefined));
     box.appendChild(h("div", { class: "actions" }, button));
   }
