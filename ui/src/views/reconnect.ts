@@ -276,6 +276,7 @@ export function reconnectView(): ReconnectView {
     } else {
       parts.push(h("p", { class: "muted", i18n: "reconnect.webhooks_none" }));
     }
+    resultHost.classList.toggle("result-warn", parts.some((p) => p.getAttribute("role") === "alert"));
     replace(resultHost, ...parts);
     resultHost.focus();
   }

@@ -334,6 +334,7 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
     replace(syncHost);
     try {
       const outcomes = await busy(button, ipc.syncWebhooks);
+      syncHost.classList.toggle("result-warn", outcomes.some((o) => o.action === "failed"));
       replace(
         syncHost,
         webhookWarning(outcomes, () => runSync(sync)),
