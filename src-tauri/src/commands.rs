@@ -172,6 +172,43 @@ pub async fn set_client_secret(state: State<'_, AppState>, secret: String) -> Re
         .map_err(err(e))
 }
 
+/// The only pages the window may open in the browser: where an API key is created and where a
+/// partner app is registered. A fixed list, so the window cannot be used to open anything else.
+pub const LINKS: [&str; 2] = [
+    "https://app.lexware.de/addons/public-api",
+    "https://developers.lexware.io",
+];
+
+/// Opens one of [`LINKS`] in the person's browser (a link in the webview would open inside it).
+#[tauri::command]
+pub fn open_link<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    url: String,
+) -> Res<()> {
+    let lang = state.handle.engine.lang();
+    if !LINKS.contains(&url.as_str()) {
+        return Err(IpcError {
+            kind: "invalid".into(),
+            message: lang.pick(
+                "Diese Adresse öffnet lexguard nicht.".to_string(),
+                "lexguard does not open this address.".to_string(),
+            ),
+            field: None,
+        });
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|error| IpcError {
+            kind: "open_failed".into(),
+            message: lang.pick(
+                format!("Der Browser konnte nicht geöffnet werden ({error}). Öffnen Sie {url} bitte selbst."),
+                format!("The browser could not be opened ({error}). Please open {url} yourself."),
+            ),
+            field: None,
+        })
+}
+
 #[tauri::command]
 pub fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Res<()> {
     let dir = state.handle.engine.home().data_dir.clone();

@@ -23,13 +23,14 @@ pub enum Command {
     SaveSettings,
     SetClientSecret,
     OpenDataFolder,
+    OpenLink,
     TickNow,
     RefreshNow,
     Disconnect,
 }
 
 impl Command {
-    pub const ALL: [Command; 16] = [
+    pub const ALL: [Command; 17] = [
         Command::GetStatus,
         Command::GetHistory,
         Command::StartLogin,
@@ -43,6 +44,7 @@ impl Command {
         Command::SaveSettings,
         Command::SetClientSecret,
         Command::OpenDataFolder,
+        Command::OpenLink,
         Command::TickNow,
         Command::RefreshNow,
         Command::Disconnect,

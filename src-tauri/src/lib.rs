@@ -100,6 +100,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             commands::save_settings,
             commands::set_client_secret,
             commands::open_data_folder,
+            commands::open_link,
             commands::tick_now,
             commands::refresh_now,
             commands::disconnect,

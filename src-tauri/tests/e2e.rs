@@ -65,6 +65,7 @@ async fn scenarios(e: &E2e) {
     first_connect(e).await;
     revoked_and_repaired(e).await;
     garbage_code(e).await;
+    failing_webhook(e).await;
     check_now_while_lexware_fails(e).await;
     settings_range(e).await;
     english(e).await;
@@ -74,6 +75,17 @@ async fn scenarios(e: &E2e) {
 async fn first_connect(e: &E2e) {
     eprintln!("e2e: step 1: first connect");
     e.click("nav-reconnect").await;
+    // Not connected: one question, the API key first (recommended), the partner app second.
+    e.wait_text(
+        "first-run-question",
+        "to ask how the system connects",
+        |t| t == "Wie verbindet sich Ihr System mit Lexware?",
+    )
+    .await;
+    e.click("tab-apikey").await;
+    e.wait_visible("apikey-link").await;
+    e.shot_top("00-first-run").await;
+    e.click("tab-oauth").await;
     connect_through_window(e).await;
     e.shot_at("01-first-connect", "connect-company", "start")
         .await;
@@ -87,6 +99,15 @@ async fn revoked_and_repaired(e: &E2e) {
     e.sim_post("/_sim/revoke").await;
     e.click("nav-status").await;
     wait_state(e, "auth_lost", "Verbindung verloren").await;
+    // Lost is valid until nothing: no "gültig bis … (in 14 min)", and the action is named.
+    e.wait_text("status-primary", "to offer \"Neu verbinden\"", |t| {
+        t == "Neu verbinden"
+    })
+    .await;
+    assert!(
+        !e.displayed("status-access-expires").await,
+        "a lost connection claims no validity"
+    );
     e.shot_top("02-connection-lost").await;
 
     for sub in e
@@ -100,8 +121,41 @@ async fn revoked_and_repaired(e: &E2e) {
     }
     assert!(e.subscriptions().await.is_empty(), "subscriptions deleted");
 
-    e.click("nav-reconnect").await;
-    connect_through_window(e).await;
+    // The repair, counted as a person's actions: the notification's click opens the window
+    // on this state (a unit test holds that it opens Reconnect); in the window "Neu
+    // verbinden", then pasting the code. No "Verbinden" click: a pasted code connects.
+    let before = e.counters().await["code_exchanges"].as_u64().unwrap_or(0);
+    let previous = e.text_content("login-url").await.ok();
+    let mut actions = 1; // the notification's click
+    e.click("status-primary").await;
+    actions += 1;
+    let login_url = e
+        .until("login-url to hold the new login link", async || {
+            let url = e.text_content("login-url").await?;
+            if url.starts_with(&format!("{}/oauth2/authorize?", e.sim))
+                && Some(&url) != previous.as_ref()
+            {
+                Ok(url)
+            } else {
+                Err(format!("login-url is {url:?}"))
+            }
+        })
+        .await;
+    // In the browser: log in, copy the code (Lexware's part, not lexguard's window).
+    let code = e.code_from_browser(&login_url).await;
+    e.paste_into("paste-input", &code).await;
+    actions += 1;
+    e.wait_text("connect-company", "to show the company", |t| {
+        t.contains(DEMO_COMPANY)
+    })
+    .await;
+    eprintln!("e2e: lost -> reconnected in {actions} actions (paste flow)");
+    assert!(actions <= 3, "lost -> reconnected took {actions} actions");
+    assert_eq!(
+        e.counters().await["code_exchanges"].as_u64().unwrap_or(0),
+        before + 1,
+        "the pasted code was exchanged once, without a click on Verbinden"
+    );
     e.shot_at("03-reconnected", "connect-company", "start")
         .await;
     e.click("nav-status").await;
@@ -178,6 +232,83 @@ async fn check_now_while_lexware_fails(e: &E2e) {
         .await;
     e.sim_fault(serde_json::json!({"kind": "fail", "n": 0, "status": 503}))
         .await;
+}
+
+/// Step 3c: a webhook whose address fails Lexware's HEAD check is a warning with the fix, in
+/// the webhooks view and on the status, never a green card; removing it clears the warning.
+async fn failing_webhook(e: &E2e) {
+    eprintln!("e2e: step 3c: a webhook Lexware cannot reach");
+    e.click("nav-webhooks").await;
+    e.wait_visible("webhooks-table").await;
+    e.click("webhook-add").await;
+    e.type_into_last(
+        "tr.webhook-row input.callback-url",
+        &format!("{}/_sim/nothing", e.sim),
+    )
+    .await;
+    e.click("webhook-save").await;
+    e.wait_visible("webhook-offer").await;
+    e.click("webhook-save-sync").await;
+    let warning = e
+        .wait_text("webhook-warning", "to explain the failed webhook", |t| {
+            t.contains("Lexware konnte Ihre Adresse nicht erreichen")
+        })
+        .await;
+    eprintln!("e2e: webhook warning says {warning:?}");
+    // The raw server text is inside the closed "Details" disclosure, not in the sentences.
+    let raw = e
+        .text_content("webhook-warning-details")
+        .await
+        .unwrap_or_default();
+    assert!(
+        raw.contains("Callback URL check failed"),
+        "details: {raw:?}"
+    );
+    assert_eq!(
+        e.attr("webhook-warning-details", "open")
+            .await
+            .ok()
+            .flatten(),
+        None,
+        "Details is closed"
+    );
+    let sentences = e
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=\"webhook-warning\"] .why')].map(x => x.textContent).join(' ')",
+            vec![],
+        )
+        .await
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    assert!(
+        !sentences.contains("Callback URL check failed") && !sentences.is_empty(),
+        "the explanation is plain German: {sentences:?}"
+    );
+    e.shot_at("05c-webhook-warning", "webhook-warning", "center")
+        .await;
+    e.click("nav-status").await;
+    e.wait_text("status-webhook-warning", "to warn on the status too", |t| {
+        t.contains("Lexware konnte Ihre Adresse nicht erreichen")
+    })
+    .await;
+    e.shot_top("05d-status-webhook-warning").await;
+
+    // Remove it again and set the list up: the warning goes.
+    e.click("nav-webhooks").await;
+    e.click_last("tr.webhook-row button.remove").await;
+    e.click("webhook-save").await;
+    e.click("webhook-save-sync").await;
+    e.click("nav-status").await;
+    e.until("the status to show no webhook warning", async || {
+        if e.displayed("status-webhook-warning").await {
+            Err("status-webhook-warning still shown".into())
+        } else {
+            Ok(())
+        }
+    })
+    .await;
+    assert_subscriptions(e).await;
 }
 
 /// Step 4: the check interval is accepted within 1–5 minutes and refused outside.

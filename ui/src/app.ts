@@ -27,8 +27,13 @@ export function mount(root: HTMLElement): App {
   const badge = h("span", { testid: "demo-badge", class: "demo-badge", "i18n-title": "header.demo_title", text: "DEMO" });
   const header = h("header", { class: "app-header" }, h("h1", { testid: "app-title", class: "app-title", text: "lexguard" }));
 
-  const status = statusView();
   const reconnect = reconnectView();
+  // The status view's primary action ("Neu verbinden", "Neuen Schlüssel eintragen") goes on
+  // in the reconnect view, already doing what the button said.
+  const status = statusView((intent) => {
+    showView("reconnect", true);
+    reconnect.begin(intent);
+  });
   const webhooks = webhooksView();
   const settings = settingsView();
   const sections: Record<ViewName, HTMLElement> = {

@@ -87,6 +87,8 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });
 export const setClientSecret = (secret: string) => call<null>("set_client_secret", { secret });
 export const openDataFolder = () => call<null>("open_data_folder");
+/** Opens one of the few pages lexguard points to (the API-key page, the developer portal). */
+export const openLink = (url: string) => call<null>("open_link", { url });
 /** "Jetzt prüfen" / "Jetzt erneuern": resolve with how it ended (`ok` only when healthy after). */
 export const tickNow = () => call<ActionOutcome>("tick_now");
 export const refreshNow = () => call<ActionOutcome>("refresh_now");

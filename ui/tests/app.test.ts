@@ -77,9 +77,9 @@ describe("header, navigation, status", () => {
     expect(must("status-state").classList.contains("state-healthy")).toBe(true);
     expect(must("status-message").textContent).toContain("Demo GmbH");
     expect(must("status-company").textContent).toBe("Demo GmbH");
-    expect(must("status-mode").textContent).toBe("OAuth (Lexware-Anmeldung)");
+    expect(must("status-mode").textContent).toBe("Partner-App (Anmeldung bei Lexware)");
     expect(must("status-environment").textContent).toBe("DEMO (eingebauter Simulator)");
-    expect(must("status-access-expires").textContent).toBe("16:42 MEZ (in 14 min)");
+    expect(must("status-access-expires").textContent).toContain("16:42 MEZ (in 14 min)");
     expect(must("status-last-tick").textContent).toBe("16:27 MEZ (vor 30 s)");
     expect(must("status-last-gap").textContent).toBe("keine");
 
@@ -120,7 +120,7 @@ describe("header, navigation, status", () => {
     backend.handlers.get_history = () => [{ ...HISTORY[1]!, at: ahead(-3 * 3600_000), at_words: words("14:00 MEZ", "vor 3 h 0 min") }];
     await boot(backend);
     expect(must("status-last-tick").textContent).toBe("14:00 MEZ (vor 3 h 0 min)");
-    expect(must("status-access-expires").textContent).toBe("17:59 MEZ (in 59 min)");
+    expect(must("status-access-expires").textContent).toContain("17:59 MEZ (in 59 min)");
     expect(must("status-last-gap").textContent).toContain("3 h 0 min");
     expect(must("status-last-gap").textContent).toContain("17:00 MEZ (gerade eben)");
     const item = $$('[data-testid="history-list"] li')[0]!;
@@ -226,7 +226,7 @@ describe("language", () => {
     expect(must("nav-settings").textContent).toBe("Settings");
     expect(must("settings-save").textContent).toBe("Save");
     expect(must("status-state").textContent).toBe("Connected");
-    expect(must("tab-oauth").textContent).toBe("Lexware login");
+    expect(must("tab-oauth").textContent).toBe("Partner app");
     expect(document.documentElement.lang).toBe("en");
     expect(backend.calledWith("save_settings").map((a) => (a?.settings as typeof SETTINGS).language)).toEqual(["en"]);
   });
@@ -356,11 +356,11 @@ describe("reconnect", () => {
     expect(must("login-url").textContent).toBe(URL);
     expect(visible($("login-copy"))).toBe(true);
     expect($("login-waiting")).toBeNull();
-    expect(must("code-countdown").textContent).toBe("Der Code ist noch 5:00 Minuten gültig.");
+    expect(must("code-countdown").textContent).toBe("Noch 5:00 Minuten Zeit, den Code einzufügen.");
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(must("code-countdown").textContent).toBe("Der Code ist noch 4:00 Minuten gültig.");
+    expect(must("code-countdown").textContent).toBe("Noch 4:00 Minuten Zeit, den Code einzufügen.");
     await vi.advanceTimersByTimeAsync(240_000);
-    expect(must("code-countdown").textContent).toContain("Der Code ist abgelaufen.");
+    expect(must("code-countdown").textContent).toContain("Die Zeit für diesen Code ist um.");
 
     await click("connect-button");
     expect(backend.calledWith("connect")).toHaveLength(0);
@@ -375,6 +375,8 @@ describe("reconnect", () => {
     expect(err.textContent).toContain("Lexware hat den Code abgelehnt.");
     expect(err.textContent).toContain("Ihre bisherige Verbindung bleibt unverändert.");
     expect($("connect-company")).toBeNull();
+    // No "still valid" countdown above the rejection of that code.
+    expect(visible($("code-countdown"))).toBe(false);
 
     backend.handlers.connect = () => RESULT;
     type(must<HTMLInputElement>("paste-input"), "https://shop.example.de/cb?code=abc&state=x");
@@ -387,7 +389,11 @@ describe("reconnect", () => {
     const actions = rows.map((r) => r.querySelector<HTMLElement>("td.action"));
     expect(actions.map((a) => a?.dataset.action)).toEqual(["created", "failed"]);
     expect(actions.map((a) => a?.textContent)).toEqual(["angelegt", "fehlgeschlagen"]);
-    expect(rows[1]!.textContent).toContain("Lexware antwortet nicht.");
+    // The raw server text is behind "Details" of the warning, not in the table.
+    expect(rows[1]!.textContent).not.toContain("Lexware antwortet nicht.");
+    expect(must("connect-webhook-warning").textContent).toContain("Ein Webhook ist nicht eingerichtet");
+    expect(must("connect-webhook-warning-details").textContent).toContain("Lexware antwortet nicht.");
+    expect(must("connect-webhook-warning-details").hasAttribute("open")).toBe(false);
   });
 
   it("waits for the loopback redirect when lexguard listens", async () => {
@@ -432,7 +438,7 @@ describe("reconnect", () => {
     await click("apikey-connect");
     expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123" }]);
     expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
-    expect(document.body.textContent).toContain("Lexware war nicht erreichbar.");
+    expect(must("connect-webhook-warning-details").textContent).toContain("Lexware war nicht erreichbar.");
     expect(must<HTMLInputElement>("apikey-input").value).toBe("");
   });
 });
@@ -531,5 +537,168 @@ describe("webhooks", () => {
     await click("webhook-save");
     expect(backend.calledWith("save_webhooks")).toHaveLength(0);
     expect($$("tr.webhook-row")[0]!.textContent).toContain("Lexware ruft nur HTTPS-Adressen auf");
+  });
+});
+
+/** What a browser fires when text is pasted into an input (Ctrl+V, context menu). */
+function paste(el: HTMLInputElement, value: string): void {
+  el.value = value;
+  el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+}
+
+describe("journeys", () => {
+  const NEW = { ...SETTINGS, client_id: "", redirect_uri: "", demo: false };
+  const URL = "https://app.lexware.de/oauth2/authorize?client_id=x&state=abc";
+
+  it("first run asks one question, the API key first and recommended", async () => {
+    const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }), NEW);
+    await boot(backend);
+    expect(visible($("first-run-question"))).toBe(true);
+    expect(must("first-run-question").textContent).toBe("Wie verbindet sich Ihr System mit Lexware?");
+    const tabs = $$('[role="tab"]').map((t) => t.dataset.testid);
+    expect(tabs).toEqual(["tab-apikey", "tab-oauth"]);
+    expect(must("tab-apikey").getAttribute("aria-selected")).toBe("true");
+    expect(must("tab-apikey").textContent).toContain("empfohlen");
+    expect(must<HTMLAnchorElement>("apikey-link").href).toBe("https://app.lexware.de/addons/public-api");
+    const text = document.querySelector("#panel-apikey")!.textContent!;
+    for (const fact of ["Administrator", "XL", "nur einmal", "24 Monate"]) expect(text).toContain(fact);
+    // A pasted key connects at once: paste, check, done.
+    backend.handlers.connect_api_key = () => ({ ...RESULT, webhooks: null });
+    paste(must<HTMLInputElement>("apikey-input"), "a-long-public-api-key-0123456789");
+    await flush();
+    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "a-long-public-api-key-0123456789" }]);
+    expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
+  });
+
+  it("sets a partner app up inline; the login waits for a client id", async () => {
+    const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }), NEW);
+    backend.handlers.set_client_secret = () => null;
+    backend.handlers.open_link = () => null;
+    backend.handlers.connect_api_key = () => {
+      throw ipcError("Lexware lehnt den API-Schlüssel ab.", null, "rejected");
+    };
+    await boot(backend);
+    type(must<HTMLInputElement>("apikey-input"), "wrong-key");
+    await click("apikey-connect");
+    expect($("connect-error")).not.toBeNull();
+    await click("tab-oauth");
+    // The other tab's error does not follow.
+    expect($("connect-error")).toBeNull();
+    expect(visible($("partner-setup"))).toBe(true);
+    expect(must<HTMLAnchorElement>("partner-portal-link").href).toBe("https://developers.lexware.io/");
+    await click("partner-portal-link");
+    expect(backend.calledWith("open_link")).toEqual([{ url: "https://developers.lexware.io" }]);
+    expect(must<HTMLInputElement>("partner-redirect").value).toBe("http://127.0.0.1:8477/callback");
+    expect(visible($("partner-redirect-copy"))).toBe(true);
+    expect(must<HTMLButtonElement>("login-start").disabled).toBe(true);
+    expect(visible($("login-needs-client-id"))).toBe(true);
+
+    type(must<HTMLInputElement>("partner-client-id"), "my-app");
+    type(must<HTMLInputElement>("partner-client-secret"), "s3cret");
+    await click("partner-save");
+    const sent = backend.calledWith("save_settings").at(-1)?.settings as typeof SETTINGS;
+    expect(sent.client_id).toBe("my-app");
+    expect(sent.redirect_uri).toBe("http://127.0.0.1:8477/callback");
+    expect(backend.calledWith("set_client_secret")).toEqual([{ secret: "s3cret" }]);
+    expect(must<HTMLInputElement>("partner-client-secret").value).toBe("");
+    expect(must<HTMLButtonElement>("login-start").disabled).toBe(false);
+    expect(visible($("login-needs-client-id"))).toBe(false);
+  });
+
+  it("lost: no validity claim, one click starts the login, a paste connects", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost", reason: "invalid_grant", message: "Lexware hat die Verbindung beendet." }));
+    backend.handlers.start_login = () => ({ url: URL, started_at: "x", code_valid_secs: 300, browser_opened: true, listening: false });
+    backend.handlers.connect = () => RESULT;
+    const app = await boot(backend);
+    app.show("status");
+    await flush();
+    expect(visible($("status-access-expires"))).toBe(false);
+    expect(must("status-primary").textContent).toBe("Neu verbinden");
+    expect(visible($("status-refresh-now"))).toBe(false);
+    await click("status-primary");
+    expect(visible(document.getElementById("view-reconnect"))).toBe(true);
+    expect(backend.calledWith("start_login")).toHaveLength(1);
+    // Typing waits for "Verbinden"; a paste connects at once.
+    type(must<HTMLInputElement>("paste-input"), "abc");
+    await flush();
+    expect(backend.calledWith("connect")).toHaveLength(0);
+    paste(must<HTMLInputElement>("paste-input"), "https://shop.example.de/cb?code=abc123&state=x");
+    await flush();
+    expect(backend.calledWith("connect")).toEqual([{ pasted: "https://shop.example.de/cb?code=abc123&state=x" }]);
+    expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
+  });
+
+  it("a pasted sentence is not a code: it waits for the button", async () => {
+    const backend = new FakeBackend(status({ state: "auth_lost" }));
+    await boot(backend);
+    paste(must<HTMLInputElement>("paste-input"), "das ist kein Code");
+    await flush();
+    expect(backend.calledWith("connect")).toHaveLength(0);
+  });
+
+  it("a key running out asks for a new key; degraded says when lexguard tries next", async () => {
+    const backend = new FakeBackend(status({ state: "degraded", reason: "api_key_expiring", mode: "api_key" }));
+    const app = await boot(backend);
+    app.show("status");
+    await flush();
+    expect(must("status-primary").textContent).toBe("Neuen Schlüssel eintragen");
+    await click("status-primary");
+    expect(must("tab-apikey").getAttribute("aria-selected")).toBe("true");
+
+    backend.emit(
+      "lexguard://status",
+      status({ state: "degraded", reason: "validation_failing", next_attempt_at: "x", times: times({ next_attempt: words("16:30 MEZ", "in 2 min") }) }),
+    );
+    await flush();
+    expect(visible($("status-primary"))).toBe(false);
+    expect(must("status-next").textContent).toBe("Nächster Versuch: 16:30 MEZ (in 2 min).");
+    expect(must("status-check-now").classList.contains("primary")).toBe(true);
+  });
+
+  it("healthy keeps token words behind Details", async () => {
+    await boot(new FakeBackend());
+    const main = document.querySelector("#view-status")!;
+    const details = must("status-details");
+    const outside = [...main.querySelectorAll("dt")].filter((dt) => !details.contains(dt)).map((dt) => dt.textContent);
+    for (const word of ["Zugriffstoken", "Refresh-Token", "Organisations-ID"]) {
+      expect(outside.join(" ")).not.toContain(word);
+      expect(details.textContent).toContain(word);
+    }
+    expect(outside).toContain("Verbindung gültig bis");
+  });
+
+  it("a failed webhook is a warning with the fix, the raw text in Details, and a retry", async () => {
+    const failed = {
+      event_type: "invoice.created",
+      callback_url: "https://shop.example.de/hook",
+      action: "failed" as const,
+      subscription_id: null,
+      error: "Lexware hat die Anfrage abgelehnt (406): Callback URL check failed; callbackUrl: HEAD answered 404",
+    };
+    const st = status({ last_webhook_sync: { at: "2025-01-01T00:00:00Z", outcomes: [failed] } });
+    const backend = new FakeBackend(st);
+    backend.handlers.sync_webhooks = () => [{ ...failed, action: "created", error: null, subscription_id: "s1" }];
+    await boot(backend);
+    const warning = must("status-webhook-warning");
+    expect(warning.textContent).toContain("Lexware konnte Ihre Adresse nicht erreichen: https://shop.example.de/hook");
+    const raw = must("status-webhook-warning-details");
+    expect(raw.textContent).toContain("Callback URL check failed");
+    expect(warning.textContent!.replace(raw.textContent!, "")).not.toContain("Callback URL check failed");
+    await click("status-webhook-warning-retry");
+    expect(backend.calledWith("sync_webhooks")).toHaveLength(1);
+  });
+
+  it("saving the webhook list offers to set it up at Lexware", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.sync_webhooks = () => [];
+    const app = await boot(backend);
+    app.show("webhooks");
+    await flush();
+    expect(visible($("webhook-offer"))).toBe(false);
+    await click("webhook-save");
+    expect(visible($("webhook-offer"))).toBe(true);
+    await click("webhook-save-sync");
+    expect(backend.calledWith("sync_webhooks")).toHaveLength(1);
+    expect(visible($("webhook-offer"))).toBe(false);
   });
 });

@@ -429,6 +429,65 @@ impl E2e {
         .await
     }
 
+    /// Pastes `text` into an input as a browser does on Ctrl+V: the value changes in one step
+    /// and an `input` event with `inputType: "insertFromPaste"` fires (WebDriver has no
+    /// clipboard of its own under Xvfb). Counts as one action of a person.
+    pub async fn paste_into(&self, id: &str, text: &str) {
+        let script = "const el = document.querySelector(arguments[0]); if (!el) return false; \
+                      el.focus(); el.value = arguments[1]; \
+                      el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste', data: arguments[1]})); \
+                      return true;";
+        let done = self
+            .client()
+            .execute(script, vec![json!(Self::by_testid(id)), json!(text)])
+            .await
+            .unwrap_or_else(|e| panic!("pasting into [data-testid={id}]: {e}"));
+        assert_eq!(done, json!(true), "[data-testid={id}] to paste into");
+    }
+
+    /// Types into the last element matching `css` (rows of a table have no test id each).
+    pub async fn type_into_last(&self, css: &str, text: &str) {
+        self.until(
+            &format!("typing {text:?} into the last {css}"),
+            async || {
+                let all = self
+                    .client()
+                    .find_all(Locator::Css(css))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let el = all.last().ok_or_else(|| format!("no {css}"))?;
+                el.clear().await.map_err(|e| format!("clear: {e}"))?;
+                el.send_keys(text)
+                    .await
+                    .map_err(|e| format!("send_keys: {e}"))?;
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// Clicks the last element matching `css`.
+    pub async fn click_last(&self, css: &str) {
+        self.until(&format!("a click on the last {css}"), async || {
+            let all = self
+                .client()
+                .find_all(Locator::Css(css))
+                .await
+                .map_err(|e| e.to_string())?;
+            let el = all.last().ok_or_else(|| format!("no {css}"))?;
+            el.click().await.map_err(|e| e.to_string())
+        })
+        .await
+    }
+
+    /// Whether the element exists and is shown now.
+    pub async fn displayed(&self, id: &str) -> bool {
+        match self.find(id).await {
+            Ok(el) => el.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
     pub async fn select(&self, id: &str, value: &str) {
         self.until(
             &format!("selecting {value:?} in [data-testid={id}]"),

@@ -6,21 +6,21 @@
 import type { Outcome } from "../bindings/Outcome";
 import { h, replace, show } from "../dom";
 import type { Key } from "../i18n";
+import * as ipc from "../ipc";
 
 /**
  * One row per subscription: event type, callback URL, what happened. Rows carry
  * `data-event-type`, the result cell `td.action[data-action]`, for the end-to-end suite.
- * A fourth column with the error text appears only when some row has one.
+ * The server's raw text is not here: a failed row is explained by `webhookWarning`, with the
+ * raw text behind its "Details".
  */
 export function outcomesTable(outcomes: Outcome[], testid: string): HTMLTableElement {
-  const withErrors = outcomes.some((o) => o.error);
   const head = h(
     "tr",
     {},
     h("th", { scope: "col", i18n: "outcome.event_type" }),
     h("th", { scope: "col", i18n: "outcome.callback_url" }),
     h("th", { scope: "col", i18n: "outcome.result" }),
-    withErrors && h("th", { scope: "col", i18n: "outcome.error" }),
   );
   const rows = outcomes.map((o) =>
     h(
@@ -33,7 +33,6 @@ export function outcomesTable(outcomes: Outcome[], testid: string): HTMLTableEle
         "data-action": o.action,
         i18n: `action.${o.action}` as Key,
       }),
-      withErrors && h("td", { class: "outcome-error", text: o.error ?? "" }),
     ),
   );
   return h("table", { testid, class: "table" }, h("thead", {}, head), h("tbody", {}, ...rows));
@@ -91,4 +90,50 @@ export function note(host: HTMLElement, key: Key | null, testid?: string): void 
   }
   replace(host, h("span", { testid, class: "note", i18n: key }));
   show(host, true);
+}
+
+/** A "Details" disclosure: technical facts stay out of the main text but are one click away. */
+export function details(testid: string, ...children: (HTMLElement | null)[]): HTMLDetailsElement {
+  return titledDetails(testid, "common.details", ...children);
+}
+
+export function titledDetails(testid: string, summary: Key, ...children: (HTMLElement | null)[]): HTMLDetailsElement {
+  return h("details", { testid, class: "details" }, h("summary", { i18n: summary }), ...children);
+}
+
+/**
+ * A real link (`href`, so it can be read and copied) that opens in the browser: a link
+ * followed inside the webview would replace the window.
+ */
+export function externalLink(url: string, testid: string): HTMLAnchorElement {
+  const a = h("a", { href: url, testid, class: "external", rel: "noopener", text: url.replace(/^https:\/\//, "") });
+  a.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    void ipc.openLink(url).catch(() => undefined);
+  });
+  return a;
+}
+
+/** Copies `text()` to the clipboard; without a clipboard it selects `fallback` for Ctrl+C. */
+export function copyButton(text: () => string, fallback: HTMLElement, testid: string, copied: Key = "common.copied"): HTMLElement {
+  const button = h("button", { type: "button", testid, i18n: "common.copy" });
+  const host = noteHost();
+  button.addEventListener("click", async () => {
+    try {
+      if (!navigator.clipboard) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(text());
+      note(host, copied);
+    } catch {
+      if (fallback instanceof HTMLInputElement) fallback.select();
+      else {
+        const range = document.createRange();
+        range.selectNodeContents(fallback);
+        const sel = window.getSelection();
+        sel?.removeAllRanges();
+        sel?.addRange(range);
+      }
+      note(host, "common.copy_selected");
+    }
+  });
+  return h("span", { class: "copy" }, button, host);
 }

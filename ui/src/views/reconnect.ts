@@ -1,7 +1,9 @@
 /**
- * "Neu verbinden": a guided flow for someone who has just lost the connection, often under
- * stress. Three numbered steps for the Lexware login (OAuth), or an API key. A failed attempt
- * never touches the existing connection, and the window says so.
+ * "Neu verbinden": the first run and the repair. With no connection it asks one question
+ * ("Wie verbindet sich Ihr System mit Lexware?"): the public API key first (recommended, fewest
+ * steps), the partner app second, set up right here. After a loss it is short: "Neu verbinden"
+ * opens the login, and pasting the code (or the whole address) connects at once; with a loopback
+ * redirect nothing needs pasting. A failed attempt never touches the existing connection.
  *
  * The code Lexware shows dies 5 minutes after it is issued, so step 2 counts down from the
  * moment `start_login` returned, on this window's clock (not `started_at`, which comes from the
@@ -10,48 +12,38 @@
 
 import type { ConnectResult } from "../bindings/ConnectResult";
 import type { IpcError } from "../bindings/IpcError";
-import type { LoginStart } from "../bindings/LoginStart";
 import type { LoopbackOutcome } from "../bindings/LoopbackOutcome";
-import { h, replace, show, uid } from "../dom";
-import { countdown } from "../format";
-import { label, labelAttr, onLangChange, type Key } from "../i18n";
+import { h, replace, show } from "../dom";
+import { label, labelAttr, onLangChange } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { AlertSlot, busy, note, noteHost, outcomesTable } from "./common";
+import { AlertSlot, busy, details, externalLink, outcomesTable, titledDetails } from "./common";
+import { fieldError, keyLooksComplete, LoginProgress, pasted, pasteLooksComplete } from "./login_step";
+import { partnerSetup } from "./partner_setup";
+import { webhookWarning } from "./webhook_problems";
 
 type Tab = "oauth" | "apikey";
+/** What a button elsewhere asks this view to do: just show it, start the login, or take a key. */
+export type Intent = "show" | "login" | "apikey";
 
-/** A field error under an input, wired with aria-describedby / aria-invalid. */
-function fieldError(input: HTMLInputElement): { el: HTMLElement; set(key: Key | null): void } {
-  const el = h("p", { id: uid("err"), class: "field-error" });
-  show(el, false);
-  return {
-    el,
-    set(key) {
-      if (key) {
-        label(el, key);
-        show(el, true);
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", el.id);
-      } else {
-        replace(el);
-        show(el, false);
-        input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
-      }
-    },
-  };
-}
+/** Where a public API key is created. */
+export const API_KEY_PAGE = "https://app.lexware.de/addons/public-api";
 
 export interface ReconnectView {
   element: HTMLElement;
   /** The loopback redirect completed a login (or failed): shown like a pasted code's result. */
   handleLoopback(outcome: LoopbackOutcome): void;
+  /** Called by the primary action of another view ("Neu verbinden", "Neuen Schlüssel eintragen"). */
+  begin(intent: Intent): void;
 }
 
 export function reconnectView(): ReconnectView {
-  const intro = h("p", { class: "intro" });
-  const clientIdHint = h("p", { class: "callout", i18n: "reconnect.no_client_id" });
+  const heading = h("h2", { id: "reconnect-heading", i18n: "nav.reconnect" });
+  const intro = h("p", { class: "intro", testid: "reconnect-intro" });
+  const question = h("h3", { testid: "first-run-question", class: "question", i18n: "reconnect.question" });
+  const partner = partnerSetup();
+  const partnerOpen = h("div", {}, partner.element);
+  const partnerClosed = titledDetails("partner-details", "reconnect.partner_details", h("div", { class: "partner-host" }));
 
   // --- tabs -------------------------------------------------------------------------------
   const tabOauth = h("button", {
@@ -62,18 +54,19 @@ export function reconnectView(): ReconnectView {
     "aria-controls": "panel-oauth",
     i18n: "reconnect.tab_oauth",
   });
+  const recommended = h("span", { class: "badge", i18n: "reconnect.recommended" });
   const tabApikey = h("button", {
     type: "button",
     role: "tab",
     id: "tab-apikey",
     testid: "tab-apikey",
     "aria-controls": "panel-apikey",
-    i18n: "reconnect.tab_apikey",
-  });
-  const tablist = h("div", { role: "tablist", class: "tabs", "i18n-aria-label": "reconnect.tabs_label" }, tabOauth, tabApikey);
+  }, h("span", { i18n: "reconnect.tab_apikey" }), " ", recommended);
+  const tablist = h("div", { role: "tablist", class: "tabs", "i18n-aria-label": "reconnect.tabs_label" }, tabApikey, tabOauth);
 
   // --- step 1: log in ------------------------------------------------------------------------
   const loginStart = h("button", { type: "button", testid: "login-start", class: "primary", i18n: "reconnect.login_start" });
+  const loginNeedsId = h("p", { testid: "login-needs-client-id", class: "muted", i18n: "reconnect.login_needs_client_id" });
   const loginInfo = h("div", { class: "login-info" });
   show(loginInfo, false);
 
@@ -92,12 +85,13 @@ export function reconnectView(): ReconnectView {
   show(countdownEl, false);
 
   // --- step 3: connect ----------------------------------------------------------------------
-  const connectButton = h("button", { type: "button", testid: "connect-button", class: "primary", i18n: "reconnect.connect" });
+  const connectButton = h("button", { type: "button", testid: "connect-button", i18n: "reconnect.connect" });
 
   const panelOauth = h(
     "div",
     { role: "tabpanel", id: "panel-oauth", "aria-labelledby": "tab-oauth", class: "panel" },
-    clientIdHint,
+    partnerOpen,
+    partnerClosed,
     h(
       "ol",
       { class: "steps" },
@@ -107,6 +101,7 @@ export function reconnectView(): ReconnectView {
         h("h3", { i18n: "reconnect.step1_title" }),
         h("p", { class: "muted", i18n: "reconnect.step1_text" }),
         h("div", { class: "actions" }, loginStart),
+        loginNeedsId,
         loginInfo,
       ),
       h(
@@ -114,11 +109,10 @@ export function reconnectView(): ReconnectView {
         { class: "step" },
         h("h3", {}, h("label", { for: "paste-input", i18n: "reconnect.step2_title" })),
         h("p", { class: "muted", i18n: "reconnect.step2_text" }),
-        pasteInput,
+        h("div", { class: "paste-row" }, pasteInput, connectButton),
         pasteError.el,
         countdownEl,
       ),
-      h("li", { class: "step" }, h("h3", { i18n: "reconnect.step3_title" }), h("div", { class: "actions" }, connectButton)),
     ),
   );
 
@@ -136,7 +130,8 @@ export function reconnectView(): ReconnectView {
   const panelApikey = h(
     "div",
     { role: "tabpanel", id: "panel-apikey", "aria-labelledby": "tab-apikey", class: "panel" },
-    h("p", { i18n: "reconnect.apikey_text" }),
+    h("p", {}, h("span", { i18n: "reconnect.apikey_where" }), " ", externalLink(API_KEY_PAGE, "apikey-link")),
+    h("p", { class: "muted", i18n: "reconnect.apikey_text" }),
     h("div", { class: "field" }, h("label", { for: "apikey-input", i18n: "reconnect.apikey_label" }), apikeyInput, apikeyError.el),
     h("div", { class: "actions" }, apikeyConnect),
   );
@@ -149,8 +144,9 @@ export function reconnectView(): ReconnectView {
   const element = h(
     "section",
     { id: "view-reconnect", class: "view", "aria-labelledby": "reconnect-heading" },
-    h("h2", { id: "reconnect-heading", i18n: "nav.reconnect" }),
+    heading,
     intro,
+    question,
     tablist,
     panelOauth,
     panelApikey,
@@ -159,7 +155,14 @@ export function reconnectView(): ReconnectView {
   );
 
   // --- behaviour ----------------------------------------------------------------------------
+  let currentTab: Tab | null = null;
   function selectTab(tab: Tab, focus = false): void {
+    if (currentTab !== null && currentTab !== tab) {
+      clearResult();
+      pasteError.set(null);
+      apikeyError.set(null);
+    }
+    currentTab = tab;
     for (const [t, button, panel] of [
       ["oauth", tabOauth, panelOauth],
       ["apikey", tabApikey, panelApikey],
@@ -174,8 +177,8 @@ export function reconnectView(): ReconnectView {
   tabOauth.addEventListener("click", () => selectTab("oauth"));
   tabApikey.addEventListener("click", () => selectTab("apikey"));
   tablist.addEventListener("keydown", (ev) => {
-    const order: Tab[] = ["oauth", "apikey"];
-    const current = tabApikey.getAttribute("aria-selected") === "true" ? 1 : 0;
+    const order: Tab[] = ["apikey", "oauth"];
+    const current = tabOauth.getAttribute("aria-selected") === "true" ? 1 : 0;
     let next: number | null = null;
     if (ev.key === "ArrowRight") next = (current + 1) % order.length;
     else if (ev.key === "ArrowLeft") next = (current + order.length - 1) % order.length;
@@ -185,101 +188,43 @@ export function reconnectView(): ReconnectView {
     ev.preventDefault();
     selectTab(order[next]!, true);
   });
-  selectTab("oauth");
+
+  /** The tab a person most likely needs: the way they were connected, else the partner app
+   * when one is set up, else the recommended API key. Chosen once, when the facts arrive. */
+  let tabChosen = false;
+  function chooseTab(): void {
+    const s = store.status.get();
+    const settings = store.settings.get();
+    if (tabChosen || !s || !settings) return;
+    tabChosen = true;
+    const hasClient = settings.client_id.trim() !== "";
+    selectTab(s.mode === "api_key" ? "apikey" : s.mode === "oauth" || hasClient ? "oauth" : "apikey");
+  }
+  selectTab("apikey");
 
   function renderIntro(): void {
     const s = store.status.get();
     const settings = store.settings.get();
-    show(clientIdHint, settings !== null && !settings.demo && settings.client_id.trim() === "");
+    chooseTab();
+    const hasClient = settings !== null && settings.client_id.trim() !== "";
+    // The partner app's setup is open until a client id is saved, then folded away.
+    show(partnerOpen, !hasClient);
+    show(partnerClosed, hasClient);
+    const host = hasClient ? partnerClosed.querySelector(".partner-host") : partnerOpen;
+    if (host && partner.element.parentElement !== host) host.appendChild(partner.element);
+    loginStart.disabled = !hasClient || loginStart.getAttribute("aria-busy") === "true";
+    show(loginNeedsId, !hasClient);
     if (!s) return;
-    if (s.state === "auth_lost") label(intro, "reconnect.intro_lost");
-    else if (s.state === "not_connected") label(intro, "reconnect.intro_new");
+    const first = s.state === "not_connected";
+    show(question, first);
+    label(heading, first ? "reconnect.heading_new" : "nav.reconnect");
+    label(loginStart, s.state === "auth_lost" ? "reconnect.login_again" : "reconnect.login_start");
+    if (s.state === "auth_lost") label(intro, s.mode === "api_key" ? "reconnect.intro_lost_key" : "reconnect.intro_lost");
+    else if (first) label(intro, "reconnect.intro_new");
     else label(intro, "reconnect.intro_connected", { company: s.company ?? "Lexware Office" });
   }
 
-  // Countdown for the code, on this window's clock.
-  let deadline: number | null = null;
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let waitingEl: HTMLElement | null = null;
-
-  function renderCountdown(): void {
-    if (deadline === null) {
-      show(countdownEl, false);
-      return;
-    }
-    const left = (deadline - Date.now()) / 1000;
-    show(countdownEl, true);
-    if (left <= 0) {
-      label(countdownEl, "reconnect.code_expired");
-      countdownEl.classList.add("expired");
-      stopCountdown(false);
-      dropWaiting();
-    } else {
-      label(countdownEl, "reconnect.countdown", { left: countdown(left) });
-      countdownEl.classList.remove("expired");
-    }
-  }
-
-  /** "Waiting for Lexware" is shown only while lexguard is actually waiting. */
-  function dropWaiting(): void {
-    waitingEl?.remove();
-    waitingEl = null;
-  }
-
-  function stopCountdown(hide: boolean): void {
-    if (timer !== null) clearInterval(timer);
-    timer = null;
-    if (hide) {
-      deadline = null;
-      show(countdownEl, false);
-    }
-  }
-
-  function startCountdown(validSecs: number): void {
-    stopCountdown(true);
-    deadline = Date.now() + validSecs * 1000;
-    renderCountdown();
-    timer = setInterval(renderCountdown, 500);
-  }
-
-  function showLoginInfo(start: LoginStart): void {
-    const urlEl = h("code", { testid: "login-url", class: "login-url", text: start.url });
-    const copy = h("button", { type: "button", testid: "login-copy", i18n: "reconnect.copy_link" });
-    const copyNote = noteHost();
-    copy.addEventListener("click", async () => {
-      try {
-        if (!navigator.clipboard) throw new Error("no clipboard");
-        await navigator.clipboard.writeText(start.url);
-        note(copyNote, "reconnect.copied");
-      } catch {
-        // No clipboard (permissions, older WebKit): select the text so Ctrl+C works.
-        const range = document.createRange();
-        range.selectNodeContents(urlEl);
-        const sel = window.getSelection();
-        sel?.removeAllRanges();
-        sel?.addRange(range);
-        note(copyNote, "reconnect.copy_selected");
-      }
-    });
-    waitingEl = start.listening
-      ? h(
-          "div",
-          { testid: "login-waiting", class: "waiting", role: "status" },
-          h("span", { class: "spinner", "aria-hidden": "true" }),
-          h("div", {}, h("p", { class: "strong", i18n: "reconnect.waiting" }), h("p", { class: "muted", i18n: "reconnect.waiting_text" })),
-        )
-      : null;
-    replace(
-      loginInfo,
-      h("p", {
-        class: start.browser_opened ? "muted" : "callout callout-warn",
-        i18n: start.browser_opened ? "reconnect.browser_opened" : "reconnect.no_browser",
-      }),
-      h("div", { class: "url-box" }, urlEl, h("div", { class: "actions" }, copy, copyNote)),
-      waitingEl,
-    );
-    show(loginInfo, true);
-  }
+  const progress = new LoginProgress(loginInfo, countdownEl);
 
   function clearResult(): void {
     error.clear();
@@ -288,17 +233,19 @@ export function reconnectView(): ReconnectView {
 
   function showError(e: IpcError): void {
     replace(resultHost);
+    // No "still valid for 4:49" above the rejection of that very code.
+    progress.stop();
     const s = store.status.get();
-    const untouched = s && s.state !== "not_connected" ? h("p", { i18n: "reconnect.previous_untouched" }) : null;
+    // Said once: the core's message may already say that the old connection is untouched.
+    const saysSo = /bisherige Verbindung|previous connection/i.test(e.message);
+    const untouched = s && s.state !== "not_connected" && !saysSo ? h("p", { i18n: "reconnect.previous_untouched" }) : null;
     error.set(e.message, ...(untouched ? [untouched] : []));
   }
 
   function showResult(r: ConnectResult): void {
     store.status.set(r.status);
     error.clear();
-    stopCountdown(true);
-    dropWaiting();
-    show(loginInfo, false);
+    progress.finish();
     pasteInput.value = "";
     apikeyInput.value = "";
     const parts: HTMLElement[] = [
@@ -312,24 +259,53 @@ export function reconnectView(): ReconnectView {
       }),
     ];
     if (r.webhooks && r.webhooks.length > 0) {
-      parts.push(h("h3", { i18n: "reconnect.webhooks_title" }), outcomesTable(r.webhooks, "webhook-results"));
+      const warning = webhookWarning(r.webhooks, retryWebhooks, "connect-webhook-warning");
+      parts.push(...(warning ? [warning] : []), h("h3", { i18n: "reconnect.webhooks_title" }), outcomesTable(r.webhooks, "webhook-results"));
     } else if (r.webhooks_error) {
+      const retry = h("button", { type: "button", testid: "connect-webhook-warning-retry", i18n: "webhook_fail.retry" });
+      retry.addEventListener("click", () => void busy(retry, retryWebhooks).catch(() => undefined));
       parts.push(
-        h("div", { class: "callout callout-warn" }, h("p", { i18n: "reconnect.webhooks_failed" }), h("p", { text: r.webhooks_error })),
+        h(
+          "div",
+          { testid: "connect-webhook-warning", class: "callout callout-warn", role: "alert" },
+          h("p", { i18n: "reconnect.webhooks_failed" }),
+          details("connect-webhook-warning-details", h("p", { class: "mono", text: r.webhooks_error })),
+          h("div", { class: "actions" }, retry),
+        ),
       );
     } else {
       parts.push(h("p", { class: "muted", i18n: "reconnect.webhooks_none" }));
     }
+    resultHost.classList.toggle("result-warn", parts.some((p) => p.getAttribute("role") === "alert"));
     replace(resultHost, ...parts);
     resultHost.focus();
+  }
+
+  /** "Erneut versuchen" after a connect: sets the webhooks up again and shows the new result. */
+  async function retryWebhooks(): Promise<void> {
+    const outcomes = await ipc.syncWebhooks().catch((e) => {
+      error.set(ipc.toIpcError(e).message);
+      return null;
+    });
+    if (!outcomes) return;
+    const status = await ipc.getStatus().catch(() => null);
+    if (status) store.status.set(status);
+    const company = resultHost.querySelector('[data-testid="connect-company"]');
+    const warning = webhookWarning(outcomes, retryWebhooks, "connect-webhook-warning");
+    replace(
+      resultHost,
+      company,
+      ...(warning ? [warning] : [h("p", { testid: "webhook-retry-ok", class: "success", i18n: "webhook_fail.all_good" })]),
+      h("h3", { i18n: "reconnect.webhooks_title" }),
+      outcomesTable(outcomes, "webhook-results"),
+    );
   }
 
   loginStart.addEventListener("click", async () => {
     clearResult();
     try {
       const start = await busy(loginStart, ipc.startLogin);
-      startCountdown(start.code_valid_secs);
-      showLoginInfo(start);
+      progress.start(start);
       pasteInput.focus();
     } catch (e) {
       showError(ipc.toIpcError(e));
@@ -355,7 +331,12 @@ export function reconnectView(): ReconnectView {
   pasteInput.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") void connectPasted();
   });
-  pasteInput.addEventListener("input", () => pasteError.set(null));
+  pasteInput.addEventListener("input", (ev) => {
+    pasteError.set(null);
+    // A pasted code or address connects at once (it dies within minutes); typed text waits
+    // for Enter or "Verbinden".
+    if (pasted(ev) && pasteLooksComplete(pasteInput.value)) void connectPasted();
+  });
 
   async function connectKey(): Promise<void> {
     const key = apikeyInput.value.trim();
@@ -376,7 +357,10 @@ export function reconnectView(): ReconnectView {
   apikeyInput.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") void connectKey();
   });
-  apikeyInput.addEventListener("input", () => apikeyError.set(null));
+  apikeyInput.addEventListener("input", (ev) => {
+    apikeyError.set(null);
+    if (pasted(ev) && keyLooksComplete(apikeyInput.value)) void connectKey();
+  });
 
   labelAttr(pasteInput, "placeholder", "reconnect.paste_placeholder");
 
@@ -390,6 +374,15 @@ export function reconnectView(): ReconnectView {
     handleLoopback(outcome) {
       if (outcome.result) showResult(outcome.result);
       else if (outcome.error) showError(outcome.error);
+    },
+    begin(intent) {
+      if (intent === "apikey") {
+        selectTab("apikey");
+        apikeyInput.focus();
+      } else if (intent === "login") {
+        selectTab("oauth");
+        if (!loginStart.disabled) loginStart.click();
+      }
     },
   };
 }

@@ -5,6 +5,10 @@
  * Relative words go stale, so every few seconds the window asks for a fresh status and
  * history (the core rewrites the words as of its own clock, which may differ from this
  * machine's, e.g. in the demo).
+ *
+ * The state decides the primary action: lost → "Neu verbinden", key running out → "Neuen
+ * Schlüssel eintragen", degraded → what lexguard does about it and when it tries next. Plain
+ * words in the facts; token details live behind "Details".
  */
 
 import type { ActionOutcome } from "../bindings/ActionOutcome";
@@ -16,7 +20,9 @@ import { HISTORY_KINDS, modeLabel, outcomeSummary, stateLabel } from "../events"
 import { label, lang, onLangChange, t, type Key } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { AlertSlot, busy, note, noteHost } from "./common";
+import { AlertSlot, busy, details, note, noteHost } from "./common";
+import type { Intent } from "./reconnect";
+import { webhookWarning } from "./webhook_problems";
 
 const HISTORY_LIMIT = 200;
 /** Relative times ("in 2 h 10 min") go stale; this often the core is asked for fresh ones. */
@@ -33,10 +39,23 @@ function factRow(key: Key, testid?: string): Row {
   return { row, value };
 }
 
-export function statusView(): HTMLElement {
+/** The primary action the state asks for, when it is not "Jetzt prüfen". */
+export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
+  if (s.state === "not_connected") return { key: "status.primary_connect", intent: "show" };
+  if (s.state === "auth_lost") {
+    return s.mode === "api_key" ? { key: "status.primary_new_key", intent: "apikey" } : { key: "status.primary_reconnect", intent: "login" };
+  }
+  if (s.reason === "api_key_expiring") return { key: "status.primary_new_key", intent: "apikey" };
+  return null;
+}
+
+export function statusView(go: (intent: Intent) => void): HTMLElement {
+  const primary = h("button", { type: "button", testid: "status-primary", class: "primary" });
+  const nextStep = h("p", { testid: "status-next", class: "status-next" });
+  const webhookHost = h("div", { testid: "status-webhooks" });
   const stateEl = h("strong", { testid: "status-state", class: "state" });
   const message = h("p", { testid: "status-message", class: "status-message" });
-  const checkNow = h("button", { type: "button", testid: "status-check-now", class: "primary", i18n: "status.check_now" });
+  const checkNow = h("button", { type: "button", testid: "status-check-now", i18n: "status.check_now" });
   const refreshNow = h("button", { type: "button", testid: "status-refresh-now", i18n: "status.refresh_now" });
   const actionNote = noteHost();
   const alertHost = h("div");
@@ -44,20 +63,25 @@ export function statusView(): HTMLElement {
 
   const rows = {
     company: factRow("status.company", "status-company"),
-    organization: factRow("status.organization"),
     mode: factRow("status.mode", "status-mode"),
     environment: factRow("status.environment", "status-environment"),
     connectedAt: factRow("status.connected_at"),
     access: factRow("status.access_expires", "status-access-expires"),
-    refresh: factRow("status.refresh_issued"),
     apiKey: factRow("status.api_key_expires"),
     lastTick: factRow("status.last_tick", "status-last-tick"),
     lastValidated: factRow("status.last_validated"),
     nextCheck: factRow("status.next_check"),
-    nextAttempt: factRow("status.next_attempt"),
     lastGap: factRow("status.last_gap", "status-last-gap"),
     webhooks: factRow("status.webhooks"),
   };
+  /** Technical facts, for whoever supports the person: behind "Details". */
+  const tech = {
+    organization: factRow("status.organization"),
+    connection: factRow("status.connection_id"),
+    token: factRow("status.token_expires", "status-token-expires"),
+    refresh: factRow("status.refresh_issued"),
+  };
+  const techBox = details("status-details", h("dl", { class: "facts" }, ...Object.values(tech).map((r) => r.row)));
 
   const filter = h(
     "select",
@@ -81,10 +105,13 @@ export function statusView(): HTMLElement {
       { class: "card state-card" },
       h("p", { class: "state-line" }, h("span", { class: "dot", "aria-hidden": "true" }), stateEl),
       message,
-      h("div", { class: "actions" }, checkNow, refreshNow, actionNote),
+      nextStep,
+      h("div", { class: "actions" }, primary, checkNow, refreshNow, actionNote),
       alertHost,
     ),
+    webhookHost,
     h("dl", { class: "facts" }, ...Object.values(rows).map((r) => r.row)),
+    techBox,
     h(
       "div",
       { class: "history-head" },
@@ -114,24 +141,45 @@ export function statusView(): HTMLElement {
     section.dataset.state = s.state;
     message.textContent = s.message;
 
+    const action = primaryAction(s);
+    show(primary, action !== null);
+    if (action) {
+      label(primary, action.key);
+      primary.dataset.intent = action.intent;
+    }
+    checkNow.classList.toggle("primary", action === null);
+    // Degraded: what lexguard does about it and when it tries next (only when it will).
+    const next = s.state === "degraded" && times.next_attempt ? t("status.next_try", { when: times.next_attempt.full }) : "";
+    nextStep.textContent = next;
+    show(nextStep, next !== "");
+
     rows.company.value.textContent = s.company ?? "–";
-    rows.organization.value.textContent = s.organization_id ?? "";
-    show(rows.organization.row, s.organization_id !== null);
+    tech.organization.value.textContent = s.organization_id ?? "–";
+    tech.connection.value.textContent = s.connection_id ?? "–";
     rows.mode.value.textContent = s.mode ? modeLabel(s.mode) : "–";
     rows.environment.value.textContent = store.isDemo() ? t("env.demo") : t(`env.${s.environment}` as Key);
     rows.connectedAt.value.textContent = when(times.connected);
     show(rows.connectedAt.row, s.connected_at !== null);
 
     const apiKeyMode = s.mode === "api_key";
-    rows.access.value.textContent = when(times.access_expires);
-    show(rows.access.row, !apiKeyMode);
+    // A lost connection is valid until nothing: never "gültig bis … (in 14 min)" while lost.
+    const live = s.state === "healthy" || s.state === "degraded";
     replace(
-      rows.refresh.value,
+      rows.access.value,
+      when(times.access_expires),
+      s.state === "healthy" && h("span", { class: "sub muted", text: t("status.access_renewed") }),
+    );
+    show(rows.access.row, !apiKeyMode && live && times.access_expires !== null);
+    tech.token.value.textContent = when(times.access_expires);
+    show(tech.token.row, !apiKeyMode);
+    replace(
+      tech.refresh.value,
       when(times.refresh_issued),
       times.refresh_expires_assumed &&
         h("span", { class: "sub muted", text: t("status.refresh_assumed", { time: times.refresh_expires_assumed.absolute }) }),
     );
-    show(rows.refresh.row, !apiKeyMode && s.refresh_issued_at !== null);
+    show(tech.refresh.row, !apiKeyMode && s.refresh_issued_at !== null);
+    show(techBox, s.state !== "not_connected");
     rows.apiKey.value.textContent = when(times.api_key_expires);
     show(rows.apiKey.row, apiKeyMode);
 
@@ -140,8 +188,6 @@ export function statusView(): HTMLElement {
     rows.lastValidated.value.textContent = when(times.last_validated, "status.never");
     show(rows.lastValidated.row, s.state !== "not_connected");
     rows.nextCheck.value.textContent = when(times.next_check);
-    rows.nextAttempt.value.textContent = when(times.next_attempt);
-    show(rows.nextAttempt.row, s.next_attempt_at !== null);
 
     const gap = s.last_gap;
     rows.lastGap.value.textContent = gap
@@ -164,10 +210,39 @@ export function statusView(): HTMLElement {
             })
           : t("status.webhooks_count", { count: s.webhooks.length });
 
-    show(refreshNow, !apiKeyMode);
-    refreshNow.disabled = s.state === "not_connected" || refreshNow.getAttribute("aria-busy") === "true";
+    renderWebhookWarning(s);
+    // Renewing a lost connection cannot work: only "Neu verbinden" can.
+    show(refreshNow, !apiKeyMode && live);
+    show(checkNow, s.state !== "not_connected");
+    refreshNow.disabled = refreshNow.getAttribute("aria-busy") === "true";
     renderDisconnect(s);
   }
+
+  /** The last webhook setup, when something failed: a warning with the fix and a retry. */
+  let warnedFor: string | null = null;
+  function renderWebhookWarning(s: Status): void {
+    const sync = s.last_webhook_sync;
+    const key = sync && s.state !== "not_connected" ? `${sync.at}|${lang()}` : null;
+    if (key === warnedFor) return;
+    warnedFor = key;
+    const warning = sync && key ? webhookWarning(sync.outcomes, retryWebhooks, "status-webhook-warning") : null;
+    replace(webhookHost, warning);
+  }
+
+  async function retryWebhooks(): Promise<void> {
+    try {
+      await ipc.syncWebhooks();
+    } catch (e) {
+      alert.set(ipc.toIpcError(e).message);
+    }
+    const fresh = await ipc.getStatus().catch(() => null);
+    if (fresh) store.status.set(fresh);
+  }
+
+  primary.addEventListener("click", () => {
+    const intent = primary.dataset.intent as Intent | undefined;
+    if (intent) go(intent);
+  });
 
   /** Two steps, because disconnecting revokes at Lexware and deletes the local credentials. */
   function renderDisconnect(s: Status): void {

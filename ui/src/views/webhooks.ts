@@ -16,6 +16,7 @@ import * as ipc from "../ipc";
 import * as store from "../store";
 import { checkCallbackUrl, duplicateRows } from "../validate";
 import { AlertSlot, busy, note, noteHost, outcomesTable } from "./common";
+import { webhookWarning } from "./webhook_problems";
 
 /** "Rechnung angelegt" for `invoice.created`; null for types without a description. */
 export function eventTypeText(type: string, l = lang()): string | null {
@@ -87,6 +88,11 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
   const save = h("button", { type: "button", testid: "webhook-save", class: "primary", i18n: "common.save" });
   const sync = h("button", { type: "button", testid: "webhook-sync", i18n: "webhooks.sync" });
   const saveNote = noteHost();
+  /** After a save: "Jetzt bei Lexware einrichten?" — the list is only a wish until then. */
+  const offer = h("div", { testid: "webhook-offer", class: "callout" });
+  const offerSync = h("button", { type: "button", testid: "webhook-save-sync", class: "primary", i18n: "webhooks.offer_sync" });
+  offer.append(h("p", { i18n: "webhooks.offer_text" }), h("div", { class: "actions" }, offerSync));
+  show(offer, false);
   const errorHost = h("div");
   const error = new AlertSlot(errorHost, "webhook-error");
   const syncHost = h("div", { class: "result" });
@@ -101,6 +107,7 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
     emptyRow,
     h("div", { class: "actions" }, add),
     h("div", { class: "actions actions-main" }, save, sync, saveNote),
+    offer,
     errorHost,
     syncHost,
     h("h2", { i18n: "webhooks.unmanaged_title" }),
@@ -297,6 +304,8 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
       const result = await busy(save, () => ipc.saveWebhooks(current()));
       adoptSaved(result);
       note(saveNote, "common.saved", "webhook-saved");
+      const state = store.status.get()?.state;
+      show(offer, state === "healthy" || state === "degraded");
       return true;
     } catch (e) {
       const err = ipc.toIpcError(e);
@@ -317,23 +326,30 @@ export function webhooksView(): { element: HTMLElement; refresh(): void } {
 
   save.addEventListener("click", () => void doSave());
 
-  sync.addEventListener("click", async () => {
+  async function runSync(button: HTMLButtonElement): Promise<void> {
     // Set up what the person sees: unsaved edits are saved first.
     if (dirty() && !(await doSave())) return;
     error.clear();
+    show(offer, false);
     replace(syncHost);
     try {
-      const outcomes = await busy(sync, ipc.syncWebhooks);
+      const outcomes = await busy(button, ipc.syncWebhooks);
+      syncHost.classList.toggle("result-warn", outcomes.some((o) => o.action === "failed"));
       replace(
         syncHost,
+        webhookWarning(outcomes, () => runSync(sync)),
         h("h3", { i18n: "webhooks.sync_results" }),
         outcomes.length > 0 ? outcomesTable(outcomes, "webhook-sync-results") : h("p", { class: "muted", i18n: "webhooks.sync_nothing" }),
       );
+      const status = await ipc.getStatus().catch(() => null);
+      if (status) store.status.set(status);
     } catch (e) {
       error.set(ipc.toIpcError(e).message);
     }
     void refresh();
-  });
+  }
+  sync.addEventListener("click", () => void runSync(sync));
+  offerSync.addEventListener("click", () => void runSync(offerSync));
 
   // Until the listing arrives, the configured list from the status is what is saved.
   store.status.subscribe((s) => {
