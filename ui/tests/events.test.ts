@@ -12,7 +12,7 @@ describe("history kinds", () => {
       expect((de as Record<string, string>)[`kind.${k}`], k).toBeTruthy();
       expect((en as Record<string, string>)[`kind.${k}`], k).toBeTruthy();
     }
-    expect(HISTORY_KINDS).toHaveLength(12);
+    expect(HISTORY_KINDS).toHaveLength(13);
   });
 });
 

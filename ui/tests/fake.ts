@@ -100,11 +100,13 @@ export function status(over: Partial<Status> = {}): Status {
     next_attempt_at: null,
     last_gap: null,
     tick_overdue: false,
+    authorization_expires_at: null,
     webhooks: [
       { event_type: "invoice.created", callback_url: "http://127.0.0.1:41234/hooks/invoice-created" },
       { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
     ],
     last_webhook_sync: null,
+    webhooks_health: { checked_at: null, repaired_at: null, repaired: [], failing: [], missing: [] },
     times: times(),
     ...over,
   };

@@ -124,8 +124,10 @@ export function mockBackend(scenario: string): Backend {
     next_attempt_at: null,
     last_gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 3 * 3600, while_running: true },
     tick_overdue: false,
+    authorization_expires_at: null,
     webhooks,
     last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
+    webhooks_health: { checked_at: null, repaired_at: null, repaired: [], failing: [], missing: [] },
     times: times(),
   });
   let status: Status =
