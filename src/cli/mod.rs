@@ -2,6 +2,7 @@
 //! or `--lang`; `--json` for programs; exit codes 0 healthy, 4 degraded, 3 auth lost or not
 //! connected, 1 error, 2 usage.
 
+mod args;
 mod doctor;
 mod input;
 mod output;
@@ -13,133 +14,12 @@ use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use clap::{Parser, Subcommand};
+use args::{Cli, Command, SecretCommand, WebhookCommand};
+use clap::Parser;
 use input::Asked;
 use progress::{Spinner, Wait};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "lexguard",
-    version,
-    about = "Hält die Lexware-Office-Verbindung am Leben / keeps the Lexware Office connection alive"
-)]
-pub struct Cli {
-    /// Sprache / language (de, en); Standard: LANG
-    #[arg(long, global = true)]
-    lang: Option<Lang>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Anmeldelink ausgeben / print the login URL (PKCE)
-    LoginUrl,
-    /// Code oder Weiterleitungsadresse einlösen / exchange a code or redirect URL ("-" = stdin)
-    Connect {
-        /// Code, Weiterleitungsadresse oder "-" (stdin, nicht in `ps` sichtbar)
-        input: Option<String>,
-        /// Öffentlichen API-Schlüssel von stdin speichern / store a public API key from stdin
-        #[arg(long)]
-        api_key: bool,
-    },
-    /// Zustand anzeigen / show the state
-    Status {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Dauerbetrieb für Server (systemd Type=notify) / keep the connection alive as a service
-    Serve,
-    /// Die ganze Kette prüfen und Lösungen nennen / check the whole chain and name the fixes
-    Doctor {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
-    Tick {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Gültiges Zugriffstoken ausgeben / print a valid access token
-    Token,
-    /// Jetzt erneuern / refresh now
-    Refresh,
-    /// Webhooks (Event-Abos) / webhooks (event subscriptions)
-    Webhooks {
-        #[command(subcommand)]
-        action: WebhookCommand,
-    },
-    /// Ein Lexware-Ereignis prüfen (stdin) / hand over one event Lexware sent (stdin)
-    Event {
-        /// Der Header X-Lxo-Signature / the X-Lxo-Signature header
-        #[arg(long)]
-        signature: String,
-        /// muss "-" sein (der Text kommt über stdin) / must be "-" (the body comes on stdin)
-        input: String,
-    },
-    /// Verlauf / history
-    History {
-        #[arg(short = 'n', default_value_t = 20)]
-        n: usize,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Bei Lexware widerrufen und lokal löschen / revoke at Lexware and delete local secrets
-    Disconnect {
-        /// Lokal löschen, auch wenn Lexware nicht erreichbar ist
-        #[arg(long)]
-        force: bool,
-    },
-    /// Client-Secret der Lexware-App / the Lexware app's client secret
-    ClientSecret {
-        #[command(subcommand)]
-        action: SecretCommand,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-enum WebhookCommand {
-    /// Bestehende und gewünschte Abos / existing and desired subscriptions
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Abos an die Konfiguration angleichen / make subscriptions match the config
-    Sync {
-        /// Nicht konfigurierte Abos löschen / delete subscriptions not in the config
-        #[arg(long)]
-        prune: bool,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-enum SecretCommand {
-    /// Von stdin lesen und im Schlüsselbund speichern / read from stdin into the keychain
-    Set {
-        /// muss "-" sein / must be "-"
-        input: String,
-    },
-}
-
-impl Command {
-    /// `--json` was asked for: failures are JSON on stdout too.
-    fn wants_json(&self) -> bool {
-        match self {
-            Command::Status { json }
-            | Command::Tick { json }
-            | Command::Doctor { json }
-            | Command::History { json, .. } => *json,
-            Command::Webhooks {
-                action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
-            } => *json,
-            _ => false,
-        }
-    }
-}
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
