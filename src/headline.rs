@@ -98,8 +98,8 @@ pub(crate) fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zon
                 }),
                 _ => st.access_expires_at.map(|t| {
                     lang.pick(
-                        format!("Zugriffstoken gültig bis {}", words(t).full),
-                        format!("access token valid until {}", words(t).full),
+                        format!("Verbindung gültig bis {}", words(t).full),
+                        format!("connection valid until {}", words(t).full),
                     )
                 }),
             };

@@ -370,7 +370,7 @@ mod tests {
         let s = status_for("Demo GmbH", ConnState::Healthy, None);
         assert!(
             s.headline
-                .starts_with("Verbunden mit Demo GmbH · Zugriffstoken gültig bis")
+                .starts_with("Verbunden mit Demo GmbH · Verbindung gültig bis")
         );
         let s = status_for("Demo GmbH", ConnState::AuthLost, Some(Reason::InvalidGrant));
         assert_eq!(s.headline, "Verbindung zu Demo GmbH verloren");

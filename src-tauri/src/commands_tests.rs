@@ -187,7 +187,7 @@ fn connect_and_disconnect_reach_tray_and_window_without_any_tick() {
     f.wait_shown("after connect", |s| {
         s.state == lexguard::ConnState::Healthy
             && s.headline
-                .starts_with("Verbunden mit Demo GmbH · Zugriffstoken gültig bis")
+                .starts_with("Verbunden mit Demo GmbH · Verbindung gültig bis")
     });
     f.wait_emitted("after connect", |v| {
         v["state"] == "healthy" && v["company"] == "Demo GmbH"

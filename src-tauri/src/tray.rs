@@ -41,7 +41,7 @@ fn open_label(state: ConnState, lang: Lang) -> &'static str {
     }
 }
 
-/// "lexguard: Verbunden mit Muster GmbH · Zugriffstoken gültig bis 14:32 MEZ (in 2 h 10 min)".
+/// "lexguard: Verbunden mit Muster GmbH · Verbindung gültig bis 14:32 MEZ (in 2 h 10 min)".
 pub fn tooltip(status: &Status, demo: bool) -> String {
     let prefix = if demo { "lexguard DEMO" } else { "lexguard" };
     format!("{prefix}: {}", status.message)

@@ -121,7 +121,7 @@ async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
         .await
         .expect("the app registers a tray item");
     // Generous, but far below the one-minute interval: the start-up tick's status.
-    let want = format!("Verbunden mit {COMPANY} · Zugriffstoken gültig bis");
+    let want = format!("Verbunden mit {COMPANY} · Verbindung gültig bis");
     let deadline = Instant::now() + Duration::from_secs(20);
     let menu = loop {
         let menu = labels(&watcher.menu(&item).await.expect("menu"));

@@ -82,8 +82,8 @@ export function status(over: Partial<Status> = {}): Status {
   return {
     state: "healthy",
     reason: null,
-    headline: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)",
-    message: "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min).",
+    headline: "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)",
+    message: "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min).",
     mode: "oauth",
     environment: "custom",
     company: "Demo GmbH",

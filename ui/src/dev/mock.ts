@@ -102,12 +102,12 @@ export function mockBackend(scenario: string): Backend {
     reason: null,
     headline:
       settings.language === "de"
-        ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)"
-        : "Connected to Demo GmbH · access token valid until 16:42 CET (in 14 min)",
+        ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)"
+        : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min)",
     message:
       settings.language === "de"
-        ? "Verbunden mit Demo GmbH · Zugriffstoken gültig bis 16:42 MEZ (in 14 min)."
-        : "Connected to Demo GmbH · access token valid until 16:42 CET (in 14 min).",
+        ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)."
+        : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min).",
     mode: scenario === "api" ? "api_key" : "oauth",
     environment: "custom",
     company: "Demo GmbH",
