@@ -26,6 +26,8 @@ mod startup;
 mod supervisor;
 #[cfg(not(test))]
 mod tray;
+#[cfg(all(target_os = "linux", not(test)))]
+mod tray_host;
 mod window;
 
 pub use options::Options;
@@ -113,6 +115,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             let handle = app.handle().clone();
             app.manage(config_trouble::Trouble::new(system_lang));
             lifecycle::watch_signals(&handle);
+            // A desktop without a tray host would hide the app: show the window instead.
+            #[cfg(all(target_os = "linux", not(test)))]
+            tray_host::watch(&handle, system_lang);
             if options.demo {
                 let (demo, engine) =
                     tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
