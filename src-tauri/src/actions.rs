@@ -24,7 +24,7 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         "refresh" => ask(app, Request::Refresh, Tell::UnlessHealthy),
         "webhooks" => ask(app, Request::SyncWebhooks, Tell::Errors),
         "demo-connect" => ask(app, Request::DemoConnect, Tell::Errors),
-        "demo-revoke" => ask(app, Request::DemoRevoke, Tell::Errors),
+        "demo-revoke" => revoke_and_check(app),
         "demo-suspend" => ask(app, Request::DemoSuspend(3), Tell::Errors),
         "autostart" => {
             let launch = app.autolaunch();
@@ -40,14 +40,37 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         "quit" => crate::quit(app),
         "demo-start" => crate::restart_as_demo(app),
+        "reload" => crate::config_trouble::reload(app),
         other => tracing::debug!(other, "unknown menu item"),
     }
 }
 
+/// Demo: Lexware ends the connection, and a check follows at once (a manual check validates,
+/// so it meets the revoked connection): the loss shows within seconds, not at the next timer.
+fn revoke_and_check<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let handle = state.handle.clone();
+    tauri::async_runtime::spawn(async move {
+        let revoked = handle.ask(Request::DemoRevoke).await;
+        if revoked.error.is_none() {
+            handle.request(Request::Tick(lexguard::TickCause::Manual));
+        }
+    });
+}
+
 /// Queues `request` and, once it ended, reports a failure as a notification.
 fn ask<R: Runtime>(app: &AppHandle<R>, request: Request, tell: Tell) {
-    let handle = app.state::<AppState>().handle.clone();
-    let bridge = app.state::<Arc<Bridge<R>>>().inner().clone();
+    // Before the engine runs (a broken config.toml) there is nothing to ask.
+    let (Some(state), Some(bridge)) = (
+        app.try_state::<AppState>(),
+        app.try_state::<Arc<Bridge<R>>>(),
+    ) else {
+        return;
+    };
+    let handle = state.handle.clone();
+    let bridge = bridge.inner().clone();
     tauri::async_runtime::spawn(async move {
         let outcome: ActionOutcome = handle.ask(request).await;
         let failed = match tell {

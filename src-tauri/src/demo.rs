@@ -21,6 +21,9 @@ pub struct Demo {
     vault: Vault,
 }
 
+/// Demo homes are `$TMPDIR/lexguard-demo-<pid>-<random>`, keychain services `lexguard-demo-<pid>`.
+const HOME_PREFIX: &str = "lexguard-demo-";
+
 /// `LEXGUARD_DEMO_KEEP=1`: leave the throwaway home and keychain entries after quitting, so
 /// tests can look inside afterwards.
 const KEEP_VAR: &str = "LEXGUARD_DEMO_KEEP";
@@ -52,8 +55,10 @@ impl Demo {
                 );
             }
         }
+        clean_leftovers(&std::env::temp_dir()).await;
+        // The pid in the name lets a later start recognise the home of a demo that was killed.
         let tmp = tempfile::Builder::new()
-            .prefix("lexguard-demo-")
+            .prefix(&format!("{HOME_PREFIX}{}-", std::process::id()))
             .tempdir()?;
         let home = Home::at(tmp.path());
         let keyring_service = format!("lexguard-demo-{}", std::process::id());
@@ -152,16 +157,7 @@ impl Demo {
             tracing::info!(home = %self.home.path().display(), service = %self.keyring_service, "demo kept");
             return;
         }
-        for name in [
-            names::TOKENS,
-            names::PENDING,
-            names::CLIENT_SECRET,
-            names::API_KEY,
-        ] {
-            if let Err(e) = self.vault.delete(name).await {
-                tracing::warn!(kind = e.kind(), "demo keychain entry not deleted");
-            }
-        }
+        delete_entries(&self.vault).await;
         if let Err(e) = std::fs::remove_dir_all(self.home.path()) {
             tracing::warn!(error = %e, "demo home not removed");
         }
@@ -172,5 +168,93 @@ impl Demo {
     pub fn suspend(&self, hours: i64) {
         self.clock.advance(chrono::Duration::hours(hours));
         self.ctl.advance_clock(hours * 3600);
+    }
+}
+
+/// Every keychain entry a demo may have written.
+async fn delete_entries(vault: &Vault) {
+    for name in [
+        names::TOKENS,
+        names::PENDING,
+        names::CLIENT_SECRET,
+        names::API_KEY,
+    ] {
+        if let Err(e) = vault.delete(name).await {
+            tracing::warn!(kind = e.kind(), "demo keychain entry not deleted");
+        }
+    }
+}
+
+/// The pid in a demo home's folder name (`lexguard-demo-<pid>-<random>`).
+fn pid_of_home(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(HOME_PREFIX)?;
+    let (pid, random) = rest.split_once('-')?;
+    (!random.is_empty()).then_some(())?;
+    pid.parse().ok()
+}
+
+/// Whether the demo app with this pid still runs: a process with that pid whose program is
+/// `lexguard-app` (a pid reused by another program counts as gone). When its program cannot
+/// be read (another user's process), it counts as alive: nothing of it is removed.
+#[cfg(target_os = "linux")]
+fn demo_alive(pid: u32) -> bool {
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    if !proc_dir.exists() {
+        return false;
+    }
+    match std::fs::read_to_string(proc_dir.join("comm")) {
+        Ok(comm) => comm.trim().starts_with("lexguard-app"),
+        Err(_) => true,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn demo_alive(_pid: u32) -> bool {
+    true
+}
+
+/// At the start of a demo: removes what demos that were killed (no clean-up ran) left behind
+/// in `tmp`: their home folders and the keychain entries of their services. Folders of a demo
+/// that still runs, and anything not named like a demo home, stay.
+pub async fn clean_leftovers(tmp: &std::path::Path) {
+    let Ok(dir) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in dir.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = pid_of_home(&name) else {
+            continue;
+        };
+        if pid == own || demo_alive(pid) || !entry.path().is_dir() {
+            continue;
+        }
+        let service = format!("{HOME_PREFIX}{pid}");
+        delete_entries(&Vault::new(Arc::new(KeychainStore::new(service.clone())))).await;
+        match std::fs::remove_dir_all(entry.path()) {
+            Ok(()) => tracing::info!(%service, "left-over demo cleaned up"),
+            Err(e) => tracing::warn!(error = %e, "left-over demo home not removed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_demo_homes_name_a_pid() {
+        assert_eq!(pid_of_home("lexguard-demo-4242-a1B2c3"), Some(4242));
+        assert_eq!(pid_of_home("lexguard-demo-4242-"), None);
+        assert_eq!(pid_of_home("lexguard-demo-abc-x"), None);
+        assert_eq!(pid_of_home("lexguard-demo-Xy12ab"), None);
+        assert_eq!(pid_of_home("other-4242-x"), None);
+    }
+
+    #[test]
+    fn this_process_is_no_demo_app_and_a_free_pid_is_gone() {
+        // The test binary is not lexguard-app; pid 0 has no /proc entry.
+        assert!(!demo_alive(std::process::id()) || cfg!(not(target_os = "linux")));
+        assert!(!demo_alive(u32::MAX) || cfg!(not(target_os = "linux")));
     }
 }

@@ -27,10 +27,13 @@ pub enum Command {
     TickNow,
     RefreshNow,
     Disconnect,
+    GetConfigProblem,
+    ReloadConfig,
+    OpenConfigFolder,
 }
 
 impl Command {
-    pub const ALL: [Command; 17] = [
+    pub const ALL: [Command; 20] = [
         Command::GetStatus,
         Command::GetHistory,
         Command::StartLogin,
@@ -48,6 +51,9 @@ impl Command {
         Command::TickNow,
         Command::RefreshNow,
         Command::Disconnect,
+        Command::GetConfigProblem,
+        Command::ReloadConfig,
+        Command::OpenConfigFolder,
     ];
 
     /// The name Tauri registers (the function's name in `commands.rs`).
@@ -88,7 +94,8 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// The `commands::…` entries of the app's `generate_handler!` (outside test modules).
+    /// The `commands::…` and `config_trouble::…` entries of the app's `generate_handler!`
+    /// (outside test modules).
     fn registered() -> BTreeSet<String> {
         let lib = include_str!("lib.rs");
         let open = "generate_handler![";
@@ -96,7 +103,11 @@ mod tests {
         let list = &lib[start..];
         let list = &list[..list.find(']').expect("end of the handler list")];
         list.split(',')
-            .filter_map(|item| item.trim().strip_prefix("commands::"))
+            .filter_map(|item| {
+                let item = item.trim();
+                item.strip_prefix("commands::")
+                    .or_else(|| item.strip_prefix("config_trouble::"))
+            })
             .map(|name| name.trim().to_string())
             .collect()
     }

@@ -7,6 +7,7 @@ mod bridge;
 mod commands;
 #[cfg(test)]
 mod commands_tests;
+mod config_trouble;
 mod demo;
 mod engine;
 pub mod error;
@@ -21,9 +22,12 @@ mod options;
 mod requests;
 mod settings;
 mod sleep;
+mod startup;
 mod supervisor;
 #[cfg(not(test))]
 mod tray;
+#[cfg(all(target_os = "linux", not(test)))]
+mod tray_host;
 mod window;
 
 pub use options::Options;
@@ -104,60 +108,35 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             commands::tick_now,
             commands::refresh_now,
             commands::disconnect,
+            config_trouble::get_config_problem,
+            config_trouble::reload_config,
+            config_trouble::open_config_folder,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
-            let (engine, demo) = if options.demo {
+            app.manage(config_trouble::Trouble::new(system_lang));
+            lifecycle::watch_signals(&handle);
+            // A desktop without a tray host would hide the app: show the window instead.
+            #[cfg(all(target_os = "linux", not(test)))]
+            tray_host::watch(&handle, system_lang);
+            if options.demo {
                 let (demo, engine) =
                     tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
-                (engine, Some(Arc::new(demo)))
+                startup::start(&handle, engine, Some(Arc::new(demo)), options.hidden)?;
             } else {
-                let engine =
-                    lexguard::Engine::from_env(system_lang).map_err(|e| e.message(system_lang))?;
-                (engine, None)
-            };
-            // The language chosen in the settings wins over the system's.
-            if let Some(chosen) = engine.config().app.language {
-                engine.set_lang(chosen);
-            }
-            let lang = engine.lang();
-            let unconfigured = demo.is_none()
-                && engine.config().lexware.client_id.is_none()
-                && engine.status().map(|s| s.mode.is_none()).unwrap_or(false);
-            // Subscribed before the first operation: the start-up tick's status is the first
-            // thing the tray shows (not the second tick's).
-            let statuses = engine.status_watch();
-            let (engine_handle, inbox) = requests::channel(engine.clone());
-            app.manage(AppState {
-                handle: engine_handle,
-                demo: demo.clone(),
-            });
-            lifecycle::watch_signals(&handle);
-            #[cfg(not(test))]
-            {
-                let tray = tray::build(
-                    &handle,
-                    demo.is_some(),
-                    unconfigured,
-                    lang,
-                    actions::on_menu,
-                )?;
-                app.manage(TrayState(std::sync::Mutex::new(Some(tray))));
-            }
-            let bridge = Arc::new(bridge::Bridge::new(
-                handle.clone(),
-                engine.clone(),
-                demo.is_some(),
-            ));
-            app.manage(bridge.clone());
-            bridge.start(statuses);
-            // Alerts that leave the machine ([alerts]), from the same status channel.
-            tauri::async_runtime::spawn(engine.clone().follow_alerts());
-            engine::spawn(engine, inbox, demo.clone());
-            if !options.hidden {
-                window::open(&handle);
-            } else if unconfigured {
-                bridge::first_run_notice(&handle, lang);
+                match lexguard::Engine::from_env(system_lang) {
+                    Ok(engine) => startup::start(&handle, engine, None, options.hidden)?,
+                    // A broken config.toml: start anyway, say what is wrong, wait for a fix.
+                    Err(e) => {
+                        let home = lexguard::Home::from_env().ok();
+                        let problem = config_trouble::ConfigProblem::of(
+                            &e,
+                            home.map(|h| h.config_file),
+                            system_lang,
+                        );
+                        config_trouble::enter(&handle, problem, options.hidden);
+                    }
+                }
             }
             Ok(())
         })

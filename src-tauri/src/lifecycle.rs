@@ -75,7 +75,12 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
         tracing::debug!(?why, "already quitting");
         return;
     }
-    let state = app.state::<AppState>();
+    // A broken config.toml: no engine, nothing to close.
+    let Some(state) = app.try_state::<AppState>() else {
+        tracing::info!(?why, "exiting (no engine was running)");
+        app.exit(0);
+        return;
+    };
     let handle = &state.handle;
     let engine = &handle.engine;
     let deadline = Instant::now() + CLOSE_WITHIN;

@@ -164,16 +164,9 @@ pub fn build<R: Runtime>(
     }
     menu.append(&sep()?)?;
     menu.append(&quit)?;
-    let icon = TrayIconBuilder::with_id("lexguard")
-        .icon(Image::from_bytes(icon_bytes(
-            ConnState::NotConnected,
-            demo,
-        ))?)
-        .tooltip(if demo { "lexguard DEMO" } else { "lexguard" })
-        .menu(&menu)
-        .show_menu_on_left_click(true)
-        .on_menu_event(move |app, event| on_menu(app, event.id.as_ref()))
-        .build(app)?;
+    let image = Image::from_bytes(icon_bytes(ConnState::NotConnected, demo))?;
+    let tip = if demo { "lexguard DEMO" } else { "lexguard" };
+    let icon = show(app, menu, image, tip, on_menu)?;
     Ok(TrayHandles {
         icon,
         open,
@@ -183,6 +176,90 @@ pub fn build<R: Runtime>(
         webhooks,
         quit,
     })
+}
+
+/// The one icon: built on first use; later (a reload after a broken config.toml) the same
+/// icon gets the new menu, so the desktop sees one item throughout.
+fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    menu: Menu<R>,
+    image: Image<'_>,
+    tooltip: &str,
+    on_menu: fn(&AppHandle<R>, &str),
+) -> tauri::Result<TrayIcon<R>> {
+    if let Some(icon) = app.tray_by_id(ID) {
+        icon.set_menu(Some(menu))?;
+        icon.set_icon(Some(image))?;
+        icon.set_tooltip(Some(tooltip))?;
+        return Ok(icon);
+    }
+    TrayIconBuilder::with_id(ID)
+        .icon(image)
+        .tooltip(tooltip)
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(move |app, event| on_menu(app, event.id.as_ref()))
+        .build(app)
+}
+
+/// The icon's id.
+const ID: &str = "lexguard";
+
+/// Keeps the handles for [`update`].
+pub fn keep<R: Runtime>(app: &AppHandle<R>, tray: TrayHandles<R>) {
+    match app.try_state::<TrayState<R>>() {
+        Some(state) => *state.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(tray),
+        None => {
+            app.manage(TrayState(std::sync::Mutex::new(Some(tray))));
+        }
+    }
+}
+
+/// The tray while config.toml cannot be read: the error look, what is wrong, "Neu laden".
+pub fn build_trouble<R: Runtime>(app: &AppHandle<R>, lang: Lang, on_menu: fn(&AppHandle<R>, &str)) {
+    let built = (|| -> tauri::Result<TrayIcon<R>> {
+        let menu = Menu::with_items(
+            app,
+            &[
+                &MenuItem::with_id(
+                    app,
+                    "open",
+                    lang.pick("Öffnen…", "Open…"),
+                    true,
+                    None::<&str>,
+                )?,
+                &MenuItem::with_id(
+                    app,
+                    "status",
+                    crate::config_trouble::status_line(lang),
+                    false,
+                    None::<&str>,
+                )?,
+                &PredefinedMenuItem::separator(app)?,
+                &MenuItem::with_id(
+                    app,
+                    "reload",
+                    lang.pick("Einstellungen neu laden", "Reload settings"),
+                    true,
+                    None::<&str>,
+                )?,
+                &PredefinedMenuItem::separator(app)?,
+                &MenuItem::with_id(
+                    app,
+                    "quit",
+                    lang.pick("Beenden", "Quit"),
+                    true,
+                    None::<&str>,
+                )?,
+            ],
+        )?;
+        let image = Image::from_bytes(icon_bytes(ConnState::AuthLost, false))?;
+        let tip = format!("lexguard: {}", crate::config_trouble::status_line(lang));
+        show(app, menu, image, &tip, on_menu)
+    })();
+    if let Err(e) = built {
+        tracing::error!(error = %e, "tray icon not shown");
+    }
 }
 
 /// Icon, tooltip and menu texts for a status (the bridge calls this only when they change).

@@ -13,7 +13,9 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
         let _ = w.set_focus();
         return;
     }
-    let demo = app.state::<crate::AppState>().demo.is_some();
+    let demo = app
+        .try_state::<crate::AppState>()
+        .is_some_and(|s| s.demo.is_some());
     let title = if demo {
         "lexguard – DEMO"
     } else {

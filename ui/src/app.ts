@@ -8,6 +8,7 @@ import { onLangChange, setLang, t, type Key } from "./i18n";
 import * as ipc from "./ipc";
 import * as store from "./store";
 import { AlertSlot } from "./views/common";
+import { configErrorView, configProblem } from "./views/config_error";
 import { reconnectView } from "./views/reconnect";
 import { settingsView } from "./views/settings";
 import { statusView } from "./views/status";
@@ -93,6 +94,13 @@ export function mount(root: HTMLElement): App {
   void ipc.onConnectResult((o) => reconnect.handleLoopback(o)).catch(() => undefined);
 
   const ready = (async () => {
+    // A broken config.toml: the app runs without an engine; only the fix is on offer. Once a
+    // reload worked, the window loads again as the normal app.
+    const problem = await configProblem();
+    if (problem) {
+      replace(root, header, h("main", { class: "app-main", id: "main" }, configErrorView(problem, () => location.reload())));
+      return;
+    }
     const [settingsResult, statusResult] = await Promise.allSettled([ipc.getSettings(), ipc.getStatus()]);
     if (settingsResult.status === "fulfilled") store.settings.set(settingsResult.value);
     if (statusResult.status === "fulfilled") store.status.set(statusResult.value);

@@ -14,6 +14,7 @@ import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen } from "@tauri-apps/api/event";
 import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { Command } from "./bindings/Command";
+import type { ConfigProblem } from "./bindings/ConfigProblem";
 import type { ConnectResult } from "./bindings/ConnectResult";
 import type { HistoryLine } from "./bindings/HistoryLine";
 import type { IpcError } from "./bindings/IpcError";
@@ -87,6 +88,11 @@ export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });
 export const setClientSecret = (secret: string) => call<null>("set_client_secret", { secret });
 export const openDataFolder = () => call<null>("open_data_folder");
+/** A broken config.toml at start: what is wrong (file, line, key, fix), or `null`. */
+export const getConfigProblem = () => call<ConfigProblem | null>("get_config_problem");
+/** Reads config.toml again; `null` when it is fine now (the app then runs normally). */
+export const reloadConfig = () => call<ConfigProblem | null>("reload_config");
+export const openConfigFolder = () => call<null>("open_config_folder");
 /** Opens one of the few pages lexguard points to (the API-key page, the developer portal). */
 export const openLink = (url: string) => call<null>("open_link", { url });
 /** "Jetzt prüfen" / "Jetzt erneuern": resolve with how it ended (`ok` only when healthy after). */
