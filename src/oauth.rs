@@ -130,15 +130,17 @@ impl OAuth<'_> {
     ) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let http = Recording::new(self.http);
-        self.http.wait_turn().await;
-        let resp = client
-            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
-            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
-            .request_async(&http)
-            .await;
+        let resp = paced(self.http, || async {
+            let http = Recording::new(self.http);
+            let resp = client
+                .exchange_code(AuthorizationCode::new(code.expose().to_string()))
+                .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
+                .request_async(&http)
+                .await;
+            resp.map_err(|e| classify(e, &http.meta, Grant::Code))
+        })
+        .await?;
         let now = clock.now();
-        let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Code))?;
         token_set(&resp, now, now, None)
     }
 
@@ -154,16 +156,18 @@ impl OAuth<'_> {
     async fn refresh_inner(&self, current: &TokenSet, clock: &dyn Clock) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let http = Recording::new(self.http);
-        self.http.wait_turn().await;
-        let resp = client
-            .exchange_refresh_token(&oauth2::RefreshToken::new(
-                current.refresh.expose().to_string(),
-            ))
-            .request_async(&http)
-            .await;
+        let resp = paced(self.http, || async {
+            let http = Recording::new(self.http);
+            let resp = client
+                .exchange_refresh_token(&oauth2::RefreshToken::new(
+                    current.refresh.expose().to_string(),
+                ))
+                .request_async(&http)
+                .await;
+            resp.map_err(|e| classify(e, &http.meta, Grant::Refresh))
+        })
+        .await?;
         let now = clock.now();
-        let resp = resp.map_err(|e| classify(e, &http.meta, Grant::Refresh))?;
         // RFC 6749 §6: the server MAY keep the refresh token; then the current one lives on.
         let mut set = token_set(&resp, now, current.connected_at, Some(&current.refresh))?;
         if set.scope.is_none() {
@@ -224,6 +228,37 @@ impl OAuth<'_> {
                 status,
                 detail: "revoke".into(),
             }),
+        }
+    }
+}
+
+/// Sends one token request through the shared budget. A 429 means Lexware did not execute it
+/// (the code is not burnt, the refresh token not rotated), so it is sent again a few times
+/// after a short, growing pause (or `Retry-After`, capped): other lexguard processes share
+/// the budget at Lexware and a manual command should not fail on their account.
+async fn paced<T, F, Fut>(http: &Http, mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    const RETRIES: u32 = 3;
+    let mut tries = 0;
+    loop {
+        http.wait_turn().await;
+        match attempt().await {
+            // A server that asks for a long wait gets it, through the (clamped) backoff.
+            Err(Error::RateLimited { retry_after_secs })
+                if tries < RETRIES && retry_after_secs.is_none_or(|s| s <= 10) =>
+            {
+                let wait = retry_after_secs
+                    .map(std::time::Duration::from_secs)
+                    .unwrap_or(std::time::Duration::from_millis(700 << tries))
+                    .min(std::time::Duration::from_secs(10));
+                tracing::debug!(tries, ?wait, "token endpoint: 429, waiting");
+                tokio::time::sleep(wait).await;
+                tries += 1;
+            }
+            other => return other,
         }
     }
 }
