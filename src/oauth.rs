@@ -187,48 +187,50 @@ impl OAuth<'_> {
             "{}/oauth2/revoke",
             self.config.auth_url.trim_end_matches('/')
         );
-        self.http.wait_turn().await;
-        let resp = self
-            .http
-            .client
-            .post(url)
-            .basic_auth(
-                form_encode(&client_id),
-                self.secret.map(|s| form_encode(s.expose())),
-            )
-            .form(&[
-                ("token", refresh.expose()),
-                ("token_type_hint", "refresh_token"),
-            ])
-            .send()
-            .await
-            .map_err(|e| transport_error(&e))?;
-        let status = resp.status().as_u16();
-        match status {
-            200..=299 => Ok(()),
-            429 => Err(Error::RateLimited {
-                retry_after_secs: retry_after(resp.headers()),
-            }),
-            500..=599 => Err(Error::Server { status }),
-            400 | 401 => {
-                let body: serde_json::Value = resp.json().await.unwrap_or_default();
-                match body.get("error").and_then(|e| e.as_str()) {
-                    Some("invalid_client" | "unauthorized_client") => {
-                        Err(Error::ClientCredentials("revoke".into()))
+        paced(self.http, || async {
+            let resp = self
+                .http
+                .client
+                .post(&url)
+                .basic_auth(
+                    form_encode(&client_id),
+                    self.secret.map(|s| form_encode(s.expose())),
+                )
+                .form(&[
+                    ("token", refresh.expose()),
+                    ("token_type_hint", "refresh_token"),
+                ])
+                .send()
+                .await
+                .map_err(|e| transport_error(&e))?;
+            let status = resp.status().as_u16();
+            match status {
+                200..=299 => Ok(()),
+                429 => Err(Error::RateLimited {
+                    retry_after_secs: retry_after(resp.headers()),
+                }),
+                500..=599 => Err(Error::Server { status }),
+                400 | 401 => {
+                    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+                    match body.get("error").and_then(|e| e.as_str()) {
+                        Some("invalid_client" | "unauthorized_client") => {
+                            Err(Error::ClientCredentials("revoke".into()))
+                        }
+                        // RFC 7009: an unknown or already dead token is not an error for us.
+                        Some("invalid_grant" | "invalid_token") => Ok(()),
+                        other => Err(Error::Rejected {
+                            status,
+                            detail: other.unwrap_or("revoke").to_string(),
+                        }),
                     }
-                    // RFC 7009: an unknown or already dead token is not an error for us.
-                    Some("invalid_grant" | "invalid_token") => Ok(()),
-                    other => Err(Error::Rejected {
-                        status,
-                        detail: other.unwrap_or("revoke").to_string(),
-                    }),
                 }
+                _ => Err(Error::Rejected {
+                    status,
+                    detail: "revoke".into(),
+                }),
             }
-            _ => Err(Error::Rejected {
-                status,
-                detail: "revoke".into(),
-            }),
-        }
+        })
+        .await
     }
 }
 
