@@ -178,6 +178,8 @@ pub struct Persisted {
     /// A public API key with restricted permissions that may not read the profile (403 on
     /// `/v1/profile`): valid, but checked through the event subscriptions instead.
     pub key_limited: bool,
+    /// The key's end is the 24-month assumption, not a date the person entered.
+    pub api_key_end_assumed: bool,
 }
 
 impl Persisted {

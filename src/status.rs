@@ -216,7 +216,13 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
         ),
         (ConnState::Healthy, _) => match st.mode {
             Some(Mode::ApiKey) => {
-                let until = st.api_key_expires_at.map(|t| words(t).absolute).unwrap_or_default();
+                let mut until = st.api_key_expires_at.map(|t| words(t).absolute).unwrap_or_default();
+                if st.api_key_end_assumed {
+                    until.push_str(lang.pick(
+                        " – angenommen: 24 Monate ab Eingabe; tragen Sie das Datum aus Lexware ein",
+                        " – assumed: 24 months from entry; enter the date Lexware shows",
+                    ));
+                }
                 if st.key_limited {
                     lang.pick(
                         format!("Verbunden (API-Schlüssel mit eingeschränkten Rechten, gültig bis {until}): Der Schlüssel darf die Firmendaten nicht lesen, deshalb fehlt hier der Name; Webhooks und Prüfung funktionieren."),

@@ -368,3 +368,48 @@ async fn a_signed_token_revoked_ends_the_connection_at_once() {
         ConnState::AuthLost
     );
 }
+
+#[tokio::test]
+async fn an_api_key_ends_when_lexware_says_and_the_assumption_is_labelled() {
+    let h = Harness::new().await;
+    let key = h.ctl.create_api_key();
+    let r = h.engine.connect_api_key(&key).await.expect("key");
+    assert!(
+        r.status.message.contains("angenommen"),
+        "{}",
+        r.status.message
+    );
+
+    // The date Lexware shows (say, an extended key): warnings follow it.
+    let end = h.engine.now() + Duration::days(200);
+    let s = h.engine.set_api_key_end(end).await.expect("date");
+    assert_eq!(s.api_key_expires_at, Some(end));
+    assert!(!s.message.contains("angenommen"), "{}", s.message);
+    h.clock.set(end - Duration::days(29));
+    let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
+    assert_eq!(
+        count(std::slice::from_ref(&r), |e| matches!(
+            e,
+            Event::ApiKeyExpiring { .. }
+        )),
+        1
+    );
+    assert_eq!(r.status.reason, Some(Reason::ApiKeyExpiring));
+
+    // A past date or one beyond 24 months is a typo, refused.
+    let now = h.engine.now();
+    for wrong in [now - Duration::days(1), now + Duration::days(800)] {
+        let e = h.engine.set_api_key_end(wrong).await.expect_err("refused");
+        assert!(e.message(lexguard::Lang::De).contains("24 Monate"));
+    }
+    // Entered with the key right away.
+    let h = Harness::new().await;
+    let key = h.ctl.create_api_key();
+    let end = h.engine.now() + Duration::days(300);
+    let r = h
+        .engine
+        .connect_api_key_until(&key, Some(end))
+        .await
+        .expect("key");
+    assert_eq!(r.status.api_key_expires_at, Some(end));
+}

@@ -184,6 +184,28 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
             opens_window: false,
             urgent: false,
         }),
+        Event::AuthorizationExpiring { days, .. } => Some(Notice {
+            summary: lang
+                .pick("Freigabe bei Lexware läuft bald ab", "Authorization at Lexware ends soon")
+                .into(),
+            body: event.describe(lang, now),
+            opens_window: true,
+            urgent: *days <= 7,
+        }),
+        // The core says each of these once (a restored webhook, a newly failing or missing
+        // one); its sentence already names the webhook in plain words and what to do.
+        Event::WebhookRestored { .. } => Some(Notice {
+            summary: lang.pick("Webhook neu eingerichtet", "Webhook set up again").into(),
+            body: event.describe(lang, now),
+            opens_window: false,
+            urgent: false,
+        }),
+        Event::WebhookFailing { .. } | Event::WebhookMissing { .. } => Some(Notice {
+            summary: lang.pick("Ein Webhook funktioniert nicht", "A webhook does not work").into(),
+            body: event.describe(lang, now),
+            opens_window: true,
+            urgent: false,
+        }),
         _ => None,
     }
 }
@@ -203,6 +225,34 @@ mod tests {
         };
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
+    }
+
+    #[test]
+    fn webhook_and_authorization_events_are_told_in_plain_words() {
+        let now = chrono::Utc::now();
+        let restored = Event::WebhookRestored {
+            event_type: "invoice.created".into(),
+            callback_url: "https://shop.example/hook".into(),
+        };
+        let n = event_notice(&restored, now, Lang::De).expect("a notice");
+        assert!(n.body.contains("„Rechnung erstellt“"), "{}", n.body);
+        assert!(n.body.contains("neu eingerichtet"), "{}", n.body);
+        let failing = Event::WebhookFailing {
+            event_type: "invoice.created".into(),
+            callback_url: "https://shop.example/hook".into(),
+            reason: "Lexware konnte Ihre Adresse nicht erreichen.".into(),
+        };
+        let n = event_notice(&failing, now, Lang::De).expect("a notice");
+        assert!(
+            n.opens_window && n.body.contains("nicht erreichen"),
+            "{}",
+            n.body
+        );
+        let ends = Event::AuthorizationExpiring {
+            days: 7,
+            expires_at: now + chrono::Duration::days(7),
+        };
+        assert!(event_notice(&ends, now, Lang::De).expect("a notice").urgent);
     }
 
     #[test]

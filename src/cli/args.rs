@@ -28,6 +28,15 @@ pub(super) enum Command {
         /// Öffentlichen API-Schlüssel von stdin speichern / store a public API key from stdin
         #[arg(long)]
         api_key: bool,
+        /// Ablaufdatum des Schlüssels, wie Lexware es zeigt (JJJJ-MM-TT) / the key's end date
+        /// as Lexware shows it (YYYY-MM-DD); ohne: 24 Monate angenommen / default: 24 months
+        #[arg(long, requires = "api_key")]
+        expires: Option<String>,
+    },
+    /// Öffentlicher API-Schlüssel / public API key
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyCommand,
     },
     /// Zustand anzeigen / show the state
     Status {
@@ -97,6 +106,15 @@ pub(super) enum WebhookCommand {
         prune: bool,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ApiKeyCommand {
+    /// Ablaufdatum eintragen, wie Lexware es zeigt / record the end date Lexware shows
+    Expires {
+        /// JJJJ-MM-TT / YYYY-MM-DD
+        date: String,
     },
 }
 

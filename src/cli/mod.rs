@@ -14,7 +14,7 @@ use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use args::{Cli, Command, SecretCommand, WebhookCommand};
+use args::{ApiKeyCommand, Cli, Command, SecretCommand, WebhookCommand};
 use clap::Parser;
 use input::Asked;
 use progress::{Spinner, Wait};
@@ -140,7 +140,12 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             let _ = writeln!(out, "{url}");
             Ok(0)
         }
-        Command::Connect { input, api_key } => {
+        Command::Connect {
+            input,
+            api_key,
+            expires,
+        } => {
+            let ends_at = expires.as_deref().map(end_of_day).transpose()?;
             let text = match input.as_deref() {
                 None | Some("-") => {
                     input::ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
@@ -155,7 +160,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             };
             let spinner = wait(Wait::Connect);
             let report = if api_key {
-                engine.connect_api_key(&text).await?
+                engine.connect_api_key_until(&text, ends_at).await?
             } else {
                 engine.connect(&text).await?
             };
@@ -169,6 +174,13 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(status.exit_code())
         }
         Command::Serve => serve::serve(engine).await,
+        Command::ApiKey {
+            action: ApiKeyCommand::Expires { date },
+        } => {
+            let status = engine.set_api_key_end(end_of_day(&date)?).await?;
+            let _ = writeln!(out, "{}", status.message);
+            Ok(0)
+        }
         Command::Event { signature, input } => {
             if input != "-" {
                 return Err(Error::invalid(
@@ -296,6 +308,26 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(0)
         }
     }
+}
+
+/// `2027-05-31` → the end of that day in the local time zone (when Lexware's key stops).
+fn end_of_day(date: &str) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    use chrono::TimeZone;
+    let bad = || {
+        Error::invalid(
+            format!(
+                "„{date}“ ist kein Datum. Bitte schreiben Sie es als JJJJ-MM-TT, z. B. 2027-05-31."
+            ),
+            format!("'{date}' is not a date. Please write it as YYYY-MM-DD, e.g. 2027-05-31."),
+        )
+    };
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+    let end = day.and_hms_opt(23, 59, 59).ok_or_else(bad)?;
+    chrono::Local
+        .from_local_datetime(&end)
+        .latest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(bad)
 }
 
 #[cfg(test)]

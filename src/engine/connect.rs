@@ -67,8 +67,21 @@ impl Engine {
         self.after_connect(run, &config, &bearer).await
     }
 
-    /// Stores a public API key after Lexware accepted it.
+    /// Stores a public API key after Lexware accepted it; its end is assumed (24 months).
     pub async fn connect_api_key(&self, input: &str) -> Result<ConnectReport> {
+        self.connect_api_key_until(input, None).await
+    }
+
+    /// Stores a public API key after Lexware accepted it, with the end date Lexware shows for
+    /// it (`None`: 24 months from now, labelled as an assumption).
+    pub async fn connect_api_key_until(
+        &self,
+        input: &str,
+        ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<ConnectReport> {
+        if let Some(end) = ends_at {
+            super::api_key::check_end(end, self.now())?;
+        }
         let key = input.trim();
         if key.is_empty()
             || key.len() > 512
@@ -105,12 +118,14 @@ impl Engine {
         let record = ApiKeyRecord {
             key: key.clone(),
             stored_at: run.now,
+            ends_at,
         };
         self.inner.vault.save_api_key(&record).await?;
         let _ = self.inner.vault.delete(names::TOKENS).await;
         self.memory().tokens = None;
         self.reset_for(&mut run, Mode::ApiKey);
         run.st.api_key_expires_at = Some(record.expires_at());
+        run.st.api_key_end_assumed = record.end_is_assumed();
         run.st.key_limited = limited;
         self.after_connect(run, &config, key.expose()).await
     }

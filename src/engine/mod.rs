@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::broadcast;
 
+mod api_key;
 mod backoff;
 mod connect;
 mod credentials;

@@ -142,6 +142,7 @@ impl Engine {
     pub(super) fn check_key_expiry(&self, run: &mut Run, key: &ApiKeyRecord) {
         let expires = key.expires_at();
         run.st.api_key_expires_at = Some(expires);
+        run.st.api_key_end_assumed = key.end_is_assumed();
         let days_left = (expires - run.now).num_days();
         if let Some(level) = KEY_WARN_DAYS
             .iter()

@@ -91,17 +91,22 @@ impl PendingAuthorization {
     }
 }
 
-/// A public API key and when it was stored (it lives 24 months).
+/// A public API key, when it was stored, and its end as Lexware shows it (if the person said):
+/// keys live *at most* 24 months and can be extended in Lexware, so "24 months after it was
+/// entered" is only the assumption when no date was given.
 #[derive(Debug, Clone)]
 pub struct ApiKeyRecord {
     pub key: ApiKey,
     pub stored_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct ApiKeyWire {
     api_key: String,
     stored_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ends_at: Option<DateTime<Utc>>,
 }
 
 impl ApiKeyRecord {
@@ -109,6 +114,7 @@ impl ApiKeyRecord {
         serde_json::to_string(&ApiKeyWire {
             api_key: self.key.expose().into(),
             stored_at: self.stored_at,
+            ends_at: self.ends_at,
         })
         .unwrap_or_default()
     }
@@ -118,14 +124,21 @@ impl ApiKeyRecord {
         Some(Self {
             key: ApiKey::new(w.api_key),
             stored_at: w.stored_at,
+            ends_at: w.ends_at,
         })
     }
 
-    /// 24 months after it was stored.
+    /// The date the person gave, else 24 months after it was stored (an assumption).
     pub fn expires_at(&self) -> DateTime<Utc> {
-        self.stored_at
-            .checked_add_months(chrono::Months::new(24))
-            .unwrap_or(self.stored_at)
+        self.ends_at.unwrap_or_else(|| {
+            self.stored_at
+                .checked_add_months(chrono::Months::new(24))
+                .unwrap_or(self.stored_at)
+        })
+    }
+
+    pub fn end_is_assumed(&self) -> bool {
+        self.ends_at.is_none()
     }
 }
 
@@ -155,6 +168,7 @@ mod tests {
         let k = ApiKeyRecord {
             key: ApiKey::new("K-SECRET"),
             stored_at: now,
+            ends_at: None,
         };
         assert!(!format!("{k:?}").contains("SECRET"));
     }

@@ -1,0 +1,46 @@
+//! A public API key's end, as Lexware shows it: entered with the key or later (keys can be
+//! extended in Lexware), else assumed 24 months after it was entered.
+
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::state::Mode;
+use crate::status::Status;
+use chrono::{DateTime, Utc};
+
+/// A key lives at most 24 months; a date further ahead (or in the past) is a typo.
+pub(super) fn check_end(end: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    let latest = now
+        .checked_add_months(chrono::Months::new(25))
+        .unwrap_or(now);
+    if end <= now || end > latest {
+        return Err(Error::invalid(
+            "Das Ablaufdatum muss in der Zukunft liegen und höchstens 24 Monate entfernt sein, so wie Lexware es beim Schlüssel anzeigt (z. B. 2027-05-31).",
+            "The end date must lie in the future and at most 24 months ahead, as Lexware shows it for the key (e.g. 2027-05-31).",
+        ));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Records the end date Lexware shows for the stored key (after an extension in
+    /// Lexware, or to replace the assumption). Warnings start anew from it.
+    pub async fn set_api_key_end(&self, end: DateTime<Utc>) -> Result<Status> {
+        check_end(end, self.now())?;
+        let _lock = self.exclusive().await?;
+        let mut run = self.begin()?;
+        let mut record = self
+            .inner
+            .vault
+            .api_key()
+            .await?
+            .ok_or(Error::NotConnected)?;
+        record.ends_at = Some(end);
+        self.inner.vault.save_api_key(&record).await?;
+        run.st.mode = Some(Mode::ApiKey);
+        run.st.api_key_expires_at = Some(end);
+        run.st.api_key_end_assumed = false;
+        run.st.api_key_warned_days = None;
+        let (status, _) = self.finish(run)?;
+        Ok(status)
+    }
+}
