@@ -72,9 +72,17 @@ pub async fn connect(state: State<'_, AppState>, pasted: String) -> Res<ConnectR
 }
 
 #[tauri::command]
-pub async fn connect_api_key(state: State<'_, AppState>, key: String) -> Res<ConnectResult> {
+pub async fn connect_api_key(
+    state: State<'_, AppState>,
+    key: String,
+    expires: Option<String>,
+) -> Res<ConnectResult> {
     let e = &state.handle.engine;
-    e.connect_api_key(&key)
+    let ends_at = match expires.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(lexguard::engine::end_of_day(d).map_err(err(e))?),
+        None => None,
+    };
+    e.connect_api_key_until(&key, ends_at)
         .await
         .map(ConnectResult::from)
         .map_err(err(e))

@@ -145,7 +145,10 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             api_key,
             expires,
         } => {
-            let ends_at = expires.as_deref().map(end_of_day).transpose()?;
+            let ends_at = expires
+                .as_deref()
+                .map(crate::engine::end_of_day)
+                .transpose()?;
             let text = match input.as_deref() {
                 None | Some("-") => {
                     input::ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
@@ -177,7 +180,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         Command::ApiKey {
             action: ApiKeyCommand::Expires { date },
         } => {
-            let status = engine.set_api_key_end(end_of_day(&date)?).await?;
+            let status = engine
+                .set_api_key_end(crate::engine::end_of_day(&date)?)
+                .await?;
             let _ = writeln!(out, "{}", status.message);
             Ok(0)
         }
@@ -308,26 +313,6 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(0)
         }
     }
-}
-
-/// `2027-05-31` → the end of that day in the local time zone (when Lexware's key stops).
-fn end_of_day(date: &str) -> Result<chrono::DateTime<chrono::Utc>, Error> {
-    use chrono::TimeZone;
-    let bad = || {
-        Error::invalid(
-            format!(
-                "„{date}“ ist kein Datum. Bitte schreiben Sie es als JJJJ-MM-TT, z. B. 2027-05-31."
-            ),
-            format!("'{date}' is not a date. Please write it as YYYY-MM-DD, e.g. 2027-05-31."),
-        )
-    };
-    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| bad())?;
-    let end = day.and_hms_opt(23, 59, 59).ok_or_else(bad)?;
-    chrono::Local
-        .from_local_datetime(&end)
-        .latest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or_else(bad)
 }
 
 #[cfg(test)]

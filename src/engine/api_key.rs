@@ -7,6 +7,26 @@ use crate::state::Mode;
 use crate::status::Status;
 use chrono::{DateTime, Utc};
 
+/// `2027-05-31` → the end of that day in the local time zone (when Lexware's key stops).
+pub fn end_of_day(date: &str) -> Result<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let bad = || {
+        Error::invalid(
+            format!(
+                "„{date}“ ist kein Datum. Bitte schreiben Sie es als JJJJ-MM-TT, z. B. 2027-05-31."
+            ),
+            format!("'{date}' is not a date. Please write it as YYYY-MM-DD, e.g. 2027-05-31."),
+        )
+    };
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+    let end = day.and_hms_opt(23, 59, 59).ok_or_else(bad)?;
+    chrono::Local
+        .from_local_datetime(&end)
+        .latest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(bad)
+}
+
 /// A key lives at most 24 months; a date further ahead (or in the past) is a typo.
 pub(super) fn check_end(end: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
     let latest = now

@@ -34,6 +34,7 @@ mod tick;
 mod validate;
 mod webhooks_sync;
 
+pub use api_key::end_of_day;
 pub use lexware_event::EventOutcome;
 pub use webhooks_sync::WebhookListing;
 

@@ -78,7 +78,9 @@ export const getStatus = () => call<Status>("get_status");
 export const getHistory = (limit: number) => call<HistoryLine[]>("get_history", { limit });
 export const startLogin = () => call<LoginStart>("start_login");
 export const connect = (pasted: string) => call<ConnectResult>("connect", { pasted });
-export const connectApiKey = (key: string) => call<ConnectResult>("connect_api_key", { key });
+/** `expires`: the end date Lexware shows for the key (YYYY-MM-DD); `null`: 24 months assumed. */
+export const connectApiKey = (key: string, expires: string | null = null) =>
+  call<ConnectResult>("connect_api_key", { key, expires });
 export const listWebhooks = () => call<WebhookListing>("list_webhooks");
 export const syncWebhooks = () => call<Outcome[]>("sync_webhooks");
 export const saveWebhooks = (webhooks: WebhookSpec[]) => call<WebhookSpec[]>("save_webhooks", { webhooks });

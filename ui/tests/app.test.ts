@@ -425,6 +425,17 @@ describe("reconnect", () => {
     expect(must("connect-error").textContent).toContain("Der Code ist abgelaufen.");
   });
 
+  it("sends the end date Lexware shows for the key, when one is given", async () => {
+    const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }));
+    backend.handlers.connect_api_key = () => ({ ...RESULT, webhooks: null, webhooks_error: null });
+    await boot(backend);
+    await click("tab-apikey");
+    must<HTMLInputElement>("apikey-end").value = "2027-05-31";
+    type(must<HTMLInputElement>("apikey-input"), "key-123");
+    await click("apikey-connect");
+    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123", expires: "2027-05-31" }]);
+  });
+
   it("connects with an API key", async () => {
     const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }));
     backend.handlers.connect_api_key = () => ({ ...RESULT, webhooks: null, webhooks_error: "Lexware war nicht erreichbar." });
@@ -436,7 +447,7 @@ describe("reconnect", () => {
     expect(must<HTMLInputElement>("apikey-input").type).toBe("password");
     type(must<HTMLInputElement>("apikey-input"), "key-123");
     await click("apikey-connect");
-    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123" }]);
+    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "key-123", expires: null }]);
     expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
     expect(must("connect-webhook-warning-details").textContent).toContain("Lexware war nicht erreichbar.");
     expect(must<HTMLInputElement>("apikey-input").value).toBe("");
@@ -566,7 +577,7 @@ describe("journeys", () => {
     backend.handlers.connect_api_key = () => ({ ...RESULT, webhooks: null });
     paste(must<HTMLInputElement>("apikey-input"), "a-long-public-api-key-0123456789");
     await flush();
-    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "a-long-public-api-key-0123456789" }]);
+    expect(backend.calledWith("connect_api_key")).toEqual([{ key: "a-long-public-api-key-0123456789", expires: null }]);
     expect(must("connect-company").textContent).toBe("Verbunden mit Demo GmbH.");
   });
 
@@ -634,6 +645,14 @@ describe("journeys", () => {
     paste(must<HTMLInputElement>("paste-input"), "das ist kein Code");
     await flush();
     expect(backend.calledWith("connect")).toHaveLength(0);
+  });
+
+  it("the two-year grant running out offers to authorize again while it still works", async () => {
+    const backend = new FakeBackend(status({ state: "degraded", reason: "authorization_expiring" }));
+    const app = await boot(backend);
+    app.show("status");
+    await flush();
+    expect(must("status-primary").textContent).toBe("Jetzt erneut autorisieren");
   });
 
   it("a key running out asks for a new key; degraded says when lexguard tries next", async () => {

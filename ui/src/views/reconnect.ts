@@ -13,6 +13,7 @@
 import type { ConnectResult } from "../bindings/ConnectResult";
 import type { IpcError } from "../bindings/IpcError";
 import type { LoopbackOutcome } from "../bindings/LoopbackOutcome";
+import { apikeyEndField } from "./apikey_end";
 import { h, replace, show } from "../dom";
 import { label, labelAttr, onLangChange } from "../i18n";
 import * as ipc from "../ipc";
@@ -127,12 +128,14 @@ export function reconnectView(): ReconnectView {
   });
   const apikeyError = fieldError(apikeyInput);
   const apikeyConnect = h("button", { type: "button", testid: "apikey-connect", class: "primary", i18n: "reconnect.apikey_connect" });
+  const apikeyEnd = apikeyEndField();
   const panelApikey = h(
     "div",
     { role: "tabpanel", id: "panel-apikey", "aria-labelledby": "tab-apikey", class: "panel" },
     h("p", {}, h("span", { i18n: "reconnect.apikey_where" }), " ", externalLink(API_KEY_PAGE, "apikey-link")),
     h("p", { class: "muted", i18n: "reconnect.apikey_text" }),
     h("div", { class: "field" }, h("label", { for: "apikey-input", i18n: "reconnect.apikey_label" }), apikeyInput, apikeyError.el),
+    apikeyEnd.el,
     h("div", { class: "actions" }, apikeyConnect),
   );
 
@@ -348,7 +351,7 @@ export function reconnectView(): ReconnectView {
     apikeyError.set(null);
     clearResult();
     try {
-      showResult(await busy(apikeyConnect, () => ipc.connectApiKey(key)));
+      showResult(await busy(apikeyConnect, () => ipc.connectApiKey(key, apikeyEnd.value())));
     } catch (e) {
       showError(ipc.toIpcError(e));
     }

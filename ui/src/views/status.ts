@@ -46,6 +46,10 @@ export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
     return s.mode === "api_key" ? { key: "status.primary_new_key", intent: "apikey" } : { key: "status.primary_reconnect", intent: "login" };
   }
   if (s.reason === "api_key_expiring") return { key: "status.primary_new_key", intent: "apikey" };
+  // The two-year grant ends soon, or the app asks for more scopes: a new login while the old
+  // one still works (the webhooks stay).
+  if (s.reason === "authorization_expiring" || s.reason === "scopes_missing")
+    return { key: "status.primary_reauthorize", intent: "login" };
   return null;
 }
 
