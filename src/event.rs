@@ -147,6 +147,8 @@ mod tests {
             action,
             subscription_id: None,
             error: None,
+            status: None,
+            error_kind: None,
         }
     }
 

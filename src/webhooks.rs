@@ -38,6 +38,13 @@ pub struct Outcome {
     pub action: Action,
     pub subscription_id: Option<String>,
     pub error: Option<String>,
+    /// Lexware's HTTP status when it refused (406: its callback check failed), so surfaces
+    /// pick their explanation from a fact, not from the sentence.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed.
+    #[serde(default)]
+    pub error_kind: Option<String>,
 }
 
 /// One step of a sync.

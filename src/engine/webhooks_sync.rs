@@ -258,6 +258,8 @@ impl Engine {
 
 fn outcome(t: &str, u: &str, action: Action, id: Option<String>, error: Option<String>) -> Outcome {
     Outcome {
+        status: None,
+        error_kind: None,
         event_type: t.into(),
         callback_url: u.into(),
         action,
@@ -276,5 +278,15 @@ fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
         ),
         other => other.message(lang),
     };
-    outcome(t, u, Action::Failed, None, Some(text))
+    let status = match e {
+        Error::Rejected { status, .. } | Error::Server { status } => Some(*status),
+        Error::RateLimited { .. } => Some(429),
+        Error::Unauthorized => Some(401),
+        _ => None,
+    };
+    Outcome {
+        status,
+        error_kind: Some(e.kind().to_string()),
+        ..outcome(t, u, Action::Failed, None, Some(text))
+    }
 }

@@ -55,8 +55,8 @@ const RESULT: ConnectResult = {
   status: status(),
   company: "Demo GmbH",
   webhooks: [
-    { event_type: "invoice.created", callback_url: "https://shop.example.de/a", action: "created", subscription_id: "s1", error: null },
-    { event_type: "token.revoked", callback_url: "https://shop.example.de/b", action: "failed", subscription_id: null, error: "Lexware antwortet nicht." },
+    { event_type: "invoice.created", callback_url: "https://shop.example.de/a", action: "created", subscription_id: "s1", error: null, status: null, error_kind: null },
+    { event_type: "token.revoked", callback_url: "https://shop.example.de/b", action: "failed", subscription_id: null, error: "Lexware antwortet nicht.", status: null, error_kind: "network" },
   ],
   webhooks_error: null,
 };
@@ -693,6 +693,8 @@ describe("journeys", () => {
       action: "failed" as const,
       subscription_id: null,
       error: "Lexware hat die Anfrage abgelehnt (406): Callback URL check failed; callbackUrl: HEAD answered 404",
+      status: 406,
+      error_kind: "rejected",
     };
     const st = status({ last_webhook_sync: { at: "2025-01-01T00:00:00Z", outcomes: [failed] } });
     const backend = new FakeBackend(st);

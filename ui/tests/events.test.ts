@@ -4,7 +4,7 @@ import { HISTORY_KINDS, outcomeSummary, stateLabel } from "../src/events";
 import de from "../src/i18n/de.json";
 import en from "../src/i18n/en.json";
 
-const outcome = (action: Outcome["action"]): Outcome => ({ event_type: "invoice.created", callback_url: "https://a.example/x", action, subscription_id: null, error: null });
+const outcome = (action: Outcome["action"]): Outcome => ({ event_type: "invoice.created", callback_url: "https://a.example/x", action, subscription_id: null, error: null, status: null, error_kind: null });
 
 describe("history kinds", () => {
   it("each has a filter label in both languages", () => {

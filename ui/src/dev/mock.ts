@@ -95,6 +95,8 @@ export function mockBackend(scenario: string): Backend {
       action: i === 0 ? "created" : "kept",
       subscription_id: `sub-${i + 1}`,
       error: null,
+      status: null,
+      error_kind: null,
     }));
 
   const healthy = (): Status => ({

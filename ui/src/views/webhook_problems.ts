@@ -3,8 +3,8 @@
  * person's shop stops hearing from Lexware. Each failure is explained in plain words with the
  * fix; the server's own text (English, technical) is only behind "Details".
  *
- * The core hands over one sentence per failure (`Outcome.error`, e.g. "Lexware hat die Anfrage
- * abgelehnt (406): Callback URL check failed …"); the HTTP status in it says which case it is.
+ * The core hands over one sentence per failure (`Outcome.error`) and the facts behind it:
+ * Lexware's HTTP status (`Outcome.status`, 406 = its callback check failed) and the error's kind.
  */
 
 import type { Outcome } from "../bindings/Outcome";
@@ -15,15 +15,15 @@ import { busy, details } from "./common";
 /** Which plain explanation fits a failed outcome. */
 export function explainFailure(o: Outcome): { key: Key; params: Params } {
   const text = o.error ?? "";
-  const status = Number(/\((\d{3})\)/.exec(text)?.[1] ?? 0);
+  const status = o.status ?? 0;
   const params = { url: o.callback_url };
-  if (status === 406 && /callback/i.test(text)) return { key: "webhook_fail.unreachable", params };
+  if (status === 406 && /callback|HEAD/i.test(text)) return { key: "webhook_fail.unreachable", params };
   if (status === 406 || status === 400) return { key: "webhook_fail.refused", params };
   if (status === 409) return { key: "webhook_fail.conflict", params };
   if (status === 401 || status === 403 || /\b401\b|\b403\b/.test(text)) return { key: "webhook_fail.forbidden", params };
   if (status === 429 || /429/.test(text)) return { key: "webhook_fail.busy", params };
   if (status >= 500) return { key: "webhook_fail.server", params };
-  if (/nicht erreich|not reach|unreachable|timeout|Zeit/i.test(text)) return { key: "webhook_fail.network", params };
+  if (o.error_kind === "network" || o.error_kind === "timeout") return { key: "webhook_fail.network", params };
   return { key: "webhook_fail.other", params };
 }
 
