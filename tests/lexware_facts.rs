@@ -45,6 +45,11 @@ async fn tick_for(h: &Harness, minutes: i64) -> Vec<TickReport> {
     out
 }
 
+/// lexguard's own API client, pointed at the simulator.
+fn api_of<'a>(url: &'a str, http: &'a lexguard::http::Http) -> lexguard::api::Api<'a> {
+    lexguard::api::Api { base: url, http }
+}
+
 fn delete_all_at_lexware(h: &Harness) {
     for s in h.ctl.subscriptions() {
         assert!(h.ctl.delete_subscription(&s.id));
@@ -240,12 +245,8 @@ async fn a_disguised_429_backs_off() {
 async fn a_504_on_create_does_not_duplicate() {
     let h = Harness::new().await;
     h.connect().await;
-    let http = lexguard::http::Http::new();
-    let url = h.sim.url();
-    let api = lexguard::api::Api {
-        base: &url,
-        http: &http,
-    };
+    let (url, http) = (h.sim.url(), lexguard::http::Http::new());
+    let api = api_of(&url, &http);
     let token = h.stored_access_token();
     // The gateway gives up after Lexware did the work: lexguard lists instead of repeating.
     h.ctl
@@ -267,12 +268,8 @@ async fn a_504_on_create_does_not_duplicate() {
 async fn a_409_means_the_identical_one_is_already_there() {
     let h = Harness::new().await;
     h.connect().await;
-    let http = lexguard::http::Http::new();
-    let url = h.sim.url();
-    let api = lexguard::api::Api {
-        base: &url,
-        http: &http,
-    };
+    let (url, http) = (h.sim.url(), lexguard::http::Http::new());
+    let api = api_of(&url, &http);
     let token = h.stored_access_token();
     let bearer = lexguard::api::Bearer(&token);
     let hook = h.ctl.hook_url("inv");

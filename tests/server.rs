@@ -204,3 +204,42 @@ async fn a_hanging_receiver_does_not_hold_up_the_check() {
     let out = run(&t, &["status", "--json"], "", REFRESH_DUE).await;
     assert_eq!(json(&out)["state"], "auth_lost");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn company_names_with_periods_and_ampersands_stay_whole_in_the_cli() {
+    for (i, name) in [
+        "Dr. Anna Beispiel e. K.",
+        "Müller & Söhne GmbH & Co. KG",
+        "Bäckerei „Zum Goldenen Brezel“ UG (haftungsbeschränkt)",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let cfg = lexware_sim::SimConfig {
+            company_name: name.into(),
+            rate_limit: false,
+            ..lexware_sim::SimConfig::default()
+        };
+        let t = Cli::with_sim(&format!("names{i}"), cfg).await;
+        let mut c = common::config_for(&t.sim, vec![]);
+        c.store.kind = lexguard::store::StoreKind::File;
+        c.save(&t.config_path()).expect("config");
+        assert_ok(&run(&t, &["client-secret", "set", "-"], "sim-secret\n", 0).await);
+        let out = run(&t, &["login-url"], "", 0).await;
+        let redirect = common::authorize_at(stdout(&out).trim()).await;
+        let out = run(&t, &["connect", "-"], &format!("{redirect}\n"), 0).await;
+        assert_ok(&out);
+        let text = stdout(&out);
+        assert!(text.contains(&format!("Verbunden mit {name}")), "{text}");
+        assert!(!text.contains(".."), "{text}");
+        let out = run(&t, &["status", "--json"], "", 0).await;
+        let j = json(&out);
+        assert_eq!(j["company"], name);
+        assert!(
+            j["headline"].as_str().is_some_and(|h| h.contains(name)),
+            "{j}"
+        );
+        let out = run(&t, &["status"], "", 0).await;
+        assert!(stdout(&out).contains(name), "{}", stdout(&out));
+    }
+}

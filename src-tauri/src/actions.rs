@@ -40,7 +40,12 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         "quit" => crate::quit(app),
         "demo-start" => crate::restart_as_demo(app),
-        "reload" => crate::config_trouble::reload(app),
+        "reload" => {
+            use tauri::Emitter;
+            if let Err(e) = app.emit(crate::requests::RELOAD_CONFIG, ()) {
+                tracing::warn!(error = %e, "reload not requested");
+            }
+        }
         other => tracing::debug!(other, "unknown menu item"),
     }
 }

@@ -94,13 +94,23 @@ pub fn status_line(lang: Lang) -> &'static str {
 }
 
 /// Enters the mode: tray, notification, and the window unless started hidden.
-pub fn enter<R: Runtime>(app: &AppHandle<R>, problem: ConfigProblem, hidden: bool) {
+pub fn enter<R: Runtime>(
+    app: &AppHandle<R>,
+    problem: ConfigProblem,
+    hidden: bool,
+    on_menu: fn(&AppHandle<R>, &str),
+) {
     let trouble = app.state::<Trouble>();
     let lang = trouble.lang;
     tracing::error!(file = %problem.file, line = ?problem.line, key = ?problem.key, "config.toml unreadable: waiting for a fix");
     trouble.set(Some(problem.clone()));
     #[cfg(not(test))]
-    crate::tray::build_trouble(app, lang, crate::actions::on_menu);
+    crate::tray::build_trouble(app, lang, &status_line(lang), on_menu);
+    {
+        use tauri::Listener;
+        let handle = app.clone();
+        app.listen(crate::requests::RELOAD_CONFIG, move |_| reload(&handle));
+    }
     crate::notify::show(
         app,
         crate::notify::Notice {

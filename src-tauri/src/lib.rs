@@ -134,7 +134,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                             home.map(|h| h.config_file),
                             system_lang,
                         );
-                        config_trouble::enter(&handle, problem, options.hidden);
+                        config_trouble::enter(&handle, problem, options.hidden, actions::on_menu);
                     }
                 }
             }

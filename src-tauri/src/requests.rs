@@ -2,6 +2,11 @@
 //! that the worker, the tray and the bridge all depend on it and it depends on none of them.
 
 use lexguard::{ConnState, Engine, Lang, Status, TickCause};
+
+/// An app-internal event: "read config.toml again" (the tray's "Einstellungen neu laden").
+/// An event rather than a call, so the menu's handler needs no path to the module that
+/// rebuilds the app (which itself hands that handler to the tray).
+pub const RELOAD_CONFIG: &str = "lexguard-internal://reload-config";
 use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

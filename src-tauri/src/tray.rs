@@ -216,7 +216,12 @@ pub fn keep<R: Runtime>(app: &AppHandle<R>, tray: TrayHandles<R>) {
 }
 
 /// The tray while config.toml cannot be read: the error look, what is wrong, "Neu laden".
-pub fn build_trouble<R: Runtime>(app: &AppHandle<R>, lang: Lang, on_menu: fn(&AppHandle<R>, &str)) {
+pub fn build_trouble<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    line: &str,
+    on_menu: fn(&AppHandle<R>, &str),
+) {
     let built = (|| -> tauri::Result<TrayIcon<R>> {
         let menu = Menu::with_items(
             app,
@@ -228,13 +233,7 @@ pub fn build_trouble<R: Runtime>(app: &AppHandle<R>, lang: Lang, on_menu: fn(&Ap
                     true,
                     None::<&str>,
                 )?,
-                &MenuItem::with_id(
-                    app,
-                    "status",
-                    crate::config_trouble::status_line(lang),
-                    false,
-                    None::<&str>,
-                )?,
+                &MenuItem::with_id(app, "status", line, false, None::<&str>)?,
                 &PredefinedMenuItem::separator(app)?,
                 &MenuItem::with_id(
                     app,
@@ -254,7 +253,7 @@ pub fn build_trouble<R: Runtime>(app: &AppHandle<R>, lang: Lang, on_menu: fn(&Ap
             ],
         )?;
         let image = Image::from_bytes(icon_bytes(ConnState::AuthLost, false))?;
-        let tip = format!("lexguard: {}", crate::config_trouble::status_line(lang));
+        let tip = format!("lexguard: {line}");
         show(app, menu, image, &tip, on_menu)
     })();
     if let Err(e) = built {
