@@ -134,7 +134,11 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                             home.map(|h| h.config_file),
                             system_lang,
                         );
-                        config_trouble::enter(&handle, problem, options.hidden, actions::on_menu);
+                        #[cfg(not(test))]
+                        let on_menu = actions::on_menu;
+                        #[cfg(test)]
+                        let on_menu = |_: &AppHandle<R>, _: &str| {};
+                        config_trouble::enter(&handle, problem, options.hidden, on_menu);
                     }
                 }
             }
