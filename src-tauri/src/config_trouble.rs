@@ -105,7 +105,9 @@ pub fn enter<R: Runtime>(
     tracing::error!(file = %problem.file, line = ?problem.line, key = ?problem.key, "config.toml unreadable: waiting for a fix");
     trouble.set(Some(problem.clone()));
     #[cfg(not(test))]
-    crate::tray::build_trouble(app, lang, &status_line(lang), on_menu);
+    crate::tray::build_trouble(app, lang, status_line(lang), on_menu);
+    #[cfg(test)]
+    let _ = on_menu;
     {
         use tauri::Listener;
         let handle = app.clone();

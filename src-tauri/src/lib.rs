@@ -134,7 +134,12 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                             home.map(|h| h.config_file),
                             system_lang,
                         );
-                        config_trouble::enter(&handle, problem, options.hidden, actions::on_menu);
+                        // The unit tests build no tray (and no `actions`).
+                        #[cfg(not(test))]
+                        let on_menu = actions::on_menu;
+                        #[cfg(test)]
+                        let on_menu = |_: &tauri::AppHandle<R>, _: &str| {};
+                        config_trouble::enter(&handle, problem, options.hidden, on_menu);
                     }
                 }
             }
