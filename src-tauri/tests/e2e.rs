@@ -1,7 +1,9 @@
 //! End-to-end through the real window: the built app in demo mode (an in-process Lexware
 //! simulator), driven over WebDriver (tauri-driver + WebKitWebDriver) like a person would:
-//! first connect, a revoked connection and its repair, a garbage code, settings in range and
-//! out of range, and the switch to English. Each step saves a screenshot (`$LEXGUARD_SCREENSHOTS`,
+//! first connect (with the partner app's setup shown), a revoked connection and its repair, a
+//! garbage code, settings in range and out of range, and the switch to English; in sessions of
+//! their own the first run with a public API key, and a broken config.toml (without `--demo`)
+//! that shows the error view until it is fixed and reloaded. Each step saves a screenshot (`$LEXGUARD_SCREENSHOTS`,
 //! else `target/screenshots/`); a failure saves `failure.png` and prints what was on screen.
 //!
 //! Run: `scripts/e2e-setup && scripts/in-session cargo test -p lexguard-app --test e2e -- --include-ignored`
@@ -9,7 +11,7 @@
 mod common;
 mod e2e_support;
 
-use e2e_support::E2e;
+use e2e_support::{E2e, Launch};
 use futures_util::FutureExt as _;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
@@ -17,22 +19,53 @@ use std::time::Duration;
 const DEMO_COMPANY: &str = "Demo GmbH";
 const EVENT_TYPES: [&str; 2] = ["invoice.created", "token.revoked"];
 
+/// The app is a single instance and the sessions share the screenshot folder: the tests of
+/// this file take turns.
+static SESSION: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
 async fn window_end_to_end() {
+    let _turn = SESSION.lock().await;
     // An app of an earlier test binary may still be going away (single instance).
     common::wait_until_no_instance().await;
-    let mut e2e = E2e::start().await;
+    drive(E2e::start().await, scenarios).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
+async fn first_run_with_api_key() {
+    let _turn = SESSION.lock().await;
+    common::wait_until_no_instance().await;
+    drive(E2e::start().await, api_key_first_run).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
+async fn broken_config_shows_the_error_view() {
+    let _turn = SESSION.lock().await;
+    common::wait_until_no_instance().await;
+    let home = tempfile::tempdir().expect("home");
+    std::fs::write(home.path().join("config.toml"), config_with("7m")).expect("config.toml");
+    drive(
+        E2e::start_with(Launch::Home(home.path().to_path_buf())).await,
+        broken_config,
+    )
+    .await;
+}
+
+/// Runs `scenario` on the session, bounded as a whole (a hung WebDriver call fails with a
+/// report instead of hanging); on failure reports what was on screen, then closes.
+async fn drive(mut e2e: E2e, scenario: impl AsyncFnOnce(&E2e)) {
     eprintln!(
         "e2e: app pid {:?}, simulator {}, home {}",
         e2e.app_pid(),
         e2e.sim,
         e2e.home.display()
     );
-    // Bounded as a whole, so a hung WebDriver call fails with a report instead of hanging.
     let run = tokio::time::timeout(
         Duration::from_secs(600),
-        AssertUnwindSafe(scenarios(&e2e)).catch_unwind(),
+        AssertUnwindSafe(scenario(&e2e)).catch_unwind(),
     )
     .await;
     let failure = match run {
@@ -86,6 +119,7 @@ async fn first_connect(e: &E2e) {
     e.wait_visible("apikey-link").await;
     e.shot_top("00-first-run").await;
     e.click("tab-oauth").await;
+    partner_setup_shown(e).await;
     connect_through_window(e).await;
     e.shot_at("01-first-connect", "connect-company", "start")
         .await;
@@ -454,4 +488,165 @@ async fn assert_subscriptions(e: &E2e) {
         want,
         "the simulator's subscriptions"
     );
+}
+
+/// The partner answer says where to register the app (the portal link), the exact redirect
+/// address with a copy button, and client id and secret. The demo has its client id and
+/// redirect saved, so the setup is folded away under "Partner-App" and holds those values.
+async fn partner_setup_shown(e: &E2e) {
+    e.wait_visible("partner-details").await;
+    assert_eq!(
+        e.attr("partner-details", "open").await.ok().flatten(),
+        None,
+        "with a saved client id the setup is folded away"
+    );
+    e.click_last(&format!("{} > summary", E2e::by_testid("partner-details")))
+        .await;
+    e.until("the partner setup to unfold", async || {
+        match e.attr("partner-details", "open").await? {
+            Some(_) => Ok(()),
+            None => Err("partner-details is closed".into()),
+        }
+    })
+    .await;
+    let portal = e.wait_visible("partner-portal-link").await;
+    assert_eq!(
+        portal
+            .attr("href")
+            .await
+            .ok()
+            .flatten()
+            .map(|h| h.trim_end_matches('/').to_string())
+            .as_deref(),
+        Some("https://developers.lexware.io"),
+        "the portal link"
+    );
+    let value = async |id: &str| {
+        e.wait_visible(id)
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        value("partner-redirect").await,
+        format!("{}/copy-code", e.sim),
+        "the exact redirect address to register"
+    );
+    e.wait_visible("partner-redirect-copy").await;
+    let client_id = value("partner-client-id").await;
+    assert!(!client_id.is_empty(), "the demo's client id is filled in");
+    let toml = e.config_toml();
+    assert!(
+        toml.contains(&format!("client_id = \"{client_id}\"")),
+        "the shown client id is the saved one ({client_id:?}):\n{toml}"
+    );
+    e.wait_visible("partner-client-secret").await;
+    e.shot_at("00b-partner-setup", "partner-setup", "start")
+        .await;
+}
+
+/// First run with a public API key: the key is created at "Lexware" (the simulator), then in
+/// the window "Verbinden", the API-key answer, pasting the key; a pasted key connects at once.
+async fn api_key_first_run(e: &E2e) {
+    eprintln!("e2e: first run with a public API key");
+    e.wait_visible("app-title").await;
+    e.wait_visible("demo-badge").await;
+    e.click("nav-status").await;
+    wait_state(e, "not_connected", "Nicht verbunden").await;
+    let created = e.sim_post_for("/_sim/api-key").await;
+    let key = created["api_key"].as_str().expect("api_key").to_string();
+
+    let mut actions = 0;
+    e.click("status-primary").await;
+    actions += 1;
+    e.wait_text(
+        "first-run-question",
+        "to ask how the system connects",
+        |t| t == "Wie verbindet sich Ihr System mit Lexware?",
+    )
+    .await;
+    if e.attr("tab-apikey", "aria-selected").await.ok().flatten() != Some("true".into()) {
+        e.click("tab-apikey").await;
+        actions += 1;
+    }
+    e.wait_visible("apikey-input").await;
+    e.paste_into("apikey-input", &key).await;
+    actions += 1;
+    let said = e
+        .wait_text("connect-company", "to show the company", |t| {
+            t.contains(DEMO_COMPANY)
+        })
+        .await;
+    assert_eq!(said, format!("Verbunden mit {DEMO_COMPANY}."));
+    eprintln!("e2e: first run -> connected with an API key in {actions} actions (paste flow)");
+    assert!(actions <= 3, "first run with a key took {actions} actions");
+    e.shot_at("10-api-key-connected", "connect-company", "start")
+        .await;
+    e.click("nav-status").await;
+    wait_state(e, "healthy", "Verbunden").await;
+    e.shot_top("11-api-key-status").await;
+}
+
+/// `config.toml` with this check interval (on line 6) and unreachable loopback addresses.
+fn config_with(check_every: &str) -> String {
+    let closed = e2e_support::free_port();
+    format!(
+        "[lexware]\nauth_url = \"http://127.0.0.1:{closed}\"\napi_url = \"http://127.0.0.1:{closed}\"\n\n[schedule]\ncheck_every = \"{check_every}\"\n"
+    )
+}
+
+/// A check interval out of range: the window explains file, line and setting instead of the
+/// app failing; fixed and "Neu laden", it is the normal window.
+async fn broken_config(e: &E2e) {
+    eprintln!("e2e: a broken config.toml");
+    e.wait_visible("view-config-error").await;
+    let message = e
+        .wait_text("config-error-message", "to explain the problem", |t| {
+            !t.is_empty()
+        })
+        .await;
+    eprintln!("e2e: config error says {message:?}");
+    let rows = e
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('.config-error-details dd')].map(x => x.textContent)",
+            vec![],
+        )
+        .await
+        .expect("the details");
+    let rows: Vec<String> = rows
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect();
+    let file = e.home.join("config.toml");
+    assert_eq!(rows.len(), 3, "file, line and setting: {rows:?}");
+    assert_eq!(rows[0], file.display().to_string(), "the file");
+    assert_eq!(rows[1], "6", "the line");
+    assert!(rows[2].contains("check_every"), "the setting: {rows:?}");
+    assert!(
+        !e.exists("nav-status").await,
+        "no normal window over a broken config"
+    );
+    e.shot_top("12-config-error").await;
+
+    std::fs::write(&file, config_with("2m")).expect("config.toml fixed");
+    e.click("config-error-reload").await;
+    e.wait_visible("nav-status").await;
+    assert!(
+        !e.exists("view-config-error").await,
+        "the error view is gone"
+    );
+    e.click("nav-reconnect").await;
+    e.wait_text(
+        "first-run-question",
+        "to ask how the system connects",
+        |t| t == "Wie verbindet sich Ihr System mit Lexware?",
+    )
+    .await;
+    e.shot_top("13-config-fixed").await;
 }

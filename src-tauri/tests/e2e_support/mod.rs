@@ -169,7 +169,20 @@ impl Drop for Processes {
     }
 }
 
-/// One app session in demo mode, driven through its window.
+/// How a session starts the app.
+pub enum Launch {
+    /// `--demo`: the in-process simulator, the demo's own home and keychain service.
+    Demo,
+    /// No `--demo`, over this `LEXGUARD_HOME` and a throwaway keychain service; no simulator.
+    Home(PathBuf),
+}
+
+/// Screenshots of an earlier run go once per test binary, not once per session.
+static OLD_SHOTS: std::sync::Once = std::sync::Once::new();
+/// Numbers the sessions of one test binary, so each has its own log.
+static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One app session, driven through its window.
 pub struct E2e {
     /// `None` once closed.
     client: Option<Client>,
@@ -193,14 +206,40 @@ impl E2e {
     /// Starts tauri-driver, opens a WebDriver session (which launches the app with `--demo`)
     /// and waits for the window's UI and the simulator.
     pub async fn start() -> E2e {
+        E2e::start_with(Launch::Demo).await
+    }
+
+    /// Like [`E2e::start`], launching the app as `launch` says.
+    pub async fn start_with(launch: Launch) -> E2e {
         let shots = screenshot_dir();
-        remove_old_screenshots(&shots);
-        let log = shots.join("e2e-app.log");
+        OLD_SHOTS.call_once(|| remove_old_screenshots(&shots));
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let log = shots.join(if n == 0 {
+            "e2e-app.log".to_string()
+        } else {
+            format!("e2e-app-{n}.log")
+        });
         let tmp = tempfile::tempdir().expect("tmp");
         let (port, native_port, sim_port) = (free_port(), free_port(), free_port());
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
-        let driver = Command::new(tauri_driver())
+        let mut command = Command::new(tauri_driver());
+        let args: Vec<&str> = match &launch {
+            Launch::Demo => {
+                command
+                    .env_remove("LEXGUARD_HOME")
+                    .env_remove("LEXGUARD_KEYRING_SERVICE");
+                vec!["--demo"]
+            }
+            Launch::Home(home) => {
+                command.env("LEXGUARD_HOME", home).env(
+                    "LEXGUARD_KEYRING_SERVICE",
+                    format!("lexguard-e2e-{}-{n}", std::process::id()),
+                );
+                vec![]
+            }
+        };
+        let driver = command
             .args([
                 "--port",
                 &port.to_string(),
@@ -210,8 +249,6 @@ impl E2e {
                 NATIVE_DRIVER,
             ])
             .env("TMPDIR", tmp.path())
-            .env_remove("LEXGUARD_HOME")
-            .env_remove("LEXGUARD_KEYRING_SERVICE")
             .env("LEXGUARD_DEMO_SIM_PORT", sim_port.to_string())
             .env("LEXGUARD_DEMO_FAST", "1")
             .env("LANG", "de_DE.UTF-8")
@@ -243,7 +280,7 @@ impl E2e {
             "tauri:options".into(),
             json!({
                 "application": env!("CARGO_BIN_EXE_lexguard-app"),
-                "args": ["--demo"],
+                "args": args,
             }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -268,13 +305,21 @@ impl E2e {
             procs,
         };
         e2e.procs.remember();
-        e2e.wait_for_sim().await;
-        let pid = e2e
-            .procs
-            .app_pid()
-            .expect("the app runs under WebKitWebDriver");
-        e2e.service = crate::common::demo_service(pid);
-        e2e.home = crate::common::wait_demo_home(e2e.tmp.path()).await;
+        match launch {
+            Launch::Demo => {
+                e2e.wait_for_sim().await;
+                let pid = e2e
+                    .procs
+                    .app_pid()
+                    .expect("the app runs under WebKitWebDriver");
+                e2e.service = crate::common::demo_service(pid);
+                e2e.home = crate::common::wait_demo_home(e2e.tmp.path()).await;
+            }
+            Launch::Home(home) => {
+                e2e.service = format!("lexguard-e2e-{}-{n}", std::process::id());
+                e2e.home = home;
+            }
+        }
         e2e
     }
 
@@ -650,6 +695,18 @@ impl E2e {
             .await
             .unwrap_or_else(|e| panic!("POST {path}: {e}"));
         assert!(resp.status().is_success(), "POST {path}: {}", resp.status());
+    }
+
+    /// `POST` without a body; the answer's JSON.
+    pub async fn sim_post_for(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.sim))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        assert!(resp.status().is_success(), "POST {path}: {}", resp.status());
+        resp.json().await.expect("json")
     }
 
     /// Injects a simulator fault (`POST /_sim/fault`, see sim/README.md).
