@@ -169,8 +169,6 @@ pub struct Persisted {
     /// the fix ("Die Adresse … lässt sich nicht auflösen …"). Never a secret.
     pub problem_detail: Option<(String, String)>,
     pub webhook_health: WebhookHealth,
-    /// The scopes Lexware granted (from the token response), space separated.
-    pub granted_scope: Option<String>,
     /// The smallest warning level (30, 7, 1 days) announced for the authorization's end.
     pub authorization_warned_days: Option<i64>,
     /// Configured scopes the connection was not granted (space separated).

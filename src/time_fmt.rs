@@ -158,11 +158,6 @@ pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     absolute_in(at, now, lang, Zone::machine())
 }
 
-/// `24.12.2026`: [`date_in`] in German, in the machine's zone.
-pub fn local_date(at: DateTime<Utc>) -> String {
-    date_in(at, Lang::De, Zone::machine())
-}
-
 /// `14:32 CET (in 2 h 10 min)` in the machine's zone.
 pub fn local_and_relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     words_in(at, now, lang, Zone::machine()).full

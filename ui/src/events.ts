@@ -9,7 +9,6 @@ import type { ConnState } from "./bindings/ConnState";
 import type { Lang } from "./bindings/Lang";
 import type { Mode } from "./bindings/Mode";
 import type { Outcome } from "./bindings/Outcome";
-import type { Reason } from "./bindings/Reason";
 import { t, type Key } from "./i18n";
 
 export const HISTORY_KINDS = [
@@ -32,10 +31,6 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
 export function stateLabel(s: ConnState, lang?: Lang): string {
   return t(`state.${s}` as Key, undefined, lang);
-}
-
-export function reasonText(r: Reason, lang?: Lang): string {
-  return t(`reason.${r}` as Key, undefined, lang);
 }
 
 export function modeLabel(m: Mode, lang?: Lang): string {
