@@ -1,4 +1,5 @@
 //! The library's face: the tray app links the core, never the CLI's terminal crates.
+#![cfg(not(windows))]
 
 use std::process::Command;
 
