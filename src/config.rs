@@ -9,6 +9,7 @@ use std::path::Path;
 mod alerts;
 mod home;
 mod model;
+mod quiet;
 mod spelling;
 mod validate;
 
@@ -18,6 +19,7 @@ pub use model::{
     AppConfig, Config, Environment, LexwareConfig, PRODUCTION_API, PRODUCTION_AUTH, Repair,
     SANDBOX_API, SANDBOX_AUTH, Schedule, WebhookSpec, WebhooksPolicy,
 };
+pub use quiet::{NotificationsConfig, QuietHoursConfig};
 pub use validate::{Problem, check_base_url, check_callback_url};
 
 impl Config {

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod lock;
 pub mod oauth;
 pub mod paste;
+pub mod quiet;
 pub mod secret;
 pub mod signature;
 pub mod state;

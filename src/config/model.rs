@@ -24,6 +24,13 @@ pub struct Config {
     pub alerts: AlertsConfig,
     #[serde(default, skip_serializing_if = "WebhooksPolicy::is_default")]
     pub webhooks_policy: WebhooksPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<super::QuietHoursConfig>,
+    #[serde(
+        default,
+        skip_serializing_if = "super::NotificationsConfig::is_default"
+    )]
+    pub notifications: super::NotificationsConfig,
 }
 
 /// `[webhooks_policy]`: what to do when Lexware has removed or changed a managed subscription.

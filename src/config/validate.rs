@@ -184,7 +184,7 @@ impl Config {
                 "Please give the program and its arguments as a list, e.g. command = [\"/usr/local/bin/notify\", \"--mail\"].".into(),
             ));
         }
-        Ok(())
+        super::quiet::validate(self)
     }
 }
 
