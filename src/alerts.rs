@@ -122,6 +122,9 @@ pub struct Payload<'a> {
     pub message: &'a str,
     pub at: DateTime<Utc>,
     pub reminder: bool,
+    /// The quiet (snooze or quiet hours) held this channel's notices back and the trouble is
+    /// still there: this one tells it, once.
+    pub catch_up: bool,
     pub access_expires_at: Option<DateTime<Utc>>,
     pub last_tick_at: Option<DateTime<Utc>>,
     pub next_attempt_at: Option<DateTime<Utc>>,
@@ -135,6 +138,8 @@ pub struct Alerts {
     http: reqwest::Client,
     /// One status at a time, so two quick changes keep their order and memory.
     turn: tokio::sync::Mutex<()>,
+    /// Which channels are quiet now; `ping_url` never is.
+    quiet: crate::quiet::Quiet,
 }
 
 impl Alerts {
@@ -156,7 +161,14 @@ impl Alerts {
             remind_every,
             http,
             turn: tokio::sync::Mutex::new(()),
+            quiet: crate::quiet::Quiet::new(&crate::Config::default(), data_dir),
         })
+    }
+
+    /// The quiet rules of the configuration (without: a snooze mutes only the desktop).
+    pub fn with_quiet(mut self, quiet: crate::quiet::Quiet) -> Alerts {
+        self.quiet = quiet;
+        self
     }
 
     /// Decides and sends what this status calls for; returns once every channel answered or
@@ -182,31 +194,41 @@ impl Alerts {
                 _ => {}
             }
         };
+        // Quiet channels hold their notices back and catch up once when the quiet ends.
+        let gate = |ch| match self.quiet.pass(ch, d.notify.is_some(), status.state, now) {
+            crate::quiet::Delivery::Send { catch_up } => Some(catch_up),
+            crate::quiet::Delivery::CatchUp => Some(true),
+            crate::quiet::Delivery::Hold | crate::quiet::Delivery::Nothing => None,
+        };
+        let payload = |catch_up: bool| Payload {
+            state: status.state,
+            reason: status.reason,
+            company: status.company.as_deref(),
+            headline: &status.headline,
+            message: &status.message,
+            at: now,
+            reminder: d.notify == Some(Notice::Reminder),
+            catch_up,
+            access_expires_at: status.access_expires_at,
+            last_tick_at: status.last_tick_at,
+            next_attempt_at: status.next_attempt_at,
+        };
+        let webhook = async {
+            if let Some(url) = &self.config.webhook_url
+                && let Some(catch_up) = gate(crate::quiet::Channel::Webhook)
+            {
+                self.send(self.http.post(url).json(&payload(catch_up)), "webhook_url")
+                    .await;
+            }
+        };
+        let command = async {
+            if let Some(argv) = &self.config.command
+                && let Some(catch_up) = gate(crate::quiet::Channel::Command)
+            {
+                run_command(argv, &payload(catch_up)).await;
+            }
+        };
         let notice = async {
-            let Some(kind) = d.notify else { return };
-            let payload = Payload {
-                state: status.state,
-                reason: status.reason,
-                company: status.company.as_deref(),
-                headline: &status.headline,
-                message: &status.message,
-                at: now,
-                reminder: kind == Notice::Reminder,
-                access_expires_at: status.access_expires_at,
-                last_tick_at: status.last_tick_at,
-                next_attempt_at: status.next_attempt_at,
-            };
-            let webhook = async {
-                if let Some(url) = &self.config.webhook_url {
-                    self.send(self.http.post(url).json(&payload), "webhook_url")
-                        .await;
-                }
-            };
-            let command = async {
-                if let Some(argv) = &self.config.command {
-                    run_command(argv, &payload).await;
-                }
-            };
             tokio::join!(webhook, command);
         };
         tokio::join!(ping, notice);
@@ -247,6 +269,7 @@ async fn run_command(argv: &[String], p: &Payload<'_>) {
         .env("LEXGUARD_MESSAGE", p.message)
         .env("LEXGUARD_AT", p.at.to_rfc3339())
         .env("LEXGUARD_REMINDER", if p.reminder { "1" } else { "0" })
+        .env("LEXGUARD_CATCH_UP", if p.catch_up { "1" } else { "0" })
         .env_remove("LEXGUARD_CLIENT_SECRET")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
@@ -360,6 +383,7 @@ mod tests {
             message: &s.message,
             at: Utc::now(),
             reminder: false,
+            catch_up: false,
             access_expires_at: s.access_expires_at,
             last_tick_at: s.last_tick_at,
             next_attempt_at: s.next_attempt_at,

@@ -46,6 +46,12 @@ pub struct Status {
     /// Every time above in words (the one rule, as of the same `now`): surfaces show these and
     /// format no time themselves.
     pub times: StatusTimes,
+    /// End of the snooze in force (`lexguard snooze`); `null` when none.
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Delivery is quiet now (snooze or quiet hours); checks go on.
+    pub quiet: bool,
+    /// "stumm bis 08:00" while quiet: the tray line and the window show it as written.
+    pub quiet_line: Option<String>,
 }
 
 impl Status {
@@ -112,6 +118,9 @@ impl Status {
             last_webhook_sync: st.last_webhook_sync.clone(),
             webhooks_health: st.webhook_health.clone(),
             times: StatusTimes::default(),
+            snoozed_until: None,
+            quiet: false,
+            quiet_line: None,
         };
         status.times = times_of(&status, now, lang, zone);
         status

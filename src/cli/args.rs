@@ -85,6 +85,13 @@ pub(super) enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Benachrichtigungen stumm schalten / mute notifications: 1h · until 08:00 · off
+    /// (ping_url bleibt aktiv / ping_url stays on)
+    Snooze {
+        /// 1h, 30m, "until 08:00" oder/or off
+        #[arg(required = true, num_args = 1..=2)]
+        when: Vec<String>,
+    },
     /// Client-Secret der Lexware-App / the Lexware app's client secret
     ClientSecret {
         #[command(subcommand)]

@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod serve;
 mod signals;
+mod snooze;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
@@ -289,6 +290,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             let _ = status;
             Ok(0)
         }
+        Command::Snooze { when } => snooze::run(engine, &when, &mut out, lang),
         Command::ClientSecret {
             action: SecretCommand::Set { input },
         } => {

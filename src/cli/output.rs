@@ -105,6 +105,9 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     if let Some(c) = &s.company {
         row(out, lang.pick("Firma:", "Company:"), c);
     }
+    if let Some(q) = &s.quiet_line {
+        row(out, lang.pick("Benachrichtigungen:", "Notifications:"), q);
+    }
     if let Some(mode) = s.mode {
         let how = match mode {
             Mode::OAuth => lang.pick("Lexware-Anmeldung", "Lexware login"),

@@ -13,7 +13,7 @@ pub struct AlertsConfig {
     pub webhook_url: Option<String>,
     /// A program and its arguments (no shell), run on every state change and reminder with
     /// `LEXGUARD_STATE`, `LEXGUARD_REASON`, `LEXGUARD_COMPANY`, `LEXGUARD_HEADLINE`,
-    /// `LEXGUARD_MESSAGE`, `LEXGUARD_AT`, `LEXGUARD_REMINDER` in its environment.
+    /// `LEXGUARD_MESSAGE`, `LEXGUARD_AT`, `LEXGUARD_REMINDER`, `LEXGUARD_CATCH_UP` in its environment.
     pub command: Option<Vec<String>>,
 }
 

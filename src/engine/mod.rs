@@ -30,6 +30,7 @@ mod credentials;
 mod lexware_event;
 mod op;
 mod refresh;
+mod snooze;
 mod tick;
 mod validate;
 mod webhooks_sync;
@@ -260,6 +261,7 @@ impl Engine {
         let remind = chrono::Duration::from_std(self.schedule().remind_every)
             .unwrap_or(chrono::Duration::hours(4));
         crate::alerts::Alerts::new(&config.alerts, &self.inner.home.data_dir, remind)
+            .map(|a| a.with_quiet(crate::quiet::Quiet::new(&config, &self.inner.home.data_dir)))
     }
 
     /// Sends the alerts for every status this engine publishes, in order, for as long as the
@@ -267,10 +269,15 @@ impl Engine {
     /// next alert, never a check. Follows changes of `[alerts]` in the settings.
     pub async fn follow_alerts(self) {
         let mut statuses = self.status_watch();
-        let mut current: Option<(crate::alerts::AlertsConfig, crate::alerts::Alerts)> = None;
+        type Wanted = (
+            crate::alerts::AlertsConfig,
+            Option<crate::config::QuietHoursConfig>,
+        );
+        let mut current: Option<(Wanted, crate::alerts::Alerts)> = None;
         while statuses.changed().await.is_ok() {
             let status = statuses.borrow_and_update().clone();
-            let wanted = self.config().alerts;
+            let config = self.config();
+            let wanted = (config.alerts, config.quiet_hours);
             if current.as_ref().is_none_or(|(cfg, _)| *cfg != wanted) {
                 current = self.alerts().map(|a| (wanted, a));
             }

@@ -121,7 +121,12 @@ impl Engine {
     }
 
     pub(super) fn status_of(&self, st: &Persisted, now: DateTime<Utc>) -> Status {
-        Status::build(st, &self.config(), &self.schedule(), now, self.lang())
+        let config = self.config();
+        Status::build(st, &config, &self.schedule(), now, self.lang()).with_quiet(
+            &crate::quiet::Quiet::new(&config, &self.inner.home.data_dir),
+            now,
+            self.lang(),
+        )
     }
 }
 

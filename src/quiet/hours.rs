@@ -102,11 +102,12 @@ impl QuietHours {
             )
         })?;
         let time = |key: &'static str, text: &str| {
+            let example = if key == "from" { "19:00" } else { "07:00" };
             parse_time(text).ok_or_else(|| {
                 bad(
                     key,
-                    format!("„{text}“ ist keine Uhrzeit. Schreiben Sie sie als Stunden:Minuten, z. B. {key} = \"19:00\"."),
-                    format!("'{text}' is not a time of day. Write it as hours:minutes, e.g. {key} = \"19:00\"."),
+                    format!("„{text}“ ist keine Uhrzeit. Schreiben Sie sie als Stunden:Minuten, z. B. {key} = \"{example}\"."),
+                    format!("'{text}' is not a time of day. Write it as hours:minutes, e.g. {key} = \"{example}\"."),
                 )
             })
         };

@@ -124,6 +124,17 @@ impl Quiet {
     }
 }
 
+impl crate::status::Status {
+    /// The status with the quiet rules' facts (`snoozed_until`, `quiet`, "stumm bis 08:00")
+    /// as of `now`.
+    pub fn with_quiet(mut self, quiet: &Quiet, now: DateTime<Utc>, lang: Lang) -> Self {
+        self.snoozed_until = quiet.snoozed_until(now);
+        self.quiet_line = quiet.line(now, lang);
+        self.quiet = self.quiet_line.is_some();
+        self
+    }
+}
+
 /// "stumm bis 08:00": the time in the quiet zone, the date too when it is more than a day off.
 pub fn until_words(until: DateTime<Utc>, now: DateTime<Utc>, zone: Zone, lang: Lang) -> String {
     let wall = hours::wall(zone, until);
