@@ -40,4 +40,16 @@ webhooks_health: WebhookHealth,
  * Every time above in words (the one rule, as of the same `now`): surfaces show these and
  * format no time themselves.
  */
-times: StatusTimes, };
+times: StatusTimes, 
+/**
+ * End of the snooze in force (`lexguard snooze`); `null` when none.
+ */
+snoozed_until: string | null, 
+/**
+ * Delivery is quiet now (snooze or quiet hours); checks go on.
+ */
+quiet: boolean, 
+/**
+ * "stumm bis 08:00" while quiet: the tray line and the window show it as written.
+ */
+quiet_line: string | null, };
