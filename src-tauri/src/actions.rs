@@ -46,6 +46,7 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
                 tracing::warn!(error = %e, "reload not requested");
             }
         }
+        other if crate::quiet::on_menu(app, other) => {}
         other => tracing::debug!(other, "unknown menu item"),
     }
 }

@@ -34,6 +34,8 @@ pub struct Shown {
     pub state: ConnState,
     pub headline: String,
     pub lang: Lang,
+    /// "stumm bis 08:00" belongs to the tray line too.
+    pub quiet_line: Option<String>,
 }
 
 impl<R: Runtime> Bridge<R> {
@@ -66,6 +68,9 @@ impl<R: Runtime> Bridge<R> {
     }
 
     fn notify(&self, notice: Notice) {
+        let Some(notice) = crate::quiet::gate(&self.engine, notice) else {
+            return;
+        };
         let notice = decorate(notice, self.demo);
         let open = self.lang().pick("Öffnen", "Open");
         crate::notify::show(&self.app, notice, open);
@@ -106,6 +111,7 @@ impl<R: Runtime> Bridge<R> {
             state: status.state,
             headline: status.headline.clone(),
             lang,
+            quiet_line: status.quiet_line.clone(),
         };
         let changed = {
             let mut last = self.shown.lock().unwrap_or_else(|e| e.into_inner());
@@ -131,6 +137,9 @@ impl<R: Runtime> Bridge<R> {
             transition_notices(&mut memo, status, now, remind_every, lang)
         };
         for n in notices {
+            self.notify(n);
+        }
+        if let Some(n) = crate::quiet::catch_up(&self.engine, status, lang) {
             self.notify(n);
         }
     }

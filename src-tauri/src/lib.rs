@@ -19,6 +19,7 @@ mod models;
 mod notices;
 mod notify;
 mod options;
+mod quiet;
 mod requests;
 mod settings;
 mod sleep;

@@ -171,7 +171,7 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
                 format!("Your Lexware API key expires in {days} days ({}). Please create a new one at app.lexware.de/addons/public-api and store it in lexguard.", local_and_relative(*expires_at, now, lang)),
             ),
             opens_window: true,
-            urgent: *days <= 7,
+            urgent: false,
         }),
         // Once per app run: a keepalive that keeps falling over is in the history, not a nag.
         Event::KeepaliveRestarted { restarts: 1, .. } => Some(Notice {
@@ -184,13 +184,13 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
             opens_window: false,
             urgent: false,
         }),
-        Event::AuthorizationExpiring { days, .. } => Some(Notice {
+        Event::AuthorizationExpiring { .. } => Some(Notice {
             summary: lang
                 .pick("Freigabe bei Lexware läuft bald ab", "Authorization at Lexware ends soon")
                 .into(),
             body: event.describe(lang, now),
             opens_window: true,
-            urgent: *days <= 7,
+            urgent: false,
         }),
         // The core says each of these once (a restored webhook, a newly failing or missing
         // one); its sentence already names the webhook in plain words and what to do.
@@ -252,7 +252,9 @@ mod tests {
             days: 7,
             expires_at: now + chrono::Duration::days(7),
         };
-        assert!(event_notice(&ends, now, Lang::De).expect("a notice").urgent);
+        // Only a lost connection is critical (it may pass "do not disturb"); an end a week
+        // away is told at normal urgency.
+        assert!(!event_notice(&ends, now, Lang::De).expect("a notice").urgent);
     }
 
     #[test]

@@ -55,6 +55,9 @@ fn status_line(status: &Status) -> String {
     if status.headline.chars().count() > MAX {
         line.push('…');
     }
+    if let Some(quiet) = &status.quiet_line {
+        line = format!("{line} · {quiet}");
+    }
     line
 }
 
@@ -116,6 +119,7 @@ pub fn build<R: Runtime>(
         app,
         &[&open, &status, &sep()?, &refresh, &webhooks, &autostart],
     )?;
+    menu.append(&crate::quiet::submenu(app, lang)?)?;
     if demo {
         let items = [
             MenuItem::with_id(

@@ -90,6 +90,19 @@ describe("header, navigation, status", () => {
     expect(must("status-message").textContent).toBe("Erneuern klappt gerade nicht.");
   });
 
+  it("says until when notifications are muted, and nothing when they are not", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    expect(visible($("status-quiet"))).toBe(false);
+    backend.emit("lexguard://status", status({ quiet: true, snoozed_until: "2026-01-15T07:00:00Z", quiet_line: "stumm bis 08:00" }));
+    await flush();
+    expect(visible($("status-quiet"))).toBe(true);
+    expect(must("status-quiet").textContent).toBe("stumm bis 08:00");
+    backend.emit("lexguard://status", status());
+    await flush();
+    expect(visible($("status-quiet"))).toBe(false);
+  });
+
   it("lists the history as sentences, filterable by kind", async () => {
     await boot(new FakeBackend());
     const items = $$('[data-testid="history-list"] li');

@@ -108,6 +108,9 @@ export function status(over: Partial<Status> = {}): Status {
     last_webhook_sync: null,
     webhooks_health: { checked_at: null, repaired_at: null, repaired: [], failing: [], missing: [] },
     times: times(),
+    snoozed_until: null,
+    quiet: false,
+    quiet_line: null,
     ...over,
   };
 }

@@ -117,6 +117,9 @@ export function mockBackend(scenario: string): Backend {
     last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
     webhooks_health: { checked_at: null, repaired_at: null, repaired: [], failing: [], missing: [] },
     times: times(),
+    snoozed_until: null,
+    quiet: false,
+    quiet_line: null,
   });
   let status: Status =
     scenario === "lost"

@@ -59,6 +59,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   const webhookHost = h("div", { testid: "status-webhooks" });
   const stateEl = h("strong", { testid: "status-state", class: "state" });
   const message = h("p", { testid: "status-message", class: "status-message" });
+  // "stumm bis 08:00": the core's words while a snooze or quiet hours hold notifications back.
+  const quietLine = h("p", { testid: "status-quiet", class: "status-quiet muted" });
   const checkNow = h("button", { type: "button", testid: "status-check-now", i18n: "status.check_now" });
   const refreshNow = h("button", { type: "button", testid: "status-refresh-now", i18n: "status.refresh_now" });
   const actionNote = noteHost();
@@ -109,6 +111,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
       { class: "card state-card" },
       h("p", { class: "state-line" }, h("span", { class: "dot", "aria-hidden": "true" }), stateEl),
       message,
+      quietLine,
       nextStep,
       h("div", { class: "actions" }, primary, checkNow, refreshNow, actionNote),
       alertHost,
@@ -144,6 +147,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     stateEl.textContent = stateLabel(s.state);
     section.dataset.state = s.state;
     message.textContent = s.message;
+    quietLine.textContent = s.quiet_line ?? "";
+    show(quietLine, s.quiet_line !== null);
 
     const action = primaryAction(s);
     show(primary, action !== null);
