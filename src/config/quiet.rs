@@ -71,3 +71,56 @@ pub(super) fn validate(config: &Config) -> Result<(), Problem> {
             en: e.en,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::error::Error;
+    use std::path::Path;
+
+    fn parse(text: &str) -> crate::Result<Config> {
+        Config::parse(text, Path::new("/x/config.toml"))
+    }
+
+    #[test]
+    fn the_documented_section_parses_and_defaults_hold() {
+        let c = parse("[quiet_hours]\ndays = \"mon-fri\"\nfrom = \"19:00\"\nto = \"07:00\"\ntz = \"Europe/Berlin\"\nchannels = [\"desktop\", \"webhook\", \"command\"]\n").expect("valid");
+        assert_eq!(c.quiet_hours.as_ref().map(|q| q.channels.len()), Some(3));
+        assert!(c.notifications.critical_on_loss, "on by default");
+        let c = parse("[quiet_hours]\nfrom = \"22:00\"\nto = \"06:30\"\n\n[notifications]\ncritical_on_loss = false\n").expect("valid");
+        let q = c.quiet_hours.expect("section");
+        assert_eq!(
+            (q.days.as_str(), q.channels),
+            ("daily", vec!["desktop".to_string()])
+        );
+        assert!(!c.notifications.critical_on_loss);
+    }
+
+    #[test]
+    fn a_bad_value_names_file_line_key_and_the_fix() {
+        let e = parse("[quiet_hours]\nfrom = \"19:00\"\nto = \"07:00\"\nchannels = [\"desktop\", \"ping_url\"]\n")
+            .expect_err("ping_url cannot be muted");
+        match &e {
+            Error::Config { line, key, .. } => {
+                assert_eq!(*line, Some(4));
+                assert_eq!(key.as_deref(), Some("quiet_hours.channels"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let de = e.message(crate::Lang::De);
+        assert!(
+            de.contains("\"desktop\", \"webhook\" und \"command\""),
+            "{de}"
+        );
+        let en = e.message(crate::Lang::En);
+        assert!(en.contains("never muted"), "{en}");
+        assert!(
+            parse("[quiet_hours]\nfrom = \"19:00\"\n").is_err(),
+            "to is required"
+        );
+        assert!(
+            parse("[notifications]\ncritical = false\n").is_err(),
+            "unknown key"
+        );
+    }
+}
