@@ -43,9 +43,17 @@ async fn snooze_from_the_tray_holds_back_and_resume_catches_up_once() {
         .wait_for(|n| n.summary.contains("Während der Stummschaltung"), WAIT)
         .await
         .expect("one catch-up");
-    assert!(catch_up.summary.contains("verloren"), "{}", catch_up.summary);
+    assert!(
+        catch_up.summary.contains("verloren"),
+        "{}",
+        catch_up.summary
+    );
     tokio::time::sleep(Duration::from_secs(6)).await;
-    assert_eq!(told("Während der Stummschaltung"), 1, "exactly one catch-up");
+    assert_eq!(
+        told("Während der Stummschaltung"),
+        1,
+        "exactly one catch-up"
+    );
     let menu = labels(&watcher.menu(&item).await.expect("menu"));
     assert!(
         !menu.iter().any(|l| l.contains("stumm bis")),

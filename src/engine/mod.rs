@@ -139,7 +139,12 @@ impl Engine {
         let initial = {
             let st = Persisted::load(&opts.home.state_file()).unwrap_or_default();
             let schedule = opts.schedule_override.unwrap_or(opts.config.schedule);
-            Status::build(&st, &opts.config, &schedule, opts.clock.now(), opts.lang)
+            let now = opts.clock.now();
+            Status::build(&st, &opts.config, &schedule, now, opts.lang).with_quiet(
+                &crate::quiet::Quiet::new(&opts.config, &opts.home.data_dir),
+                now,
+                opts.lang,
+            )
         };
         let (status, _) = tokio::sync::watch::channel(initial);
         Engine {
