@@ -49,6 +49,10 @@ pub(super) enum Command {
     Doctor {
         #[arg(long)]
         json: bool,
+        /// Testnachricht an jeden Alarmkanal (nie ein Erfolgs-Ping) / a test message to every
+        /// alert channel (never a success ping)
+        #[arg(long)]
+        test_alerts: bool,
     },
     /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
     Tick {
@@ -133,7 +137,7 @@ impl Command {
         match self {
             Command::Status { json }
             | Command::Tick { json }
-            | Command::Doctor { json }
+            | Command::Doctor { json, .. }
             | Command::History { json, .. } => *json,
             Command::Webhooks {
                 action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },

@@ -72,8 +72,8 @@ async fn run(command: Command, lang: Lang) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
     // It must work where an engine cannot be built (a broken config or store).
-    if let Command::Doctor { json } = command {
-        return doctor::doctor(lang, json).await;
+    if let Command::Doctor { json, test_alerts } = command {
+        return doctor::doctor(lang, doctor::Options { json, test_alerts }).await;
     }
     let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
