@@ -3,6 +3,8 @@
 //! a bare `cargo test`; the README's test command (`./scripts/test`) runs them.
 
 mod common;
+#[path = "common/cli.rs"]
+mod harness;
 
 use lexware_sim::{Control, Sim, SimConfig};
 use std::path::Path;
@@ -592,6 +594,78 @@ async fn sighup_and_sigint_end_a_waiting_command_with_128_plus_the_signal() {
             stderr(&out).contains(&format!("Abgebrochen ({name})")),
             "{}",
             stderr(&out)
+        );
+    }
+}
+
+/// A home with the file store and a public API key (no keychain needed), connected.
+async fn connected_with_a_key(name: &str) -> harness::Cli {
+    let t = harness::Cli::new(name).await;
+    let mut c = common::config_for(&t.sim, vec![]);
+    c.store.kind = lexguard::store::StoreKind::File;
+    c.save(&t.config_path()).expect("config");
+    let key = t.ctl.create_api_key();
+    let out = t
+        .run(&["connect", "--api-key", "-"], &format!("{key}\n"))
+        .await;
+    harness::assert_ok(&out);
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_tick_says_it_in_words_and_logs_only_when_asked() {
+    let t = connected_with_a_key("quietlog").await;
+    // The check is due 16 minutes later; Lexware answers 503 meanwhile.
+    t.ctl.fail_next(20, 503);
+    let out = t.run_at(&["tick"], 16 * 60).await;
+    assert_ne!(out.status.code(), Some(0), "{}", harness::said(&out));
+    let err = harness::stderr(&out);
+    assert!(
+        !err.contains("WARN") && !err.contains("lexguard::"),
+        "no log lines for a person: {err}"
+    );
+    assert!(
+        !harness::said(&out).trim().is_empty(),
+        "the plain message is there"
+    );
+    // Asked for, the diagnostics are there (so the quiet above is not an accident).
+    let mut c = t.cmd_at(&["tick"], 40 * 60);
+    c.env("LEXGUARD_LOG", "warn");
+    let out = t.run_with(c, "").await;
+    assert!(
+        harness::stderr(&out).contains("WARN"),
+        "{}",
+        harness::said(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_plain_sentences() {
+    use tokio::io::AsyncBufReadExt;
+    let t = connected_with_a_key("servelog").await;
+    let mut c = t.cmd_at(&["serve"], 16 * 60);
+    c.env_remove("LEXGUARD_LOG")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("JOURNAL_STREAM");
+    let mut child = c.spawn().expect("spawn serve");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log = Vec::new();
+    let wanted = "Verbindung zu Demo GmbH geprüft – alles in Ordnung.";
+    let deadline = tokio::time::Instant::now() + harness::RUN_DEADLINE;
+    while !log.iter().any(|l: &String| l.contains(wanted)) {
+        match tokio::time::timeout_at(deadline, lines.next_line()).await {
+            Ok(Ok(Some(line))) => log.push(line),
+            other => panic!("no {wanted:?} in the log ({other:?}): {log:#?}"),
+        }
+    }
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    let text = log.join("\n");
+    assert!(text.contains("lexguard serve läuft"), "{text}");
+    for developer_words in ["Event", "{ ", "lexguard::", "state=", "Some("] {
+        assert!(
+            !text.contains(developer_words),
+            "{developer_words} in {text}"
         );
     }
 }

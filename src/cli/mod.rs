@@ -24,12 +24,7 @@ use std::process::ExitCode;
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // A service's log is its journal: say what happened by default.
-    init_tracing(if matches!(cli.command, Command::Serve) {
-        "info"
-    } else {
-        "warn"
-    });
+    init_tracing(matches!(cli.command, Command::Serve));
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -48,19 +43,40 @@ pub fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
-/// for a person at a terminal who did not ask for `NO_COLOR` (logs and pipes stay plain).
-fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(use_colour(
-            std::io::stderr().is_terminal(),
-            std::env::var_os("NO_COLOR"),
-        ))
-        .try_init();
+/// Diagnostics (the engine's inner workings, in developer English) go to stderr only when
+/// `LEXGUARD_LOG` asks for them: a one-shot command tells the person in plain words what
+/// happened and prints no log lines of its own. `serve`'s log is its journal: by default it
+/// says what happened in the words of the history (see `serve`), without module paths, and
+/// the alert channels' failures. Coloured only for a person at a terminal who did not ask
+/// for `NO_COLOR` (logs and pipes stay plain).
+fn init_tracing(serving: bool) {
+    let colour = use_colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(colour)
+            .try_init();
+    } else if serving {
+        let filter = tracing_subscriber::EnvFilter::new(
+            "off,lexguard::cli::serve=info,lexguard::alerts=warn",
+        );
+        // The journal stamps each line itself.
+        let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+        let fmt = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(colour)
+            .with_target(false);
+        let _ = if journal {
+            fmt.without_time().try_init()
+        } else {
+            fmt.try_init()
+        };
+    }
 }
 
 /// <https://no-color.org>: any non-empty `NO_COLOR` turns colours off.
