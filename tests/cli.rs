@@ -669,3 +669,131 @@ async fn serve_logs_plain_sentences() {
         );
     }
 }
+
+fn lexguard_in(lang: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lexguard"))
+        .args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run lexguard")
+}
+
+#[test]
+fn help_speaks_the_users_language_only() {
+    let english_words = [
+        "Usage",
+        "Options",
+        "Commands",
+        "Print help",
+        "keeps",
+        "the ",
+    ];
+    let german_words = [
+        "Aufruf",
+        "Optionen",
+        "Befehle",
+        "Hilfe",
+        "Verbindung",
+        " der ",
+    ];
+    for args in [
+        &["--help"][..],
+        &["connect", "--help"],
+        &["doctor", "--help"],
+    ] {
+        let de = lexguard_in("de_DE.UTF-8", args);
+        assert_ok(&de);
+        let de = stdout(&de);
+        assert!(de.contains("Aufruf: lexguard"), "{de}");
+        for w in english_words {
+            assert!(!de.contains(w), "English {w:?} in the German help:\n{de}");
+        }
+        let en = lexguard_in("en_US.UTF-8", args);
+        assert_ok(&en);
+        let en = stdout(&en);
+        assert!(en.contains("Usage: lexguard"), "{en}");
+        for w in german_words {
+            assert!(!en.contains(w), "German {w:?} in the English help:\n{en}");
+        }
+    }
+    // --lang wins over the locale, as for every other output.
+    let en = stdout(&lexguard_in("de_DE.UTF-8", &["--lang", "en", "--help"]));
+    assert!(en.contains("Usage: lexguard"), "{en}");
+    assert!(stdout(&lexguard_in("de_DE.UTF-8", &["doctor", "--help"])).contains("--test-alerts"));
+    // A usage error in German, exit 2.
+    let out = lexguard_in("de_DE.UTF-8", &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Den Befehl „frobnicate“ gibt es nicht"),
+        "{err}"
+    );
+    assert!(!err.contains("error:") && !err.contains("Usage"), "{err}");
+}
+
+#[test]
+fn bash_completion_loads() {
+    let script = format!(
+        "source <({} completions bash) && complete -p lexguard",
+        env!("CARGO_BIN_EXE_lexguard")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .expect("bash");
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("-F _lexguard lexguard"),
+        "{}",
+        stdout(&out)
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = lexguard_in("C", &["completions", shell]);
+        assert_ok(&out);
+        assert!(stdout(&out).contains("doctor"), "{shell}: {}", stdout(&out));
+    }
+    let out = lexguard_in("de_DE.UTF-8", &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn the_man_page_renders() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, heading, words) in [
+        (
+            "en_US.UTF-8",
+            "SYNOPSIS",
+            "Send a test message to every alert channel",
+        ),
+        (
+            "de_DE.UTF-8",
+            "ÜBERSICHT",
+            "Eine Testnachricht an jeden Alarmkanal senden",
+        ),
+    ] {
+        let out = lexguard_in(lang, &["man"]);
+        assert_ok(&out);
+        let page = dir.path().join("lexguard.1");
+        std::fs::write(&page, &out.stdout).expect("write");
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANWIDTH", "80")
+            .env_remove("MAN_KEEP_FORMATTING")
+            .env("LANG", "C.UTF-8")
+            .env_remove("MANPAGER")
+            .env("PAGER", "cat")
+            .output()
+            .expect("man (man-db) installed");
+        assert_ok(&shown);
+        let text = stdout(&shown);
+        assert!(text.contains(heading), "{text}");
+        assert!(text.contains("lexguard doctor"), "{text}");
+        // man joins the lines of a paragraph: compare without the line breaks.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words), "{text}");
+        assert!(!stderr(&shown).contains("warning"), "{}", stderr(&shown));
+    }
+}

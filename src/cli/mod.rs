@@ -4,18 +4,19 @@
 
 mod args;
 mod doctor;
+mod generated;
 mod input;
 mod output;
 mod progress;
 mod serve;
 mod signals;
+mod usage_error;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use args::{ApiKeyCommand, Cli, Command, SecretCommand, WebhookCommand};
-use clap::Parser;
+use args::{ApiKeyCommand, Command, SecretCommand, WebhookCommand};
 use input::Asked;
 use progress::{Spinner, Wait};
 use std::io::{IsTerminal, Write};
@@ -23,9 +24,17 @@ use std::process::ExitCode;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = args::lang_in(&argv).unwrap_or_else(Lang::from_env);
+    let cli = args::parse(argv, lang);
+    let lang = cli.lang.unwrap_or(lang);
+    // Printed from the same definitions as the help, before any runtime or log exists.
+    match cli.command {
+        Command::Completions { shell } => return generated::completions(shell, lang),
+        Command::Man => return generated::man_page(lang),
+        _ => {}
+    }
     init_tracing(matches!(cli.command, Command::Serve));
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -239,7 +248,8 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 }
             }
         }
-        Command::Doctor { .. } => Ok(0), // handled before an engine exists
+        // Handled before an engine exists.
+        Command::Doctor { .. } | Command::Completions { .. } | Command::Man => Ok(0),
         Command::Tick { json } => {
             let spinner = wait(Wait::Check);
             let report = engine.tick(TickCause::Scheduled).await?;
@@ -334,6 +344,8 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use args::Cli;
+    use clap::Parser;
 
     #[test]
     fn colours_only_at_a_terminal_without_no_color() {
@@ -341,6 +353,22 @@ mod tests {
         assert!(use_colour(true, Some("".into())));
         assert!(!use_colour(true, Some("1".into())));
         assert!(!use_colour(false, None));
+    }
+
+    #[test]
+    fn the_help_language_comes_from_lang_before_parsing() {
+        let lang = |words: &[&str]| {
+            let argv: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+            args::lang_in(&argv)
+        };
+        assert_eq!(
+            lang(&["lexguard", "--lang", "en", "--help"]),
+            Some(Lang::En)
+        );
+        assert_eq!(lang(&["lexguard", "status", "--lang=de"]), Some(Lang::De));
+        assert_eq!(lang(&["lexguard", "--help"]), None);
+        assert_eq!(lang(&["lexguard", "--lang", "xx"]), None);
+        assert_eq!(lang(&["lexguard", "connect", "--", "--lang", "en"]), None);
     }
 
     #[test]
