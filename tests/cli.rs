@@ -797,3 +797,73 @@ fn the_man_page_renders() {
         assert!(!stderr(&shown).contains("warning"), "{}", stderr(&shown));
     }
 }
+
+/// The .deb's extra files (tauri.conf.json `bundle.linux.deb.files`) are what
+/// `packaging/generate` writes (run before bundling), and each of them works.
+#[test]
+fn the_deb_ships_completions_and_man_pages_that_work() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let conf: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("src-tauri/tauri.conf.json")).expect("tauri.conf"),
+    )
+    .expect("json");
+    let before = conf["build"]["beforeBuildCommand"]["script"]
+        .as_str()
+        .expect("script");
+    assert!(
+        before.contains("packaging/generate target/release/lexguard target/release/packaging"),
+        "{before}"
+    );
+    let out = tempfile::tempdir().expect("out");
+    let generated = std::process::Command::new(root.join("packaging/generate"))
+        .arg(env!("CARGO_BIN_EXE_lexguard"))
+        .arg(out.path())
+        .output()
+        .expect("packaging/generate");
+    assert_ok(&generated);
+    let files = conf["bundle"]["linux"]["deb"]["files"]
+        .as_object()
+        .expect("deb files");
+    let staged = |dest: &str| {
+        let src = files[dest].as_str().expect("source");
+        let rel = src
+            .strip_prefix("../target/release/packaging/")
+            .unwrap_or_else(|| panic!("{dest} comes from packaging/generate: {src}"));
+        out.path().join(rel)
+    };
+    let bash = staged("/usr/share/bash-completion/completions/lexguard");
+    let loaded = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!("source {} && complete -p lexguard", bash.display()),
+        ])
+        .output()
+        .expect("bash");
+    assert_ok(&loaded);
+    for dest in [
+        "/usr/share/zsh/vendor-completions/_lexguard",
+        "/usr/share/fish/vendor_completions.d/lexguard.fish",
+    ] {
+        let text = std::fs::read_to_string(staged(dest)).expect(dest);
+        assert!(text.contains("test-alerts"), "{dest}");
+    }
+    for (dest, heading) in [
+        ("/usr/share/man/man1/lexguard.1.gz", "SYNOPSIS"),
+        ("/usr/share/man/de/man1/lexguard.1.gz", "ÜBERSICHT"),
+    ] {
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(staged(dest))
+            .env("MANWIDTH", "80")
+            .env("LANG", "C.UTF-8")
+            .env_remove("MAN_KEEP_FORMATTING")
+            .output()
+            .expect("man");
+        assert_ok(&shown);
+        assert!(
+            stdout(&shown).contains(heading),
+            "{dest}: {}",
+            stdout(&shown)
+        );
+    }
+}
