@@ -76,7 +76,7 @@ async fn a_healthy_setup_passes_every_check() {
     for words in [
         "Konfiguration",
         "Geheimnis-Ordner",
-        "Verbindung: ",
+        "✓ Zustand (letzte Prüfung): Verbunden mit Demo GmbH",
         "Lexware bestätigt die Verbindung gerade eben (Demo GmbH)",
         "Client-Secret der Partner-App",
         "Lexware antwortet",
@@ -150,6 +150,7 @@ async fn before_connecting_without_a_secret_and_while_lost_doctor_says_so() {
     );
     assert!(text.contains("lexguard client-secret set -"), "{text}");
     assert!(text.contains("lexguard connect --api-key -"), "{text}");
+    assert!(ping.seen().is_empty(), "no ping: {:?}", ping.seen());
     let j = json(&doctor(&t, 0, true).await);
     assert_eq!(j["ok"], false, "{j}");
     let levels: Vec<(&str, &str)> = j["checks"]
@@ -173,6 +174,16 @@ async fn before_connecting_without_a_secret_and_while_lost_doctor_says_so() {
     // Connected, then the client secret is gone: the next refresh would fail.
     t.connect().await;
     assert_exit(&doctor(&t, 0, false).await, 0);
+    // A check, then ten minutes without one (no keepalive runs): degraded, a ⚠ with its fix.
+    assert_ok(&t.run(&["tick"], "").await);
+    let out = doctor(&t, 600, false).await;
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("⚠ Zustand (letzte Prüfung)")),
+        "{text}"
+    );
     std::fs::remove_file(t.home.path().join("secrets").join("client-secret"))
         .expect("the file store holds the secret");
     let out = doctor(&t, 0, false).await;
@@ -206,14 +217,15 @@ async fn before_connecting_without_a_secret_and_while_lost_doctor_says_so() {
     assert!(
         flagged(&text)
             .iter()
-            .any(|l| l.starts_with("✗ Verbindung verloren")),
+            .any(|l| l.starts_with("✗ Zustand (letzte Prüfung): Verbindung")
+                && l.contains("verloren")),
         "{text}"
     );
     assert!(text.contains("lexguard login-url"), "{text}");
-    assert_eq!(ping.seen().len(), before, "doctor sent nothing to ping_url");
-    assert!(
-        ping.seen().iter().all(|s| s.path != "/ping"),
-        "never a success ping: {:?}",
+    assert_eq!(
+        ping.seen().len(),
+        before,
+        "doctor sent nothing to ping_url: {:?}",
         ping.seen()
     );
 }

@@ -21,8 +21,8 @@ pub(super) fn state(r: &mut Report, status: &Status) {
     match status.state {
         ConnState::Healthy => r.ok(
             "connection",
-            format!("Verbindung: {}", status.headline),
-            format!("Connection: {}", status.headline),
+            format!("Zustand (letzte Prüfung): {}", status.headline),
+            format!("State (last check): {}", status.headline),
         ),
         ConnState::NotConnected => r.fail(
             "connection",
@@ -45,16 +45,16 @@ pub(super) fn state(r: &mut Report, status: &Status) {
         ConnState::AuthLost => r.fail(
             "connection",
             lang.pick(
-                format!("Verbindung verloren: {}", status.headline),
-                format!("Connection lost: {}", status.headline),
+                format!("Zustand (letzte Prüfung): {}", status.headline),
+                format!("State (last check): {}", status.headline),
             ),
             (status.message.clone(), status.message.clone()),
         ),
         ConnState::Degraded => r.warn(
             "connection",
             lang.pick(
-                format!("Verbindung gestört: {}", status.headline),
-                format!("Connection degraded: {}", status.headline),
+                format!("Zustand (letzte Prüfung): {}", status.headline),
+                format!("State (last check): {}", status.headline),
             ),
             (status.message.clone(), status.message.clone()),
         ),
