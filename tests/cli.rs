@@ -718,6 +718,9 @@ fn help_speaks_the_users_language_only() {
             assert!(!en.contains(w), "German {w:?} in the English help:\n{en}");
         }
     }
+    // `help COMMAND` is `COMMAND --help`, in the same language.
+    let de = stdout(&lexguard_in("de_DE.UTF-8", &["help", "doctor"]));
+    assert!(de.contains("Aufruf: lexguard doctor"), "{de}");
     // --lang wins over the locale, as for every other output.
     let en = stdout(&lexguard_in("de_DE.UTF-8", &["--lang", "en", "--help"]));
     assert!(en.contains("Usage: lexguard"), "{en}");

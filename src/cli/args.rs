@@ -372,6 +372,7 @@ fn usages(cmd: &mut clap::Command, lang: Lang) {
 /// Parses the command line in `lang`; help, version and usage errors end the process here
 /// (exit 0, or 2 for a usage error, as clap does), in the same language.
 pub(super) fn parse(args: Vec<OsString>, lang: Lang) -> Cli {
+    let args = help_word_as_flag(args);
     let mut cmd = localized(lang);
     let matches = match cmd.try_get_matches_from_mut(args) {
         Ok(m) => m,
@@ -381,4 +382,23 @@ pub(super) fn parse(args: Vec<OsString>, lang: Lang) -> Cli {
         Err(e) => e.exit(),
     };
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `lexguard help [COMMAND…]` is `lexguard [COMMAND…] --help` (clap's own help command would
+/// answer in English).
+fn help_word_as_flag(mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    while let Some(word) = args.get(i).and_then(|a| a.to_str()) {
+        match word {
+            "--lang" => i += 2,
+            w if w.starts_with('-') => i += 1,
+            "help" => {
+                args.remove(i);
+                args.push("--help".into());
+                break;
+            }
+            _ => break,
+        }
+    }
+    args
 }
