@@ -58,11 +58,12 @@ pub async fn doctor(lang: Lang, opts: Options) -> i32 {
         }
     };
     connection::state(&mut r, &status);
+    // A store that failed its round trip is reported once, above: no second line about it.
     if let Some(vault) = &vault {
         connection::live(&mut r, &config, &home, vault, &status).await;
-    }
-    if let Some(engine) = &engine {
-        connection::client_secret(&mut r, &config, engine, status.mode).await;
+        if let Some(engine) = &engine {
+            connection::client_secret(&mut r, &config, engine, status.mode).await;
+        }
     }
     let client = reqwest::Client::builder()
         .timeout(net::TIMEOUT)
