@@ -340,3 +340,33 @@ async fn a_missing_config_file_is_named() {
     );
     assert!(text.contains("LEXGUARD_HOME"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replaced_api_key_is_named_by_the_live_check() {
+    let t = setup("doctorkey", |_, _| {}).await;
+    let key = t.ctl.create_api_key();
+    assert_ok(
+        &t.run(&["connect", "--api-key", "-"], &format!("{key}\n"))
+            .await,
+    );
+    let out = doctor(&t, 0, false).await;
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("✓ Lexware bestätigt"), "{text}");
+    assert!(
+        !text.contains("Client-Secret"),
+        "an API key needs none: {text}"
+    );
+    t.ctl.replace_api_key(&key).expect("replaced");
+    let out = doctor(&t, 0, false).await;
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(
+        flagged(&text)
+            .iter()
+            .any(|l| l.starts_with("✗ Lexware nimmt den gespeicherten API-Schlüssel nicht an")),
+        "{text}"
+    );
+    assert!(text.contains("lexguard connect --api-key -"), "{text}");
+    assert!(!text.contains("Passwort"), "{text}");
+}
