@@ -6,7 +6,6 @@
 
 pub mod alerts;
 pub mod api;
-pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod contract;

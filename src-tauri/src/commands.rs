@@ -3,7 +3,7 @@
 //! client secret travel only the other way).
 
 use crate::AppState;
-use crate::error::IpcError;
+use crate::error::{IpcError, ShellErrorKind};
 use crate::models::{ConnectResult, LoginStart};
 use crate::requests::{ActionOutcome, Request};
 use crate::settings::Settings;
@@ -197,7 +197,7 @@ pub fn open_link<R: Runtime>(
     let lang = state.handle.engine.lang();
     if !LINKS.contains(&url.as_str()) {
         return Err(IpcError {
-            kind: "invalid".into(),
+            kind: ShellErrorKind::NotAllowed.into(),
             message: lang.pick(
                 "Diese Adresse öffnet lexguard nicht.".to_string(),
                 "lexguard does not open this address.".to_string(),
@@ -208,7 +208,7 @@ pub fn open_link<R: Runtime>(
     app.opener()
         .open_url(&url, None::<&str>)
         .map_err(|error| IpcError {
-            kind: "open_failed".into(),
+            kind: ShellErrorKind::OpenFailed.into(),
             message: lang.pick(
                 format!("Der Browser konnte nicht geöffnet werden ({error}). Öffnen Sie {url} bitte selbst."),
                 format!("The browser could not be opened ({error}). Please open {url} yourself."),
@@ -223,7 +223,7 @@ pub fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState
     app.opener()
         .open_path(dir.display().to_string(), None::<&str>)
         .map_err(|error| IpcError {
-            kind: "open_failed".into(),
+            kind: ShellErrorKind::OpenFailed.into(),
             message: state.handle.engine.lang().pick(
                 format!(
                     "Der Ordner {} konnte nicht geöffnet werden ({error}).",

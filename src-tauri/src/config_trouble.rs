@@ -5,7 +5,7 @@
 //! with "Ordner öffnen" and "Neu laden". Reloading reads config.toml again and, once it is
 //! valid, starts the engine as a normal start would, without a restart.
 
-use crate::error::IpcError;
+use crate::error::{IpcError, ShellErrorKind};
 use lexguard::Lang;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -241,7 +241,7 @@ pub fn open_config_folder<R: Runtime>(
         .map(std::path::Path::to_path_buf)
     else {
         return Err(IpcError {
-            kind: "open_failed".into(),
+            kind: ShellErrorKind::OpenFailed.into(),
             message: lang
                 .pick(
                     "Der Ordner der Einstellungsdatei ist nicht bekannt.",
@@ -254,7 +254,7 @@ pub fn open_config_folder<R: Runtime>(
     app.opener()
         .open_path(dir.display().to_string(), None::<&str>)
         .map_err(|error| IpcError {
-            kind: "open_failed".into(),
+            kind: ShellErrorKind::OpenFailed.into(),
             message: lang.pick(
                 format!(
                     "Der Ordner {} konnte nicht geöffnet werden ({error}).",

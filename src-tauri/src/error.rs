@@ -9,8 +9,7 @@ use serde::Serialize;
 #[ts(export)]
 pub struct IpcError {
     /// Stable name: one of the core's `ErrorKind`s, or one of the shell's own.
-    #[ts(as = "IpcErrorKind")]
-    pub kind: String,
+    pub kind: IpcErrorKind,
     /// For the person, in the chosen language, with the fix.
     pub message: String,
     /// The settings field at fault, for configuration errors (`schedule.check_every`).
@@ -24,30 +23,40 @@ pub struct IpcError {
 pub enum ShellErrorKind {
     /// The data folder could not be shown in the file manager.
     OpenFailed,
+    /// The window asked for something the shell does not do (a link not on its list).
+    NotAllowed,
     /// Made by the window itself: the call never reached a command (Tauri refused it, or the
     /// page runs outside the app).
     Ipc,
 }
 
-/// The type `IpcError.kind` has in TypeScript; on the wire it is the plain string.
-#[allow(dead_code)]
-#[derive(Serialize, ts_rs::TS)]
+/// What `IpcError.kind` names: a core [`lexguard::ErrorKind`] or one of the shell's own. On the
+/// wire it is the plain string (`"login_expired"`, `"open_failed"`), so no producer can invent
+/// a name the window does not know.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
 #[serde(untagged)]
-enum IpcErrorKind {
+pub enum IpcErrorKind {
     Core(lexguard::ErrorKind),
     Shell(ShellErrorKind),
+}
+
+impl From<ShellErrorKind> for IpcErrorKind {
+    fn from(kind: ShellErrorKind) -> Self {
+        IpcErrorKind::Shell(kind)
+    }
 }
 
 impl IpcError {
     pub fn from_core(e: &lexguard::Error, lang: Lang) -> Self {
         match e {
             lexguard::Error::Config { key, problem, .. } => Self {
-                kind: e.kind().into(),
+                kind: IpcErrorKind::Core(e.error_kind()),
                 message: lang.pick(problem.0.clone(), problem.1.clone()),
                 field: key.clone(),
             },
             _ => Self {
-                kind: e.kind().into(),
+                kind: IpcErrorKind::Core(e.error_kind()),
                 message: e.message(lang),
                 field: None,
             },

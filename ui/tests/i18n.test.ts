@@ -40,3 +40,17 @@ describe("language files", () => {
     expect(informal).toEqual([]);
   });
 });
+
+describe("event words", () => {
+  it("come from the core, not from the language files", async () => {
+    const { eventTypeText } = await import("../src/views/webhooks");
+    const { EVENT_TYPES } = await import("../src/bindings/eventWords");
+    // The core's words (src/webhook_words.rs), the same the tray and the CLI say.
+    expect(eventTypeText("invoice.created", "de")).toBe("Rechnung erstellt");
+    expect(eventTypeText("invoice.created", "en")).toBe("Invoice created");
+    expect(eventTypeText("something.new", "de")).toBeNull();
+    expect(EVENT_TYPES).toContain("token.revoked");
+    const copies = Object.keys(de).filter((k) => /^(object|verb)\./.test(k));
+    expect(copies).toEqual([]);
+  });
+});

@@ -3,6 +3,8 @@ import type { ErrorKind } from "./ErrorKind";
 import type { ShellErrorKind } from "./ShellErrorKind";
 
 /**
- * The type `IpcError.kind` has in TypeScript; on the wire it is the plain string.
+ * What `IpcError.kind` names: a core [`lexguard::ErrorKind`] or one of the shell's own. On the
+ * wire it is the plain string (`"login_expired"`, `"open_failed"`), so no producer can invent
+ * a name the window does not know.
  */
 export type IpcErrorKind = ErrorKind | ShellErrorKind;

@@ -19,22 +19,8 @@ import type { StatusTimes } from "../bindings/StatusTimes";
 import type { TimeWords } from "../bindings/TimeWords";
 import type { WebhookSpec } from "../bindings/WebhookSpec";
 import type { Backend } from "../ipc";
+import { EVENT_TYPES } from "../bindings/eventWords";
 
-const EVENT_TYPES = [
-  "article.created", "article.changed", "article.deleted",
-  "contact.created", "contact.changed", "contact.deleted",
-  "credit-note.created", "credit-note.changed", "credit-note.deleted", "credit-note.status.changed",
-  "delivery-note.created", "delivery-note.changed", "delivery-note.deleted", "delivery-note.status.changed",
-  "down-payment-invoice.created", "down-payment-invoice.changed", "down-payment-invoice.deleted", "down-payment-invoice.status.changed",
-  "dunning.created", "dunning.changed", "dunning.deleted",
-  "invoice.created", "invoice.changed", "invoice.deleted", "invoice.status.changed",
-  "order-confirmation.created", "order-confirmation.changed", "order-confirmation.deleted", "order-confirmation.status.changed",
-  "payment.changed",
-  "quotation.created", "quotation.changed", "quotation.deleted", "quotation.status.changed",
-  "recurring-template.created", "recurring-template.changed", "recurring-template.deleted",
-  "token.revoked",
-  "voucher.created", "voucher.changed", "voucher.deleted", "voucher.status.changed",
-];
 
 const min = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

@@ -7,26 +7,21 @@
  * unmanaged subscriptions needs Lexware, and says why when it cannot be had.
  */
 
+import { EVENT_WORDS } from "../bindings/eventWords";
 import { LIMITS } from "../bindings/limitsData";
 import type { Subscription } from "../bindings/Subscription";
 import type { WebhookSpec } from "../bindings/WebhookSpec";
 import { h, replace, show, uid } from "../dom";
-import { label, labelAttr, lang, onLangChange, t, type Key, type Params } from "../i18n";
+import { label, labelAttr, lang, onLangChange, type Key, type Params } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
 import { checkCallbackUrl, duplicateRows } from "../validate";
 import { AlertSlot, busy, note, noteHost, outcomesTable } from "./common";
 import { webhookWarning } from "./webhook_problems";
 
-/** "Rechnung angelegt" for `invoice.created`; null for types without a description. */
+/** "Rechnung erstellt" for `invoice.created` (the core's words); null for a type the contract lacks. */
 export function eventTypeText(type: string, l = lang()): string | null {
-  const m = /^([a-z-]+)\.(created|changed|deleted|status\.changed|revoked)$/.exec(type);
-  if (!m) return null;
-  const object = `object.${m[1]}` as Key;
-  const verb = `verb.${m[2]!.replace(".", "_")}` as Key;
-  const objectText = t(object, undefined, l);
-  if (objectText === object) return null;
-  return t("webhooks.event_text", { object: objectText, verb: t(verb, undefined, l) }, l);
+  return EVENT_WORDS[type]?.[l] ?? null;
 }
 
 function optionText(type: string): string {
