@@ -734,6 +734,9 @@ fn help_speaks_the_users_language_only() {
         "{err}"
     );
     assert!(!err.contains("error:") && !err.contains("Usage"), "{err}");
+    let err = stderr(&lexguard_in("de_DE.UTF-8", &["--lang", "fr", "status"]));
+    assert!(err.contains("„fr“ passt nicht zu --lang"), "{err}");
+    assert!(err.contains("möglich sind: de, en"), "{err}");
 }
 
 #[test]

@@ -33,7 +33,10 @@ fn sentence(e: &Error) -> String {
             "Es fehlt ein Befehl.".into()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let valid = value(e, ContextKind::ValidValue);
+            let mut valid = value(e, ContextKind::ValidValue);
+            if valid.is_empty() && arg.starts_with("--lang") {
+                valid = "de, en".into();
+            }
             if valid.is_empty() {
                 format!("„{given}“ passt nicht zu {arg}.")
             } else {
