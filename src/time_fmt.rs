@@ -1,7 +1,7 @@
 //! THE rule for time words, for every surface: the CLI, the tray, notifications and the window
 //! (which only displays what this module wrote, see [`TimeWords`]). Local time with zone
-//! ("14:32 MEZ", another day "01.12.2025 14:32 MEZ"), relative ("in 2 h 10 min", "vor 5 min")
-//! and durations ("3 h 0 min").
+//! ("14:32 MEZ", another day "01.12.2025 14:32 MEZ", far away "07.12.2028"), relative ("in 2 h
+//! 10 min", "vor 5 min", "in 3 Monaten", "in 2 Jahren") and durations ("3 h 0 min").
 //!
 //! Everything takes `now` (the engine's clock, so a demo clock that jumped 3 hours is honoured)
 //! and the functions ending in `_in` take the [`Zone`] too, so tests pin both.
@@ -18,9 +18,11 @@ pub const JUST_NOW: Duration = Duration::seconds(5);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct TimeWords {
-    /// `14:32 MEZ` today, `01.12.2025 14:32 MEZ` (English `2025-12-01 14:32 CET`) otherwise.
+    /// `14:32 MEZ` today, `01.12.2025 14:32 MEZ` (English `2025-12-01 14:32 CET`) otherwise,
+    /// `07.12.2028` (English `2028-12-07`) two months or more away.
     pub absolute: String,
-    /// `in 2 h 10 min`, `vor 5 min` / `5 min ago`, `gerade eben` / `just now`.
+    /// `in 2 h 10 min`, `vor 5 min` / `5 min ago`, `gerade eben` / `just now`; a week or more
+    /// away `in 12 Tagen`, `vor 3 Monaten`, `in 2 Jahren`.
     pub relative: String,
     /// `14:32 MEZ (in 2 h 10 min)`: both, the way the CLI prints a time.
     pub full: String,
@@ -89,8 +91,12 @@ fn zone_word(abbrev: String, lang: Lang) -> String {
     }
 }
 
-/// `14:32 MEZ` on the day of `now` (in `zone`), `01.12.2025 14:32 MEZ` on any other day.
+/// `14:32 MEZ` on the day of `now` (in `zone`), `01.12.2025 14:32 MEZ` on any other day, and
+/// just the day (`07.12.2028`) two months or more away, where the hour means nothing.
 pub fn absolute_in(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
+    if (at - now).abs() >= Duration::days(MONTHS_FROM_DAYS) {
+        return date_in(at, lang, zone);
+    }
     let (wall, abbrev) = zone.wall(at);
     let zone_name = zone_word(abbrev, lang);
     if wall.date() == zone.wall(now).0.date() {
@@ -129,16 +135,42 @@ pub fn duration(d: Duration) -> String {
 }
 
 /// "in 2 h 10 min" / "vor 5 min" (German) or "in 2 h 10 min" / "5 min ago"; "gerade eben" /
-/// "just now" only within [`JUST_NOW`] either way.
+/// "just now" only within [`JUST_NOW`] either way. A week or more away in plain words: "in 12
+/// Tagen", "vor 3 Monaten", "in 2 Jahren" (never "in 731 d 0 h").
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let d = at - now;
     if d.abs() < JUST_NOW {
         lang.pick("gerade eben", "just now").to_string()
     } else if d > Duration::zero() {
-        format!("in {}", duration(d))
+        format!("in {}", span(d, lang))
     } else {
-        let ago = duration(-d);
+        let ago = span(-d, lang);
         lang.pick(format!("vor {ago}"), format!("{ago} ago"))
+    }
+}
+
+/// Where plain words take over from hours and minutes: under a week the hours still matter
+/// ("6 d 23 h"); beyond, nobody counts them.
+const PLAIN_WORDS_FROM_DAYS: i64 = 7;
+/// Days are counted up to two months, months up to about two years (so every count is at least
+/// two: the German dative plural "in 2 Jahren" / "vor 3 Monaten" is always right).
+const MONTHS_FROM_DAYS: i64 = 60;
+const YEARS_FROM_DAYS: i64 = 700;
+
+/// A span for [`relative`]: [`duration`] under a week, else days, months or years, rounded
+/// to the nearest month or year.
+fn span(d: Duration, lang: Lang) -> String {
+    let days = d.num_days();
+    if days < PLAIN_WORDS_FROM_DAYS {
+        duration(d)
+    } else if days < MONTHS_FROM_DAYS {
+        lang.pick(format!("{days} Tagen"), format!("{days} days"))
+    } else if days < YEARS_FROM_DAYS {
+        let months = (days as f64 / 30.44).round() as i64;
+        lang.pick(format!("{months} Monaten"), format!("{months} months"))
+    } else {
+        let years = (days as f64 / 365.25).round() as i64;
+        lang.pick(format!("{years} Jahren"), format!("{years} years"))
     }
 }
 

@@ -59,6 +59,36 @@ fn relative_in_both_languages() {
 }
 
 #[test]
+fn long_spans_read_in_plain_words() {
+    let now = utc(2026, 12, 7, 15, 53, 0);
+    let rel = |d: Duration, lang| relative(now + d, now, lang);
+    // The two years of a partner-app authorization: not "in 731 d 0 h".
+    assert_eq!(rel(Duration::days(731), Lang::De), "in 2 Jahren");
+    assert_eq!(rel(Duration::days(731), Lang::En), "in 2 years");
+    assert_eq!(
+        rel(Duration::days(730) - Duration::minutes(1), Lang::De),
+        "in 2 Jahren"
+    );
+    assert_eq!(rel(Duration::days(-92), Lang::De), "vor 3 Monaten");
+    assert_eq!(rel(Duration::days(-92), Lang::En), "3 months ago");
+    assert_eq!(rel(Duration::days(60), Lang::De), "in 2 Monaten");
+    assert_eq!(rel(Duration::days(12), Lang::De), "in 12 Tagen");
+    assert_eq!(rel(Duration::days(-12), Lang::En), "12 days ago");
+    // Under a week the hours still count.
+    assert_eq!(
+        rel(Duration::days(6) + Duration::hours(23), Lang::De),
+        "in 6 d 23 h"
+    );
+    // Far away, the day is enough.
+    let far = words_in(now + Duration::days(731), now, Lang::De, BERLIN);
+    assert_eq!(far.full, "07.12.2028 (in 2 Jahren)");
+    assert_eq!(
+        absolute_in(now + Duration::days(731), now, Lang::En, BERLIN),
+        "2028-12-07"
+    );
+}
+
+#[test]
 fn absolute_today_and_other_days_in_both_languages() {
     let now = utc(2025, 1, 12, 13, 0, 0);
     let at = utc(2025, 1, 12, 15, 42, 0);
@@ -160,6 +190,16 @@ proptest! {
         prop_assert!(!reads_past(&w, lang), "{w:?}");
         prop_assert!(!w.relative.contains("vor") && !w.relative.contains("ago"), "{w:?}");
         prop_assert!(!reads_now(&w), "{w:?}");
+    }
+
+    #[test]
+    fn a_week_or_more_away_reads_without_hour_counts(
+        now in instant(), off_ms in (7 * 86_400_000i64)..TEN_YEARS_MS, past in any::<bool>(), lang in lang()
+    ) {
+        let d = Duration::milliseconds(if past { -off_ms } else { off_ms });
+        let w = words_in(now + d, now, lang, BERLIN);
+        prop_assert!(!w.relative.contains(" d ") && !w.relative.contains(" h"), "{w:?}");
+        prop_assert!(w.relative.chars().any(|c| c.is_ascii_digit()), "{w:?}");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! a bare `cargo test`; the README's test command (`./scripts/test`) runs them.
 
 mod common;
+#[path = "common/cli.rs"]
+mod harness;
 
 use lexware_sim::{Control, Sim, SimConfig};
 use std::path::Path;
@@ -592,6 +594,282 @@ async fn sighup_and_sigint_end_a_waiting_command_with_128_plus_the_signal() {
             stderr(&out).contains(&format!("Abgebrochen ({name})")),
             "{}",
             stderr(&out)
+        );
+    }
+}
+
+/// A home with the file store and a public API key (no keychain needed), connected.
+async fn connected_with_a_key(name: &str) -> harness::Cli {
+    let t = harness::Cli::new(name).await;
+    let mut c = common::config_for(&t.sim, vec![]);
+    c.store.kind = lexguard::store::StoreKind::File;
+    c.save(&t.config_path()).expect("config");
+    let key = t.ctl.create_api_key();
+    let out = t
+        .run(&["connect", "--api-key", "-"], &format!("{key}\n"))
+        .await;
+    harness::assert_ok(&out);
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_tick_says_it_in_words_and_logs_only_when_asked() {
+    let t = connected_with_a_key("quietlog").await;
+    // The check is due 16 minutes later; Lexware answers 503 meanwhile.
+    t.ctl.fail_next(20, 503);
+    let out = t.run_at(&["tick"], 16 * 60).await;
+    assert_ne!(out.status.code(), Some(0), "{}", harness::said(&out));
+    let err = harness::stderr(&out);
+    assert!(
+        !err.contains("WARN") && !err.contains("lexguard::"),
+        "no log lines for a person: {err}"
+    );
+    assert!(
+        !harness::said(&out).trim().is_empty(),
+        "the plain message is there"
+    );
+    // Asked for, the diagnostics are there (so the quiet above is not an accident).
+    let mut c = t.cmd_at(&["tick"], 40 * 60);
+    c.env("LEXGUARD_LOG", "warn");
+    let out = t.run_with(c, "").await;
+    assert!(
+        harness::stderr(&out).contains("WARN"),
+        "{}",
+        harness::said(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_plain_sentences() {
+    use tokio::io::AsyncBufReadExt;
+    let t = connected_with_a_key("servelog").await;
+    let mut c = t.cmd_at(&["serve"], 16 * 60);
+    c.env_remove("LEXGUARD_LOG")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("JOURNAL_STREAM");
+    let mut child = c.spawn().expect("spawn serve");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log = Vec::new();
+    let wanted = "Verbindung zu Demo GmbH geprüft – alles in Ordnung.";
+    let deadline = tokio::time::Instant::now() + harness::RUN_DEADLINE;
+    while !log.iter().any(|l: &String| l.contains(wanted)) {
+        match tokio::time::timeout_at(deadline, lines.next_line()).await {
+            Ok(Ok(Some(line))) => log.push(line),
+            other => panic!("no {wanted:?} in the log ({other:?}): {log:#?}"),
+        }
+    }
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    let text = log.join("\n");
+    assert!(text.contains("lexguard serve läuft"), "{text}");
+    for developer_words in ["Event", "{ ", "lexguard::", "state=", "Some("] {
+        assert!(
+            !text.contains(developer_words),
+            "{developer_words} in {text}"
+        );
+    }
+}
+
+fn lexguard_in(lang: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lexguard"))
+        .args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run lexguard")
+}
+
+#[test]
+fn help_speaks_the_users_language_only() {
+    let english_words = [
+        "Usage",
+        "Options",
+        "Commands",
+        "Print help",
+        "keeps",
+        "the ",
+    ];
+    let german_words = [
+        "Aufruf",
+        "Optionen",
+        "Befehle",
+        "Hilfe",
+        "Verbindung",
+        " der ",
+    ];
+    for args in [
+        &["--help"][..],
+        &["connect", "--help"],
+        &["doctor", "--help"],
+    ] {
+        let de = lexguard_in("de_DE.UTF-8", args);
+        assert_ok(&de);
+        let de = stdout(&de);
+        assert!(de.contains("Aufruf: lexguard"), "{de}");
+        for w in english_words {
+            assert!(!de.contains(w), "English {w:?} in the German help:\n{de}");
+        }
+        let en = lexguard_in("en_US.UTF-8", args);
+        assert_ok(&en);
+        let en = stdout(&en);
+        assert!(en.contains("Usage: lexguard"), "{en}");
+        for w in german_words {
+            assert!(!en.contains(w), "German {w:?} in the English help:\n{en}");
+        }
+    }
+    // `help COMMAND` is `COMMAND --help`, in the same language.
+    let de = stdout(&lexguard_in("de_DE.UTF-8", &["help", "doctor"]));
+    assert!(de.contains("Aufruf: lexguard doctor"), "{de}");
+    // --lang wins over the locale, as for every other output.
+    let en = stdout(&lexguard_in("de_DE.UTF-8", &["--lang", "en", "--help"]));
+    assert!(en.contains("Usage: lexguard"), "{en}");
+    assert!(stdout(&lexguard_in("de_DE.UTF-8", &["doctor", "--help"])).contains("--test-alerts"));
+    // A usage error in German, exit 2.
+    let out = lexguard_in("de_DE.UTF-8", &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Den Befehl „frobnicate“ gibt es nicht"),
+        "{err}"
+    );
+    assert!(!err.contains("error:") && !err.contains("Usage"), "{err}");
+    let err = stderr(&lexguard_in("de_DE.UTF-8", &["--lang", "fr", "status"]));
+    assert!(err.contains("„fr“ passt nicht zu --lang"), "{err}");
+    assert!(err.contains("möglich sind: de, en"), "{err}");
+}
+
+#[test]
+fn bash_completion_loads() {
+    let script = format!(
+        "source <({} completions bash) && complete -p lexguard",
+        env!("CARGO_BIN_EXE_lexguard")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .expect("bash");
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("-F _lexguard lexguard"),
+        "{}",
+        stdout(&out)
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = lexguard_in("C", &["completions", shell]);
+        assert_ok(&out);
+        assert!(stdout(&out).contains("doctor"), "{shell}: {}", stdout(&out));
+    }
+    let out = lexguard_in("de_DE.UTF-8", &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn the_man_page_renders() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, heading, words) in [
+        (
+            "en_US.UTF-8",
+            "SYNOPSIS",
+            "Send a test message to every alert channel",
+        ),
+        (
+            "de_DE.UTF-8",
+            "ÜBERSICHT",
+            "Eine Testnachricht an jeden Alarmkanal senden",
+        ),
+    ] {
+        let out = lexguard_in(lang, &["man"]);
+        assert_ok(&out);
+        let page = dir.path().join("lexguard.1");
+        std::fs::write(&page, &out.stdout).expect("write");
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANWIDTH", "80")
+            .env_remove("MAN_KEEP_FORMATTING")
+            .env("LANG", "C.UTF-8")
+            .env_remove("MANPAGER")
+            .env("PAGER", "cat")
+            .output()
+            .expect("man (man-db) installed");
+        assert_ok(&shown);
+        let text = stdout(&shown);
+        assert!(text.contains(heading), "{text}");
+        assert!(text.contains("lexguard doctor"), "{text}");
+        // man joins the lines of a paragraph: compare without the line breaks.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words), "{text}");
+        assert!(!stderr(&shown).contains("warning"), "{}", stderr(&shown));
+    }
+}
+
+/// The .deb's extra files (tauri.conf.json `bundle.linux.deb.files`) are what
+/// `packaging/generate` writes (run before bundling), and each of them works.
+#[test]
+fn the_deb_ships_completions_and_man_pages_that_work() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let conf: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("src-tauri/tauri.conf.json")).expect("tauri.conf"),
+    )
+    .expect("json");
+    let before = conf["build"]["beforeBuildCommand"]["script"]
+        .as_str()
+        .expect("script");
+    assert!(
+        before.contains("packaging/generate target/release/lexguard target/release/packaging"),
+        "{before}"
+    );
+    let out = tempfile::tempdir().expect("out");
+    let generated = std::process::Command::new(root.join("packaging/generate"))
+        .arg(env!("CARGO_BIN_EXE_lexguard"))
+        .arg(out.path())
+        .output()
+        .expect("packaging/generate");
+    assert_ok(&generated);
+    let files = conf["bundle"]["linux"]["deb"]["files"]
+        .as_object()
+        .expect("deb files");
+    let staged = |dest: &str| {
+        let src = files[dest].as_str().expect("source");
+        let rel = src
+            .strip_prefix("../target/release/packaging/")
+            .unwrap_or_else(|| panic!("{dest} comes from packaging/generate: {src}"));
+        out.path().join(rel)
+    };
+    let bash = staged("/usr/share/bash-completion/completions/lexguard");
+    let loaded = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!("source {} && complete -p lexguard", bash.display()),
+        ])
+        .output()
+        .expect("bash");
+    assert_ok(&loaded);
+    for dest in [
+        "/usr/share/zsh/vendor-completions/_lexguard",
+        "/usr/share/fish/vendor_completions.d/lexguard.fish",
+    ] {
+        let text = std::fs::read_to_string(staged(dest)).expect(dest);
+        assert!(text.contains("test-alerts"), "{dest}");
+    }
+    for (dest, heading) in [
+        ("/usr/share/man/man1/lexguard.1.gz", "SYNOPSIS"),
+        ("/usr/share/man/de/man1/lexguard.1.gz", "ÜBERSICHT"),
+    ] {
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(staged(dest))
+            .env("MANWIDTH", "80")
+            .env("LANG", "C.UTF-8")
+            .env_remove("MAN_KEEP_FORMATTING")
+            .output()
+            .expect("man");
+        assert_ok(&shown);
+        assert!(
+            stdout(&shown).contains(heading),
+            "{dest}: {}",
+            stdout(&shown)
         );
     }
 }

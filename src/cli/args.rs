@@ -1,17 +1,47 @@
-//! The command line's words: commands, arguments and their help (German / English).
+//! The command line's words: commands, arguments and their help, in German or in English.
+//!
+//! The help speaks the user's language like the rest of the CLI (`--lang`, else the locale):
+//! [`parse`] picks it before clap builds the commands, each text below is a `t(de, en)` pair
+//! read at that moment, and [`localized`] translates what clap writes itself (headings, the
+//! help and version flags, usage). Completions and the man page come from the same command.
 
 use crate::i18n::Lang;
-use clap::{Parser, Subcommand};
+use clap::builder::StyledStr;
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::OsString;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The language of the texts [`t`] returns (set by [`localized`] before clap reads them).
+static GERMAN: AtomicBool = AtomicBool::new(false);
+
+/// One help text in the language [`localized`] chose.
+fn t(de: &'static str, en: &'static str) -> &'static str {
+    if GERMAN.load(Ordering::Relaxed) {
+        de
+    } else {
+        en
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
     name = "lexguard",
     version,
-    about = "Hält die Lexware-Office-Verbindung am Leben / keeps the Lexware Office connection alive"
+    about = t(
+        "Hält die Lexware-Office-Verbindung am Leben und sagt ehrlich, wie es um sie steht.",
+        "Keeps the Lexware Office connection alive and tells the truth about it."
+    )
 )]
 pub struct Cli {
-    /// Sprache / language (de, en); Standard: LANG
-    #[arg(long, global = true)]
+    #[arg(
+        long,
+        global = true,
+        value_name = t("SPRACHE", "LANG"),
+        help = t(
+            "Sprache der Ausgabe: de oder en (Standard: aus LANG)",
+            "Language of the output: de or en (default: from LANG)"
+        )
+    )]
     pub(super) lang: Option<Lang>,
     #[command(subcommand)]
     pub(super) command: Command,
@@ -19,117 +49,233 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub(super) enum Command {
-    /// Anmeldelink ausgeben / print the login URL (PKCE)
+    #[command(about = t(
+        "Anmeldelink für die Partner-App ausgeben (PKCE)",
+        "Print the login link for the partner app (PKCE)"
+    ))]
     LoginUrl,
-    /// Code oder Weiterleitungsadresse einlösen / exchange a code or redirect URL ("-" = stdin)
+    #[command(about = t(
+        "Code oder Weiterleitungsadresse einlösen, oder einen API-Schlüssel speichern",
+        "Exchange a code or redirect address, or store an API key"
+    ))]
     Connect {
-        /// Code, Weiterleitungsadresse oder "-" (stdin, nicht in `ps` sichtbar)
+        #[arg(
+            value_name = t("EINGABE", "INPUT"),
+            help = t(
+                "Code, Weiterleitungsadresse oder „-“ (Standardeingabe, nicht in der Prozessliste sichtbar)",
+                "Code, redirect address or \"-\" (standard input, not visible in the process list)"
+            )
+        )]
         input: Option<String>,
-        /// Öffentlichen API-Schlüssel von stdin speichern / store a public API key from stdin
-        #[arg(long)]
+        #[arg(long, help = t(
+            "Einen öffentlichen API-Schlüssel von der Standardeingabe speichern",
+            "Store a public API key from standard input"
+        ))]
         api_key: bool,
-        /// Ablaufdatum des Schlüssels, wie Lexware es zeigt (JJJJ-MM-TT) / the key's end date
-        /// as Lexware shows it (YYYY-MM-DD); ohne: 24 Monate angenommen / default: 24 months
-        #[arg(long, requires = "api_key")]
+        #[arg(
+            long,
+            requires = "api_key",
+            value_name = t("DATUM", "DATE"),
+            help = t(
+                "Ablaufdatum des Schlüssels, wie Lexware es zeigt (JJJJ-MM-TT); ohne: 24 Monate angenommen",
+                "The key's end date as Lexware shows it (YYYY-MM-DD); without: 24 months assumed"
+            )
+        )]
         expires: Option<String>,
     },
-    /// Öffentlicher API-Schlüssel / public API key
+    #[command(about = t("Öffentlicher API-Schlüssel", "Public API key"))]
     ApiKey {
         #[command(subcommand)]
         action: ApiKeyCommand,
     },
-    /// Zustand anzeigen / show the state
+    #[command(about = t(
+        "Zustand anzeigen (fragt weder den Schlüsselbund noch Lexware)",
+        "Show the state (asks neither the keychain nor Lexware)"
+    ))]
     Status {
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
     },
-    /// Dauerbetrieb für Server (systemd Type=notify) / keep the connection alive as a service
+    #[command(about = t(
+        "Dauerbetrieb für Server (systemd Type=notify)",
+        "Keep the connection alive as a service (systemd Type=notify)"
+    ))]
     Serve,
-    /// Die ganze Kette prüfen und Lösungen nennen / check the whole chain and name the fixes
+    #[command(about = t(
+        "Die ganze Kette und die Verbindung prüfen und die Lösungen nennen",
+        "Check the whole chain and the connection, and name the fixes"
+    ))]
     Doctor {
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
+        #[arg(long, help = t(
+            "Eine Testnachricht an jeden Alarmkanal senden (nie ein Erfolgs-Ping)",
+            "Send a test message to every alert channel (never a success ping)"
+        ))]
+        test_alerts: bool,
     },
-    /// Eine Prüfung (für cron/systemd) / one tick (for cron/systemd)
+    #[command(about = t(
+        "Eine Prüfung (für cron oder einen systemd-Timer)",
+        "One check (for cron or a systemd timer)"
+    ))]
     Tick {
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
     },
-    /// Gültiges Zugriffstoken ausgeben / print a valid access token
+    #[command(about = t(
+        "Ein gültiges Zugriffstoken ausgeben (vorher erneuert, wenn fällig)",
+        "Print a valid access token (refreshed first when due)"
+    ))]
     Token,
-    /// Jetzt erneuern / refresh now
+    #[command(about = t("Jetzt erneuern", "Refresh now"))]
     Refresh,
-    /// Webhooks (Event-Abos) / webhooks (event subscriptions)
+    #[command(about = t(
+        "Webhooks (Ereignis-Abos bei Lexware)",
+        "Webhooks (event subscriptions at Lexware)"
+    ))]
     Webhooks {
         #[command(subcommand)]
         action: WebhookCommand,
     },
-    /// Ein Lexware-Ereignis prüfen (stdin) / hand over one event Lexware sent (stdin)
+    #[command(about = t(
+        "Ein Ereignis, das Lexware geschickt hat, prüfen und verarbeiten (Standardeingabe)",
+        "Check and handle an event Lexware sent (standard input)"
+    ))]
     Event {
-        /// Der Header X-Lxo-Signature / the X-Lxo-Signature header
-        #[arg(long)]
+        #[arg(
+            long,
+            value_name = t("SIGNATUR", "SIGNATURE"),
+            help = t("Der Header X-Lxo-Signature", "The X-Lxo-Signature header")
+        )]
         signature: String,
-        /// muss "-" sein (der Text kommt über stdin) / must be "-" (the body comes on stdin)
+        #[arg(value_name = t("EINGABE", "INPUT"), help = stdin_help())]
         input: String,
     },
-    /// Verlauf / history
+    #[command(about = t(
+        "Verlauf: was lexguard getan hat, Neuestes zuerst",
+        "History: what lexguard did, newest first"
+    ))]
     History {
-        #[arg(short = 'n', default_value_t = 20)]
+        #[arg(
+            short = 'n',
+            default_value_t = 20,
+            hide_default_value = true,
+            help = t("So viele Einträge (Standard: 20)", "This many entries (default: 20)")
+        )]
         n: usize,
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
     },
-    /// Bei Lexware widerrufen und lokal löschen / revoke at Lexware and delete local secrets
+    #[command(about = t(
+        "Bei Lexware widerrufen und die Zugangsdaten hier löschen",
+        "Revoke at Lexware and delete the credentials here"
+    ))]
     Disconnect {
-        /// Lokal löschen, auch wenn Lexware nicht erreichbar ist
-        #[arg(long)]
+        #[arg(long, help = t(
+            "Hier löschen, auch wenn Lexware nicht erreichbar ist",
+            "Delete here even if Lexware cannot be reached"
+        ))]
         force: bool,
     },
-    /// Benachrichtigungen stumm schalten / mute notifications: 1h · until 08:00 · off
-    /// (ping_url bleibt aktiv / ping_url stays on)
+    #[command(about = t(
+        "Benachrichtigungen stumm schalten: 1h · until 08:00 · off (ping_url bleibt aktiv, die Prüfungen laufen weiter)",
+        "Mute notifications: 1h · until 08:00 · off (ping_url stays on, checks go on)"
+    ))]
     Snooze {
-        /// 1h, 30m, "until 08:00" oder/or off
-        #[arg(required = true, num_args = 1..=2)]
+        #[arg(
+            required = true,
+            num_args = 1..=2,
+            value_name = t("WANN", "WHEN"),
+            help = t("1h, 30m, \"until 08:00\" oder off", "1h, 30m, \"until 08:00\" or off")
+        )]
         when: Vec<String>,
     },
-    /// Client-Secret der Lexware-App / the Lexware app's client secret
+    #[command(about = t("Client-Secret der Partner-App", "The partner app's client secret"))]
     ClientSecret {
         #[command(subcommand)]
         action: SecretCommand,
     },
+    #[command(about = t(
+        "Vervollständigung für die Shell ausgeben (bash, zsh, fish, powershell)",
+        "Print the shell's completions (bash, zsh, fish, powershell)"
+    ))]
+    Completions {
+        #[arg(
+            value_name = "SHELL",
+            hide_possible_values = true,
+            help = t(
+                "bash, zsh, fish oder powershell; z. B. source <(lexguard completions bash)",
+                "bash, zsh, fish or powershell; e.g. source <(lexguard completions bash)"
+            )
+        )]
+        shell: clap_complete::Shell,
+    },
+    #[command(about = t(
+        "Die Handbuchseite ausgeben (roff; lexguard man > lexguard.1)",
+        "Print the manual page (roff; lexguard man > lexguard.1)"
+    ))]
+    Man,
+}
+
+fn json_help() -> &'static str {
+    t(
+        "Ausgabe als JSON für Programme",
+        "Output as JSON for programs",
+    )
+}
+
+fn stdin_help() -> &'static str {
+    t(
+        "Muss „-“ sein (der Text kommt über die Standardeingabe)",
+        "Must be \"-\" (the text comes on standard input)",
+    )
 }
 
 #[derive(Subcommand, Debug)]
 pub(super) enum WebhookCommand {
-    /// Bestehende und gewünschte Abos / existing and desired subscriptions
+    #[command(about = t(
+        "Bestehende und gewünschte Abos zeigen",
+        "Show the existing and the wanted subscriptions"
+    ))]
     List {
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
     },
-    /// Abos an die Konfiguration angleichen / make subscriptions match the config
+    #[command(about = t(
+        "Die Abos an die Konfiguration angleichen",
+        "Make the subscriptions match the configuration"
+    ))]
     Sync {
-        /// Nicht konfigurierte Abos löschen / delete subscriptions not in the config
-        #[arg(long)]
+        #[arg(long, help = t(
+            "Abos löschen, die nicht in der Konfiguration stehen",
+            "Delete subscriptions that are not in the configuration"
+        ))]
         prune: bool,
-        #[arg(long)]
+        #[arg(long, help = json_help())]
         json: bool,
     },
 }
 
 #[derive(Subcommand, Debug)]
 pub(super) enum ApiKeyCommand {
-    /// Ablaufdatum eintragen, wie Lexware es zeigt / record the end date Lexware shows
+    #[command(about = t(
+        "Das Ablaufdatum eintragen, das Lexware zeigt",
+        "Record the end date Lexware shows"
+    ))]
     Expires {
-        /// JJJJ-MM-TT / YYYY-MM-DD
+        #[arg(value_name = t("DATUM", "DATE"), help = t("JJJJ-MM-TT", "YYYY-MM-DD"))]
         date: String,
     },
 }
 
 #[derive(Subcommand, Debug)]
 pub(super) enum SecretCommand {
-    /// Von stdin lesen und im Schlüsselbund speichern / read from stdin into the keychain
+    #[command(about = t(
+        "Von der Standardeingabe lesen und im Speicher ablegen",
+        "Read from standard input and keep it in the store"
+    ))]
     Set {
-        /// muss "-" sein / must be "-"
+        #[arg(value_name = t("EINGABE", "INPUT"), help = stdin_help())]
         input: String,
     },
 }
@@ -140,7 +286,7 @@ impl Command {
         match self {
             Command::Status { json }
             | Command::Tick { json }
-            | Command::Doctor { json }
+            | Command::Doctor { json, .. }
             | Command::History { json, .. } => *json,
             Command::Webhooks {
                 action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
@@ -148,4 +294,124 @@ impl Command {
             _ => false,
         }
     }
+}
+
+/// The language asked for with `--lang` (before clap has parsed anything).
+pub(super) fn lang_in(args: &[OsString]) -> Option<Lang> {
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            return None;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(lang) = value.and_then(|v| v.parse().ok()) {
+            return Some(lang);
+        }
+    }
+    None
+}
+
+/// The whole command in `lang`: the texts above, and clap's own words translated.
+pub(super) fn localized(lang: Lang) -> clap::Command {
+    GERMAN.store(lang == Lang::De, Ordering::Relaxed);
+    let mut cmd = Cli::command().arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help(t("Version ausgeben", "Print the version")),
+    );
+    cmd = translate(cmd.disable_version_flag(true), lang);
+    cmd.build();
+    usages(&mut cmd, lang);
+    cmd
+}
+
+/// Headings, the help flag and the template of one command and everything below it.
+fn translate(cmd: clap::Command, lang: Lang) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = cmd
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(t("Diese Hilfe ausgeben", "Print this help")),
+        )
+        .subcommand_help_heading(t("Befehle", "Commands"))
+        .subcommand_value_name(t("BEFEHL", "COMMAND"))
+        .help_template(lang.pick(
+            "{about-with-newline}\nAufruf: {usage}\n\n{all-args}{after-help}",
+            "{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}",
+        ))
+        .mut_args(|a| {
+            let heading = if a.is_positional() {
+                t("Argumente", "Arguments")
+            } else {
+                t("Optionen", "Options")
+            };
+            a.help_heading(heading)
+        });
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |s| translate(s, lang));
+    }
+    cmd
+}
+
+/// clap writes `[OPTIONS]` into every usage line; in German that is `[OPTIONEN]`.
+fn usages(cmd: &mut clap::Command, lang: Lang) {
+    if lang == Lang::De {
+        let usage = cmd.render_usage().to_string();
+        let usage = usage
+            .trim_start_matches("Usage:")
+            .trim()
+            .replace("[OPTIONS]", "[OPTIONEN]");
+        *cmd = std::mem::take(cmd).override_usage(StyledStr::from(usage));
+    }
+    for sub in cmd.get_subcommands_mut() {
+        usages(sub, lang);
+    }
+}
+
+/// Parses the command line in `lang`; help, version and usage errors end the process here
+/// (exit 0, or 2 for a usage error, as clap does), in the same language.
+pub(super) fn parse(args: Vec<OsString>, lang: Lang) -> Cli {
+    let args = help_word_as_flag(args);
+    let mut cmd = localized(lang);
+    let matches = match cmd.try_get_matches_from_mut(args) {
+        Ok(m) => m,
+        Err(e) if lang == Lang::De && e.use_stderr() => {
+            super::usage_error::exit_german(&e, &mut cmd)
+        }
+        Err(e) => e.exit(),
+    };
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `lexguard help [COMMAND…]` is `lexguard [COMMAND…] --help` (clap's own help command would
+/// answer in English).
+fn help_word_as_flag(mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    while let Some(word) = args.get(i).and_then(|a| a.to_str()) {
+        match word {
+            "--lang" => i += 2,
+            w if w.starts_with('-') => i += 1,
+            "help" => {
+                args.remove(i);
+                args.push("--help".into());
+                break;
+            }
+            _ => break,
+        }
+    }
+    args
 }

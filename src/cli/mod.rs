@@ -4,19 +4,20 @@
 
 mod args;
 mod doctor;
+mod generated;
 mod input;
 mod output;
 mod progress;
 mod serve;
 mod signals;
 mod snooze;
+mod usage_error;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use args::{ApiKeyCommand, Cli, Command, SecretCommand, WebhookCommand};
-use clap::Parser;
+use args::{ApiKeyCommand, Command, SecretCommand, WebhookCommand};
 use input::Asked;
 use progress::{Spinner, Wait};
 use std::io::{IsTerminal, Write};
@@ -24,14 +25,17 @@ use std::process::ExitCode;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // A service's log is its journal: say what happened by default.
-    init_tracing(if matches!(cli.command, Command::Serve) {
-        "info"
-    } else {
-        "warn"
-    });
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = args::lang_in(&argv).unwrap_or_else(Lang::from_env);
+    let cli = args::parse(argv, lang);
+    let lang = cli.lang.unwrap_or(lang);
+    // Printed from the same definitions as the help, before any runtime or log exists.
+    match cli.command {
+        Command::Completions { shell } => return generated::completions(shell, lang),
+        Command::Man => return generated::man_page(lang),
+        _ => {}
+    }
+    init_tracing(matches!(cli.command, Command::Serve));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -49,19 +53,40 @@ pub fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-/// Diagnostics go to stderr, filtered by `LEXGUARD_LOG` (default: warnings); coloured only
-/// for a person at a terminal who did not ask for `NO_COLOR` (logs and pipes stay plain).
-fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(use_colour(
-            std::io::stderr().is_terminal(),
-            std::env::var_os("NO_COLOR"),
-        ))
-        .try_init();
+/// Diagnostics (the engine's inner workings, in developer English) go to stderr only when
+/// `LEXGUARD_LOG` asks for them: a one-shot command tells the person in plain words what
+/// happened and prints no log lines of its own. `serve`'s log is its journal: by default it
+/// says what happened in the words of the history (see `serve`), without module paths, and
+/// the alert channels' failures. Coloured only for a person at a terminal who did not ask
+/// for `NO_COLOR` (logs and pipes stay plain).
+fn init_tracing(serving: bool) {
+    let colour = use_colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("LEXGUARD_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(colour)
+            .try_init();
+    } else if serving {
+        let filter = tracing_subscriber::EnvFilter::new(
+            "off,lexguard::cli::serve=info,lexguard::alerts=warn",
+        );
+        // The journal stamps each line itself.
+        let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+        let fmt = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(colour)
+            .with_target(false);
+        let _ = if journal {
+            fmt.without_time().try_init()
+        } else {
+            fmt.try_init()
+        };
+    }
 }
 
 /// <https://no-color.org>: any non-empty `NO_COLOR` turns colours off.
@@ -73,8 +98,8 @@ async fn run(command: Command, lang: Lang) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
     // It must work where an engine cannot be built (a broken config or store).
-    if let Command::Doctor { json } = command {
-        return doctor::doctor(lang, json).await;
+    if let Command::Doctor { json, test_alerts } = command {
+        return doctor::doctor(lang, doctor::Options { json, test_alerts }).await;
     }
     let mut signals = signals::Signals::listen();
     let engine = match Engine::from_env(lang) {
@@ -224,7 +249,8 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 }
             }
         }
-        Command::Doctor { .. } => Ok(0), // handled before an engine exists
+        // Handled before an engine exists.
+        Command::Doctor { .. } | Command::Completions { .. } | Command::Man => Ok(0),
         Command::Tick { json } => {
             let spinner = wait(Wait::Check);
             let report = engine.tick(TickCause::Scheduled).await?;
@@ -320,6 +346,8 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use args::Cli;
+    use clap::Parser;
 
     #[test]
     fn colours_only_at_a_terminal_without_no_color() {
@@ -327,6 +355,22 @@ mod tests {
         assert!(use_colour(true, Some("".into())));
         assert!(!use_colour(true, Some("1".into())));
         assert!(!use_colour(false, None));
+    }
+
+    #[test]
+    fn the_help_language_comes_from_lang_before_parsing() {
+        let lang = |words: &[&str]| {
+            let argv: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+            args::lang_in(&argv)
+        };
+        assert_eq!(
+            lang(&["lexguard", "--lang", "en", "--help"]),
+            Some(Lang::En)
+        );
+        assert_eq!(lang(&["lexguard", "status", "--lang=de"]), Some(Lang::De));
+        assert_eq!(lang(&["lexguard", "--help"]), None);
+        assert_eq!(lang(&["lexguard", "--lang", "xx"]), None);
+        assert_eq!(lang(&["lexguard", "connect", "--", "--lang", "en"]), None);
     }
 
     #[test]

@@ -22,14 +22,30 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
     // Half the watchdog interval, as systemd recommends; never longer than a slice.
     let slice = watchdog.map_or(SLICE, |w| (w / 2).clamp(Duration::from_millis(100), SLICE));
     notify(Note::Ready);
+    let lang = engine.lang();
     tracing::info!(
-        watchdog_secs = watchdog.map(|w| w.as_secs_f32()),
-        "lexguard serve: ready"
+        "{}",
+        match watchdog {
+            Some(w) => lang.pick(
+                format!(
+                    "lexguard serve läuft (systemd-Watchdog alle {} s).",
+                    w.as_secs()
+                ),
+                format!(
+                    "lexguard serve is running (systemd watchdog every {} s).",
+                    w.as_secs()
+                ),
+            ),
+            None => lang
+                .pick("lexguard serve läuft.", "lexguard serve is running.")
+                .to_string(),
+        }
     );
     let mut last_headline = String::new();
     let mut cause = TickCause::Scheduled;
     // Off the loop: a hanging receiver never delays the next check.
     tokio::spawn(engine.clone().follow_alerts());
+    tokio::spawn(log_events(engine.clone()));
     loop {
         tick(engine, cause, &mut last_headline).await;
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));
@@ -62,19 +78,36 @@ async fn tick(engine: &Engine, cause: TickCause, last_headline: &mut String) {
         Ok(report) => {
             let s = &report.status;
             if s.headline != *last_headline {
-                tracing::info!(state = ?s.state, reason = ?s.reason, "{}", s.headline);
+                tracing::info!("{}", s.headline);
                 last_headline.clone_from(&s.headline);
             }
             notify(Note::Status(&s.headline));
         }
         Err(e) => {
-            tracing::warn!(
-                kind = e.kind(),
-                "check failed: {}",
-                e.message(crate::Lang::En)
-            );
             let line = e.message(engine.lang());
+            tracing::warn!("{line}");
             notify(Note::Status(&line));
+        }
+    }
+}
+
+/// Every event of the engine as one line in plain words, the sentence the history shows.
+async fn log_events(engine: Engine) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut events = engine.subscribe();
+    loop {
+        match events.recv().await {
+            Ok(event) => tracing::info!("{}", event.describe(engine.lang(), engine.now())),
+            Err(RecvError::Lagged(missed)) => tracing::warn!(
+                "{}",
+                engine.lang().pick(
+                    format!(
+                        "{missed} Ereignisse nicht protokolliert (lexguard history zeigt sie)."
+                    ),
+                    format!("{missed} events not logged (lexguard history shows them)."),
+                )
+            ),
+            Err(RecvError::Closed) => return,
         }
     }
 }

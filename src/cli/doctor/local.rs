@@ -5,7 +5,12 @@ use super::report::Report;
 use crate::config::{Config, Home};
 use std::time::Duration;
 
-pub(super) async fn store(r: &mut Report, config: &Config, home: &Home) {
+/// The store's round trip; the vault when it works (a broken store is reported once, here).
+pub(super) async fn store(
+    r: &mut Report,
+    config: &Config,
+    home: &Home,
+) -> Option<crate::store::Vault> {
     let kind = match config.store.kind {
         crate::store::StoreKind::Keychain => r.lang.pick("Schlüsselbund", "keychain"),
         crate::store::StoreKind::File => r.lang.pick("Geheimnis-Ordner", "secrets folder"),
@@ -17,17 +22,21 @@ pub(super) async fn store(r: &mut Report, config: &Config, home: &Home) {
                 "Beheben Sie das genannte Problem oder wählen Sie in [store] einen anderen Speicher.".into(),
                 "Fix the named problem or choose another store in [store].".into(),
             ));
-            return;
+            return None;
         }
     };
     let vault = crate::store::Vault::new(store);
     match vault.round_trip().await {
-        Ok(()) => r.ok(
-            "store",
-            format!("{kind}: Schreiben, Lesen und Löschen klappen."),
-            format!("{kind}: writing, reading and deleting work."),
-        ),
-        Err(e) => r.fail("store", e.message(r.lang), match config.store.kind {
+        Ok(()) => {
+            r.ok(
+                "store",
+                format!("{kind}: Schreiben, Lesen und Löschen klappen."),
+                format!("{kind}: writing, reading and deleting work."),
+            );
+            Some(vault)
+        }
+        Err(e) => {
+            r.fail("store", e.message(r.lang), match config.store.kind {
             crate::store::StoreKind::Keychain => (
                 "Ohne Desktop-Sitzung gibt es keinen Schlüsselbund: Tragen Sie in config.toml [store] kind = \"file\" ein (siehe README, Server).".into(),
                 "Without a desktop session there is no keychain: set [store] kind = \"file\" in config.toml (see README, Server).".into(),
@@ -36,7 +45,9 @@ pub(super) async fn store(r: &mut Report, config: &Config, home: &Home) {
                 "Prüfen Sie Rechte und freien Platz des Geheimnis-Ordners.".into(),
                 "Check the permissions and free space of the secrets folder.".into(),
             ),
-        }),
+        });
+            None
+        }
     }
 }
 

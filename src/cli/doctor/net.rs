@@ -1,5 +1,5 @@
 //! Checks over the network: Lexware's hosts (DNS, TLS, reachability), the clock against their
-//! `Date`, the webhook addresses, the alert channels, and the desktop's session services.
+//! `Date`, the webhook addresses, and the desktop's session services.
 
 use super::report::Report;
 use crate::config::Config;
@@ -110,79 +110,6 @@ pub(super) async fn callbacks(r: &mut Report, client: &reqwest::Client, config: 
             }
         }
     }
-}
-
-pub(super) async fn alerts(r: &mut Report, client: &reqwest::Client, config: &Config) {
-    let a = &config.alerts;
-    let test = serde_json::json!({ "test": true, "message": "lexguard doctor" });
-    for (check, url, req) in [
-        (
-            "ping_url",
-            &a.ping_url,
-            a.ping_url.as_ref().map(|u| client.get(u)),
-        ),
-        (
-            "webhook_url",
-            &a.webhook_url,
-            a.webhook_url.as_ref().map(|u| client.post(u).json(&test)),
-        ),
-    ] {
-        let (Some(url), Some(req)) = (url, req) else {
-            continue;
-        };
-        match req.send().await {
-            Ok(resp) if resp.status().is_success() => r.ok(
-                "alerts",
-                format!("{check}: Testnachricht an {url} angenommen."),
-                format!("{check}: test message to {url} accepted."),
-            ),
-            other => {
-                let why = match other {
-                    Ok(resp) => format!("HTTP {}", resp.status().as_u16()),
-                    Err(e) => crate::http::transport_error(&e).message(r.lang),
-                };
-                r.fail(
-                    "alerts",
-                    format!("{check}: {url}: {why}"),
-                    (
-                        format!("Prüfen Sie {check} in [alerts]."),
-                        format!("Check {check} in [alerts]."),
-                    ),
-                );
-            }
-        }
-    }
-    if let Some(program) = a.command.as_ref().and_then(|c| c.first()) {
-        if program_exists(program) {
-            r.ok(
-                "alerts",
-                format!("command: {program} ist vorhanden."),
-                format!("command: {program} exists."),
-            );
-        } else {
-            r.fail(
-                "alerts",
-                r.lang.pick(
-                    format!("command: {program} wurde nicht gefunden."),
-                    format!("command: {program} was not found."),
-                ),
-                (
-                    "Geben Sie in [alerts] command den vollständigen Pfad eines ausführbaren Programms an.".into(),
-                    "Give the full path of an executable program in [alerts] command.".into(),
-                ),
-            );
-        }
-    }
-}
-
-fn program_exists(program: &str) -> bool {
-    let path = std::path::Path::new(program);
-    if path.components().count() > 1 {
-        return path.is_file();
-    }
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
-        .unwrap_or(false)
 }
 
 /// On a desktop: who shows the notifications and hosts the tray icon.

@@ -5,11 +5,13 @@
  */
 export type TimeWords = { 
 /**
- * `14:32 MEZ` today, `01.12.2025 14:32 MEZ` (English `2025-12-01 14:32 CET`) otherwise.
+ * `14:32 MEZ` today, `01.12.2025 14:32 MEZ` (English `2025-12-01 14:32 CET`) otherwise,
+ * `07.12.2028` (English `2028-12-07`) two months or more away.
  */
 absolute: string, 
 /**
- * `in 2 h 10 min`, `vor 5 min` / `5 min ago`, `gerade eben` / `just now`.
+ * `in 2 h 10 min`, `vor 5 min` / `5 min ago`, `gerade eben` / `just now`; a week or more
+ * away `in 12 Tagen`, `vor 3 Monaten`, `in 2 Jahren`.
  */
 relative: string, 
 /**
