@@ -72,8 +72,10 @@ impl<R: Runtime> Bridge<R> {
             return;
         };
         let notice = decorate(notice, self.demo);
-        let open = self.lang().pick("Öffnen", "Open");
-        crate::notify::show(&self.app, notice, open);
+        let lang = self.lang();
+        let open = lang.pick("Öffnen", "Open");
+        let snooze = lang.pick("1 Stunde stumm", "Mute for 1 hour");
+        crate::notify::show_with(&self.app, notice, open, Some(snooze));
     }
 
     async fn follow_statuses(self: Arc<Self>, mut statuses: watch::Receiver<Status>) {

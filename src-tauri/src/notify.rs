@@ -15,15 +15,27 @@ pub struct Notice {
 }
 
 pub fn show<R: Runtime>(app: &AppHandle<R>, notice: Notice, open_label: &str) {
+    show_with(app, notice, open_label, None);
+}
+
+/// [`show`], with a "mute for an hour" action where the desktop offers actions (the
+/// connection's notices; `snooze_label` is its text).
+pub fn show_with<R: Runtime>(
+    app: &AppHandle<R>,
+    notice: Notice,
+    open_label: &str,
+    snooze_label: Option<&str>,
+) {
     tracing::info!(summary = %notice.summary, "notification");
     #[cfg(target_os = "linux")]
     {
         let app = app.clone();
         let open_label = open_label.to_string();
+        let snooze_label = snooze_label.map(str::to_string);
         // notify-rust blocks while it waits for a click: one short-lived thread per notice.
         let spawned = std::thread::Builder::new()
             .name("lexguard-notify".into())
-            .spawn(move || show_linux(&app, &notice, &open_label));
+            .spawn(move || show_linux(&app, &notice, &open_label, snooze_label.as_deref()));
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "notification thread not started");
         }
@@ -31,7 +43,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, notice: Notice, open_label: &str) {
     #[cfg(not(target_os = "linux"))]
     {
         use tauri_plugin_notification::NotificationExt;
-        let _ = open_label;
+        let _ = (open_label, snooze_label);
         if let Err(e) = app
             .notification()
             .builder()
@@ -45,7 +57,12 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, notice: Notice, open_label: &str) {
 }
 
 #[cfg(target_os = "linux")]
-fn show_linux<R: Runtime>(app: &AppHandle<R>, notice: &Notice, open_label: &str) {
+fn show_linux<R: Runtime>(
+    app: &AppHandle<R>,
+    notice: &Notice,
+    open_label: &str,
+    snooze_label: Option<&str>,
+) {
     let mut n = notify_rust::Notification::new();
     n.appname("lexguard")
         .summary(&notice.summary)
@@ -58,10 +75,15 @@ fn show_linux<R: Runtime>(app: &AppHandle<R>, notice: &Notice, open_label: &str)
     if notice.opens_window {
         n.action("default", open_label).action("open", open_label);
     }
+    if let Some(label) = snooze_label {
+        n.action(crate::quiet::SNOOZE_HOUR, label);
+    }
     match n.show() {
-        Ok(handle) if notice.opens_window => {
+        Ok(handle) if notice.opens_window || snooze_label.is_some() => {
             handle.wait_for_action(|action| {
-                if action == "default" || action == "open" {
+                if action == crate::quiet::SNOOZE_HOUR {
+                    crate::quiet::on_menu(app, action);
+                } else if notice.opens_window && (action == "default" || action == "open") {
                     let app2 = app.clone();
                     let _ = app.run_on_main_thread(move || crate::window::open(&app2));
                 }

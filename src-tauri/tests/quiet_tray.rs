@@ -1,6 +1,6 @@
 //! Snooze from the tray: *Stumm schalten* ▸ 1 Stunde mutes the desktop (the tray line says
 //! "stumm bis …"), a lost connection is then not notified, and *Fortsetzen* brings exactly one
-//! catch-up because the connection is still lost.
+//! catch-up because the connection is still lost; that notification's own action mutes again.
 
 mod common;
 
@@ -59,6 +59,30 @@ async fn snooze_from_the_tray_holds_back_and_resume_catches_up_once() {
         !menu.iter().any(|l| l.contains("stumm bis")),
         "resumed: {menu:?}"
     );
+
+    // The notification's own action mutes for an hour too (notify-rust listens for it only
+    // once its thread waits: invoke until the tray says so).
+    assert!(
+        catch_up.actions.iter().any(|a| a == "snooze-1h"),
+        "{:?}",
+        catch_up.actions
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        notifications
+            .invoke_action(catch_up.id, "snooze-1h")
+            .await
+            .expect("action");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let menu = labels(&watcher.menu(&item).await.expect("menu"));
+        if menu.iter().any(|l| l.contains("stumm bis")) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never muted: {menu:?}"
+        );
+    }
 
     click(&watcher, &item, "Beenden").await;
     let _ = tokio::time::timeout(WAIT, app.child.wait()).await;
