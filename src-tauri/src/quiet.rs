@@ -50,22 +50,44 @@ pub fn catch_up(engine: &Engine, status: &Status, lang: Lang) -> Option<Notice> 
     }
 }
 
-/// *Stumm schalten* ▸ 1 Stunde / bis morgen 08:00 / Fortsetzen.
+/// *Stumm schalten* ▸ 1 Stunde / bis morgen 08:00 / Fortsetzen, kept to follow the language
+/// and the snooze.
 #[cfg_attr(test, allow(dead_code))]
-pub fn submenu<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Submenu<R>> {
-    let item = |id: &str, de: &str, en: &str| {
-        MenuItem::with_id(app, id, lang.pick(de, en), true, None::<&str>)
-    };
-    Submenu::with_items(
-        app,
-        lang.pick("Stumm schalten", "Mute"),
-        true,
-        &[
-            &item(SNOOZE_HOUR, "1 Stunde", "1 hour")?,
-            &item(SNOOZE_MORNING, "bis morgen 08:00", "until 08:00 tomorrow")?,
-            &item(SNOOZE_OFF, "Fortsetzen", "Resume")?,
-        ],
-    )
+pub struct MuteMenu<R: Runtime> {
+    pub submenu: Submenu<R>,
+    hour: MenuItem<R>,
+    morning: MenuItem<R>,
+    off: MenuItem<R>,
+}
+
+#[cfg_attr(test, allow(dead_code))]
+impl<R: Runtime> MuteMenu<R> {
+    pub fn build(app: &AppHandle<R>, lang: Lang) -> tauri::Result<MuteMenu<R>> {
+        let item = |id: &str| MenuItem::with_id(app, id, "", true, None::<&str>);
+        let (hour, morning, off) = (item(SNOOZE_HOUR)?, item(SNOOZE_MORNING)?, item(SNOOZE_OFF)?);
+        let submenu = Submenu::with_items(app, "", true, &[&hour, &morning, &off])?;
+        let menu = MuteMenu {
+            submenu,
+            hour,
+            morning,
+            off,
+        };
+        menu.update(None, lang);
+        Ok(menu)
+    }
+
+    /// Texts in `lang`; *Fortsetzen* only while a snooze is in force.
+    pub fn update(&self, status: Option<&Status>, lang: Lang) {
+        let _ = self.submenu.set_text(lang.pick("Stumm schalten", "Mute"));
+        let _ = self.hour.set_text(lang.pick("1 Stunde", "1 hour"));
+        let _ = self
+            .morning
+            .set_text(lang.pick("bis morgen 08:00", "until 08:00 tomorrow"));
+        let _ = self.off.set_text(lang.pick("Fortsetzen", "Resume"));
+        let _ = self
+            .off
+            .set_enabled(status.is_some_and(|s| s.snoozed_until.is_some()));
+    }
 }
 
 /// A click in the submenu; `false` for any other id.

@@ -17,6 +17,7 @@ pub struct TrayHandles<R: Runtime> {
     pub refresh: MenuItem<R>,
     pub webhooks: MenuItem<R>,
     pub quit: MenuItem<R>,
+    pub mute: crate::quiet::MuteMenu<R>,
 }
 
 fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
@@ -119,7 +120,8 @@ pub fn build<R: Runtime>(
         app,
         &[&open, &status, &sep()?, &refresh, &webhooks, &autostart],
     )?;
-    menu.append(&crate::quiet::submenu(app, lang)?)?;
+    let mute = crate::quiet::MuteMenu::build(app, lang)?;
+    menu.append(&mute.submenu)?;
     if demo {
         let items = [
             MenuItem::with_id(
@@ -179,6 +181,7 @@ pub fn build<R: Runtime>(
         refresh,
         webhooks,
         quit,
+        mute,
     })
 }
 
@@ -293,6 +296,7 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
         .autostart
         .set_text(lang.pick("Beim Anmelden starten", "Start at login"));
     let _ = t.quit.set_text(lang.pick("Beenden", "Quit"));
+    t.mute.update(Some(status), lang);
 }
 
 /// The autostart check mark follows the system's answer.

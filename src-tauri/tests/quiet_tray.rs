@@ -23,6 +23,25 @@ async fn snooze_from_the_tray_holds_back_and_resume_catches_up_once() {
         .await
         .expect("connected notice");
 
+    let full = watcher.menu(&item).await.expect("menu");
+    let mute = full
+        .iter()
+        .find(|m| m.label == "Stumm schalten")
+        .expect("the submenu");
+    let entries: Vec<(&str, bool)> = mute
+        .children
+        .iter()
+        .map(|m| (m.label.as_str(), m.enabled))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("1 Stunde", true),
+            ("bis morgen 08:00", true),
+            ("Fortsetzen", false)
+        ],
+        "nothing to resume yet"
+    );
     click(&watcher, &item, "1 Stunde").await;
     wait_menu_contains(&watcher, &item, "stumm bis").await;
     app.sim_post("/_sim/revoke").await;
