@@ -36,10 +36,17 @@ pub(super) fn run(
                 .next()
                 .map(|c| c.to_uppercase().chain(first).collect::<String>())
                 .unwrap_or_default();
-            lang.pick(
-                format!("{words} ({}). Die Prüfungen laufen weiter; ping_url wird nie stumm geschaltet.", channels.join(", ")),
-                format!("{words} ({}). Checks go on; ping_url is never muted.", channels.join(", ")),
-            )
+            if channels.is_empty() {
+                lang.pick(
+                    format!("{words} – aber in [quiet_hours] channels ist kein Kanal gewählt, also bleibt alles hörbar. Tragen Sie z. B. channels = [\"desktop\", \"webhook\"] ein."),
+                    format!("{words} – but [quiet_hours] channels names no channel, so nothing goes quiet. Set e.g. channels = [\"desktop\", \"webhook\"]."),
+                )
+            } else {
+                lang.pick(
+                    format!("{words} ({}). Die Prüfungen laufen weiter; ping_url wird nie stumm geschaltet.", channels.join(", ")),
+                    format!("{words} ({}). Checks go on; ping_url is never muted.", channels.join(", ")),
+                )
+            }
         }
     };
     let _ = writeln!(out, "{line}");
