@@ -56,9 +56,23 @@ pub(super) enum Command {
         json: bool,
     },
     /// Gültiges Zugriffstoken ausgeben / print a valid access token
-    Token,
+    Token {
+        /// Als JSON mit Ablaufzeit, API-Adresse und Organisation / as JSON with expiry, API
+        /// address and organization
+        #[arg(long)]
+        json: bool,
+        /// Vorher erneuern, wenn es früher abläuft (z. B. 30m, höchstens 3h) / refresh first
+        /// when it would expire sooner (e.g. 30m, at most 3h)
+        #[arg(long, value_name = "DURATION", requires = "json")]
+        min_valid: Option<humantime::Duration>,
+    },
     /// Jetzt erneuern / refresh now
     Refresh,
+    /// Die Verbindung mit anderen Programmen teilen / share the connection with other programs
+    Share {
+        #[command(subcommand)]
+        action: ShareCommand,
+    },
     /// Webhooks (Event-Abos) / webhooks (event subscriptions)
     Webhooks {
         #[command(subcommand)]
@@ -107,6 +121,12 @@ pub(super) enum WebhookCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ShareCommand {
+    /// Lokalen Schlüssel des API-Proxys ausgeben / print the API proxy's local key
+    Key,
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,12 +9,13 @@ mod output;
 mod progress;
 mod serve;
 mod signals;
+mod share;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use args::{ApiKeyCommand, Cli, Command, SecretCommand, WebhookCommand};
+use args::{ApiKeyCommand, Cli, Command, SecretCommand, ShareCommand, WebhookCommand};
 use clap::Parser;
 use input::Asked;
 use progress::{Spinner, Wait};
@@ -236,13 +237,23 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             }
             Ok(report.status.exit_code())
         }
-        Command::Token => {
+        Command::Token {
+            json: false,
+            min_valid: _,
+        } => {
             let spinner = wait(Wait::Token);
             let token = engine.access_token().await?;
             drop(spinner);
             let _ = writeln!(out, "{token}");
             Ok(0)
         }
+        Command::Token {
+            json: true,
+            min_valid,
+        } => share::token_json(engine, min_valid.map(Into::into)).await,
+        Command::Share {
+            action: ShareCommand::Key,
+        } => share::key(engine),
         Command::Refresh => {
             let spinner = wait(Wait::Refresh);
             let status = engine.refresh_now().await?;

@@ -30,6 +30,7 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
     let mut cause = TickCause::Scheduled;
     // Off the loop: a hanging receiver never delays the next check.
     tokio::spawn(engine.clone().follow_alerts());
+    crate::share::proxy::spawn(engine);
     loop {
         tick(engine, cause, &mut last_headline).await;
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));
