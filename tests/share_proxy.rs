@@ -1,0 +1,254 @@
+//! The local API proxy (issue 15) in the REAL `lexguard serve` against the simulator with its
+//! real rate limit, used by real client processes (curl): the local key, the one budget, a
+//! token that dies midway, a 5 MB upload, the unix socket's mode and group, no token leaked.
+
+mod common;
+#[path = "common/cli.rs"]
+mod cli;
+#[path = "common/os_users.rs"]
+mod os_users;
+
+use cli::{Cli, assert_ok, json, stdout};
+use lexguard::Config;
+use lexware_sim::SimConfig;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+/// A generous bound for the proxy to come up (not an assertion on speed).
+const START_DEADLINE: Duration = Duration::from_secs(60);
+
+async fn with_proxy(name: &str, proxy: &str, group: Option<String>) -> Cli {
+    let cli = Cli::with_sim(name, SimConfig::default()).await;
+    let mut config = Config::load(&cli.config_path()).expect("config");
+    config.store.kind = lexguard::store::StoreKind::File;
+    config.share.proxy = Some(proxy.to_string());
+    config.share.group = group;
+    config.save(&cli.config_path()).expect("save");
+    cli.connect().await;
+    cli
+}
+
+fn serve(cli: &Cli) -> tokio::process::Child {
+    let mut c = cli.cmd(&["serve"]);
+    c.env("LEXGUARD_LOG", "info").stdin(Stdio::null());
+    c.spawn().expect("lexguard serve")
+}
+
+/// Ends `serve` and returns what it logged.
+async fn stop(mut child: tokio::process::Child) -> String {
+    let _ = child.start_kill();
+    let out = child.wait_with_output().await.expect("serve ended");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+async fn wait_for_tcp(port: u16) {
+    let started = std::time::Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(started.elapsed() < START_DEADLINE, "the proxy never listened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_for_socket(path: &Path) {
+    let started = std::time::Instant::now();
+    while tokio::net::UnixStream::connect(path).await.is_err() {
+        assert!(started.elapsed() < START_DEADLINE, "the proxy never listened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// curl, as a client program would call: `-w` appends the status on its own line.
+fn curl(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "120", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl installed")
+}
+
+fn code(o: &std::process::Output) -> String {
+    stdout(o).lines().last().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_leaks_nothing() {
+    let port = free_port();
+    let cli = with_proxy("proxy-tcp", &format!("127.0.0.1:{port}"), None).await;
+    let first_token = stdout(&cli.run(&["token"], "").await).trim().to_string();
+    let server = serve(&cli);
+    wait_for_tcp(port).await;
+    let key_out = cli.run(&["share", "key"], "").await;
+    assert_ok(&key_out);
+    let key = stdout(&key_out).trim().to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    let auth = format!("Authorization: Bearer {key}");
+
+    // The local key is required on TCP.
+    let none = curl(&[&format!("{base}/v1/profile")]);
+    assert_eq!(code(&none), "401");
+    assert!(stdout(&none).contains("lexguard share key"), "{}", stdout(&none));
+    let wrong = curl(&["-H", "Authorization: Bearer nope", &format!("{base}/v1/profile")]);
+    assert_eq!(code(&wrong), "401");
+
+    // 30 requests from 3 client processes; the access token dies at Lexware midway.
+    let refreshes = cli.ctl.counters().refreshes;
+    let since = cli.ctl.now();
+    let bodies = tempfile::tempdir().expect("tempdir");
+    let clients: Vec<_> = (0..3)
+        .map(|n| {
+            let script = format!(
+                "for i in 1 2 3 4 5 6 7 8 9 10; do curl -sS --max-time 120 -o {dir}/{n}-$i -w '%{{http_code}}\\n' -H '{auth}' '{base}/v1/profile?client={n}'; done",
+                dir = bodies.path().display()
+            );
+            std::process::Command::new("sh")
+                .args(["-c", &script])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("client")
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    while cli.ctl.requests().iter().filter(|r| r.path == "/v1/profile").count() < 12 {
+        assert!(started.elapsed() < Duration::from_secs(120), "clients stalled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cli.ctl.invalidate_access_tokens();
+    let mut codes = Vec::new();
+    for c in clients {
+        let out = c.wait_with_output().expect("client ended");
+        codes.extend(stdout(&out).lines().map(str::to_string));
+    }
+    assert_eq!(codes.len(), 30);
+    assert!(codes.iter().all(|c| c == "200"), "{codes:?}");
+    assert_eq!(cli.ctl.counters().refreshes, refreshes + 1, "exactly one refresh");
+    let log = cli.ctl.requests();
+    let lexware: Vec<_> = log
+        .iter()
+        .filter(|r| !r.path.starts_with("/_sim") && r.at >= since)
+        .collect();
+    assert!(lexware.iter().all(|r| r.status != 429), "no 429 at Lexware");
+    assert_eq!(cli.ctl.counters().rate_limited, 0);
+    let mut per_second: BTreeMap<i64, u32> = BTreeMap::new();
+    for r in &lexware {
+        *per_second.entry(r.at.timestamp()).or_default() += 1;
+    }
+    assert!(
+        per_second.values().all(|n| *n <= 2),
+        "at most 2 requests in any second: {per_second:?}"
+    );
+
+    // A 5 MB multipart upload arrives intact (streamed, not held).
+    let file = bodies.path().join("beleg.pdf");
+    let bytes: Vec<u8> = (0..5 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&file, &bytes).expect("file");
+    let up = curl(&[
+        "-H",
+        &auth,
+        "-F",
+        "type=voucher",
+        "-F",
+        &format!("file=@{}", file.display()),
+        &format!("{base}/v1/files"),
+    ]);
+    assert_eq!(code(&up), "202", "{}", stdout(&up));
+    let received = cli.ctl.uploads().pop().expect("an upload");
+    use sha2::Digest;
+    let sent: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!((received.size, received.sha256.as_str()), (bytes.len(), sent.as_str()));
+    assert_eq!(received.file_name.as_deref(), Some("beleg.pdf"));
+
+    // Seen: status --json's share part, one log line per request.
+    let status = json(&cli.run(&["status", "--json"], "").await);
+    let share = &status["share"];
+    assert_eq!(share["proxy"], format!("127.0.0.1:{port}"));
+    assert!(share["requests"].as_u64().is_some_and(|n| n >= 33), "{share}");
+    assert!(share["waited"].as_u64().is_some_and(|n| n > 0), "{share}");
+    assert_eq!(share["rate_limited"], 0);
+    let new_token = stdout(&cli.run(&["token"], "").await).trim().to_string();
+    assert_ne!(new_token, first_token);
+    let logged = stop(server).await;
+    let lines = logged
+        .lines()
+        .filter(|l| l.contains("proxy") && l.contains("path=/v1/profile"))
+        .count();
+    assert!(lines >= 32, "one line per request: {lines}\n{logged}");
+    assert!(logged.contains("method=POST") && logged.contains("path=/v1/files"));
+    assert!(!logged.contains("client="), "no query in the log");
+
+    // No token in any answer or log line.
+    for secret in [&first_token, &new_token, &key] {
+        assert!(!logged.contains(secret.as_str()), "a secret in the log");
+        assert!(!cli::files_contain(bodies.path(), secret), "a secret in an answer");
+        assert!(!stdout(&none).contains(secret.as_str()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unix_socket_is_for_the_share_group_only() {
+    let Some(users) = os_users::OsUsers::create("lgsk") else {
+        return;
+    };
+    let base = tempfile::tempdir().expect("tempdir");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+    }
+    let sock = base.path().join("run").join("api.sock");
+    let cli = with_proxy(
+        "proxy-unix",
+        &format!("unix:{}", sock.display()),
+        Some(users.group.clone()),
+    )
+    .await;
+    let server = serve(&cli);
+    wait_for_socket(&sock).await;
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(&sock).expect("socket");
+        assert_eq!((m.mode() & 0o777, m.gid()), (0o660, users.gid()), "0660, the group");
+        let d = std::fs::metadata(sock.parent().expect("dir")).expect("dir");
+        assert_eq!((d.mode() & 0o777, d.gid()), (0o750, users.gid()));
+    }
+    let path = sock.to_str().expect("utf-8");
+    let args = |u: &str| -> Vec<String> {
+        vec![
+            "curl".into(),
+            "-sS".into(),
+            "--max-time".into(),
+            "60".into(),
+            "-w".into(),
+            "\n%{http_code}".into(),
+            "--unix-socket".into(),
+            path.into(),
+            format!("http://lexware{u}"),
+        ]
+    };
+    let member_args = args("/v1/profile");
+    let argv: Vec<&str> = member_args.iter().map(String::as_str).collect();
+    let member = users.run_as(&users.member, &argv);
+    assert_eq!(code(&member), "200", "{}", String::from_utf8_lossy(&member.stderr));
+    let profile: serde_json::Value = serde_json::from_str(
+        stdout(&member).rsplit_once('\n').map(|(b, _)| b).unwrap_or_default(),
+    )
+    .expect("profile JSON");
+    assert_eq!(profile["companyName"], "Demo GmbH");
+    let outsider = users.run_as(&users.outsider, &argv);
+    assert!(!outsider.status.success(), "an outsider cannot connect");
+    assert_ne!(code(&outsider), "200");
+    let logged = stop(server).await;
+    let token = stdout(&cli.run(&["token"], "").await).trim().to_string();
+    assert!(!logged.contains(&token) && !stdout(&member).contains(&token));
+}
