@@ -3,9 +3,9 @@
 //! real OS users for the permissions (those parts need root: CI runs as root; elsewhere they
 //! are skipped with a message).
 
-mod common;
 #[path = "common/cli.rs"]
 mod cli;
+mod common;
 #[path = "common/os_users.rs"]
 mod os_users;
 
@@ -41,33 +41,58 @@ async fn token_json_has_the_contract_shape_refreshes_for_min_valid_and_says_noth
     cli.connect().await;
     let refreshes = cli.ctl.counters().refreshes;
     let t = token_of(&cli.run(&["token", "--json"], "").await);
-    let keys: Vec<&str> = t.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = t
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     assert_eq!(
         sorted,
-        ["access_token", "api_url", "company", "expires_at", "organization_id", "token_type"]
+        [
+            "access_token",
+            "api_url",
+            "company",
+            "expires_at",
+            "organization_id",
+            "token_type"
+        ]
     );
     assert_eq!(t["token_type"], "Bearer");
     assert_eq!(t["api_url"], cli.sim.url().trim_end_matches('/'));
     assert_eq!(t["company"], "Demo GmbH");
-    assert!(t["organization_id"].as_str().is_some_and(|s| !s.is_empty()), "{t}");
+    assert!(
+        t["organization_id"].as_str().is_some_and(|s| !s.is_empty()),
+        "{t}"
+    );
     let first = t["access_token"].as_str().expect("token").to_string();
     assert!(cli.accepted(&first).await);
     let expires = chrono::DateTime::parse_from_rfc3339(t["expires_at"].as_str().expect("str"))
         .expect("RFC 3339");
     let left = expires.with_timezone(&chrono::Utc) - cli.ctl.now();
     assert!(left > chrono::Duration::minutes(15) && left <= chrono::Duration::minutes(20));
-    assert_eq!(cli.ctl.counters().refreshes, refreshes, "no refresh was due");
+    assert_eq!(
+        cli.ctl.counters().refreshes,
+        refreshes,
+        "no refresh was due"
+    );
 
     // Shorter than asked: refreshed first.
-    let t = token_of(&cli.run(&["token", "--json", "--min-valid", "30m"], "").await);
+    let t = token_of(
+        &cli.run(&["token", "--json", "--min-valid", "30m"], "")
+            .await,
+    );
     assert_eq!(cli.ctl.counters().refreshes, refreshes + 1, "one refresh");
     let second = t["access_token"].as_str().expect("token").to_string();
     assert_ne!(second, first);
     assert!(cli.accepted(&second).await);
     // Long enough: no refresh.
-    let t = token_of(&cli.run(&["token", "--json", "--min-valid", "10m"], "").await);
+    let t = token_of(
+        &cli.run(&["token", "--json", "--min-valid", "10m"], "")
+            .await,
+    );
     assert_eq!(t["access_token"], second.as_str());
     assert_eq!(cli.ctl.counters().refreshes, refreshes + 1);
     // More than a token lives is refused with the reason, not a refresh on every call.
@@ -82,7 +107,9 @@ async fn token_json_has_the_contract_shape_refreshes_for_min_valid_and_says_noth
 
     // Lexware ends the connection: exit 3 and nothing on stdout.
     cli.ctl.revoke_connection();
-    let out = cli.run(&["token", "--json", "--min-valid", "30m"], "").await;
+    let out = cli
+        .run(&["token", "--json", "--min-valid", "30m"], "")
+        .await;
     assert_exit(&out, 3);
     assert_eq!(stdout(&out), "");
     let out = cli.run(&["token", "--json"], "").await;
@@ -122,19 +149,34 @@ async fn another_user_in_the_group_reads_the_token_files_through_refreshes_until
     );
     cli.connect().await;
     let gid = users.gid();
-    assert_eq!(meta(&dir), (0o750, gid), "the folder: 0750, the share group");
+    assert_eq!(
+        meta(&dir),
+        (0o750, gid),
+        "the folder: 0750, the share group"
+    );
     for f in ["access_token", "token.json"] {
-        assert_eq!(meta(&dir.join(f)), (0o640, gid), "{f}: 0640, the share group");
+        assert_eq!(
+            meta(&dir.join(f)),
+            (0o640, gid),
+            "{f}: 0640, the share group"
+        );
     }
     let token_json = dir.join("token.json");
     let path = token_json.to_str().expect("utf-8");
 
     // The member reads it and the token works at Lexware; the outsider cannot read it.
     let read = users.run_as(&users.member, &["cat", path]);
-    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
     let t: serde_json::Value = serde_json::from_slice(&read.stdout).expect("token.json");
     let first = t["access_token"].as_str().expect("token").to_string();
-    assert!(cli.accepted(&first).await, "the shared token works at Lexware");
+    assert!(
+        cli.accepted(&first).await,
+        "the shared token works at Lexware"
+    );
     let denied = users.run_as(&users.outsider, &["cat", path]);
     assert!(!denied.status.success(), "an outsider must not read it");
     assert!(String::from_utf8_lossy(&denied.stderr).contains("Permission denied"));
@@ -162,20 +204,29 @@ async fn another_user_in_the_group_reads_the_token_files_through_refreshes_until
                 serde_json::from_str(j).unwrap_or_else(|e| panic!("partial token.json {j:?}: {e}"));
             tokens.insert(v["access_token"].as_str().expect("token").to_string());
         } else if let Some(a) = line.strip_prefix('A') {
-            assert!(!a.is_empty() && !a.contains(' '), "access_token read as {a:?}");
+            assert!(
+                !a.is_empty() && !a.contains(' '),
+                "access_token read as {a:?}"
+            );
             tokens.insert(a.to_string());
         } else {
             panic!("unexpected line {line:?}");
         }
     }
     assert!(reads > 10, "the reader read during the refreshes: {reads}");
-    assert!(tokens.len() >= 2, "the reader saw the old and a new token: {tokens:?}");
+    assert!(
+        tokens.len() >= 2,
+        "the reader saw the old and a new token: {tokens:?}"
+    );
     let now = token_of(&cli.run(&["token", "--json"], "").await);
     let newest = now["access_token"].as_str().expect("token");
     assert_ne!(newest, first);
     let files: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&token_json).expect("read")).expect("json");
-    assert_eq!(files["access_token"], newest, "the files hold the new token");
+    assert_eq!(
+        files["access_token"], newest,
+        "the files hold the new token"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("access_token")).expect("read"),
         format!("{newest}\n")
@@ -215,6 +266,9 @@ async fn disconnect_removes_the_files_and_a_folder_others_may_write_is_refused()
     let out = cli.run(&["status", "--json"], "").await;
     let status = json(&out);
     let error = status["share"]["last_error"].as_str().unwrap_or_default();
-    assert!(error.contains(&format!("chmod 750 {}", dir.display())), "{status}");
+    assert!(
+        error.contains(&format!("chmod 750 {}", dir.display())),
+        "{status}"
+    );
     assert_eq!(status["share"]["token_dir"], dir.display().to_string());
 }

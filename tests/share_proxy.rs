@@ -2,9 +2,9 @@
 //! real rate limit, used by real client processes (curl): the local key, the one budget, a
 //! token that dies midway, a 5 MB upload, the unix socket's mode and group, no token leaked.
 
-mod common;
 #[path = "common/cli.rs"]
 mod cli;
+mod common;
 #[path = "common/os_users.rs"]
 mod os_users;
 
@@ -50,8 +50,14 @@ fn free_port() -> u16 {
 
 async fn wait_for_tcp(port: u16) {
     let started = std::time::Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(started.elapsed() < START_DEADLINE, "the proxy never listened");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < START_DEADLINE,
+            "the proxy never listened"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -59,7 +65,10 @@ async fn wait_for_tcp(port: u16) {
 async fn wait_for_socket(path: &Path) {
     let started = std::time::Instant::now();
     while tokio::net::UnixStream::connect(path).await.is_err() {
-        assert!(started.elapsed() < START_DEADLINE, "the proxy never listened");
+        assert!(
+            started.elapsed() < START_DEADLINE,
+            "the proxy never listened"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -93,8 +102,16 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
     // The local key is required on TCP.
     let none = curl(&[&format!("{base}/v1/profile")]);
     assert_eq!(code(&none), "401");
-    assert!(stdout(&none).contains("lexguard share key"), "{}", stdout(&none));
-    let wrong = curl(&["-H", "Authorization: Bearer nope", &format!("{base}/v1/profile")]);
+    assert!(
+        stdout(&none).contains("lexguard share key"),
+        "{}",
+        stdout(&none)
+    );
+    let wrong = curl(&[
+        "-H",
+        "Authorization: Bearer nope",
+        &format!("{base}/v1/profile"),
+    ]);
     assert_eq!(code(&wrong), "401");
 
     // 30 requests from 3 client processes; the access token dies at Lexware midway.
@@ -115,8 +132,18 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
         })
         .collect();
     let started = std::time::Instant::now();
-    while cli.ctl.requests().iter().filter(|r| r.path == "/v1/profile").count() < 12 {
-        assert!(started.elapsed() < Duration::from_secs(120), "clients stalled");
+    while cli
+        .ctl
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/profile")
+        .count()
+        < 12
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "clients stalled"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     cli.ctl.invalidate_access_tokens();
@@ -127,7 +154,11 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
     }
     assert_eq!(codes.len(), 30);
     assert!(codes.iter().all(|c| c == "200"), "{codes:?}");
-    assert_eq!(cli.ctl.counters().refreshes, refreshes + 1, "exactly one refresh");
+    assert_eq!(
+        cli.ctl.counters().refreshes,
+        refreshes + 1,
+        "exactly one refresh"
+    );
     let log = cli.ctl.requests();
     let lexware: Vec<_> = log
         .iter()
@@ -166,16 +197,29 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    assert_eq!((received.size, received.sha256.as_str()), (bytes.len(), sent.as_str()));
+    assert_eq!(
+        (received.size, received.sha256.as_str()),
+        (bytes.len(), sent.as_str())
+    );
     assert_eq!(received.file_name.as_deref(), Some("beleg.pdf"));
 
-    // Seen: status --json's share part, one log line per request.
-    let status = json(&cli.run(&["status", "--json"], "").await);
-    let share = &status["share"];
+    // Seen: status --json's share part (written within a second), one log line per request.
+    // 2 refused for the key, 30 profiles, 1 upload.
+    let started = std::time::Instant::now();
+    let share = loop {
+        let status = json(&cli.run(&["status", "--json"], "").await);
+        let share = status["share"].clone();
+        if share["requests"] == 33 || started.elapsed() > Duration::from_secs(30) {
+            break share;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     assert_eq!(share["proxy"], format!("127.0.0.1:{port}"));
-    assert!(share["requests"].as_u64().is_some_and(|n| n >= 33), "{share}");
-    assert!(share["waited"].as_u64().is_some_and(|n| n > 0), "{share}");
+    assert_eq!(share["requests"], 33, "{share}");
+    let waited = share["waited"].as_u64().unwrap_or_default();
+    assert!(waited > 0 && waited <= 31, "{share}");
     assert_eq!(share["rate_limited"], 0);
+    assert_eq!(share["last_error"], serde_json::Value::Null);
     let new_token = stdout(&cli.run(&["token"], "").await).trim().to_string();
     assert_ne!(new_token, first_token);
     let logged = stop(server).await;
@@ -190,7 +234,10 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
     // No token in any answer or log line.
     for secret in [&first_token, &new_token, &key] {
         assert!(!logged.contains(secret.as_str()), "a secret in the log");
-        assert!(!cli::files_contain(bodies.path(), secret), "a secret in an answer");
+        assert!(
+            !cli::files_contain(bodies.path(), secret),
+            "a secret in an answer"
+        );
         assert!(!stdout(&none).contains(secret.as_str()));
     }
 }
@@ -218,7 +265,11 @@ async fn the_unix_socket_is_for_the_share_group_only() {
     {
         use std::os::unix::fs::MetadataExt;
         let m = std::fs::metadata(&sock).expect("socket");
-        assert_eq!((m.mode() & 0o777, m.gid()), (0o660, users.gid()), "0660, the group");
+        assert_eq!(
+            (m.mode() & 0o777, m.gid()),
+            (0o660, users.gid()),
+            "0660, the group"
+        );
         let d = std::fs::metadata(sock.parent().expect("dir")).expect("dir");
         assert_eq!((d.mode() & 0o777, d.gid()), (0o750, users.gid()));
     }
@@ -239,9 +290,17 @@ async fn the_unix_socket_is_for_the_share_group_only() {
     let member_args = args("/v1/profile");
     let argv: Vec<&str> = member_args.iter().map(String::as_str).collect();
     let member = users.run_as(&users.member, &argv);
-    assert_eq!(code(&member), "200", "{}", String::from_utf8_lossy(&member.stderr));
+    assert_eq!(
+        code(&member),
+        "200",
+        "{}",
+        String::from_utf8_lossy(&member.stderr)
+    );
     let profile: serde_json::Value = serde_json::from_str(
-        stdout(&member).rsplit_once('\n').map(|(b, _)| b).unwrap_or_default(),
+        stdout(&member)
+            .rsplit_once('\n')
+            .map(|(b, _)| b)
+            .unwrap_or_default(),
     )
     .expect("profile JSON");
     assert_eq!(profile["companyName"], "Demo GmbH");

@@ -8,8 +8,8 @@ mod input;
 mod output;
 mod progress;
 mod serve;
-mod signals;
 mod share;
+mod signals;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;

@@ -8,10 +8,7 @@ use crate::error::Error;
 use std::io::Write;
 use std::time::Duration;
 
-pub(super) async fn token_json(
-    engine: &Engine,
-    min_valid: Option<Duration>,
-) -> Result<i32, Error> {
+pub(super) async fn token_json(engine: &Engine, min_valid: Option<Duration>) -> Result<i32, Error> {
     if min_valid.is_some_and(|m| m > MAX_MIN_VALID) {
         return Err(Error::invalid(
             "--min-valid darf höchstens 3h sein: Lexware-Zugriffstoken gelten etwa vier Stunden, mehr würde bei jedem Aufruf erneuern.",

@@ -67,7 +67,9 @@ impl Engine {
             },
         };
         match result {
-            Ok(true) => tracing::info!(dir = %dir.display(), state = ?run.st.state, "token files updated"),
+            Ok(true) => {
+                tracing::info!(dir = %dir.display(), state = ?run.st.state, "token files updated")
+            }
             Ok(false) => {}
             Err(e) => {
                 let text = e.message(crate::Lang::En);

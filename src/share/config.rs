@@ -101,19 +101,31 @@ pub fn parse_proxy(raw: &str) -> Result<ProxyAddr, (String, String)> {
             return Ok(ProxyAddr::Unix(path.to_path_buf()));
         }
         return Err((
-            format!("„{raw}“: nach unix: muss ein absoluter Pfad stehen (z. B. \"unix:/run/lexguard/api.sock\")."),
-            format!("'{raw}': unix: must be followed by an absolute path (e.g. \"unix:/run/lexguard/api.sock\")."),
+            format!(
+                "„{raw}“: nach unix: muss ein absoluter Pfad stehen (z. B. \"unix:/run/lexguard/api.sock\")."
+            ),
+            format!(
+                "'{raw}': unix: must be followed by an absolute path (e.g. \"unix:/run/lexguard/api.sock\")."
+            ),
         ));
     }
     match raw.parse::<SocketAddr>() {
         Ok(a) if a.ip().is_loopback() && a.port() != 0 => Ok(ProxyAddr::Tcp(a)),
         Ok(_) => Err((
-            format!("„{raw}“ ist keine lokale Adresse. Der Proxy gibt die Lexware-Verbindung weiter und lauscht darum nur auf diesem Rechner: bitte \"127.0.0.1:8478\" oder \"unix:/run/lexguard/api.sock\"."),
-            format!("'{raw}' is not a local address. The proxy hands on the Lexware connection, so it listens on this machine only: please use \"127.0.0.1:8478\" or \"unix:/run/lexguard/api.sock\"."),
+            format!(
+                "„{raw}“ ist keine lokale Adresse. Der Proxy gibt die Lexware-Verbindung weiter und lauscht darum nur auf diesem Rechner: bitte \"127.0.0.1:8478\" oder \"unix:/run/lexguard/api.sock\"."
+            ),
+            format!(
+                "'{raw}' is not a local address. The proxy hands on the Lexware connection, so it listens on this machine only: please use \"127.0.0.1:8478\" or \"unix:/run/lexguard/api.sock\"."
+            ),
         )),
         Err(_) => Err((
-            format!("„{raw}“ ist keine Adresse. Bitte \"127.0.0.1:8478\" oder \"unix:/run/lexguard/api.sock\" eintragen."),
-            format!("'{raw}' is not an address. Please use \"127.0.0.1:8478\" or \"unix:/run/lexguard/api.sock\"."),
+            format!(
+                "„{raw}“ ist keine Adresse. Bitte \"127.0.0.1:8478\" oder \"unix:/run/lexguard/api.sock\" eintragen."
+            ),
+            format!(
+                "'{raw}' is not an address. Please use \"127.0.0.1:8478\" or \"unix:/run/lexguard/api.sock\"."
+            ),
         )),
     }
 }
@@ -128,13 +140,25 @@ mod tests {
             parse_proxy("unix:/run/lexguard/api.sock"),
             Ok(ProxyAddr::Unix("/run/lexguard/api.sock".into()))
         );
-        assert!(matches!(parse_proxy("127.0.0.1:8478"), Ok(ProxyAddr::Tcp(_))));
+        assert!(matches!(
+            parse_proxy("127.0.0.1:8478"),
+            Ok(ProxyAddr::Tcp(_))
+        ));
         assert!(matches!(parse_proxy("[::1]:8478"), Ok(ProxyAddr::Tcp(_))));
-        for bad in ["0.0.0.0:8478", "192.168.1.5:8478", "unix:api.sock", "localhost", "127.0.0.1:0"] {
+        for bad in [
+            "0.0.0.0:8478",
+            "192.168.1.5:8478",
+            "unix:api.sock",
+            "localhost",
+            "127.0.0.1:0",
+        ] {
             assert!(parse_proxy(bad).is_err(), "{bad}");
         }
         let (de, en) = parse_proxy("0.0.0.0:8478").expect_err("public");
-        assert!(de.contains("127.0.0.1:8478") && en.contains("local"), "{de}");
+        assert!(
+            de.contains("127.0.0.1:8478") && en.contains("local"),
+            "{de}"
+        );
     }
 
     #[test]

@@ -98,10 +98,15 @@ fn token_dir(dir: &Path, group: Option<&str>) -> Finding {
         }
     };
     if let Some(problem) = folder_problem(dir, gid) {
-        return bad("share_token_dir", problem.0, problem.1, (
-            "Lassen Sie lexguard den Ordner anlegen (löschen Sie ihn) oder korrigieren Sie Besitzer und Rechte wie genannt.",
-            "Let lexguard create the folder (delete it) or correct owner and mode as named.",
-        ));
+        return bad(
+            "share_token_dir",
+            problem.0,
+            problem.1,
+            (
+                "Lassen Sie lexguard den Ordner anlegen (löschen Sie ihn) oder korrigieren Sie Besitzer und Rechte wie genannt.",
+                "Let lexguard create the folder (delete it) or correct owner and mode as named.",
+            ),
+        );
     }
     match token_files::read(dir) {
         Some(TokenJson {
@@ -159,8 +164,12 @@ fn folder_problem(dir: &Path, gid: Option<u32>) -> Option<(String, String)> {
             && (m.gid() != g || m.mode() & 0o050 != 0o050)
         {
             return Some((
-                format!("{d} gehört nicht der Gruppe aus [share] group oder sie darf nicht hinein (chgrp, chmod 750 {d})."),
-                format!("{d} is not in the group of [share] group or the group cannot enter it (chgrp, chmod 750 {d})."),
+                format!(
+                    "{d} gehört nicht der Gruppe aus [share] group oder sie darf nicht hinein (chgrp, chmod 750 {d})."
+                ),
+                format!(
+                    "{d} is not in the group of [share] group or the group cannot enter it (chgrp, chmod 750 {d})."
+                ),
             ));
         }
         None
@@ -244,6 +253,9 @@ where
             .await
             .map_err(std::io::Error::other)?;
     tokio::spawn(conn);
-    let resp = sender.send_request(req).await.map_err(std::io::Error::other)?;
+    let resp = sender
+        .send_request(req)
+        .await
+        .map_err(std::io::Error::other)?;
     Ok(resp.status().as_u16())
 }

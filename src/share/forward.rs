@@ -73,6 +73,9 @@ impl BearerCache {
         {
             return Ok(t.access_token.clone());
         }
+        // A failed renewal (the connection is lost) leaves no bearer: the next request asks
+        // the engine again and gets its verdict instead of sending a dead token.
+        *cached = None;
         let t = engine.renew_rejected(rejected).await?;
         let bearer = t.access_token.clone();
         *cached = Some((t, Instant::now()));
@@ -123,16 +126,20 @@ pub(super) async fn forward(proxy: &Proxy, req: Request) -> Response {
     let idempotent = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut renewed = false;
     let mut retries = 0u32;
+    let mut waited = false;
     loop {
         let bearer = match proxy.bearer.current(&proxy.engine).await {
             Ok(b) => b,
             Err(e) => return no_connection(proxy, &e),
         };
-        if let Err(busy) = wait_turn(proxy).await {
+        if let Err(busy) = wait_turn(proxy, &mut waited).await {
             return busy;
         }
         let Some(body) = payload.take() else {
-            return message(StatusCode::BAD_GATEWAY, "lexguard proxy: body already sent.");
+            return message(
+                StatusCode::BAD_GATEWAY,
+                "lexguard proxy: body already sent.",
+            );
         };
         let sent = proxy
             .engine
@@ -153,7 +160,10 @@ pub(super) async fn forward(proxy: &Proxy, req: Request) -> Response {
                 renewed = true;
                 let renewal = proxy.bearer.renew(&proxy.engine, &bearer).await;
                 if let Err(e) = &renewal {
-                    note(proxy, &format!("401, renewal failed: {}", e.message(crate::Lang::En)));
+                    note(
+                        proxy,
+                        &format!("401, renewal failed: {}", e.message(crate::Lang::En)),
+                    );
                 }
                 if renewal.is_ok() && payload.replayable() {
                     continue;
@@ -161,7 +171,10 @@ pub(super) async fn forward(proxy: &Proxy, req: Request) -> Response {
                 return pass(resp);
             }
             401 => {
-                note(proxy, "Lexware refused the renewed token (401); checking the connection");
+                note(
+                    proxy,
+                    "Lexware refused the renewed token (401); checking the connection",
+                );
                 let engine = proxy.engine.clone();
                 tokio::spawn(async move {
                     let _ = engine.tick(TickCause::Manual).await;
@@ -216,8 +229,9 @@ fn fits_in_memory(headers: &HeaderMap) -> bool {
 }
 
 /// Waits in the one budget (FIFO, shared with lexguard's own calls); a wait that would pass
-/// 30 s is answered with 429 and `Retry-After` instead.
-async fn wait_turn(proxy: &Proxy) -> std::result::Result<(), Response> {
+/// 30 s is answered with 429 and `Retry-After` instead. A request that waited is counted once
+/// (`waited`), however often it is retried.
+async fn wait_turn(proxy: &Proxy, waited: &mut bool) -> std::result::Result<(), Response> {
     struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
     impl Drop for Leave<'_> {
         fn drop(&mut self) {
@@ -233,7 +247,8 @@ async fn wait_turn(proxy: &Proxy) -> std::result::Result<(), Response> {
     let started = Instant::now();
     match tokio::time::timeout(MAX_WAIT, proxy.engine.http().wait_turn()).await {
         Ok(()) => {
-            if started.elapsed() > Duration::from_millis(20) {
+            if started.elapsed() > Duration::from_millis(20) && !*waited {
+                *waited = true;
                 proxy.stats.update(|s| s.waited += 1);
             }
             Ok(())
@@ -319,12 +334,24 @@ mod tests {
     #[test]
     fn hop_by_hop_and_the_clients_authorization_stay_behind() {
         let mut h = HeaderMap::new();
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer local"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer local"),
+        );
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8478"));
-        h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive, x-private"));
+        h.insert(
+            header::CONNECTION,
+            HeaderValue::from_static("keep-alive, x-private"),
+        );
         h.insert("x-private", HeaderValue::from_static("1"));
-        h.insert(header::TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::TRANSFER_ENCODING,
+            HeaderValue::from_static("chunked"),
+        );
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         let up = without_hop_by_hop(&h, true);
         assert_eq!(up.len(), 1, "{up:?}");
         assert!(up.contains_key(header::CONTENT_TYPE));
@@ -341,7 +368,10 @@ mod tests {
         h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("120"));
         assert!(fits_in_memory(&h));
         let mut chunked = HeaderMap::new();
-        chunked.insert(header::TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+        chunked.insert(
+            header::TRANSFER_ENCODING,
+            HeaderValue::from_static("chunked"),
+        );
         assert!(!fits_in_memory(&chunked));
     }
 }

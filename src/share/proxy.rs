@@ -20,7 +20,7 @@ pub(super) struct Proxy {
     pub(super) engine: Engine,
     /// Required on TCP; `None` on the unix socket (the file mode guards it).
     key: Option<String>,
-    pub(super) stats: ShareStats,
+    pub(super) stats: Arc<ShareStats>,
     pub(super) bearer: forward::BearerCache,
     /// Requests waiting for the budget right now (for the 30 s promise).
     pub(super) queued: std::sync::atomic::AtomicUsize,
@@ -83,10 +83,7 @@ pub async fn serve(engine: Engine) -> Result<()> {
                 .map_err(|e| bind_failed(&addr, e))
         }
         ProxyAddr::Unix(path) => {
-            let listener = bind_unix(path, gid).map_err(|e| {
-                proxy.stats.update(|s| s.last_error = Some(e.message(crate::Lang::En)));
-                e
-            })?;
+            let listener = bind_unix(path, gid)?;
             tracing::info!(proxy = %addr, "API proxy listening");
             axum::serve(listener, app)
                 .await

@@ -1,5 +1,7 @@
 //! What sharing did since the serving process started, for `status --json` (another
-//! process): counted in memory by the proxy and kept in `share.json` in the data folder.
+//! process): counted in memory by the proxy and written to `share.json` in the data folder at
+//! most once a second, off the requests' path (a synced write per request would cost more
+//! than forwarding it).
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -27,30 +29,49 @@ pub struct ShareStatus {
     pub last_error: Option<String>,
 }
 
-/// The counters of this process, written to `share.json` after each change.
+/// The counters of this process, written to `share.json` within a second of a change.
 pub struct ShareStats {
     path: PathBuf,
     now: Mutex<ShareStatus>,
+    dirty: std::sync::atomic::AtomicBool,
 }
 
 impl ShareStats {
-    /// Starts from zero (counts are "since start").
-    pub fn start(data_dir: &Path, token_dir: Option<String>, proxy: Option<String>) -> ShareStats {
-        let stats = ShareStats {
+    /// Starts from zero (counts are "since start") and keeps `share.json` current for as
+    /// long as the returned handle lives (needs a tokio runtime).
+    pub fn start(
+        data_dir: &Path,
+        token_dir: Option<String>,
+        proxy: Option<String>,
+    ) -> std::sync::Arc<ShareStats> {
+        let stats = std::sync::Arc::new(ShareStats {
             path: file(data_dir),
             now: Mutex::new(ShareStatus {
                 token_dir,
                 proxy,
                 ..ShareStatus::default()
             }),
-        };
+            dirty: Default::default(),
+        });
         stats.save();
+        let weak = std::sync::Arc::downgrade(&stats);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+            while let Some(stats) = {
+                every.tick().await;
+                weak.upgrade()
+            } {
+                if stats.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    stats.save();
+                }
+            }
+        });
         stats
     }
 
     pub fn update(&self, f: impl FnOnce(&mut ShareStatus)) {
         f(&mut self.now.lock().unwrap_or_else(|e| e.into_inner()));
-        self.save();
+        self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn snapshot(&self) -> ShareStatus {

@@ -216,8 +216,14 @@ mod tests {
         assert!(publish(&dir, None, &token("A1")).expect("write"));
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&dir.join(TOKEN_JSON)), 0o600);
-        assert_eq!(std::fs::read_to_string(dir.join(ACCESS_TOKEN)).expect("read"), "A1\n");
-        assert!(!publish(&dir, None, &token("A1")).expect("same"), "no rewrite");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(ACCESS_TOKEN)).expect("read"),
+            "A1\n"
+        );
+        assert!(
+            !publish(&dir, None, &token("A1")).expect("same"),
+            "no rewrite"
+        );
         assert!(publish(&dir, None, &token("A2")).expect("new"));
         assert_eq!(read(&dir).expect("json").access_token, "A2");
         let leftovers: Vec<_> = std::fs::read_dir(&dir)
@@ -238,7 +244,10 @@ mod tests {
         std::fs::create_dir(&dir).expect("mkdir");
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
         let e = publish(&dir, None, &token("A1")).expect_err("refused");
-        assert!(e.message(crate::Lang::De).contains(&format!("chmod 750 {}", dir.display())));
+        assert!(
+            e.message(crate::Lang::De)
+                .contains(&format!("chmod 750 {}", dir.display()))
+        );
         assert!(!dir.join(TOKEN_JSON).exists());
     }
 

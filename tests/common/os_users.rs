@@ -82,7 +82,10 @@ impl OsUsers {
 
     fn remove(&self) {
         for u in [&self.member, &self.outsider] {
-            let _ = Command::new("userdel").arg(u).stderr(Stdio::null()).status();
+            let _ = Command::new("userdel")
+                .arg(u)
+                .stderr(Stdio::null())
+                .status();
         }
         let _ = Command::new("groupdel")
             .arg(&self.group)
