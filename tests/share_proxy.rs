@@ -311,3 +311,46 @@ async fn the_unix_socket_is_for_the_share_group_only() {
     let token = stdout(&cli.run(&["token"], "").await).trim().to_string();
     assert!(!logged.contains(&token) && !stdout(&member).contains(&token));
 }
+
+/// `doctor` shows the same as the proxy and the files: all three `[share]` lines green while
+/// `serve` runs; the proxy's line and the folder's line fail with a fix once it is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_checks_the_token_folder_and_the_proxy() {
+    let port = free_port();
+    let base = tempfile::tempdir().expect("tempdir");
+    let dir = base.path().join("tokens");
+    let cli = Cli::with_sim("proxy-doctor", SimConfig::default()).await;
+    let mut config = Config::load(&cli.config_path()).expect("config");
+    config.store.kind = lexguard::store::StoreKind::File;
+    config.share.proxy = Some(format!("127.0.0.1:{port}"));
+    config.share.token_dir = Some(dir.clone());
+    config.save(&cli.config_path()).expect("save");
+    cli.connect().await;
+    let server = serve(&cli);
+    wait_for_tcp(port).await;
+    let findings = |out: &std::process::Output| -> BTreeMap<String, (bool, String)> {
+        json(out)["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .filter(|c| c["check"].as_str().is_some_and(|n| n.starts_with("share_")))
+            .map(|c| {
+                let name = c["check"].as_str().unwrap_or_default().to_string();
+                let fix = c["fix"].as_str().unwrap_or_default().to_string();
+                (name, (c["ok"] == true, fix))
+            })
+            .collect()
+    };
+    let running = findings(&cli.run(&["doctor", "--json"], "").await);
+    let names: Vec<&str> = running.keys().map(String::as_str).collect();
+    assert_eq!(names, ["share_keepalive", "share_proxy", "share_token_dir"]);
+    assert!(running.values().all(|(ok, _)| *ok), "{running:?}");
+    let logged = stop(server).await;
+    assert_ok(&cli.run(&["disconnect"], "").await);
+    let stopped = findings(&cli.run(&["doctor", "--json"], "").await);
+    let (ok, fix) = &stopped["share_proxy"];
+    assert!(!ok && fix.contains("lexguard serve"), "{stopped:?}");
+    let (ok, fix) = &stopped["share_token_dir"];
+    assert!(!ok && fix.contains("lexguard status"), "{stopped:?}");
+    assert!(!logged.is_empty());
+}
