@@ -354,3 +354,60 @@ async fn doctor_checks_the_token_folder_and_the_proxy() {
     assert!(!ok && fix.contains("lexguard status"), "{stopped:?}");
     assert!(!logged.is_empty());
 }
+
+/// Lexware's odd answers through the proxy: a 429 and a disguised one on a read are waited for
+/// and repeated; a 504 on a POST is passed on and never repeated (the work may be done).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lexware_429s_are_retried_and_a_5xx_on_a_write_is_never_repeated() {
+    let port = free_port();
+    let cli = with_proxy("proxy-faults", &format!("127.0.0.1:{port}"), None).await;
+    let server = serve(&cli);
+    wait_for_tcp(port).await;
+    let key = stdout(&cli.run(&["share", "key"], "").await)
+        .trim()
+        .to_string();
+    let auth = format!("Authorization: Bearer {key}");
+    let base = format!("http://127.0.0.1:{port}");
+    let count = |method: &str, path: &str| {
+        cli.ctl
+            .requests()
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .count()
+    };
+
+    let before = count("GET", "/v1/profile");
+    cli.ctl.rate_limit_next(1, Some(1));
+    let got = curl(&["-H", &auth, &format!("{base}/v1/profile")]);
+    assert_eq!(code(&got), "200", "a 429 is waited for and repeated");
+    assert_eq!(count("GET", "/v1/profile"), before + 2);
+
+    cli.ctl.disguised_429_next_on("/v1/profile", 1);
+    let got = curl(&["-H", &auth, &format!("{base}/v1/profile")]);
+    assert_eq!(code(&got), "200", "a 500 'rate limit' on a read is a 429");
+    assert_eq!(count("GET", "/v1/profile"), before + 4);
+
+    let posts = count("POST", "/v1/event-subscriptions");
+    cli.ctl
+        .gateway_timeout_after_next_on("/v1/event-subscriptions", 1);
+    let body = format!(
+        r#"{{"eventType":"invoice.created","callbackUrl":"{}"}}"#,
+        cli.ctl.hook_url("shop")
+    );
+    let got = curl(&[
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &body,
+        &format!("{base}/v1/event-subscriptions"),
+    ]);
+    assert_eq!(code(&got), "504", "passed on");
+    assert_eq!(
+        count("POST", "/v1/event-subscriptions"),
+        posts + 1,
+        "sent once"
+    );
+    let _ = stop(server).await;
+}
