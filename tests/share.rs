@@ -2,9 +2,11 @@
 //! with the REAL binary against the simulator, the file store (no keychain session needed) and
 //! real OS users for the permissions (those parts need root: CI runs as root; elsewhere they
 //! are skipped with a message).
+#![cfg(unix)]
 
 #[path = "common/cli.rs"]
 mod cli;
+
 mod common;
 #[path = "common/os_users.rs"]
 mod os_users;

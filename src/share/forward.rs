@@ -240,9 +240,8 @@ async fn wait_turn(proxy: &Proxy, waited: &mut bool) -> std::result::Result<(), 
     }
     let ahead = proxy.queued.fetch_add(1, Ordering::SeqCst);
     let _leave = Leave(&proxy.queued);
-    let estimate = SPACING * u32::try_from(ahead + 1).unwrap_or(u32::MAX);
-    if estimate > MAX_WAIT {
-        return Err(too_busy(estimate));
+    if let Some(wait) = too_long(ahead) {
+        return Err(too_busy(wait));
     }
     let started = Instant::now();
     match tokio::time::timeout(MAX_WAIT, proxy.engine.http().wait_turn()).await {
@@ -255,6 +254,13 @@ async fn wait_turn(proxy: &Proxy, waited: &mut bool) -> std::result::Result<(), 
         }
         Err(_) => Err(too_busy(MAX_WAIT)),
     }
+}
+
+/// The wait a request with `ahead` requests before it would have, when that is over 30 s.
+fn too_long(ahead: usize) -> Option<Duration> {
+    let estimate =
+        SPACING.saturating_mul(u32::try_from(ahead.saturating_add(1)).unwrap_or(u32::MAX));
+    (estimate > MAX_WAIT).then_some(estimate)
 }
 
 fn too_busy(wait: Duration) -> Response {
@@ -357,6 +363,17 @@ mod tests {
         assert!(up.contains_key(header::CONTENT_TYPE));
         let down = without_hop_by_hop(&h, false);
         assert!(down.contains_key(header::AUTHORIZATION) && !down.contains_key("x-private"));
+    }
+
+    #[test]
+    fn a_queue_longer_than_30_seconds_is_answered_429_with_retry_after() {
+        assert_eq!(too_long(0), None);
+        assert_eq!(too_long(59), None, "60 × 500 ms is exactly 30 s");
+        assert_eq!(too_long(60), Some(Duration::from_millis(30_500)));
+        assert!(too_long(usize::MAX).is_some());
+        let resp = too_busy(Duration::from_millis(30_500));
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "30");
     }
 
     #[test]

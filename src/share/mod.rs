@@ -17,7 +17,7 @@ pub use config::{ProxyAddr, ShareConfig, parse_proxy};
 pub use stats::{ShareStats, ShareStatus};
 pub use token_json::TokenJson;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The numeric id of `[share] group` (`None`: no group configured).
 pub fn group_id(group: Option<&str>) -> Result<Option<u32>> {
@@ -28,7 +28,7 @@ pub fn group_id(group: Option<&str>) -> Result<Option<u32>> {
     {
         match nix::unistd::Group::from_name(name) {
             Ok(Some(g)) => Ok(Some(g.gid.as_raw())),
-            Ok(None) => Err(Error::invalid(
+            Ok(None) => Err(crate::Error::invalid(
                 format!(
                     "Die Gruppe „{name}“ aus [share] group gibt es auf diesem Rechner nicht. Bitte legen Sie sie an (groupadd {name}) oder tragen Sie die Gruppe des Programms ein, das den Zugang lesen soll (z. B. www-data)."
                 ),
@@ -36,7 +36,7 @@ pub fn group_id(group: Option<&str>) -> Result<Option<u32>> {
                     "The group '{name}' from [share] group does not exist on this machine. Please create it (groupadd {name}) or set the group of the program that is to read the credential (e.g. www-data)."
                 ),
             )),
-            Err(e) => Err(Error::io("/etc/group", std::io::Error::from(e))),
+            Err(e) => Err(crate::Error::io("/etc/group", std::io::Error::from(e))),
         }
     }
     #[cfg(not(unix))]
