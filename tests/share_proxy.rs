@@ -358,9 +358,10 @@ async fn doctor_checks_the_token_folder_and_the_proxy() {
 }
 
 /// Lexware's odd answers through the proxy: a 429 and a disguised one on a read are waited for
-/// and repeated; a 504 on a POST is passed on and never repeated (the work may be done).
+/// and repeated; a 504 on a POST is passed on and never repeated (the work may be done); a
+/// connection Lexware ended is passed on once and then answered 503 without asking Lexware.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lexware_429s_are_retried_and_a_5xx_on_a_write_is_never_repeated() {
+async fn lexware_429s_are_retried_a_5xx_on_a_write_is_never_repeated_and_a_loss_is_passed_on() {
     let port = free_port();
     let cli = with_proxy("proxy-faults", &format!("127.0.0.1:{port}"), None).await;
     let server = serve(&cli);
@@ -411,5 +412,18 @@ async fn lexware_429s_are_retried_and_a_5xx_on_a_write_is_never_repeated() {
         posts + 1,
         "sent once"
     );
+
+    // Lexware ends the connection: the 401 is passed on after the one renewal failed, the
+    // connection is lost for every surface, and the next request is told so (503) at once.
+    cli.ctl.revoke_connection();
+    let got = curl(&["-H", &auth, &format!("{base}/v1/profile")]);
+    assert_eq!(code(&got), "401");
+    let out = cli.run(&["status", "--json"], "").await;
+    assert_eq!(json(&out)["state"], "auth_lost");
+    let profiles = count("GET", "/v1/profile");
+    let got = curl(&["-H", &auth, &format!("{base}/v1/profile")]);
+    assert_eq!(code(&got), "503");
+    assert!(stdout(&got).contains("\"message\""), "{}", stdout(&got));
+    assert_eq!(count("GET", "/v1/profile"), profiles, "no dead token sent");
     let _ = stop(server).await;
 }
