@@ -22,6 +22,7 @@ pub mod lock;
 pub mod oauth;
 pub mod paste;
 pub mod secret;
+pub mod share;
 pub mod signature;
 pub mod state;
 pub mod status;

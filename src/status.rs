@@ -46,6 +46,10 @@ pub struct Status {
     /// Every time above in words (the one rule, as of the same `now`): surfaces show these and
     /// format no time themselves.
     pub times: StatusTimes,
+    /// `[share]`: the token folder, the proxy and what it did since start (absent without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub share: Option<crate::share::ShareStatus>,
 }
 
 impl Status {
@@ -112,6 +116,7 @@ impl Status {
             last_webhook_sync: st.last_webhook_sync.clone(),
             webhooks_health: st.webhook_health.clone(),
             times: StatusTimes::default(),
+            share: None,
         };
         status.times = times_of(&status, now, lang, zone);
         status

@@ -24,6 +24,9 @@ pub struct Config {
     pub alerts: AlertsConfig,
     #[serde(default, skip_serializing_if = "WebhooksPolicy::is_default")]
     pub webhooks_policy: WebhooksPolicy,
+    /// `[share]`: token files and the local API proxy for other programs.
+    #[serde(default, skip_serializing_if = "crate::share::ShareConfig::is_default")]
+    pub share: crate::share::ShareConfig,
 }
 
 /// `[webhooks_policy]`: what to do when Lexware has removed or changed a managed subscription.

@@ -30,12 +30,14 @@ mod credentials;
 mod lexware_event;
 mod op;
 mod refresh;
+mod share;
 mod tick;
 mod validate;
 mod webhooks_sync;
 
 pub use api_key::end_of_day;
 pub use lexware_event::EventOutcome;
+pub use share::MAX_MIN_VALID;
 pub use webhooks_sync::WebhookListing;
 
 /// Why a tick runs; decides how a gap is described.

@@ -4,6 +4,7 @@ import type { Environment } from "./Environment";
 import type { Gap } from "./Gap";
 import type { Mode } from "./Mode";
 import type { Reason } from "./Reason";
+import type { ShareStatus } from "./ShareStatus";
 import type { StatusTimes } from "./StatusTimes";
 import type { WebhookHealth } from "./WebhookHealth";
 import type { WebhookSpec } from "./WebhookSpec";
@@ -40,4 +41,8 @@ webhooks_health: WebhookHealth,
  * Every time above in words (the one rule, as of the same `now`): surfaces show these and
  * format no time themselves.
  */
-times: StatusTimes, };
+times: StatusTimes, 
+/**
+ * `[share]`: the token folder, the proxy and what it did since start (absent without).
+ */
+share?: ShareStatus, };
