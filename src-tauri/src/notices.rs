@@ -67,10 +67,15 @@ pub fn transition_notices(
                         )
                         .into()
                     },
-                    body: lang.pick(
+                    // An API key has no password and no login: its own words (the core's).
+                    body: if status.reason == Some(Reason::KeyRejected) {
+                        lexguard::trouble_words::key_rejected(Some(&company), lang)
+                    } else {
+                        lang.pick(
                         format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
                         format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
-                    ),
+                    )
+                    },
                     opens_window: true,
                     urgent: true,
                 });

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::secret::ApiKey;
-use crate::state::{Mode, Persisted, Reason};
+use crate::state::{Mode, Persisted};
 use crate::status::Status;
 use crate::store::{ApiKeyRecord, names};
 use chrono::Duration;
@@ -130,14 +130,9 @@ impl Engine {
         self.after_connect(run, &config, key.expose()).await
     }
 
+    /// A fresh start in `mode`; the connect's own check follows in [`Engine::after_connect`].
     pub(super) fn reset_for(&self, run: &mut Run, mode: Mode) {
-        run.st = Persisted {
-            mode: Some(mode),
-            last_tick_at: run.st.last_tick_at,
-            last_gap: run.st.last_gap.clone(),
-            last_webhook_sync: run.st.last_webhook_sync.clone(),
-            ..Persisted::default()
-        };
+        run.st.connected(mode);
     }
 
     pub(super) async fn after_connect(
@@ -152,7 +147,7 @@ impl Engine {
         } else {
             self.api(config).profile(&Bearer(bearer)).await
         };
-        let ok = self.after_validation(&mut run, profile, Reason::Unauthorized);
+        let ok = self.after_validation(&mut run, profile);
         let company = run.st.company.clone();
         run.events.push(Event::Connected {
             company: company.clone(),
