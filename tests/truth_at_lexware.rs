@@ -214,3 +214,42 @@ async fn status_a_minute_after_a_connect_is_healthy_also_after_a_reconnect() {
     assert_eq!(j["tick_overdue"], false, "{j}");
     assert!(!said(&out).contains("überfällig"), "{}", said(&out));
 }
+
+/// Wall-clock offset at which the first token (expires_in 14 399 s) is due for refresh.
+const REFRESH_DUE: i64 = 3 * 3600 + 50 * 60;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_storm_at_the_token_endpoint_costs_one_token_request_per_tick() {
+    let (t, _ping) = setup("truth429").await;
+    connect_oauth(&t, 0).await;
+    t.ctl.fail_next_on("/oauth2/token", 1000, 429);
+    let token_requests = || {
+        t.ctl
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/oauth2/token")
+            .count()
+    };
+    for minute in 0..8 {
+        let before = token_requests();
+        let out = run(&t, &["tick", "--json"], "", REFRESH_DUE + minute * 60).await;
+        assert_exit(&out, 4);
+        let j = json(&out);
+        assert_eq!(j["reason"], "refresh_failing", "{j}");
+        assert!(
+            said(&out).contains("Lexware bremst gerade die Anfragen"),
+            "named as rate limiting: {}",
+            said(&out)
+        );
+        assert!(!said(&out).contains("nicht erreichbar"), "{}", said(&out));
+        assert_no_past_attempt(&j);
+        let sent = token_requests() - before;
+        assert!(sent <= 1, "tick {minute}: {sent} token requests");
+    }
+    assert!(token_requests() >= 2, "it keeps trying, minutes apart");
+    // The storm is over: the next tick refreshes.
+    t.ctl.fail_next_on("/oauth2/token", 0, 429);
+    let out = run(&t, &["tick", "--json"], "", REFRESH_DUE + 8 * 60 + 300).await;
+    let j = json(&out);
+    assert_eq!(j["refreshed"], true, "{j}");
+}
