@@ -108,7 +108,7 @@ pub fn decide(
         d.ping_fail = Some(status.headline.clone());
         next.failed_sent = true;
     } else if !trouble
-        && newly_confirmed(memory, status)
+        && crate::confirmed_ping::newly_confirmed(memory.last_confirmed_at, status)
         && matches!(status.state, ConnState::Healthy | ConnState::Degraded)
     {
         d.ping_ok = true;
@@ -116,20 +116,10 @@ pub fn decide(
     if new_check {
         next.last_check_at = status.last_tick_at;
     }
-    if newly_confirmed(memory, status) {
+    if crate::confirmed_ping::newly_confirmed(memory.last_confirmed_at, status) {
         next.last_confirmed_at = status.last_validated_at;
     }
     (d, next)
-}
-
-/// The check behind this status was confirmed at Lexware (the last check asked Lexware and
-/// got a yes: `last_validated_at` is not older than `last_tick_at`), and that confirmation
-/// was not pinged yet. A tick that asked Lexware nothing confirms nothing.
-fn newly_confirmed(memory: &Memory, status: &Status) -> bool {
-    status.last_validated_at.is_some_and(|t| {
-        status.last_tick_at.is_none_or(|tick| t >= tick)
-            && memory.last_confirmed_at.is_none_or(|m| t > m)
-    })
 }
 
 /// The JSON a webhook receives: facts and words, never a secret.
@@ -284,82 +274,19 @@ mod tests {
     use crate::config::Config;
     use crate::state::Persisted;
 
-    /// A status whose tick at `tick` also confirmed the connection at Lexware.
     fn status(state: ConnState, reason: Option<Reason>, tick: DateTime<Utc>) -> Status {
-        status_confirmed(state, reason, tick, Some(tick))
-    }
-
-    fn status_confirmed(
-        state: ConnState,
-        reason: Option<Reason>,
-        tick: DateTime<Utc>,
-        validated: Option<DateTime<Utc>>,
-    ) -> Status {
         let st = Persisted {
             state,
             reason,
             mode: Some(crate::Mode::OAuth),
             company: Some("Demo GmbH".into()),
             last_tick_at: Some(tick),
-            last_validated_at: validated,
+            // The tick asked Lexware and got a yes (a success ping needs that).
+            last_validated_at: Some(tick),
             ..Persisted::default()
         };
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, tick, crate::Lang::De)
-    }
-
-    #[test]
-    fn a_success_ping_means_confirmed_at_lexware_never_just_a_tick() {
-        let t0 = Utc::now();
-        let remind = Duration::hours(4);
-        let at = |mins: i64| t0 + Duration::minutes(mins);
-        let healthy = |tick, validated| status_confirmed(ConnState::Healthy, None, tick, validated);
-        // Confirmed at 0: a ping.
-        let (d, m) = decide(
-            &Memory::default(),
-            &healthy(at(0), Some(at(0))),
-            at(0),
-            remind,
-        );
-        assert!(d.ping_ok);
-        // A tick at 1 that asked Lexware nothing: no ping, however healthy it reads.
-        let (d, m) = decide(&m, &healthy(at(1), Some(at(0))), at(1), remind);
-        assert!(!d.ping_ok, "a tick alone is no confirmation");
-        // Never confirmed at all (no check yet): no ping.
-        let (d, _) = decide(&Memory::default(), &healthy(at(1), None), at(1), remind);
-        assert!(!d.ping_ok);
-        // A fresh process (no memory) whose tick asked nothing: no ping for an old check.
-        let (d, _) = decide(
-            &Memory::default(),
-            &healthy(at(1), Some(at(0))),
-            at(1),
-            remind,
-        );
-        assert!(!d.ping_ok, "an earlier confirmation is not this check's");
-        // The next confirmation: a ping.
-        let (d, m) = decide(&m, &healthy(at(2), Some(at(2))), at(2), remind);
-        assert!(d.ping_ok);
-        // Lost at 3 (the old confirmation stays in the status): /fail, and no success ping
-        // for any tick after it.
-        let lost = |mins| {
-            status_confirmed(
-                ConnState::AuthLost,
-                Some(Reason::KeyRejected),
-                at(mins),
-                Some(at(2)),
-            )
-        };
-        let (d, mut m) = decide(&m, &lost(3), at(3), remind);
-        assert!(d.ping_fail.is_some() && !d.ping_ok);
-        for mins in 4..300 {
-            let (d, next) = decide(&m, &lost(mins), at(mins), remind);
-            assert!(!d.ping_ok, "no success ping after the loss ({mins})");
-            m = next;
-        }
-        // Not connected: nothing to confirm, no ping.
-        let none = status_confirmed(ConnState::NotConnected, None, at(1), Some(at(1)));
-        let (d, _) = decide(&Memory::default(), &none, at(1), remind);
-        assert!(!d.ping_ok);
     }
 
     #[test]

@@ -97,8 +97,7 @@ pub enum Error {
     /// `invalid_grant` for a refresh token whose earlier refresh never got its answer.
     #[error("authentication lost after an interrupted refresh")]
     RefreshInterrupted,
-    /// Lexware refused the public API key twice in a row: it was deleted, replaced or ran out.
-    #[error("the API key is no longer accepted")]
+    #[error("the API key is no longer accepted")] // refused twice: deleted, replaced, ran out
     KeyRejected,
 }
 

@@ -60,7 +60,10 @@ async fn a_huge_retry_after_is_clamped_and_never_blocks_past_the_expiry() {
     let retry = r.status.next_attempt_at.expect("retry time");
     let expiry = r.status.access_expires_at.expect("expiry");
     assert!(retry <= expiry, "never after the token expires");
-    assert!(retry - h.engine.now() <= Duration::minutes(5), "a few minutes at most");
+    assert!(
+        retry - h.engine.now() <= Duration::minutes(5),
+        "a few minutes at most"
+    );
     // The checks go on every minute; once the retry time has come, the refresh goes through.
     let r = tick_until(&h, |r| r.refreshed).await;
     assert!(h.engine.now() >= retry);

@@ -263,10 +263,26 @@ mod tests {
     #[test]
     fn a_refused_api_key_is_told_as_such_never_as_a_password() {
         let lost = status(ConnState::AuthLost, Some(Reason::KeyRejected));
-        let n = transition_notices(&mut Memo::default(), &lost, Utc::now(), chrono::Duration::hours(4), Lang::De);
+        let n = transition_notices(
+            &mut Memo::default(),
+            &lost,
+            Utc::now(),
+            chrono::Duration::hours(4),
+            Lang::De,
+        );
         assert_eq!(n.len(), 1, "told at once");
-        assert!(n[0].body.starts_with("Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein"), "{}", n[0].body);
-        assert!(!n[0].body.contains("Passwort") && !n[0].body.contains("anzumelden"), "{}", n[0].body);
+        assert!(
+            n[0].body.starts_with(
+                "Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein"
+            ),
+            "{}",
+            n[0].body
+        );
+        assert!(
+            !n[0].body.contains("Passwort") && !n[0].body.contains("anzumelden"),
+            "{}",
+            n[0].body
+        );
     }
 
     #[test]
