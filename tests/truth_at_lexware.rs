@@ -253,3 +253,26 @@ async fn a_429_storm_at_the_token_endpoint_costs_one_token_request_per_tick() {
     let j = json(&out);
     assert_eq!(j["refreshed"], true, "{j}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disguised_429_at_the_token_endpoint_is_rate_limiting_and_costs_one_request() {
+    let (t, _ping) = setup("truthdisguised").await;
+    connect_oauth(&t, 0).await;
+    t.ctl.disguised_429_next_on("/oauth2/token", 1000);
+    let before = t.ctl.counters().requests;
+    let out = run(&t, &["tick", "--json"], "", REFRESH_DUE).await;
+    assert_exit(&out, 4);
+    let sent = t.ctl.counters().requests - before;
+    assert!(sent <= 3, "at most 3 requests in that tick: {sent}");
+    assert_eq!(sent, 1, "one token request, then the backoff");
+    let text = said(&out);
+    assert!(
+        text.contains("Lexware bremst gerade die Anfragen"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Serverfehler") && !text.contains("nicht erreichbar"),
+        "{text}"
+    );
+    assert_no_past_attempt(&json(&out));
+}
