@@ -289,6 +289,12 @@ impl Persisted {
         }
     }
 
+    /// The token pair in use now (read from the keychain, or rotated by another lexguard).
+    pub fn tokens_held(&mut self, expires_at: DateTime<Utc>, issued_at: DateTime<Utc>) {
+        self.access_expires_at = Some(expires_at);
+        self.refresh_issued_at = Some(issued_at);
+    }
+
     /// Nothing is connected any more (the credentials are gone): everything about the
     /// connection goes; when lexguard last ran and the last gap and webhook sync stay.
     pub fn forget_connection(&mut self) {
@@ -296,6 +302,14 @@ impl Persisted {
             last_tick_at: self.last_tick_at,
             last_gap: self.last_gap.clone(),
             last_webhook_sync: self.last_webhook_sync.clone(),
+            ..Persisted::default()
+        };
+    }
+
+    /// The person disconnected: only when lexguard last ran stays.
+    pub fn disconnected(&mut self) {
+        *self = Persisted {
+            last_tick_at: self.last_tick_at,
             ..Persisted::default()
         };
     }
@@ -339,6 +353,40 @@ mod tests {
         let before = fine.clone();
         fine.sanitize(now, Duration::minutes(15));
         assert_eq!(fine, before);
+    }
+
+    #[test]
+    fn transitions_say_what_changed() {
+        let now = Utc::now();
+        let mut st = Persisted {
+            mode: Some(Mode::ApiKey),
+            last_tick_at: Some(now),
+            ..Persisted::default()
+        };
+        st.failed(Reason::ValidationFailing, now + Duration::seconds(30), None);
+        assert_eq!(
+            (st.failures, st.problem),
+            (1, Some(Reason::ValidationFailing))
+        );
+        let profile = crate::api::Profile {
+            company_name: Some("Weiß & Söhne GmbH & Co. KG".into()),
+            ..Default::default()
+        };
+        st.confirmed(now, Some(&profile));
+        assert_eq!(
+            (st.failures, st.problem, st.next_attempt_at),
+            (0, None, None)
+        );
+        assert_eq!(st.last_validated_at, Some(now));
+        assert_eq!(st.company.as_deref(), Some("Weiß & Söhne GmbH & Co. KG"));
+        assert!(st.lost(now, Reason::KeyRejected), "news the first time");
+        assert!(!st.lost(now, Reason::InvalidGrant), "once");
+        assert_eq!(st.auth_lost_reason, Some(Reason::KeyRejected));
+        st.connected(Mode::OAuth);
+        assert_eq!(
+            (st.mode, st.auth_lost_at, st.last_tick_at),
+            (Some(Mode::OAuth), None, Some(now))
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::secret::ApiKey;
-use crate::state::{Mode, Persisted};
+use crate::state::Mode;
 use crate::status::Status;
 use crate::store::{ApiKeyRecord, names};
 use chrono::Duration;
@@ -61,8 +61,7 @@ impl Engine {
         let _ = self.inner.vault.delete(names::API_KEY).await;
         self.reset_for(&mut run, Mode::OAuth);
         run.st.connected_at = Some(tokens.connected_at);
-        run.st.access_expires_at = Some(tokens.expires_at);
-        run.st.refresh_issued_at = Some(tokens.issued_at);
+        run.st.tokens_held(tokens.expires_at, tokens.issued_at);
         let bearer = tokens.access.expose().to_string();
         self.after_connect(run, &config, &bearer).await
     }
@@ -214,10 +213,7 @@ impl Engine {
             m.unsaved = false;
         }
         crate::store::rescue::remove(&self.inner.home.rescue_file());
-        run.st = Persisted {
-            last_tick_at: run.st.last_tick_at,
-            ..Persisted::default()
-        };
+        run.st.disconnected();
         run.events.push(Event::Disconnected);
         let (status, _) = self.finish(run)?;
         Ok(status)

@@ -47,8 +47,7 @@ impl Engine {
             Err(Error::AuthLost) => match self.rotated_elsewhere(current).await {
                 Some(newer) => {
                     run.st.refresh_in_flight = None;
-                    run.st.access_expires_at = Some(newer.expires_at);
-                    run.st.refresh_issued_at = Some(newer.issued_at);
+                    run.st.tokens_held(newer.expires_at, newer.issued_at);
                     return Ok(newer);
                 }
                 None if interrupted_before => Err(Error::RefreshInterrupted),

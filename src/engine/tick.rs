@@ -77,8 +77,7 @@ impl Engine {
                         .validate_oauth(&mut run, &mut tokens, &mut refreshed)
                         .await;
                 }
-                run.st.access_expires_at = Some(tokens.expires_at);
-                run.st.refresh_issued_at = Some(tokens.issued_at);
+                run.st.tokens_held(tokens.expires_at, tokens.issued_at);
                 self.check_grant(&mut run, &tokens);
                 // 4. The webhooks Lexware may have removed meanwhile.
                 let bearer = tokens.access.expose().to_string();
