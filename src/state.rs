@@ -42,7 +42,7 @@ pub enum Reason {
     ApiKeyExpiring,
     /// `invalid_grant`: Lexware ended the connection.
     InvalidGrant,
-    /// The public API key was refused repeatedly.
+    /// Lexware refused the public API key twice in a row (deleted, replaced or run out).
     KeyRejected,
     /// `invalid_grant` after a refresh of this token was interrupted (timeout, cut answer,
     /// killed process): Lexware had rotated, the answer never arrived. Not the user's doing.
