@@ -158,8 +158,12 @@ async fn a_replaced_api_key_ends_the_connection_with_its_own_words_by_the_second
             assert!(!lower.contains(wrong), "{wrong}: {text}");
         }
     }
-    // `token` names the key too, not a lost login.
+    // `token` and `webhooks list` name the key too, not a lost login; exit 3 as for any loss.
     let out = run(&t, &["token"], "", 260).await;
+    assert_exit(&out, 3);
+    assert!(said(&out).contains(words), "{}", said(&out));
+    let out = run(&t, &["webhooks", "list"], "", 270).await;
+    assert_exit(&out, 3);
     assert!(said(&out).contains(words), "{}", said(&out));
     assert_eq!(success_pings(&ping), 1, "no success ping after the loss");
 }
@@ -275,4 +279,36 @@ async fn a_disguised_429_at_the_token_endpoint_is_rate_limiting_and_costs_one_re
         "{text}"
     );
     assert_no_past_attempt(&json(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replaced_api_key_met_by_a_webhook_list_ends_the_connection_there() {
+    let (t, _ping) = setup("truthkeylist").await;
+    let key = t.ctl.create_api_key();
+    let out = run(&t, &["connect", "--api-key", "-"], &format!("{key}\n"), 0).await;
+    assert_ok(&out);
+    t.ctl.replace_api_key(&key).expect("replaced at Lexware");
+    let requests = t.ctl.counters().requests;
+    // The list's 401 is asked once more (one profile read), then it is final.
+    let out = run(&t, &["webhooks", "list"], "", 30).await;
+    assert_exit(&out, 3);
+    assert!(
+        said(&out).contains("Lexware nimmt den API-Schlüssel nicht mehr an"),
+        "{}",
+        said(&out)
+    );
+    assert_eq!(
+        t.ctl.counters().requests - requests,
+        2,
+        "{:?}",
+        t.ctl.requests()
+    );
+    let out = run(&t, &["status", "--json"], "", 40).await;
+    assert_exit(&out, 3);
+    let j = json(&out);
+    assert_eq!(
+        (j["state"].as_str(), j["reason"].as_str()),
+        (Some("auth_lost"), Some("key_rejected")),
+        "{j}"
+    );
 }
