@@ -147,7 +147,7 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
     }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
     match e {
-        Error::AuthLost | Error::RefreshInterrupted | Error::NotConnected => 3,
+        Error::AuthLost | Error::RefreshInterrupted | Error::KeyRejected | Error::NotConnected => 3,
         _ => 1,
     }
 }
