@@ -34,6 +34,10 @@ pub struct Memory {
     pub last_check_at: Option<DateTime<Utc>>,
     /// A `/fail` ping went out for the current trouble.
     pub failed_sent: bool,
+    /// The confirmation at Lexware (`last_validated_at`) last answered with a success ping:
+    /// a ping means "Lexware confirmed the connection since the last ping", never just "a
+    /// tick ran".
+    pub last_confirmed_at: Option<DateTime<Utc>>,
 }
 
 /// What to send for one status.
@@ -103,11 +107,17 @@ pub fn decide(
     if trouble && !next.failed_sent {
         d.ping_fail = Some(status.headline.clone());
         next.failed_sent = true;
-    } else if !trouble && new_check && status.state != ConnState::NotConnected {
+    } else if !trouble
+        && crate::confirmed_ping::newly_confirmed(memory.last_confirmed_at, status)
+        && matches!(status.state, ConnState::Healthy | ConnState::Degraded)
+    {
         d.ping_ok = true;
     }
     if new_check {
         next.last_check_at = status.last_tick_at;
+    }
+    if crate::confirmed_ping::newly_confirmed(memory.last_confirmed_at, status) {
+        next.last_confirmed_at = status.last_validated_at;
     }
     (d, next)
 }
@@ -294,6 +304,8 @@ mod tests {
             mode: Some(crate::Mode::OAuth),
             company: Some("Demo GmbH".into()),
             last_tick_at: Some(tick),
+            // The tick asked Lexware and got a yes (a success ping needs that).
+            last_validated_at: Some(tick),
             ..Persisted::default()
         };
         let c = Config::default();

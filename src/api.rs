@@ -1,7 +1,7 @@
 //! The Lexware API calls lexguard needs: the profile (a cheap validity check that also says
 //! *which* organization is connected) and event subscriptions.
 //!
-//! Every request waits for the shared 2 req/s budget. A 429 is retried a few times after
+//! Every request waits for the shared 2 req/s budget. A 429 is retried once after
 //! `Retry-After` (or a growing pause); a 401 is returned as [`Error::Unauthorized`] for the
 //! caller to refresh once and retry.
 //!
@@ -72,8 +72,10 @@ impl Subscribed {
     }
 }
 
-/// How often a 429 is retried within one call before the caller's backoff takes over.
-const MAX_429_RETRIES: u32 = 3;
+/// How often a 429 is retried within one call before the caller's backoff takes over: once.
+/// Lexware slowing down means "fewer requests", so a tick that meets one sends at most a
+/// second try and then waits (the backoff), instead of hammering.
+const MAX_429_RETRIES: u32 = 1;
 /// The longest single wait for `Retry-After` inside a call.
 const MAX_INLINE_WAIT: Duration = Duration::from_secs(10);
 

@@ -97,6 +97,8 @@ pub enum Error {
     /// `invalid_grant` for a refresh token whose earlier refresh never got its answer.
     #[error("authentication lost after an interrupted refresh")]
     RefreshInterrupted,
+    #[error("the API key is no longer accepted")] // refused twice: deleted, replaced, ran out
+    KeyRejected,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -152,6 +154,7 @@ impl Error {
             Error::TokensNotStored { .. } => ErrorKind::TokensNotStored,
             Error::RetryLater { .. } => ErrorKind::RetryLater,
             Error::RefreshInterrupted => ErrorKind::RefreshInterrupted,
+            Error::KeyRejected => ErrorKind::KeyRejected,
         }
     }
 
@@ -225,8 +228,8 @@ impl Error {
                 format!("Lexware reported a server error ({status}). lexguard retries on its own."),
             ),
             Error::RateLimited { .. } => (
-                "Lexware bremst gerade zu viele Anfragen (429). lexguard wartet und versucht es erneut.".into(),
-                "Lexware is throttling requests (429). lexguard waits and retries.".into(),
+                "Lexware bremst gerade die Anfragen (zu viele in kurzer Zeit). lexguard wartet kurz und versucht es dann selbst erneut; Sie müssen nichts tun.".into(),
+                "Lexware is slowing down the requests right now (too many in a short time). lexguard waits a little and then tries again on its own; there is nothing for you to do.".into(),
             ),
             Error::Unauthorized => (
                 "Lexware lehnt die Abrufe ab (401), obwohl die Anmeldung funktioniert. Meist fehlen der App Berechtigungen, der Tarif erlaubt die Schnittstelle nicht oder die App wurde deaktiviert. Die Verbindung selbst besteht weiter; lexguard prüft regelmäßig, ob es wieder geht.".into(),
@@ -288,6 +291,7 @@ impl Error {
                 format!("Die Verbindung zu Lexware Office ist verloren, weil eine Erneuerung unterbrochen wurde (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet): Lexware hatte schon neue Zugangsdaten ausgegeben, die nie ankamen. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
                 format!("The connection to Lexware Office is lost because a refresh was interrupted (no or a cut answer, or lexguard was stopped midway): Lexware had already issued new credentials that never arrived. You did nothing wrong. Please reconnect: {}.", connect_hint(Lang::En)),
             ),
+            Error::KeyRejected => crate::trouble_words::key_rejected_pair(),
             Error::ShuttingDown => (
                 "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),
                 "lexguard is shutting down and takes no new work. Please start lexguard again.".into(),

@@ -7,7 +7,7 @@ use super::Event;
 use crate::error::KeychainFault;
 use crate::headline::reason_label;
 use crate::i18n::Lang;
-use crate::state::Mode;
+use crate::state::{Mode, Reason};
 use crate::status::state_label;
 use crate::time_fmt::{Zone, absolute_in, duration};
 use crate::webhooks::{Action, Outcome};
@@ -134,6 +134,9 @@ impl Event {
                     )
                     .into(),
             },
+            Event::AuthLost {
+                reason: Reason::KeyRejected,
+            } => crate::trouble_words::key_rejected(None, lang),
             Event::AuthLost { reason } => lang.pick(
                 format!(
                     "Verbindung verloren: {}. Bitte verbinden Sie sich neu.",

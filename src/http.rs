@@ -13,6 +13,9 @@ use std::time::Duration;
 pub struct Http {
     pub client: reqwest::Client,
     budget: Arc<DefaultDirectRateLimiter>,
+    /// Waiters take turns in arrival order (tokio's mutex is fair): the API proxy's clients
+    /// and lexguard's own calls share the budget first come, first served.
+    queue: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Http {
@@ -38,11 +41,13 @@ impl Http {
         Self {
             client,
             budget: Arc::new(RateLimiter::direct(quota)),
+            queue: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
     /// Waits until the budget allows one more request.
     pub async fn wait_turn(&self) {
+        let _turn = self.queue.lock().await;
         self.budget.until_ready().await;
     }
 }

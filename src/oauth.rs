@@ -130,7 +130,7 @@ impl OAuth<'_> {
     ) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let resp = paced(self.http, || async {
+        let resp = paced(self.http, PERSON_WAITS_RETRIES, || async {
             let http = Recording::new(self.http);
             let resp = client
                 .exchange_code(AuthorizationCode::new(code.expose().to_string()))
@@ -156,7 +156,7 @@ impl OAuth<'_> {
     async fn refresh_inner(&self, current: &TokenSet, clock: &dyn Clock) -> Result<TokenSet> {
         self.require_secret()?;
         let client = self.client()?;
-        let resp = paced(self.http, || async {
+        let resp = paced(self.http, SCHEDULED_RETRIES, || async {
             let http = Recording::new(self.http);
             let resp = client
                 .exchange_refresh_token(&oauth2::RefreshToken::new(
@@ -187,7 +187,7 @@ impl OAuth<'_> {
             "{}/oauth2/revoke",
             self.config.auth_url.trim_end_matches('/')
         );
-        paced(self.http, || async {
+        paced(self.http, PERSON_WAITS_RETRIES, || async {
             let resp = self
                 .http
                 .client
@@ -234,23 +234,29 @@ impl OAuth<'_> {
     }
 }
 
+/// How often a code exchange or a revocation is sent again after a 429 (a person waits for
+/// it, and the code runs out in minutes). A refresh is not: it runs on a schedule whose
+/// backoff takes over, so a 429 storm costs one token request per tick, never a burst that
+/// could get the client blocked.
+const PERSON_WAITS_RETRIES: u32 = 3;
+const SCHEDULED_RETRIES: u32 = 0;
+
 /// Sends one token request through the shared budget. A 429 means Lexware did not execute it
-/// (the code is not burnt, the refresh token not rotated), so it is sent again a few times
-/// after a short, growing pause (or `Retry-After`, capped): other lexguard processes share
-/// the budget at Lexware and a manual command should not fail on their account.
-async fn paced<T, F, Fut>(http: &Http, mut attempt: F) -> Result<T>
+/// (the code is not burnt, the refresh token not rotated), so it may be sent again up to
+/// `retries` times after a short, growing pause (or `Retry-After`, capped): other lexguard
+/// processes share the budget at Lexware and a manual command should not fail on their account.
+async fn paced<T, F, Fut>(http: &Http, retries: u32, mut attempt: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T>>,
 {
-    const RETRIES: u32 = 3;
     let mut tries = 0;
     loop {
         http.wait_turn().await;
         match attempt().await {
             // A server that asks for a long wait gets it, through the (clamped) backoff.
             Err(Error::RateLimited { retry_after_secs })
-                if tries < RETRIES && retry_after_secs.is_none_or(|s| s <= 10) =>
+                if tries < retries && retry_after_secs.is_none_or(|s| s <= 10) =>
             {
                 let wait = retry_after_secs
                     .map(std::time::Duration::from_secs)

@@ -42,7 +42,7 @@ pub enum Reason {
     ApiKeyExpiring,
     /// `invalid_grant`: Lexware ended the connection.
     InvalidGrant,
-    /// The public API key was refused repeatedly.
+    /// Lexware refused the public API key twice in a row (deleted, replaced or run out).
     KeyRejected,
     /// `invalid_grant` after a refresh of this token was interrupted (timeout, cut answer,
     /// killed process): Lexware had rotated, the answer never arrived. Not the user's doing.
@@ -219,6 +219,108 @@ impl Persisted {
         }
     }
 
+    /// Lexware confirmed the connection just now (a profile read, a subscription list with the
+    /// current credentials, a connect's own check): the check is done, transient trouble of the
+    /// credentials is over, and what the profile says about the organization is kept.
+    pub fn confirmed(&mut self, now: DateTime<Utc>, profile: Option<&crate::api::Profile>) {
+        self.last_validated_at = Some(now);
+        self.unauthorized_streak = 0;
+        if matches!(
+            self.problem,
+            Some(Reason::ValidationFailing | Reason::Unauthorized | Reason::RefreshFailing)
+        ) {
+            self.problem = None;
+        }
+        self.failures = 0;
+        self.next_attempt_at = None;
+        if let Some(p) = profile {
+            if p.company_name.is_some() {
+                self.company = p.company_name.clone();
+            }
+            self.organization_id = p.organization_id.clone().or(self.organization_id.take());
+            self.connection_id = p.connection_id.clone().or(self.connection_id.take());
+        }
+    }
+
+    /// Lexware ended the connection (`invalid_grant`, an interrupted refresh, a refused API
+    /// key). `true` only the first time: the loss is news once.
+    pub fn lost(&mut self, now: DateTime<Utc>, reason: Reason) -> bool {
+        if self.auth_lost_at.is_some() {
+            return false;
+        }
+        self.auth_lost_at = Some(now);
+        self.auth_lost_reason = Some(reason);
+        true
+    }
+
+    /// An operation failed for a reason that passes: count it, wait until `retry_at`, and
+    /// keep what a person needs to know (`detail`, German and English).
+    pub fn failed(
+        &mut self,
+        reason: Reason,
+        retry_at: DateTime<Utc>,
+        detail: Option<(String, String)>,
+    ) {
+        self.failures = self.failures.saturating_add(1);
+        self.next_attempt_at = Some(retry_at);
+        self.problem = Some(reason);
+        self.problem_detail = detail;
+    }
+
+    /// Lexware issued a new token pair at `now` (stored before this is called): the refresh
+    /// trouble is over.
+    pub fn refreshed(
+        &mut self,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        issued_at: DateTime<Utc>,
+    ) {
+        self.refresh_in_flight = None;
+        self.access_expires_at = Some(expires_at);
+        self.refresh_issued_at = Some(issued_at);
+        self.last_refresh_at = Some(now);
+        self.failures = 0;
+        self.next_attempt_at = None;
+        if matches!(
+            self.problem,
+            Some(Reason::RefreshFailing | Reason::ClientCredentials)
+        ) {
+            self.problem = None;
+        }
+    }
+
+    /// The token pair in use now (read from the keychain, or rotated by another lexguard).
+    pub fn tokens_held(&mut self, expires_at: DateTime<Utc>, issued_at: DateTime<Utc>) {
+        self.access_expires_at = Some(expires_at);
+        self.refresh_issued_at = Some(issued_at);
+    }
+
+    /// Nothing is connected any more (the credentials are gone): everything about the
+    /// connection goes; when lexguard last ran and the last gap and webhook sync stay.
+    pub fn forget_connection(&mut self) {
+        *self = Persisted {
+            last_tick_at: self.last_tick_at,
+            last_gap: self.last_gap.clone(),
+            last_webhook_sync: self.last_webhook_sync.clone(),
+            ..Persisted::default()
+        };
+    }
+
+    /// The person disconnected: only when lexguard last ran stays.
+    pub fn disconnected(&mut self) {
+        *self = Persisted {
+            last_tick_at: self.last_tick_at,
+            ..Persisted::default()
+        };
+    }
+
+    /// A new connection was made: a fresh start in `mode`. Its own check follows and counts
+    /// as a check ([`Persisted::confirmed`]): nothing reads as overdue right after it.
+    pub fn connected(&mut self, mode: Mode) {
+        self.forget_connection();
+        self.mode = Some(mode);
+    }
+
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::io(path, e))?;
         crate::fsutil::write_atomic(path, &bytes)
@@ -251,6 +353,40 @@ mod tests {
         let before = fine.clone();
         fine.sanitize(now, Duration::minutes(15));
         assert_eq!(fine, before);
+    }
+
+    #[test]
+    fn transitions_say_what_changed() {
+        let now = Utc::now();
+        let mut st = Persisted {
+            mode: Some(Mode::ApiKey),
+            last_tick_at: Some(now),
+            ..Persisted::default()
+        };
+        st.failed(Reason::ValidationFailing, now + Duration::seconds(30), None);
+        assert_eq!(
+            (st.failures, st.problem),
+            (1, Some(Reason::ValidationFailing))
+        );
+        let profile = crate::api::Profile {
+            company_name: Some("Weiß & Söhne GmbH & Co. KG".into()),
+            ..Default::default()
+        };
+        st.confirmed(now, Some(&profile));
+        assert_eq!(
+            (st.failures, st.problem, st.next_attempt_at),
+            (0, None, None)
+        );
+        assert_eq!(st.last_validated_at, Some(now));
+        assert_eq!(st.company.as_deref(), Some("Weiß & Söhne GmbH & Co. KG"));
+        assert!(st.lost(now, Reason::KeyRejected), "news the first time");
+        assert!(!st.lost(now, Reason::InvalidGrant), "once");
+        assert_eq!(st.auth_lost_reason, Some(Reason::KeyRejected));
+        st.connected(Mode::OAuth);
+        assert_eq!(
+            (st.mode, st.auth_lost_at, st.last_tick_at),
+            (Some(Mode::OAuth), None, Some(now))
+        );
     }
 
     #[test]

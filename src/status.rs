@@ -52,6 +52,10 @@ pub struct Status {
     pub quiet: bool,
     /// "stumm bis 08:00" while quiet: the tray line and the window show it as written.
     pub quiet_line: Option<String>,
+    /// `[share]`: the token folder, the proxy and what it did since start (absent without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub share: Option<crate::share::ShareStatus>,
 }
 
 impl Status {
@@ -110,7 +114,8 @@ impl Status {
             next_check_at: st
                 .last_tick_at
                 .map(|t| t + chrono::Duration::from_std(s.check_every).unwrap_or_default()),
-            next_attempt_at: st.next_attempt_at,
+            // A retry time that has passed is no "next attempt": the next tick tries.
+            next_attempt_at: st.next_attempt_at.filter(|t| *t > now),
             last_gap: st.last_gap.clone(),
             tick_overdue,
             authorization_expires_at: authorization_end(st),
@@ -121,6 +126,7 @@ impl Status {
             snoozed_until: None,
             quiet: false,
             quiet_line: None,
+            share: None,
         };
         status.times = times_of(&status, now, lang, zone);
         status
@@ -170,12 +176,14 @@ fn times_of(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> StatusTim
 }
 
 /// The last persisted check is older than twice `check_every` (at least two minutes, so a
-/// cron job that runs every minute is never "late" by its own jitter).
+/// cron job that runs every minute is never "late" by its own jitter). A confirmation at
+/// Lexware outside a tick (a connect's own check, a webhook list) is a check too.
 pub fn is_overdue(st: &Persisted, s: &Schedule, now: DateTime<Utc>) -> bool {
     let limit = chrono::Duration::from_std(s.check_every * 2)
         .unwrap_or(chrono::Duration::MAX)
         .max(chrono::Duration::minutes(2));
-    st.mode.is_some() && st.last_tick_at.is_some_and(|t| now - t > limit)
+    let last = st.last_tick_at.max(st.last_validated_at);
+    st.mode.is_some() && st.last_tick_at.is_some() && last.is_some_and(|t| now - t > limit)
 }
 
 /// German and English label of a state.
@@ -219,6 +227,9 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet), Lexwares neue Zugangsdaten kamen nie an. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
             format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
         ),
+        (ConnState::AuthLost, Some(Reason::KeyRejected)) => {
+            crate::trouble_words::key_rejected(st.company.as_deref(), lang)
+        }
         (ConnState::AuthLost, _) => lang.pick(
             format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
             format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
@@ -253,6 +264,12 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             Some(Reason::RefreshFailing) => lang.pick(
                 format!("Erneuern klappt gerade nicht; neuer Versuch {retry}. Die Verbindung gilt noch bis {expiry}."),
                 format!("Refreshing fails right now; next try {retry}. The connection is still valid until {expiry}."),
+            ),
+            // The cause (network, Lexware's servers, Lexware slowing down) follows as the
+            // detail: this sentence does not guess it.
+            Some(Reason::ValidationFailing) if st.problem_detail.is_some() => lang.pick(
+                format!("Die Prüfung bei Lexware klappt gerade nicht; neuer Versuch {retry}. Die Zugangsdaten sind sicher."),
+                format!("The check at Lexware fails right now; next try {retry}. The credentials are safe."),
             ),
             Some(Reason::ValidationFailing) => lang.pick(
                 format!("Lexware ist gerade nicht erreichbar; neuer Versuch {retry}. Die Zugangsdaten sind sicher."),

@@ -113,7 +113,9 @@ mod tests {
             "{}",
             f.message
         );
-        assert_eq!(rel(&f.times.next_attempt), "vor 2 h 59 min");
+        // …and no "next attempt" in the past anywhere: the next tick tries.
+        assert_eq!(f.next_attempt_at, None);
+        assert!(f.times.next_attempt.is_none());
         let en = build(&st, now, Lang::En);
         assert_eq!(rel(&en.times.last_check), "3 h 0 min ago");
 

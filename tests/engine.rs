@@ -181,7 +181,7 @@ async fn revoked_connection_is_auth_lost_once() {
     h.connect().await;
     let mut events = h.engine.subscribe();
     h.ctl.revoke_connection();
-    h.advance(Duration::minutes(16)); // validation due
+    h.advance(Duration::minutes(2)); // validation due (every 2 minutes)
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert_eq!(r.status.state, ConnState::AuthLost);
     assert_eq!(has(&r.events, |e| matches!(e, Event::AuthLost { .. })), 1);

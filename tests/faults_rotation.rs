@@ -63,7 +63,8 @@ async fn fault_huge_retry_after_is_clamped_not_a_panic() {
         assert_eq!(j["reason"], "refresh_failing", "{j}");
         let faked_now = Utc::now() + chrono::Duration::seconds(offset);
         let wait = at(&j, "next_attempt_at") - faked_now;
-        assert!(wait <= chrono::Duration::minutes(16), "{wait}: clamped");
+        // At most the longest backoff (5 min) plus a second of slack for the run itself.
+        assert!(wait <= chrono::Duration::seconds(301), "{wait}: clamped");
         assert!(!said(&out).contains(" d."), "no 'in 364 d': {}", said(&out));
         if offset == REFRESH_DUE {
             // While the access token is valid, never retry after it expires.

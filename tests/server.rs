@@ -137,7 +137,8 @@ async fn alerts_hear_the_loss_and_the_recovery_exactly_once() {
     };
     let t = server("alerts", Some(alerts)).await;
     connect(&t).await;
-    assert_ok(&run(&t, &["tick"], "", 0).await);
+    // A tick that asks Lexware (the check is due every 2 minutes): confirmed, pinged.
+    assert_ok(&run(&t, &["tick"], "", 120).await);
     t.ctl.revoke_connection();
     assert_exit(&run(&t, &["tick"], "", REFRESH_DUE).await, 3);
     for later in [60, 120] {
@@ -157,6 +158,9 @@ async fn alerts_hear_the_loss_and_the_recovery_exactly_once() {
     );
     let out = run(&t, &["tick", "--json"], "", REFRESH_DUE + 180).await;
     assert_eq!(json(&out)["state"], "healthy", "{}", stdout(&out));
+    // The next check Lexware confirms (two minutes after the connect's own).
+    let out = run(&t, &["tick", "--json"], "", REFRESH_DUE + 270).await;
+    assert_eq!(json(&out)["validated"], true, "{}", stdout(&out));
 
     let posts: Vec<String> = hook
         .seen()
@@ -182,7 +186,10 @@ async fn alerts_hear_the_loss_and_the_recovery_exactly_once() {
         fails[0].body
     );
     let oks = seen.iter().filter(|s| s.path == "/ping").count();
-    assert_eq!(oks, 2, "a ping for each good check: {seen:?}");
+    assert_eq!(
+        oks, 2,
+        "a ping for each check Lexware confirmed, none for ticks that asked nothing: {seen:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,6 +22,7 @@ mod control_http;
 mod control_webhooks;
 mod delivery;
 mod faults;
+mod files;
 mod guard;
 mod hooks;
 mod model;
@@ -37,6 +38,7 @@ mod util;
 pub use config::SimConfig;
 pub use control::Control;
 pub use delivery::RETRY_GAPS_SECS;
+pub use files::Upload;
 pub use hooks::HookCall;
 pub use model::{
     Counters, DeliveryOutcome, DeliveryRecord, DeliveryResult, LoggedRequest, SubscriptionView,

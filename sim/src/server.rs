@@ -111,6 +111,12 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/copy-code", get(oauth::copy_code))
         .route("/v1/profile", get(api::profile))
         .route(
+            "/v1/files",
+            post(crate::files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::files::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/v1/event-subscriptions",
             get(api::list_subscriptions).post(api::create_subscription),
         )

@@ -170,6 +170,8 @@ pub(crate) struct Inner {
     /// `/_sim/hook/{name}` targets by name.
     pub(crate) hooks: HashMap<String, Hook>,
     pub(crate) wake: Arc<tokio::sync::Notify>,
+    /// What `POST /v1/files` received.
+    pub(crate) files: Vec<crate::files::Upload>,
 }
 
 impl Inner {
@@ -202,6 +204,7 @@ impl Inner {
             deliveries: VecDeque::new(),
             hooks: HashMap::new(),
             wake,
+            files: Vec::new(),
         }
     }
 

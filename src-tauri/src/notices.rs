@@ -67,10 +67,15 @@ pub fn transition_notices(
                         )
                         .into()
                     },
-                    body: lang.pick(
+                    // An API key has no password and no login: its own words (the core's).
+                    body: if status.reason == Some(Reason::KeyRejected) {
+                        lexguard::trouble_words::key_rejected(Some(&company), lang)
+                    } else {
+                        lang.pick(
                         format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
                         format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
-                    ),
+                    )
+                    },
                     opens_window: true,
                     urgent: true,
                 });
@@ -255,6 +260,31 @@ mod tests {
         // Only a lost connection is critical (it may pass "do not disturb"); an end a week
         // away is told at normal urgency.
         assert!(!event_notice(&ends, now, Lang::De).expect("a notice").urgent);
+    }
+
+    #[test]
+    fn a_refused_api_key_is_told_as_such_never_as_a_password() {
+        let lost = status(ConnState::AuthLost, Some(Reason::KeyRejected));
+        let n = transition_notices(
+            &mut Memo::default(),
+            &lost,
+            Utc::now(),
+            chrono::Duration::hours(4),
+            Lang::De,
+        );
+        assert_eq!(n.len(), 1, "told at once");
+        assert!(
+            n[0].body.starts_with(
+                "Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein"
+            ),
+            "{}",
+            n[0].body
+        );
+        assert!(
+            !n[0].body.contains("Passwort") && !n[0].body.contains("anzumelden"),
+            "{}",
+            n[0].body
+        );
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub fn start<R: Runtime>(
     bridge.start(statuses);
     // Alerts that leave the machine ([alerts]), from the same status channel.
     tauri::async_runtime::spawn(engine.clone().follow_alerts());
+    // The local API proxy for other programs ([share] proxy); nothing without it.
+    tauri::async_runtime::spawn(lexguard::share::proxy::run(engine.clone()));
     engine::spawn(engine, inbox, demo);
     if !hidden {
         window::open(app);

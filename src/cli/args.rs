@@ -126,9 +126,28 @@ pub(super) enum Command {
         "Ein gültiges Zugriffstoken ausgeben (vorher erneuert, wenn fällig)",
         "Print a valid access token (refreshed first when due)"
     ))]
-    Token,
+    Token {
+        #[arg(long, help = t(
+            "Als JSON mit Ablaufzeit, API-Adresse und Organisation",
+            "As JSON with expiry, API address and organization"
+        ))]
+        json: bool,
+        #[arg(long, value_name = t("DAUER", "DURATION"), requires = "json", help = t(
+            "Vorher erneuern, wenn es früher abläuft (z. B. 30m, höchstens 3h)",
+            "Refresh first when it would expire sooner (e.g. 30m, at most 3h)"
+        ))]
+        min_valid: Option<humantime::Duration>,
+    },
     #[command(about = t("Jetzt erneuern", "Refresh now"))]
     Refresh,
+    #[command(about = t(
+        "Die Verbindung mit anderen Programmen teilen",
+        "Share the connection with other programs"
+    ))]
+    Share {
+        #[command(subcommand)]
+        action: ShareCommand,
+    },
     #[command(about = t(
         "Webhooks (Ereignis-Abos bei Lexware)",
         "Webhooks (event subscriptions at Lexware)"
@@ -254,6 +273,15 @@ pub(super) enum WebhookCommand {
         #[arg(long, help = json_help())]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum ShareCommand {
+    #[command(about = t(
+        "Den lokalen Schlüssel des API-Proxys ausgeben",
+        "Print the API proxy's local key"
+    ))]
+    Key,
 }
 
 #[derive(Subcommand, Debug)]

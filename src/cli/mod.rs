@@ -9,6 +9,7 @@ mod input;
 mod output;
 mod progress;
 mod serve;
+mod share;
 mod signals;
 mod snooze;
 mod usage_error;
@@ -17,7 +18,7 @@ use crate::engine::{Engine, TickCause};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::secret::ClientSecret;
-use args::{ApiKeyCommand, Command, SecretCommand, WebhookCommand};
+use args::{ApiKeyCommand, Command, SecretCommand, ShareCommand, WebhookCommand};
 use input::Asked;
 use progress::{Spinner, Wait};
 use std::io::{IsTerminal, Write};
@@ -147,7 +148,7 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
     }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
     match e {
-        Error::AuthLost | Error::RefreshInterrupted | Error::NotConnected => 3,
+        Error::AuthLost | Error::RefreshInterrupted | Error::KeyRejected | Error::NotConnected => 3,
         _ => 1,
     }
 }
@@ -263,13 +264,23 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             }
             Ok(report.status.exit_code())
         }
-        Command::Token => {
+        Command::Token {
+            json: false,
+            min_valid: _,
+        } => {
             let spinner = wait(Wait::Token);
             let token = engine.access_token().await?;
             drop(spinner);
             let _ = writeln!(out, "{token}");
             Ok(0)
         }
+        Command::Token {
+            json: true,
+            min_valid,
+        } => share::token_json(engine, min_valid.map(Into::into)).await,
+        Command::Share {
+            action: ShareCommand::Key,
+        } => share::key(engine),
         Command::Refresh => {
             let spinner = wait(Wait::Refresh);
             let status = engine.refresh_now().await?;

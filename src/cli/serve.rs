@@ -46,6 +46,7 @@ pub async fn serve(engine: &Engine) -> Result<i32, Error> {
     // Off the loop: a hanging receiver never delays the next check.
     tokio::spawn(engine.clone().follow_alerts());
     tokio::spawn(log_events(engine.clone()));
+    crate::share::proxy::spawn(engine);
     loop {
         tick(engine, cause, &mut last_headline).await;
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));

@@ -31,6 +31,9 @@ pub struct Config {
         skip_serializing_if = "super::NotificationsConfig::is_default"
     )]
     pub notifications: super::NotificationsConfig,
+    /// `[share]`: token files and the local API proxy for other programs.
+    #[serde(default, skip_serializing_if = "crate::share::ShareConfig::is_default")]
+    pub share: crate::share::ShareConfig,
 }
 
 /// `[webhooks_policy]`: what to do when Lexware has removed or changed a managed subscription.
@@ -118,7 +121,8 @@ pub struct Schedule {
     /// Refresh when the access token expires within this (≥ 15 min).
     #[serde(with = "humantime_serde", default = "d_refresh_before")]
     pub refresh_before: Duration,
-    /// Check the connection with `GET /v1/profile` this often.
+    /// Check the connection with `GET /v1/profile` this often (a subscription list with the
+    /// current credentials counts too). Short, because only a check learns of a loss at Lexware.
     #[serde(with = "humantime_serde", default = "d_validate_every")]
     pub validate_every: Duration,
     /// A pause between two ticks longer than this is a cron gap.
@@ -144,7 +148,8 @@ fn d_refresh_before() -> Duration {
     Duration::from_secs(15 * 60)
 }
 fn d_validate_every() -> Duration {
-    Duration::from_secs(15 * 60)
+    // Every second tick: a loss at Lexware shows within two minutes (720 profile reads a day).
+    Duration::from_secs(2 * 60)
 }
 fn d_gap_after() -> Duration {
     Duration::from_secs(5 * 60)

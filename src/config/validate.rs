@@ -150,8 +150,11 @@ impl Config {
         self.validate_server_parts()
     }
 
-    /// `[store]` and `[alerts]`.
+    /// `[store]`, `[alerts]` and `[share]`.
     fn validate_server_parts(&self) -> std::result::Result<(), Problem> {
+        self.share
+            .check()
+            .map_err(|(key, de, en)| Problem::new("share", key, de, en))?;
         if let Some(dir) = &self.store.dir
             && !dir.is_absolute()
         {

@@ -2,11 +2,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-/// The longest wait between two attempts, whatever a server's `Retry-After` asks for: a
-/// refresh that waits longer than this may miss the access token's expiry.
-pub(crate) const MAX_BACKOFF_SECS: i64 = 15 * 60;
+/// The longest wait between two attempts, whatever a server's `Retry-After` asks for. Short on
+/// purpose: a network blip or a busy Lexware passes in seconds or minutes, and while lexguard
+/// runs the next attempt must never be far away (a loss at Lexware stays unseen for as long as
+/// lexguard waits). One request every 5 minutes is nothing against Lexware's 2 per second.
+pub(crate) const MAX_BACKOFF_SECS: i64 = 5 * 60;
 
-/// 30 s, 1, 2, 4 … min up to 15 min, ±20 % jitter; at least `Retry-After`, but never more than
+/// 30 s, 1, 2, 4 min, then 5 min, ±20 % jitter; at least `Retry-After`, but never more than
 /// [`MAX_BACKOFF_SECS`] (a server may send any number there).
 pub(super) fn backoff(failures: u32, retry_after: Option<u64>) -> Duration {
     use rand::Rng;
@@ -45,12 +47,12 @@ mod tests {
             let first = backoff(1, None).num_seconds();
             assert!((24..=36).contains(&first), "{first}");
             let many = backoff(30, None).num_seconds();
-            assert!((720..=1080).contains(&many), "{many}");
+            assert!((240..=300).contains(&many), "{many}");
             assert!(backoff(1, Some(120)).num_seconds() >= 120);
             // A server may send any number: clamped, never a panic.
-            assert_eq!(backoff(1, Some(99_999_999_999_999_999)).num_seconds(), 900);
-            assert_eq!(backoff(1, Some(u64::MAX)).num_seconds(), 900);
-            assert_eq!(backoff(1, Some(31_536_000)).num_seconds(), 900);
+            assert_eq!(backoff(1, Some(99_999_999_999_999_999)).num_seconds(), 300);
+            assert_eq!(backoff(1, Some(u64::MAX)).num_seconds(), 300);
+            assert_eq!(backoff(1, Some(31_536_000)).num_seconds(), 300);
         }
     }
 

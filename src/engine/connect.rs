@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::secret::ApiKey;
-use crate::state::{Mode, Persisted, Reason};
+use crate::state::Mode;
 use crate::status::Status;
 use crate::store::{ApiKeyRecord, names};
 use chrono::Duration;
@@ -61,8 +61,7 @@ impl Engine {
         let _ = self.inner.vault.delete(names::API_KEY).await;
         self.reset_for(&mut run, Mode::OAuth);
         run.st.connected_at = Some(tokens.connected_at);
-        run.st.access_expires_at = Some(tokens.expires_at);
-        run.st.refresh_issued_at = Some(tokens.issued_at);
+        run.st.tokens_held(tokens.expires_at, tokens.issued_at);
         let bearer = tokens.access.expose().to_string();
         self.after_connect(run, &config, &bearer).await
     }
@@ -127,17 +126,13 @@ impl Engine {
         run.st.api_key_expires_at = Some(record.expires_at());
         run.st.api_key_end_assumed = record.end_is_assumed();
         run.st.key_limited = limited;
+        run.shared = Some(super::share::Shared::key(&record));
         self.after_connect(run, &config, key.expose()).await
     }
 
+    /// A fresh start in `mode`; the connect's own check follows in [`Engine::after_connect`].
     pub(super) fn reset_for(&self, run: &mut Run, mode: Mode) {
-        run.st = Persisted {
-            mode: Some(mode),
-            last_tick_at: run.st.last_tick_at,
-            last_gap: run.st.last_gap.clone(),
-            last_webhook_sync: run.st.last_webhook_sync.clone(),
-            ..Persisted::default()
-        };
+        run.st.connected(mode);
     }
 
     pub(super) async fn after_connect(
@@ -152,7 +147,7 @@ impl Engine {
         } else {
             self.api(config).profile(&Bearer(bearer)).await
         };
-        let ok = self.after_validation(&mut run, profile, Reason::Unauthorized);
+        let ok = self.after_validation(&mut run, profile);
         let company = run.st.company.clone();
         run.events.push(Event::Connected {
             company: company.clone(),
@@ -219,10 +214,7 @@ impl Engine {
             m.unsaved = false;
         }
         crate::store::rescue::remove(&self.inner.home.rescue_file());
-        run.st = Persisted {
-            last_tick_at: run.st.last_tick_at,
-            ..Persisted::default()
-        };
+        run.st.disconnected();
         run.events.push(Event::Disconnected);
         let (status, _) = self.finish(run)?;
         Ok(status)

@@ -61,7 +61,7 @@ impl Engine {
     /// there now). Keychain trouble falls back to a held set and is recorded; it never turns
     /// into "not connected" or "auth lost". Without a known mode (state file missing or
     /// unreadable) the keychain decides: tokens, else an API key.
-    pub(super) async fn load_creds(&self, run: &mut Run) -> Result<Creds> {
+    pub(super) async fn read_creds(&self, run: &mut Run) -> Result<Creds> {
         if run.st.mode == Some(Mode::ApiKey) {
             return match self.inner.vault.api_key().await {
                 Ok(Some(k)) => Ok(Creds::Key(k)),
@@ -153,6 +153,7 @@ impl Engine {
     /// refuses, the set goes to the rescue file and stays in memory, the run records the
     /// trouble, and every later run retries. `true`: the keychain has it.
     pub(super) async fn persist_tokens(&self, run: &mut Run, set: &TokenSet) -> bool {
+        run.shared = Some(super::share::Shared::tokens(set));
         let mut result = self.inner.vault.save_tokens(set).await;
         for pause_ms in [200, 800] {
             if result.is_ok() {

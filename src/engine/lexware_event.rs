@@ -74,9 +74,7 @@ impl Engine {
                 "This \"token.revoked\" belongs to another connection; lexguard's connection is not affected.",
             ));
         }
-        if run.st.auth_lost_at.is_none() {
-            run.st.auth_lost_at = Some(run.now);
-            run.st.auth_lost_reason = Some(Reason::InvalidGrant);
+        if run.st.lost(run.now, Reason::InvalidGrant) {
             run.events.push(Event::AuthLost {
                 reason: Reason::InvalidGrant,
             });

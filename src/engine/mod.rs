@@ -30,6 +30,7 @@ mod credentials;
 mod lexware_event;
 mod op;
 mod refresh;
+mod share;
 mod snooze;
 mod tick;
 mod validate;
@@ -37,6 +38,7 @@ mod webhooks_sync;
 
 pub use api_key::end_of_day;
 pub use lexware_event::EventOutcome;
+pub use share::MAX_MIN_VALID;
 pub use webhooks_sync::WebhookListing;
 
 /// Why a tick runs; decides how a gap is described.

@@ -21,6 +21,8 @@ pub(super) struct Run {
     /// Set when this run had to put a new token set into the rescue file: `Some(None)` when
     /// even that failed.
     pub(super) rescued: Option<Option<std::path::PathBuf>>,
+    /// The bearer this run held: what the token files get (`[share]`).
+    pub(super) shared: Option<super::share::Shared>,
 }
 
 /// The locks an operation holds; released (also by the OS, if the process dies) on drop.
@@ -88,6 +90,7 @@ impl Engine {
             keychain_fault: None,
             gap: false,
             rescued: None,
+            shared: None,
         })
     }
 
@@ -108,6 +111,7 @@ impl Engine {
             });
         }
         run.st.save(&self.inner.home.state_file())?;
+        self.share_after(&run);
         if let Err(e) = history::append(&self.inner.home.history_file(), run.now, &run.events) {
             tracing::warn!(error = %e, "history not written");
         }
@@ -122,11 +126,13 @@ impl Engine {
 
     pub(super) fn status_of(&self, st: &Persisted, now: DateTime<Utc>) -> Status {
         let config = self.config();
-        Status::build(st, &config, &self.schedule(), now, self.lang()).with_quiet(
+        let mut status = Status::build(st, &config, &self.schedule(), now, self.lang()).with_quiet(
             &crate::quiet::Quiet::new(&config, &self.inner.home.data_dir),
             now,
             self.lang(),
-        )
+        );
+        status.share = self.share_status();
+        status
     }
 }
 

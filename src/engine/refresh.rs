@@ -47,8 +47,7 @@ impl Engine {
             Err(Error::AuthLost) => match self.rotated_elsewhere(current).await {
                 Some(newer) => {
                     run.st.refresh_in_flight = None;
-                    run.st.access_expires_at = Some(newer.expires_at);
-                    run.st.refresh_issued_at = Some(newer.issued_at);
+                    run.st.tokens_held(newer.expires_at, newer.issued_at);
                     return Ok(newer);
                 }
                 None if interrupted_before => Err(Error::RefreshInterrupted),
@@ -61,18 +60,7 @@ impl Engine {
                 // Stored (or rescued) before the marker goes: a crash in between leaves a
                 // marker for a token that is no longer current, which means nothing.
                 self.persist_tokens(run, &new).await;
-                run.st.refresh_in_flight = None;
-                run.st.access_expires_at = Some(new.expires_at);
-                run.st.refresh_issued_at = Some(new.issued_at);
-                run.st.last_refresh_at = Some(run.now);
-                run.st.failures = 0;
-                run.st.next_attempt_at = None;
-                if matches!(
-                    run.st.problem,
-                    Some(Reason::RefreshFailing | Reason::ClientCredentials)
-                ) {
-                    run.st.problem = None;
-                }
+                run.st.refreshed(run.now, new.expires_at, new.issued_at);
                 run.events.push(Event::Refreshed {
                     expires_at: new.expires_at,
                 });
@@ -113,15 +101,13 @@ impl Engine {
         expires_at: Option<DateTime<Utc>>,
     ) {
         match e {
-            Error::AuthLost | Error::RefreshInterrupted => {
-                if run.st.auth_lost_at.is_none() {
-                    let reason = if matches!(e, Error::RefreshInterrupted) {
-                        Reason::InterruptedRefresh
-                    } else {
-                        Reason::InvalidGrant
-                    };
-                    run.st.auth_lost_at = Some(run.now);
-                    run.st.auth_lost_reason = Some(reason);
+            Error::AuthLost | Error::RefreshInterrupted | Error::KeyRejected => {
+                let reason = match e {
+                    Error::RefreshInterrupted => Reason::InterruptedRefresh,
+                    Error::KeyRejected => Reason::KeyRejected,
+                    _ => Reason::InvalidGrant,
+                };
+                if run.st.lost(run.now, reason) {
                     run.events.push(Event::AuthLost { reason });
                 }
             }
@@ -129,23 +115,31 @@ impl Engine {
                 run.keychain_fault = keychain_fault(e);
             }
             other => {
-                run.st.failures = run.st.failures.saturating_add(1);
                 let retry_after = match other {
                     Error::RateLimited { retry_after_secs } => *retry_after_secs,
                     _ => None,
                 };
-                let retry_at = retry_time(run.now, run.st.failures, retry_after, expires_at);
-                run.st.next_attempt_at = Some(retry_at);
-                run.st.problem = Some(if matches!(other, Error::ClientCredentials(_)) {
+                let retry_at = retry_time(
+                    run.now,
+                    run.st.failures.saturating_add(1),
+                    retry_after,
+                    expires_at,
+                );
+                let reason = if matches!(other, Error::ClientCredentials(_)) {
                     Reason::ClientCredentials
                 } else {
                     transient_reason
-                });
-                // Where the cause is outside lexguard (network, DNS, TLS, Lexware's servers),
-                // the status says which and what to do, not only "it fails".
-                run.st.problem_detail = matches!(
+                };
+                // Where the cause is outside lexguard (network, DNS, TLS, Lexware's servers,
+                // Lexware slowing the requests down), the status says which and what to do,
+                // not only "it fails".
+                let detail = matches!(
                     other,
-                    Error::Network(_) | Error::Timeout | Error::Server { .. } | Error::Protocol(_)
+                    Error::Network(_)
+                        | Error::Timeout
+                        | Error::Server { .. }
+                        | Error::Protocol(_)
+                        | Error::RateLimited { .. }
                 )
                 .then(|| {
                     (
@@ -153,6 +147,7 @@ impl Engine {
                         other.message(crate::Lang::En),
                     )
                 });
+                run.st.failed(reason, retry_at, detail);
                 if transient_reason == Reason::RefreshFailing {
                     run.events.push(Event::RefreshFailing {
                         error: other.kind().into(),
@@ -233,10 +228,11 @@ impl Engine {
 
 /// The error of a connection already known to be lost.
 pub(super) fn lost_error(run: &Run) -> Error {
-    if run.st.auth_lost_reason == Some(Reason::InterruptedRefresh) {
-        Error::RefreshInterrupted
-    } else {
-        Error::AuthLost
+    match run.st.auth_lost_reason {
+        Some(Reason::InterruptedRefresh) => Error::RefreshInterrupted,
+        Some(Reason::KeyRejected) => Error::KeyRejected,
+        _ if run.st.mode == Some(crate::state::Mode::ApiKey) => Error::KeyRejected,
+        _ => Error::AuthLost,
     }
 }
 

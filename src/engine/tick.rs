@@ -3,6 +3,7 @@
 use super::credentials::Creds;
 use super::op::dur;
 use super::{Engine, TickCause, TickReport};
+use crate::config::Schedule;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::state::{Gap, Persisted};
@@ -49,12 +50,7 @@ impl Engine {
             if run.st.mode.is_some() {
                 tracing::warn!("no credentials in the keychain any more; not connected");
             }
-            run.st = Persisted {
-                last_tick_at: run.st.last_tick_at,
-                last_gap: run.st.last_gap.clone(),
-                last_webhook_sync: run.st.last_webhook_sync.clone(),
-                ..Persisted::default()
-            };
+            run.st.forget_connection();
         }
         let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
 
@@ -71,10 +67,7 @@ impl Engine {
                 }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
                 let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
-                let validate_due = run
-                    .st
-                    .last_validated_at
-                    .is_none_or(|t| now - t >= dur(schedule.validate_every));
+                let validate_due = validation_due(&run.st, now, &schedule);
                 // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.
                 let manual = cause == TickCause::Manual;
                 if run.st.auth_lost_at.is_none()
@@ -84,8 +77,7 @@ impl Engine {
                         .validate_oauth(&mut run, &mut tokens, &mut refreshed)
                         .await;
                 }
-                run.st.access_expires_at = Some(tokens.expires_at);
-                run.st.refresh_issued_at = Some(tokens.issued_at);
+                run.st.tokens_held(tokens.expires_at, tokens.issued_at);
                 self.check_grant(&mut run, &tokens);
                 // 4. The webhooks Lexware may have removed meanwhile.
                 let bearer = tokens.access.expose().to_string();
@@ -93,10 +85,7 @@ impl Engine {
                     .await;
             }
             Creds::Key(key) => {
-                let validate_due = run
-                    .st
-                    .last_validated_at
-                    .is_none_or(|t| now - t >= dur(schedule.validate_every));
+                let validate_due = validation_due(&run.st, now, &schedule);
                 if cause == TickCause::Manual || ((validate_due || gap.is_some()) && !in_backoff) {
                     validated = self.validate_key(&mut run, &key.key).await;
                 }
@@ -131,5 +120,40 @@ impl Engine {
             validated,
             events,
         })
+    }
+}
+
+/// Whether this tick asks Lexware. Due once `validate_every` has passed since the last
+/// confirmation, minus half a tick: timers fire a little early or late, and a check that
+/// just misses its time must not wait a whole extra tick (a loss would show a tick later).
+pub(super) fn validation_due(
+    st: &Persisted,
+    now: chrono::DateTime<chrono::Utc>,
+    schedule: &Schedule,
+) -> bool {
+    let slack = dur(schedule.check_every) / 2;
+    st.last_validated_at
+        .is_none_or(|t| now - t + slack >= dur(schedule.validate_every))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    #[test]
+    fn with_the_default_schedule_every_second_tick_asks_lexware() {
+        let schedule = Schedule::default();
+        let t0 = Utc::now();
+        let st = Persisted {
+            last_validated_at: Some(t0),
+            ..Persisted::default()
+        };
+        let due = |secs| validation_due(&st, t0 + Duration::seconds(secs), &schedule);
+        assert!(!due(60), "the first tick after a check");
+        assert!(!due(65));
+        assert!(due(118), "a timer a little early still checks");
+        assert!(due(120));
+        assert!(validation_due(&Persisted::default(), t0, &schedule));
     }
 }

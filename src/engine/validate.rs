@@ -10,8 +10,6 @@ use crate::secret::ApiKey;
 use crate::state::{Mode, Reason};
 use crate::store::{ApiKeyRecord, TokenSet};
 
-/// Consecutive 401s after a successful refresh before the connection counts as lost.
-pub(super) const UNAUTHORIZED_LIMIT: u32 = 3;
 /// API-key warning levels, days before the 24 months run out.
 pub(super) const KEY_WARN_DAYS: [i64; 3] = [30, 7, 1];
 
@@ -37,70 +35,75 @@ impl Engine {
                 Err(_) => return false,
             }
         }
-        self.after_validation(run, result, Reason::Unauthorized)
+        self.after_validation(run, result)
     }
 
     /// A restricted key that may not read the profile is checked by listing the
-    /// subscriptions (what lexguard needs it for); its 401 still means the key is dead.
+    /// subscriptions (what lexguard needs it for). A 401 is asked once more (a short hiccup at
+    /// Lexware looks the same): a second 401 means Lexware no longer accepts the key.
     pub(super) async fn validate_key(&self, run: &mut Run, key: &ApiKey) -> bool {
-        let config = self.config();
-        let api = self.api(&config);
-        let result = if run.st.key_limited {
-            api.subscriptions(&Bearer(key.expose()))
-                .await
-                .map(|_| crate::api::Profile::default())
-        } else {
-            api.profile(&Bearer(key.expose())).await
-        };
-        self.after_validation(run, result, Reason::KeyRejected)
+        let mut result = self.read_with_key(run, key).await;
+        if matches!(result, Err(Error::Unauthorized)) {
+            tracing::info!("401 for the API key: asking once more");
+            result = self.read_with_key(run, key).await;
+        }
+        self.after_validation(run, result)
     }
 
-    pub(super) fn after_validation(
-        &self,
-        run: &mut Run,
-        result: Result<Profile>,
-        lost_reason: Reason,
-    ) -> bool {
+    /// A 401 met outside a check (listing or syncing the webhooks): for an API key it is
+    /// asked once more, as in a check, so a dead key ends the connection here too and the
+    /// person hears the key's own words. Anything else passes through unchanged.
+    pub(super) async fn confirm_refusal<T>(&self, run: &mut Run, result: Result<T>) -> Result<T> {
+        if !matches!(result, Err(Error::Unauthorized)) || run.st.mode != Some(Mode::ApiKey) {
+            return result;
+        }
+        let Ok(super::credentials::Creds::Key(record)) = self.load_creds(run).await else {
+            return result;
+        };
+        let again = self.read_with_key(run, &record.key).await;
+        let refused = matches!(again, Err(Error::Unauthorized));
+        self.after_validation(run, again);
+        if refused {
+            Err(Error::KeyRejected)
+        } else {
+            result
+        }
+    }
+
+    async fn read_with_key(&self, run: &Run, key: &ApiKey) -> Result<Profile> {
+        let config = self.config();
+        let api = self.api(&config);
+        if run.st.key_limited {
+            api.subscriptions(&Bearer(key.expose()))
+                .await
+                .map(|_| Profile::default())
+        } else {
+            api.profile(&Bearer(key.expose())).await
+        }
+    }
+
+    /// What a check's answer means. A 401 here is final: for an API key it was asked twice
+    /// (the key is dead or replaced: the connection ends), for a token pair the refresh just
+    /// worked (the grant lives; Lexware refuses the calls: scopes, plan, a deactivated app —
+    /// it heals when they pass again).
+    pub(super) fn after_validation(&self, run: &mut Run, result: Result<Profile>) -> bool {
         match result {
             Ok(p) => {
-                run.st.last_validated_at = Some(run.now);
-                run.st.unauthorized_streak = 0;
-                if matches!(
-                    run.st.problem,
-                    Some(Reason::ValidationFailing | Reason::Unauthorized | Reason::RefreshFailing)
-                ) {
-                    run.st.problem = None;
-                }
-                run.st.failures = 0;
-                run.st.next_attempt_at = None;
-                if p.company_name.is_some() {
-                    run.st.company = p.company_name.clone();
-                }
-                run.st.organization_id = p.organization_id.or(run.st.organization_id.take());
-                run.st.connection_id = p.connection_id.or(run.st.connection_id.take());
+                run.st.confirmed(run.now, Some(&p));
                 run.events.push(Event::Validated {
                     company: run.st.company.clone(),
                 });
                 true
             }
             Err(Error::Unauthorized) if run.st.mode == Some(Mode::ApiKey) => {
-                // A 401 can be a short outage at Lexware: only a streak means the key is dead.
-                run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
-                if run.st.unauthorized_streak >= UNAUTHORIZED_LIMIT {
-                    run.st.auth_lost_at = Some(run.now);
-                    run.st.auth_lost_reason = Some(lost_reason);
+                if run.st.lost(run.now, Reason::KeyRejected) {
                     run.events.push(Event::AuthLost {
-                        reason: lost_reason,
+                        reason: Reason::KeyRejected,
                     });
-                } else {
-                    self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
                 }
                 false
             }
             Err(Error::Unauthorized) => {
-                // OAuth: the refresh just worked, so the grant is alive. Only `invalid_grant`
-                // means the connection is lost; this is Lexware refusing the calls (scopes,
-                // plan, deactivated app) and heals when they pass again.
                 run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
                 self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
                 false

@@ -30,6 +30,11 @@ impl Engine {
             Ok(b) => self.api(&config).subscriptions(&Bearer(&b)).await,
             Err(e) => Err(e),
         };
+        if result.is_ok() {
+            // Lexware answered with the current credentials: that is a check.
+            run.st.confirmed(run.now, None);
+        }
+        let result = self.confirm_refusal(&mut run, result).await;
         self.finish(run)?;
         Ok(WebhookListing {
             existing: result?,
@@ -46,6 +51,7 @@ impl Engine {
             Ok(bearer) => self.sync_with(&mut run, &config, &bearer, prune).await,
             Err(e) => Err(e),
         };
+        let result = self.confirm_refusal(&mut run, result).await;
         self.finish(run)?;
         result
     }
@@ -59,6 +65,8 @@ impl Engine {
     ) -> Result<Vec<Outcome>> {
         let api = self.api(config);
         let existing = api.subscriptions(&Bearer(bearer)).await?;
+        // Lexware answered with the current credentials: that is a check.
+        run.st.confirmed(run.now, None);
         let steps = crate::webhooks::plan(&config.webhooks, &existing, prune);
         let outcomes = self.apply(config, bearer, steps).await;
         self.record(run, &outcomes, false);
@@ -211,7 +219,11 @@ impl Engine {
             return;
         }
         let existing = match self.api(&config).subscriptions(&Bearer(bearer)).await {
-            Ok(list) => list,
+            Ok(list) => {
+                // Lexware answered with the current credentials: that is this period's check.
+                run.st.confirmed(run.now, None);
+                list
+            }
             Err(e) => {
                 tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
                 return;

@@ -35,11 +35,12 @@ pub enum ErrorKind {
     TokensNotStored,
     RetryLater,
     RefreshInterrupted,
+    KeyRejected,
 }
 
 impl ErrorKind {
     /// All kinds, in declaration order.
-    pub const ALL: [ErrorKind; 27] = [
+    pub const ALL: [ErrorKind; 28] = [
         ErrorKind::Config,
         ErrorKind::KeychainUnavailable,
         ErrorKind::KeychainLocked,
@@ -67,6 +68,7 @@ impl ErrorKind {
         ErrorKind::TokensNotStored,
         ErrorKind::RetryLater,
         ErrorKind::RefreshInterrupted,
+        ErrorKind::KeyRejected,
     ];
 
     /// The wire name (the same string serde writes).
@@ -99,6 +101,7 @@ impl ErrorKind {
             ErrorKind::TokensNotStored => "tokens_not_stored",
             ErrorKind::RetryLater => "retry_later",
             ErrorKind::RefreshInterrupted => "refresh_interrupted",
+            ErrorKind::KeyRejected => "key_rejected",
         }
     }
 }

@@ -62,14 +62,26 @@ async fn send(
     *request.timeout_mut() = Some(TOKEN_TIMEOUT);
     let resp = http.client.execute(request).await.map_err(Box::new)?;
     let status = resp.status();
-    *meta.lock().unwrap_or_else(|p| p.into_inner()) =
-        Some((status.as_u16(), retry_after(resp.headers())));
+    let retry = retry_after(resp.headers());
     let mut builder = oauth2::http::Response::builder().status(status.as_u16());
     for (name, value) in resp.headers() {
         builder = builder.header(name.as_str(), value.as_bytes());
     }
     let body = resp.bytes().await.map_err(Box::new)?.to_vec();
+    // Lexware's 429 in disguise: a 500 whose body says "rate limit" is rate limiting.
+    let seen = if status.as_u16() == 500 && says_rate_limit(&body) {
+        429
+    } else {
+        status.as_u16()
+    };
+    *meta.lock().unwrap_or_else(|p| p.into_inner()) = Some((seen, retry));
     builder.body(body).map_err(HttpClientError::Http)
+}
+
+fn says_rate_limit(body: &[u8]) -> bool {
+    String::from_utf8_lossy(body)
+        .to_ascii_lowercase()
+        .contains("rate limit")
 }
 
 fn status_error(meta: Option<(u16, Option<u64>)>) -> Option<Error> {

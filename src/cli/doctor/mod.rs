@@ -76,6 +76,12 @@ pub async fn doctor(lang: Lang, opts: Options) -> i32 {
     local::loopback_port(&mut r, &config);
     net::callbacks(&mut r, &client, &config).await;
     alerts::alerts(&mut r, &client, &config, &status, opts.test_alerts).await;
+    for f in crate::share::doctor::check(&config, &home).await {
+        match f.fix {
+            None => r.ok(f.check, f.de, f.en),
+            Some(fix) => r.fail(f.check, lang.pick(f.de, f.en), fix),
+        }
+    }
     net::desktop(&mut r).await;
     finish(&r, opts.json)
 }

@@ -3,4 +3,4 @@
 /**
  * Every name [`super::Error::kind`] can return.
  */
-export type ErrorKind = "config" | "keychain_unavailable" | "keychain_locked" | "keychain_timeout" | "keychain_failed" | "keychain_corrupt" | "not_connected" | "auth_lost" | "client_credentials" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "code_rejected" | "no_pending_login" | "login_expired" | "state_mismatch" | "invalid_input" | "rejected" | "protocol" | "io" | "busy" | "shutting_down" | "tokens_not_stored" | "retry_later" | "refresh_interrupted";
+export type ErrorKind = "config" | "keychain_unavailable" | "keychain_locked" | "keychain_timeout" | "keychain_failed" | "keychain_corrupt" | "not_connected" | "auth_lost" | "client_credentials" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "code_rejected" | "no_pending_login" | "login_expired" | "state_mismatch" | "invalid_input" | "rejected" | "protocol" | "io" | "busy" | "shutting_down" | "tokens_not_stored" | "retry_later" | "refresh_interrupted" | "key_rejected";

@@ -4,6 +4,7 @@ import type { Environment } from "./Environment";
 import type { Gap } from "./Gap";
 import type { Mode } from "./Mode";
 import type { Reason } from "./Reason";
+import type { ShareStatus } from "./ShareStatus";
 import type { StatusTimes } from "./StatusTimes";
 import type { WebhookHealth } from "./WebhookHealth";
 import type { WebhookSpec } from "./WebhookSpec";
@@ -52,4 +53,8 @@ quiet: boolean,
 /**
  * "stumm bis 08:00" while quiet: the tray line and the window show it as written.
  */
-quiet_line: string | null, };
+quiet_line: string | null, 
+/**
+ * `[share]`: the token folder, the proxy and what it did since start (absent without).
+ */
+share?: ShareStatus, };
