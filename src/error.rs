@@ -37,10 +37,12 @@ pub enum Error {
     #[error("configuration error in {}: {}", file.display(), problem.1)]
     Config {
         file: PathBuf,
-        line: Option<usize>,
+        line: Option<u32>,
         key: Option<String>,
-        /// German and English description.
+        /// German and English description, in plain words.
         problem: (String, String),
+        /// The parser's own text, for "Details" only (never inside a German sentence).
+        detail: Option<Box<str>>,
     },
     #[error("keychain {fault:?}: {detail}")]
     Keychain {
@@ -115,6 +117,14 @@ impl Error {
         }
     }
 
+    /// Technical text behind "Details" (the config parser's own words), if any.
+    pub fn details(&self) -> Option<&str> {
+        match self {
+            Error::Config { detail, .. } => detail.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A stable, machine-readable name (`{kind, message}` over IPC, `--json`).
     pub fn kind(&self) -> &'static str {
         self.error_kind().as_str()
@@ -163,20 +173,24 @@ impl Error {
                 line,
                 key,
                 problem,
+                ..
             } => {
-                let at = match (line, key) {
-                    (Some(l), Some(k)) => format!("{}:{l} ({k})", file.display()),
-                    (Some(l), None) => format!("{}:{l}", file.display()),
-                    (None, Some(k)) => format!("{} ({k})", file.display()),
-                    (None, None) => file.display().to_string(),
+                let file = file.display();
+                let key = key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
+                let (at_de, at_en) = match line {
+                    Some(l) => (
+                        format!("{file}, Zeile {l}{key}"),
+                        format!("{file}, line {l}{key}"),
+                    ),
+                    None => (format!("{file}{key}"), format!("{file}{key}")),
                 };
                 (
                     format!(
-                        "Fehler in der Konfiguration {at}: {} Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
+                        "Fehler in der Konfiguration {at_de}: {} Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
                         problem.0
                     ),
                     format!(
-                        "Configuration error in {at}: {} Please correct the file and try again.",
+                        "Configuration error in {at_en}: {} Please correct the file and try again.",
                         problem.1
                     ),
                 )

@@ -24,6 +24,8 @@ pub struct IpcError {
 pub enum ShellErrorKind {
     /// The data folder could not be shown in the file manager.
     OpenFailed,
+    /// Start at login could not be switched (the system refused).
+    AutostartFailed,
     /// Made by the window itself: the call never reached a command (Tauri refused it, or the
     /// page runs outside the app).
     Ipc,

@@ -3,4 +3,4 @@
 /**
  * Errors only the shell produces (the core's are [`lexguard::ErrorKind`]).
  */
-export type ShellErrorKind = "open_failed" | "ipc";
+export type ShellErrorKind = "open_failed" | "autostart_failed" | "ipc";
