@@ -22,6 +22,7 @@ pub fn set<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<bool, String> {
     let changed = if is_on(app) == on {
         Ok(())
     } else if on {
+        make_room();
         launch.enable()
     } else {
         launch.disable()
@@ -43,6 +44,18 @@ pub fn set<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<bool, String> {
 }
 
 #[cfg_attr(test, allow(dead_code))]
+/// The plugin (auto-launch) creates `~/.config/autostart` but not `~/.config` itself, which a
+/// fresh account may not have yet: "No such file or directory" instead of an entry.
+fn make_room() {
+    #[cfg(target_os = "linux")]
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let dir = std::path::Path::new(&home).join(".config");
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            tracing::debug!(error = %e, dir = %dir.display(), "no ~/.config for the autostart entry");
+        }
+    }
+}
+
 /// The tray's item: the opposite of what the system says now.
 pub fn toggle<R: Runtime>(app: &AppHandle<R>) {
     let _ = set(app, !is_on(app));
