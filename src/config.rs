@@ -88,7 +88,13 @@ impl Config {
         if new == old && !text.is_empty() {
             return Ok(new);
         }
-        let written = edit::patched(&text, &old, &new)
+        // A new file gets every setting, so the person sees what there is to edit.
+        let written = if text.trim().is_empty() {
+            toml::to_string_pretty(&new).ok()
+        } else {
+            edit::patched(&text, &old, &new)
+        };
+        let written = written
             .filter(|t| Self::parse(t, path).ok().as_ref() == Some(&new))
             .ok_or_else(|| {
                 Error::io(

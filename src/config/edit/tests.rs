@@ -130,9 +130,16 @@ fn webhooks_keep_their_comments_when_one_is_removed_added_or_changed() {
 }
 
 #[test]
-fn an_empty_or_missing_file_gets_only_what_differs_from_the_defaults() {
+fn an_empty_or_missing_file_gets_the_whole_configuration() {
     let after = edit("", |c| c.schedule.check_every = Duration::from_secs(120));
-    assert_eq!(after.trim(), "[schedule]\ncheck_every = \"2m\"");
+    assert!(
+        after.contains("[schedule]\ncheck_every = \"2m\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("refresh_before = \"15m\""),
+        "every setting: {after}"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("config.toml");
     let c = Config::edit(&path, |c| c.lexware.client_id = Some("abc".into())).expect("edit");
