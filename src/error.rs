@@ -8,6 +8,7 @@
 use crate::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
+mod config_file;
 mod kind;
 mod net;
 
@@ -174,27 +175,7 @@ impl Error {
                 key,
                 problem,
                 ..
-            } => {
-                let file = file.display();
-                let key = key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
-                let (at_de, at_en) = match line {
-                    Some(l) => (
-                        format!("{file}, Zeile {l}{key}"),
-                        format!("{file}, line {l}{key}"),
-                    ),
-                    None => (format!("{file}{key}"), format!("{file}{key}")),
-                };
-                (
-                    format!(
-                        "Fehler in der Konfiguration {at_de}: {} Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
-                        problem.0
-                    ),
-                    format!(
-                        "Configuration error in {at_en}: {} Please correct the file and try again.",
-                        problem.1
-                    ),
-                )
-            }
+            } => config_file::message(file, *line, key.as_deref(), problem),
             Error::Keychain { fault, .. } => match fault {
                 KeychainFault::Unavailable => (
                     "Der Schlüsselbund des Systems ist nicht erreichbar. Bitte melden Sie sich an einer Desktop-Sitzung an oder starten Sie den Schlüsselbund-Dienst (z. B. gnome-keyring); Ihre Zugangsdaten bleiben erhalten.".into(),
