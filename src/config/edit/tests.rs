@@ -116,6 +116,10 @@ fn webhooks_keep_their_comments_when_one_is_removed_added_or_changed() {
     assert!(lost(HAND, &after).is_empty(), "{after}");
     let added = after.find("voucher.created").expect("added");
     assert!(added < after.find("[alerts]").expect("alerts"), "{after}");
+    assert!(
+        after.contains("[[webhooks]]\nevent_type = \"voucher.created\"\ncallback_url = "),
+        "an added entry in the settings' own order: {after}"
+    );
     assert_eq!(parse(&after).webhooks.len(), 3);
 
     let after = edit(HAND, |new| {
