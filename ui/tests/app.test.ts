@@ -786,3 +786,39 @@ describe("journeys", () => {
     expect(visible($("webhook-offer"))).toBe(false);
   });
 });
+
+describe("broken config.toml", () => {
+  it("says it in plain words; the parser's own text waits behind Details", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.get_config_problem = () => ({
+      file: "/home/anna/.config/lexguard/config.toml",
+      line: 5,
+      key: null,
+      message: "Fehler in der Konfiguration /home/anna/.config/lexguard/config.toml, Zeile 5: Text muss in Anführungszeichen stehen, z. B. check_every = \"2m\". Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
+      details: "string values must be quoted, expected literal string",
+      lang: "de",
+    });
+    await boot(backend);
+    const message = must("config-error-message").textContent ?? "";
+    expect(message).toContain("Zeile 5: Text muss in Anführungszeichen stehen");
+    expect(message).not.toContain("quoted");
+    const details = must<HTMLDetailsElement>("config-error-parser-details");
+    expect(details.hidden).toBe(false);
+    expect(details.open).toBe(false);
+    expect(must("config-error-parser-text").textContent).toBe("string values must be quoted, expected literal string");
+  });
+
+  it("shows no Details when there is no parser text", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.get_config_problem = () => ({
+      file: "/x/config.toml",
+      line: 6,
+      key: "schedule.check_every",
+      message: "Fehler in der Konfiguration /x/config.toml, Zeile 6 (schedule.check_every): Erlaubt sind 1 bis 5 Minuten.",
+      details: null,
+      lang: "de",
+    });
+    await boot(backend);
+    expect(must("config-error-parser-details").hidden).toBe(true);
+  });
+});
