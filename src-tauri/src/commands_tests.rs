@@ -428,3 +428,27 @@ fn saves_edit_the_file_and_keep_what_was_written_by_hand() {
     assert_eq!(saved.as_array().map(Vec::len), Some(2));
     assert!(kept("webhooks").contains("invoice.created"));
 }
+
+/// A config.toml broken by hand is never overwritten by a save: the window gets the whole
+/// sentence with file and line, and the file stays as it is.
+#[test]
+fn a_save_over_a_broken_file_names_file_and_line_and_changes_nothing() {
+    let f = fixture_with(false, false);
+    let path = f.home.path().join("config.toml");
+    let s = f.call("get_settings", json!({})).expect("settings");
+    let broken = "[schedule]\ncheck_every = 2m\n";
+    std::fs::write(&path, broken).expect("broken by hand");
+    let mut form = s.clone();
+    form["check_every_secs"] = json!(180);
+    let e = f
+        .call("save_settings", json!({"settings": form}))
+        .expect_err("the file does not read");
+    assert_eq!(e["kind"], "config");
+    assert_eq!(e["field"], Value::Null, "not a field of the form");
+    let message = e["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("config.toml, Zeile 2: Text muss in Anführungszeichen stehen"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
+}

@@ -43,7 +43,14 @@ enum IpcErrorKind {
 impl IpcError {
     pub fn from_core(e: &lexguard::Error, lang: Lang) -> Self {
         match e {
-            lexguard::Error::Config { key, problem, .. } => Self {
+            // A value of the form that was refused: next to its field. (A file that does not
+            // read has a line: the whole sentence with file and line, below.)
+            lexguard::Error::Config {
+                key,
+                problem,
+                line: None,
+                ..
+            } => Self {
                 kind: e.kind().into(),
                 message: lang.pick(problem.0.clone(), problem.1.clone()),
                 field: key.clone(),
