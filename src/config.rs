@@ -1,17 +1,20 @@
 //! `config.toml`: where Lexware lives, the schedule, the desired webhooks. No secrets.
 //!
-//! A broken file gets an error naming file, line and key, because the person reading it is
-//! editing a text file by hand.
+//! A broken file gets an error naming file, line and key in plain words (the parser's own
+//! text only behind "Details"), because the person reading it is editing a text file by hand.
+//! A save edits the person's document instead of rewriting it ([`Config::edit`]).
 
 use crate::error::{Error, Result};
 use std::path::Path;
 
 mod alerts;
+mod edit;
 mod home;
 mod model;
+mod parse_error;
 mod quiet;
-mod spelling;
 mod validate;
+mod webhook_list;
 
 pub use alerts::AlertsConfig;
 pub use home::Home;
@@ -21,6 +24,7 @@ pub use model::{
 };
 pub use quiet::{NotificationsConfig, QuietHoursConfig};
 pub use validate::{Problem, check_base_url, check_callback_url};
+pub use webhook_list::edited_list;
 
 impl Config {
     /// Reads and validates the file; a missing file is the default configuration.
@@ -37,13 +41,16 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            let msg = e.message().to_string();
+                .map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1)
+                .map(|l| u32::try_from(l).unwrap_or(u32::MAX));
+            let found = e.span().and_then(|s| text.get(s)).unwrap_or_default();
+            let plain = parse_error::plain(e.message(), found);
             Error::Config {
                 file: path.to_path_buf(),
                 line,
-                key: None,
-                problem: (msg.clone(), msg),
+                key: plain.key,
+                problem: (plain.de, plain.en),
+                detail: Some(e.message().trim().into()),
             }
         })?;
         config.validate().map_err(|p| Error::Config {
@@ -51,28 +58,64 @@ impl Config {
             line: line_of(text, &p.section, p.index, &p.key),
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),
+            detail: None,
         })?;
         Ok(config)
     }
 
-    /// Writes the file atomically (temp file + rename); unchanged durations keep their spelling.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        self.validate().map_err(|p| Error::Config {
+    /// Changes config.toml: reads it again (a hand edit made since lexguard started counts),
+    /// applies `change` to what it holds, validates, and writes back only the keys that
+    /// changed, as an edit of the document (comments, order, spelling and every section the
+    /// change did not touch stay as the person wrote them). Atomic (temp file + rename); a
+    /// file that does not read is reported, never overwritten. Returns what the file now holds.
+    ///
+    /// Callers that can race with other writers hold the engine's operation lock
+    /// ([`crate::Engine::update_config`]).
+    pub fn edit(path: &Path, change: impl FnOnce(&mut Config)) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let old = Self::parse(&text, path)?;
+        let mut new = old.clone();
+        change(&mut new);
+        new.validate().map_err(|p| Error::Config {
             file: path.to_path_buf(),
             line: None,
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),
+            detail: None,
         })?;
-        let mut text = toml::to_string_pretty(self).map_err(|e| Error::io(path, e))?;
-        if let Ok(old) = std::fs::read_to_string(path) {
-            text = spelling::keep_durations(text, &self.schedule, &old);
+        if new == old && !text.is_empty() {
+            return Ok(new);
         }
-        crate::fsutil::write_atomic(path, text.as_bytes())
+        // A new file gets every setting, so the person sees what there is to edit.
+        let written = if text.trim().is_empty() {
+            toml::to_string_pretty(&new).ok()
+        } else {
+            edit::patched(&text, &old, &new)
+        };
+        let written = written
+            .filter(|t| Self::parse(t, path).ok().as_ref() == Some(&new))
+            .ok_or_else(|| {
+                Error::io(
+                    path,
+                    "the change could not be written as an edit of the file; nothing was changed",
+                )
+            })?;
+        crate::fsutil::write_atomic(path, written.as_bytes())?;
+        Ok(new)
+    }
+
+    /// Writes this configuration to `path` as an edit of what is there (see [`Config::edit`]).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        Self::edit(path, |c| *c = self.clone()).map(|_| ())
     }
 }
 
 /// Line (1-based) of `key =` in `[section]` (or the `index`-th `[[section]]`).
-fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option<usize> {
+fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option<u32> {
     let mut seen_array = 0usize;
     let mut in_target = false;
     for (n, line) in text.lines().enumerate() {
@@ -93,7 +136,7 @@ fn line_of(text: &str, section: &str, index: Option<usize>, key: &str) -> Option
             && let Some((k, _)) = t.split_once('=')
             && k.trim() == key
         {
-            return Some(n + 1);
+            return u32::try_from(n + 1).ok();
         }
     }
     None
@@ -129,7 +172,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let msg = e.message(crate::Lang::De);
-        assert!(msg.contains("/x/config.toml:6"), "{msg}");
+        assert!(msg.contains("/x/config.toml, Zeile 6"), "{msg}");
         assert!(msg.contains("1 bis 5 Minuten"), "{msg}");
     }
 

@@ -8,6 +8,7 @@
 use crate::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
+mod config_file;
 mod kind;
 mod net;
 
@@ -37,10 +38,12 @@ pub enum Error {
     #[error("configuration error in {}: {}", file.display(), problem.1)]
     Config {
         file: PathBuf,
-        line: Option<usize>,
+        line: Option<u32>,
         key: Option<String>,
-        /// German and English description.
+        /// German and English description, in plain words.
         problem: (String, String),
+        /// The parser's own text, for "Details" only (never inside a German sentence).
+        detail: Option<Box<str>>,
     },
     #[error("keychain {fault:?}: {detail}")]
     Keychain {
@@ -117,6 +120,14 @@ impl Error {
         }
     }
 
+    /// Technical text behind "Details" (the config parser's own words), if any.
+    pub fn details(&self) -> Option<&str> {
+        match self {
+            Error::Config { detail, .. } => detail.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A stable, machine-readable name (`{kind, message}` over IPC, `--json`).
     pub fn kind(&self) -> &'static str {
         self.error_kind().as_str()
@@ -166,24 +177,8 @@ impl Error {
                 line,
                 key,
                 problem,
-            } => {
-                let at = match (line, key) {
-                    (Some(l), Some(k)) => format!("{}:{l} ({k})", file.display()),
-                    (Some(l), None) => format!("{}:{l}", file.display()),
-                    (None, Some(k)) => format!("{} ({k})", file.display()),
-                    (None, None) => file.display().to_string(),
-                };
-                (
-                    format!(
-                        "Fehler in der Konfiguration {at}: {} Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
-                        problem.0
-                    ),
-                    format!(
-                        "Configuration error in {at}: {} Please correct the file and try again.",
-                        problem.1
-                    ),
-                )
-            }
+                ..
+            } => config_file::message(file, *line, key.as_deref(), problem),
             Error::Keychain { fault, .. } => match fault {
                 KeychainFault::Unavailable => (
                     "Der Schlüsselbund des Systems ist nicht erreichbar. Bitte melden Sie sich an einer Desktop-Sitzung an oder starten Sie den Schlüsselbund-Dienst (z. B. gnome-keyring); Ihre Zugangsdaten bleiben erhalten.".into(),

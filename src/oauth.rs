@@ -86,6 +86,7 @@ impl OAuth<'_> {
     /// The login URL and the pending authorization to keep (verifier + state).
     pub fn authorize_url(&self, now: DateTime<Utc>) -> Result<(String, PendingAuthorization)> {
         let client = self.client()?;
+        self.require_secret()?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut req = client
             .authorize_url(CsrfToken::new_random)

@@ -326,7 +326,7 @@ async fn usage_errors_exit_2_and_broken_config_names_the_line() {
     let out = run(&["status"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("config.toml:2"), "{err}");
+    assert!(err.contains("config.toml, Zeile 2"), "{err}");
     assert!(err.contains("schedule.check_every"), "{err}");
     assert!(err.contains("1 bis 5 Minuten"), "{err}");
 }
@@ -871,5 +871,97 @@ fn the_deb_ships_completions_and_man_pages_that_work() {
             "{dest}: {}",
             stdout(&shown)
         );
+    }
+}
+
+/// A partner login without a client secret would fail only after the person did e-mail,
+/// password and 2FA at Lexware: `login-url` refuses up front (exit 1), names the fix in the
+/// person's language and prints no URL; with the secret stored it prints the URL. The file
+/// store, so no keychain is needed.
+#[test]
+fn login_url_without_a_client_secret_names_the_fix_and_prints_no_url() {
+    let home = tempfile::tempdir().expect("home");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[lexware]\nclient_id = \"my-app\"\nredirect_uri = \"http://127.0.0.1:8477/callback\"\n\n[store]\nkind = \"file\"\n",
+    )
+    .expect("config");
+    let run = |lang: &str, args: &[&str], stdin: &str| {
+        let mut c = plain_cmd(home.path(), args);
+        c.env("LANG", lang).env_remove("LEXGUARD_CLIENT_SECRET");
+        plain_run(c, stdin)
+    };
+    for (lang, fix) in [
+        ("de_DE.UTF-8", "Das Client-Secret Ihrer Lexware-App fehlt"),
+        (
+            "en_US.UTF-8",
+            "The client secret of your Lexware app is missing",
+        ),
+    ] {
+        let out = run(lang, &["login-url"], "");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "no URL: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains(fix), "{err}");
+        assert!(err.contains("lexguard client-secret set -"), "{err}");
+        assert!(err.contains("LEXGUARD_CLIENT_SECRET"), "{err}");
+        assert!(!err.contains("http"), "no URL on stderr either: {err}");
+    }
+    let out = run("de_DE.UTF-8", &["client-secret", "set", "-"], "s3cret\n");
+    assert_ok(&out);
+    let out = run("de_DE.UTF-8", &["login-url"], "");
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("client_id=my-app"),
+        "{}",
+        stdout(&out)
+    );
+    // The secret may also come from the environment (a service's credential).
+    let other = tempfile::tempdir().expect("home");
+    std::fs::copy(
+        home.path().join("config.toml"),
+        other.path().join("config.toml"),
+    )
+    .expect("copy");
+    let mut c = plain_cmd(other.path(), &["login-url"]);
+    c.env("LEXGUARD_CLIENT_SECRET", "from-env");
+    let out = plain_run(c, "");
+    assert_ok(&out);
+    assert!(stdout(&out).starts_with("http"), "{}", stdout(&out));
+}
+
+/// A broken config.toml reads in plain words with the line; the parser's own text follows on
+/// a `Details:` line of its own, never inside the German sentence.
+#[test]
+fn a_syntax_error_is_plain_german_with_the_parser_text_as_details() {
+    let home = tempfile::tempdir().expect("home");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[lexware]\nclient_id = \"a\"\n\n[schedule]\ncheck_every = 2m\n",
+    )
+    .expect("config");
+    for (lang, plain) in [
+        (
+            "de_DE.UTF-8",
+            "config.toml, Zeile 5: Text muss in Anführungszeichen stehen",
+        ),
+        ("en_US.UTF-8", "config.toml, line 5: text must be in quotes"),
+    ] {
+        let mut c = plain_cmd(home.path(), &["status"]);
+        c.env("LANG", lang);
+        let out = plain_run(c, "");
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        let mut lines = err.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(first.contains(plain), "{err}");
+        assert!(
+            !first.contains("quoted"),
+            "no parser words in the sentence: {err}"
+        );
+        let details = lines
+            .find(|l| l.starts_with("Details: "))
+            .unwrap_or_default();
+        assert!(details.contains("string values must be quoted"), "{err}");
     }
 }

@@ -452,7 +452,10 @@ async fn webhooks_are_created_repaired_idempotent_and_see_no_429() {
             ("token.revoked", "c"),
         ],
     );
-    h.engine.set_config(config.clone()).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = config.clone())
+        .await
+        .expect("config");
     let report = h.connect().await;
     let outcomes = report.webhooks.expect("synced").expect("ok");
     assert!(
@@ -476,7 +479,10 @@ async fn webhooks_are_created_repaired_idempotent_and_see_no_429() {
 
     // A changed callback URL is repaired; a foreign subscription is left alone.
     config.webhooks[1].callback_url = h.ctl.hook_url("b2");
-    h.engine.set_config(config.clone()).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = config.clone())
+        .await
+        .expect("config");
     h.ctl
         .add_foreign_subscription("voucher.created", &h.ctl.hook_url("theirs"));
     let out = h.engine.webhooks_sync(false).await.expect("sync");
@@ -531,7 +537,10 @@ async fn a_webhook_lexware_refuses_is_reported_per_subscription() {
             callback_url: format!("{}/nowhere", h.sim.url()),
         },
     ];
-    h.engine.set_config(config).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = config.clone())
+        .await
+        .expect("config");
     let report = h.connect().await;
     let outcomes = report.webhooks.expect("synced").expect("ok");
     let failed = outcomes
@@ -557,7 +566,10 @@ async fn reconnect_after_auth_lost_re_creates_missing_webhooks() {
     let h = Harness::new().await;
     let mut config = h.engine.config();
     config.webhooks = hooks(&h, &[("invoice.created", "a")]);
-    h.engine.set_config(config).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = config.clone())
+        .await
+        .expect("config");
     h.connect().await;
     h.ctl.revoke_connection();
     for s in h.ctl.subscriptions() {

@@ -262,7 +262,7 @@ async fn fault_corrupt_config_names_file_line_and_key() {
     assert_says(
         &out,
         &[
-            &format!("config.toml:{line}"),
+            &format!("config.toml, Zeile {line}"),
             "schedule.check_every",
             "1 bis 5 Minuten",
         ],
@@ -271,7 +271,10 @@ async fn fault_corrupt_config_names_file_line_and_key() {
     let out = t.run(&["tick"], "").await;
     assert_exit(&out, 1);
     let last = good.lines().count() + 2;
-    assert_says(&out, &[&format!("config.toml:{last}"), "korrigieren"]);
+    assert_says(
+        &out,
+        &[&format!("config.toml, Zeile {last}"), "korrigieren"],
+    );
     assert_eq!(t.keychain_raw("tokens"), before, "nothing touched");
     std::fs::write(t.config_path(), good).expect("restore");
     t.assert_tokens_usable(0).await;

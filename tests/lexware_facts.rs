@@ -28,7 +28,10 @@ async fn with_hook(name: &str, repair: Repair) -> Harness {
         callback_url: h.ctl.hook_url(name),
     }];
     c.webhooks_policy.repair = repair;
-    h.engine.set_config(c).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = c.clone())
+        .await
+        .expect("config");
     let report = h.connect().await;
     let outcomes = report.webhooks.expect("synced").expect("ok");
     assert_eq!(outcomes[0].action, Action::Created);
@@ -181,10 +184,16 @@ async fn scopes_that_grew_past_the_grant_are_named() {
     let h = Harness::new().await;
     let mut c = h.engine.config();
     c.lexware.scope = Some("profile.read event-subscriptions.read".into());
-    h.engine.set_config(c.clone()).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = c.clone())
+        .await
+        .expect("config");
     h.connect().await;
     c.lexware.scope = Some("profile.read event-subscriptions.read invoices.read".into());
-    h.engine.set_config(c).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = c.clone())
+        .await
+        .expect("config");
     h.advance(Duration::seconds(14_399 - 14 * 60));
     let r = h.engine.tick(TickCause::Scheduled).await.expect("tick");
     assert_eq!(r.status.reason, Some(Reason::ScopesMissing));
@@ -309,7 +318,7 @@ fn a_legacy_host_is_a_config_error_with_the_new_host() {
     let e =
         lexguard::Config::parse(text, std::path::Path::new("config.toml")).expect_err("refused");
     let m = e.message(lexguard::Lang::De);
-    assert!(m.contains("config.toml:2"), "{m}");
+    assert!(m.contains("config.toml, Zeile 2"), "{m}");
     assert!(m.contains("api_url = \"https://api.lexware.io\""), "{m}");
     assert!(m.contains("abgeschaltet"), "{m}");
 }
@@ -325,7 +334,10 @@ async fn a_signed_token_revoked_ends_the_connection_at_once() {
         event_type: "token.revoked".into(),
         callback_url: h.ctl.hook_url("revoked"),
     }];
-    h.engine.set_config(c).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = c.clone())
+        .await
+        .expect("config");
     h.connect().await;
     let connection = h.ctl.connection_id().expect("connection");
 

@@ -56,7 +56,10 @@ async fn no_secret_in_files_history_logs_or_debug() {
         event_type: "invoice.created".into(),
         callback_url: h.ctl.hook_url("x"),
     }];
-    h.engine.set_config(config).expect("config");
+    h.engine
+        .update_config(|cfg| *cfg = config.clone())
+        .await
+        .expect("config");
 
     let mut secrets: Vec<String> = vec!["sim-secret".into()];
     let redirect = h.authorize().await;

@@ -7,7 +7,6 @@ use crate::bridge::Bridge;
 use crate::requests::{ActionOutcome, Request};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_autostart::ManagerExt;
 
 /// Which outcomes of an action deserve a notification.
 #[derive(Clone, Copy)]
@@ -26,18 +25,7 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         "demo-connect" => ask(app, Request::DemoConnect, Tell::Errors),
         "demo-revoke" => revoke_and_check(app),
         "demo-suspend" => ask(app, Request::DemoSuspend(3), Tell::Errors),
-        "autostart" => {
-            let launch = app.autolaunch();
-            let result = if launch.is_enabled().unwrap_or(false) {
-                launch.disable()
-            } else {
-                launch.enable()
-            };
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "autostart not changed");
-            }
-            crate::tray::set_autostart(app, launch.is_enabled().unwrap_or(false));
-        }
+        "autostart" => crate::autostart::toggle(app),
         "quit" => crate::quit(app),
         "demo-start" => crate::restart_as_demo(app),
         "reload" => {

@@ -14,7 +14,6 @@ use lexguard::secret::ClientSecret;
 use lexguard::webhooks::Outcome;
 use lexguard::{Engine, Status};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_opener::OpenerExt as _;
 
 type Res<T> = Result<T, IpcError>;
@@ -43,6 +42,17 @@ pub async fn start_login<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Res<LoginStart> {
     let e = &state.handle.engine;
+    // The core refuses a login without a client secret; the window names its own fix.
+    if !e.client_secret_stored().await.unwrap_or(true) {
+        return Err(IpcError {
+            kind: crate::error::IpcErrorKind::Core(lexguard::ErrorKind::InvalidInput),
+            message: e.lang().pick(
+                "Das Client-Secret Ihrer Partner-App fehlt. Bitte tragen Sie es bei der Partner-App ein und speichern Sie; ohne es schlägt die Anmeldung bei Lexware fehl.".to_string(),
+                "Your partner app's client secret is missing. Please enter it with the partner app and save; without it the login at Lexware fails.".to_string(),
+            ),
+            field: Some("client_secret".into()),
+        });
+    }
     let url = e.login_url().await.map_err(err(e))?;
     let redirect = e.config().lexware.redirect_uri.unwrap_or_default();
     let listening = crate::loopback::start(app.clone(), e.clone(), &redirect, &url).await;
@@ -100,17 +110,23 @@ pub async fn sync_webhooks(state: State<'_, AppState>) -> Res<Vec<Outcome>> {
     e.webhooks_sync(false).await.map_err(err(e))
 }
 
-/// Saves the desired subscriptions (validated: official event types, HTTPS callbacks).
+/// Saves the desired subscriptions (validated: official event types, HTTPS callbacks). Only
+/// what the person changed in the list they were shown is written: entries added to
+/// config.toml by hand meanwhile stay (see [`lexguard::config::edited_list`]).
 #[tauri::command]
-pub fn save_webhooks(
+pub async fn save_webhooks(
     state: State<'_, AppState>,
     webhooks: Vec<WebhookSpec>,
 ) -> Res<Vec<WebhookSpec>> {
     let e = &state.handle.engine;
-    let mut config = e.config();
-    config.webhooks = webhooks;
-    e.set_config(config).map_err(err(e))?;
-    Ok(e.config().webhooks)
+    let shown = e.config().webhooks;
+    let config = e
+        .update_config(move |c| {
+            c.webhooks = lexguard::config::edited_list(&c.webhooks, &shown, &webhooks);
+        })
+        .await
+        .map_err(err(e))?;
+    Ok(config.webhooks)
 }
 
 #[tauri::command]
@@ -124,7 +140,7 @@ pub fn event_types() -> Vec<String> {
 async fn settings_of<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Res<Settings> {
     let e = &state.handle.engine;
     let secret = e.client_secret_stored().await.unwrap_or(false);
-    let autostart = app.autolaunch().is_enabled().unwrap_or(false);
+    let autostart = crate::autostart::is_on(app);
     Ok(Settings::from_config(
         &e.config(),
         e.lang(),
@@ -143,7 +159,9 @@ pub async fn get_settings<R: Runtime>(
     settings_of(&app, &state).await
 }
 
-/// Validates and saves to `config.toml`; takes effect at once (language, interval, autostart).
+/// Validates and writes to `config.toml` what the person changed; takes effect at once
+/// (language, interval). Start at login is not saved here: it changes at once with its own
+/// command ([`set_start_at_login`]), so a save never switches it.
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
@@ -151,24 +169,35 @@ pub async fn save_settings<R: Runtime>(
     settings: Settings,
 ) -> Res<Settings> {
     let e = &state.handle.engine;
-    e.set_config(settings.apply(&e.config())).map_err(err(e))?;
+    let shown = Settings::from_config(&e.config(), e.lang(), false, false, false, String::new());
+    e.update_config(|c| settings.apply(&shown, c))
+        .await
+        .map_err(err(e))?;
     e.set_lang(settings.language);
-    let launch = app.autolaunch();
-    if launch.is_enabled().unwrap_or(false) != settings.start_at_login {
-        let changed = if settings.start_at_login {
-            launch.enable()
-        } else {
-            launch.disable()
-        };
-        if let Err(error) = changed {
-            tracing::warn!(%error, "autostart not changed");
-        }
-    }
     // A new interval starts now, and the tray speaks the new language.
     state
         .handle
         .request(Request::Tick(lexguard::TickCause::Manual));
     settings_of(&app, &state).await
+}
+
+/// "Beim Anmelden starten" in the window: switches at once, like the tray's item, and
+/// returns what the system says now (both surfaces show that).
+#[tauri::command]
+pub fn set_start_at_login<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    on: bool,
+) -> Res<bool> {
+    let lang = state.handle.engine.lang();
+    crate::autostart::set(&app, on).map_err(|error| IpcError {
+        kind: ShellErrorKind::AutostartFailed.into(),
+        message: lang.pick(
+            format!("„Beim Anmelden starten“ ließ sich nicht ändern ({error})."),
+            format!("“Start at login” could not be changed ({error})."),
+        ),
+        field: None,
+    })
 }
 
 /// Write-only: the secret goes to the keychain and never comes back.

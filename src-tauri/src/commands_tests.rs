@@ -344,7 +344,8 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let mut config = f.engine.config();
     config.lexware.redirect_uri = Some(redirect.clone());
-    f.engine.set_config(config).expect("config");
+    tauri::async_runtime::block_on(f.engine.update_config(|cfg| *cfg = config.clone()))
+        .expect("config");
     let url = tauri::async_runtime::block_on(f.engine.login_url()).expect("url");
     let listening = tauri::async_runtime::block_on(crate::loopback::start(
         f._app.handle().clone(),
@@ -380,4 +381,74 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
     let status = f.call("get_status", json!({})).expect("status");
     assert_eq!(status["state"], "healthy");
     assert_eq!(status["company"], "Demo GmbH");
+}
+
+/// config.toml edited by hand while the app runs: "Speichern" in the settings and in the
+/// webhooks writes only what the person changed there; comments, `[alerts]` and the
+/// hand-added `[[webhooks]]` entry stay word for word.
+#[test]
+fn saves_edit_the_file_and_keep_what_was_written_by_hand() {
+    let f = fixture_with(false, false);
+    let path = f.home.path().join("config.toml");
+    let s = f.call("get_settings", json!({})).expect("settings");
+    let hook = f.sim.control().hook_url("contact");
+    let hand = format!(
+        "\n# Überwachung\n[alerts]\nping_url = \"http://127.0.0.1:9/ping\" # von Hand\n\n# CRM\n[[webhooks]]\nevent_type = \"contact.changed\" # CRM\ncallback_url = \"{hook}\"\n"
+    );
+    let mut before = std::fs::read_to_string(&path).unwrap_or_default();
+    if before.is_empty() {
+        f.engine.config().save(&path).expect("config.toml");
+        before = std::fs::read_to_string(&path).expect("config.toml");
+    }
+    std::fs::write(&path, format!("{before}{hand}")).expect("hand edit");
+    let kept = |after: &str| {
+        let toml = std::fs::read_to_string(&path).expect("config.toml");
+        for line in hand.lines().filter(|l| !l.is_empty()) {
+            assert!(
+                toml.lines().any(|l| l == line),
+                "{after}: {line:?} lost:\n{toml}"
+            );
+        }
+        toml
+    };
+    let mut form = s.clone();
+    form["check_every_secs"] = json!(120);
+    f.call("save_settings", json!({"settings": form}))
+        .expect("saved");
+    assert!(kept("settings").contains("check_every = \"2m\""));
+    let listed = f.engine.config().webhooks;
+    assert_eq!(listed.len(), 1, "the engine now knows the hand-added entry");
+    let mut sent = serde_json::to_value(&listed).expect("json");
+    sent.as_array_mut().expect("list").push(
+        json!({"event_type": "invoice.created", "callback_url": f.sim.control().hook_url("x")}),
+    );
+    let saved = f
+        .call("save_webhooks", json!({"webhooks": sent}))
+        .expect("webhooks saved");
+    assert_eq!(saved.as_array().map(Vec::len), Some(2));
+    assert!(kept("webhooks").contains("invoice.created"));
+}
+
+/// A config.toml broken by hand is never overwritten by a save: the window gets the whole
+/// sentence with file and line, and the file stays as it is.
+#[test]
+fn a_save_over_a_broken_file_names_file_and_line_and_changes_nothing() {
+    let f = fixture_with(false, false);
+    let path = f.home.path().join("config.toml");
+    let s = f.call("get_settings", json!({})).expect("settings");
+    let broken = "[schedule]\ncheck_every = 2m\n";
+    std::fs::write(&path, broken).expect("broken by hand");
+    let mut form = s.clone();
+    form["check_every_secs"] = json!(180);
+    let e = f
+        .call("save_settings", json!({"settings": form}))
+        .expect_err("the file does not read");
+    assert_eq!(e["kind"], "config");
+    assert_eq!(e["field"], Value::Null, "not a field of the form");
+    let message = e["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("config.toml, Zeile 2: Text muss in Anführungszeichen stehen"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
 }

@@ -26,6 +26,8 @@ pub struct ConfigProblem {
     pub key: Option<String>,
     /// What is wrong and the fix, in the person's language; names file, line and key.
     pub message: String,
+    /// The parser's own text, shown only behind "Details" (never in `message`).
+    pub details: Option<String>,
     /// The language of `message`, for the window's own words.
     pub lang: Lang,
 }
@@ -39,9 +41,10 @@ impl ConfigProblem {
                 file, line, key, ..
             } => ConfigProblem {
                 file: file.display().to_string(),
-                line: line.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
+                line: *line,
                 key: key.clone(),
                 message: e.message(lang),
+                details: e.details().map(str::to_string),
                 lang,
             },
             _ => ConfigProblem {
@@ -51,6 +54,7 @@ impl ConfigProblem {
                 line: None,
                 key: None,
                 message: e.message(lang),
+                details: None,
                 lang,
             },
         }
@@ -293,6 +297,32 @@ mod tests {
             p.message
         );
         assert!(p.message.contains("Bitte korrigieren"), "{}", p.message);
+    }
+
+    /// A syntax error reads in plain words; the parser's own text waits behind "Details".
+    #[test]
+    fn a_syntax_error_is_plain_with_the_parser_text_as_details() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("config.toml");
+        std::fs::write(
+            &file,
+            "[lexware]\nclient_id = \"a\"\n\n[schedule]\ncheck_every = 2m\n",
+        )
+        .expect("write");
+        let e = lexguard::Config::load(&file).expect_err("unquoted");
+        let p = ConfigProblem::of(&e, None, Lang::De);
+        assert_eq!(p.line, Some(5), "{p:?}");
+        assert!(
+            p.message
+                .contains("Zeile 5: Text muss in Anführungszeichen stehen"),
+            "{}",
+            p.message
+        );
+        assert!(!p.message.contains("quoted"), "{}", p.message);
+        assert!(
+            p.details.as_deref().is_some_and(|d| d.contains("quoted")),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -80,11 +80,9 @@ impl Demo {
                 callback_url: ctl.hook_url("token-revoked"),
             },
         ];
-        // The CLI works on the demo too (`LEXGUARD_HOME=<demo home>
-        // LEXGUARD_KEYRING_SERVICE=lexguard-demo-<pid> lexguard status`).
-        if let Err(e) = config.save(&home.config_file) {
-            tracing::warn!(kind = e.kind(), "demo config not written");
-        }
+        // Written below, once the client secret is stored: a CLI that finds config.toml finds
+        // everything a login needs.
+        let to_write = config.clone();
         // Tests: check every 2 s and validate at every check (below the user minimums,
         // deliberately possible only in the demo, and never written to config.toml).
         let schedule_override = std::env::var("LEXGUARD_DEMO_FAST")
@@ -116,6 +114,11 @@ impl Demo {
             .await
         {
             tracing::warn!(kind = e.kind(), "demo client secret not stored");
+        }
+        // The CLI works on the demo too (`LEXGUARD_HOME=<demo home>
+        // LEXGUARD_KEYRING_SERVICE=lexguard-demo-<pid> lexguard status`).
+        if let Err(e) = to_write.save(&engine.home().config_file) {
+            tracing::warn!(kind = e.kind(), "demo config not written");
         }
         tracing::info!(url = %sim.url(), "demo simulator running");
         Ok((

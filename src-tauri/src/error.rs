@@ -25,6 +25,8 @@ pub enum ShellErrorKind {
     OpenFailed,
     /// The window asked for something the shell does not do (a link not on its list).
     NotAllowed,
+    /// Start at login could not be switched (the system refused).
+    AutostartFailed,
     /// Made by the window itself: the call never reached a command (Tauri refused it, or the
     /// page runs outside the app).
     Ipc,
@@ -50,7 +52,14 @@ impl From<ShellErrorKind> for IpcErrorKind {
 impl IpcError {
     pub fn from_core(e: &lexguard::Error, lang: Lang) -> Self {
         match e {
-            lexguard::Error::Config { key, problem, .. } => Self {
+            // A value of the form that was refused: next to its field. (A file that does not
+            // read has a line: the whole sentence with file and line, below.)
+            lexguard::Error::Config {
+                key,
+                problem,
+                line: None,
+                ..
+            } => Self {
                 kind: IpcErrorKind::Core(e.error_kind()),
                 message: lang.pick(problem.0.clone(), problem.1.clone()),
                 field: key.clone(),

@@ -21,6 +21,7 @@ pub enum Command {
     EventTypes,
     GetSettings,
     SaveSettings,
+    SetStartAtLogin,
     SetClientSecret,
     OpenDataFolder,
     OpenLink,
@@ -33,7 +34,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 20] = [
+    pub const ALL: [Command; 21] = [
         Command::GetStatus,
         Command::GetHistory,
         Command::StartLogin,
@@ -45,6 +46,7 @@ impl Command {
         Command::EventTypes,
         Command::GetSettings,
         Command::SaveSettings,
+        Command::SetStartAtLogin,
         Command::SetClientSecret,
         Command::OpenDataFolder,
         Command::OpenLink,
@@ -78,6 +80,8 @@ pub enum IpcEvent {
     Status,
     #[serde(rename = "lexguard://connect-result")]
     ConnectResult,
+    #[serde(rename = "lexguard://autostart")]
+    Autostart,
 }
 
 impl IpcEvent {
@@ -85,6 +89,7 @@ impl IpcEvent {
         match self {
             IpcEvent::Status => STATUS_EVENT,
             IpcEvent::ConnectResult => CONNECT_EVENT,
+            IpcEvent::Autostart => crate::autostart::AUTOSTART_EVENT,
         }
     }
 }
@@ -121,7 +126,11 @@ mod tests {
 
     #[test]
     fn event_names_are_the_emitted_ones() {
-        for e in [IpcEvent::Status, IpcEvent::ConnectResult] {
+        for e in [
+            IpcEvent::Status,
+            IpcEvent::ConnectResult,
+            IpcEvent::Autostart,
+        ] {
             assert_eq!(
                 serde_json::to_value(e).expect("json"),
                 serde_json::Value::String(e.name().into())

@@ -3,6 +3,7 @@
 
 #[cfg(not(test))]
 mod actions;
+mod autostart;
 mod bridge;
 mod commands;
 #[cfg(test)]
@@ -103,6 +104,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             commands::event_types,
             commands::get_settings,
             commands::save_settings,
+            commands::set_start_at_login,
             commands::set_client_secret,
             commands::open_data_folder,
             commands::open_link,

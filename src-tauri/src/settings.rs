@@ -1,10 +1,10 @@
 //! The settings form as the window sees it, and how it maps onto `config.toml`. The client
 //! secret is write-only: the window learns only whether one is stored.
 //!
-//! Durations travel in whole seconds, exactly as the config holds them; the window shows
-//! minutes or hours but sends back the seconds it got for a field nobody edited, and
-//! [`Settings::apply`] changes a duration only when the seconds differ, so a save (even a
-//! language switch) never rounds `30m` to an hour or `90s` to a minute.
+//! A save writes only what the person changed ([`Settings::apply`] compares the form with the
+//! settings the window was shown): a field nobody edited is not written at all, so a save
+//! (even a language switch) never rounds `30m` to an hour or `90s` to a minute, and never
+//! undoes an edit made by hand in config.toml meanwhile. Durations travel in whole seconds.
 
 use lexguard::Lang;
 use lexguard::config::{
@@ -44,15 +44,6 @@ fn secs(d: Duration) -> u32 {
     u32::try_from(d.as_secs()).unwrap_or(u32::MAX)
 }
 
-/// `current` unless the window sent other seconds: then exactly those.
-fn updated(current: Duration, sent: u32) -> Duration {
-    if secs(current) == sent {
-        current
-    } else {
-        Duration::from_secs(u64::from(sent))
-    }
-}
-
 impl Settings {
     pub fn from_config(
         c: &Config,
@@ -81,36 +72,59 @@ impl Settings {
         }
     }
 
-    /// The new configuration; ranges are checked by `Config::validate` when it is saved.
-    pub fn apply(&self, base: &Config) -> Config {
+    /// Writes into `c` what the person changed: every field where this form differs from
+    /// `shown` (the settings the window was given). A field nobody touched is not written, so
+    /// a value edited by hand in config.toml meanwhile stays, and a duration keeps its exact
+    /// value and spelling. Ranges are checked by `Config::validate` when it is saved.
+    /// `start_at_login` is not part of the file (see `crate::autostart`).
+    pub fn apply(&self, shown: &Settings, c: &mut Config) {
         let opt = |s: &str| {
             let t = s.trim();
             (!t.is_empty()).then(|| t.to_string())
         };
-        let mut c = base.clone();
-        c.lexware.client_id = opt(&self.client_id);
-        c.lexware.redirect_uri = opt(&self.redirect_uri);
-        c.lexware.scope = opt(&self.scope);
-        c.lexware.connection_name = opt(&self.connection_name);
-        let (auth, api) = match self.environment {
-            Environment::Production => (PRODUCTION_AUTH.to_string(), PRODUCTION_API.to_string()),
-            Environment::Sandbox => (SANDBOX_AUTH.to_string(), SANDBOX_API.to_string()),
-            Environment::Custom => (
-                self.auth_url.trim().to_string(),
-                self.api_url.trim().to_string(),
-            ),
-        };
-        c.lexware.auth_url = auth;
-        c.lexware.api_url = api;
-        c.schedule.check_every = updated(c.schedule.check_every, self.check_every_secs);
-        // A gap is a pause longer than `gap_after`, which must exceed the interval: keep it so.
-        if c.schedule.gap_after <= c.schedule.check_every {
-            c.schedule.gap_after = c.schedule.check_every * 2;
+        let changed = |new: &str, old: &str| new.trim() != old.trim();
+        let l = &mut c.lexware;
+        if changed(&self.client_id, &shown.client_id) {
+            l.client_id = opt(&self.client_id);
         }
-        c.schedule.refresh_before = updated(c.schedule.refresh_before, self.refresh_before_secs);
-        c.schedule.remind_every = updated(c.schedule.remind_every, self.remind_every_secs);
-        c.app.language = Some(self.language);
-        c
+        if changed(&self.redirect_uri, &shown.redirect_uri) {
+            l.redirect_uri = opt(&self.redirect_uri);
+        }
+        if changed(&self.scope, &shown.scope) {
+            l.scope = opt(&self.scope);
+        }
+        if changed(&self.connection_name, &shown.connection_name) {
+            l.connection_name = opt(&self.connection_name);
+        }
+        let urls_changed = self.environment == Environment::Custom
+            && (changed(&self.auth_url, &shown.auth_url) || changed(&self.api_url, &shown.api_url));
+        if self.environment != shown.environment || urls_changed {
+            let (auth, api) = match self.environment {
+                Environment::Production => (PRODUCTION_AUTH, PRODUCTION_API),
+                Environment::Sandbox => (SANDBOX_AUTH, SANDBOX_API),
+                Environment::Custom => (self.auth_url.trim(), self.api_url.trim()),
+            };
+            l.auth_url = auth.to_string();
+            l.api_url = api.to_string();
+        }
+        let s = &mut c.schedule;
+        let sent = |v: u32| Duration::from_secs(u64::from(v));
+        if self.check_every_secs != shown.check_every_secs {
+            s.check_every = sent(self.check_every_secs);
+            // A gap is a pause longer than `gap_after`, which must exceed the interval.
+            if s.gap_after <= s.check_every {
+                s.gap_after = s.check_every * 2;
+            }
+        }
+        if self.refresh_before_secs != shown.refresh_before_secs {
+            s.refresh_before = sent(self.refresh_before_secs);
+        }
+        if self.remind_every_secs != shown.remind_every_secs {
+            s.remind_every = sent(self.remind_every_secs);
+        }
+        if self.language != shown.language {
+            c.app.language = Some(self.language);
+        }
     }
 }
 

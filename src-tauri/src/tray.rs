@@ -7,7 +7,6 @@ use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_autostart::ManagerExt;
 
 pub struct TrayHandles<R: Runtime> {
     pub icon: TrayIcon<R>,
@@ -99,7 +98,7 @@ pub fn build<R: Runtime>(
         true,
         None::<&str>,
     )?;
-    let autostart_on = app.autolaunch().is_enabled().unwrap_or(false);
+    let autostart_on = crate::autostart::is_on(app);
     let autostart = CheckMenuItem::with_id(
         app,
         "autostart",

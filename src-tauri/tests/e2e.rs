@@ -54,6 +54,14 @@ async fn broken_config_shows_the_error_view() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, D-Bus, tauri-driver: run ./scripts/test"]
+async fn saves_keep_hand_written_config_and_autostart() {
+    let _turn = SESSION.lock().await;
+    common::wait_until_no_instance().await;
+    drive(E2e::start().await, hand_written_config_survives).await;
+}
+
 /// Runs `scenario` on the session, bounded as a whole (a hung WebDriver call fails with a
 /// report instead of hanging); on failure reports what was on screen, then closes.
 async fn drive(mut e2e: E2e, scenario: impl AsyncFnOnce(&E2e)) {
@@ -649,4 +657,167 @@ async fn broken_config(e: &E2e) {
     )
     .await;
     e.shot_top("13-config-fixed").await;
+}
+
+/// What a person adds to config.toml by hand while lexguard runs: comments, `[alerts]` and one
+/// more `[[webhooks]]` entry (after `[alerts]`, as TOML allows).
+fn hand_written(sim: &str, closed: u16) -> String {
+    format!(
+        "\n# Von Hand: Überwachung (bitte nicht löschen)\n[alerts]\nping_url = \"http://127.0.0.1:{closed}/ping\" # Healthchecks\ncommand = [\"/bin/true\", \"--mail\"]\n\n# Von Hand: Kontakte an das CRM\n[[webhooks]]\nevent_type = \"contact.changed\" # CRM\ncallback_url = \"{sim}/_sim/hook/contact-changed\"\n"
+    )
+}
+
+/// Every line the person wrote is still there, word for word.
+fn assert_kept(e: &E2e, hand: &str, after: &str) {
+    let toml = e.config_toml();
+    for line in hand.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            toml.lines().any(|l| l == line),
+            "after {after}, {line:?} is gone from config.toml:\n{toml}"
+        );
+    }
+}
+
+/// The autostart entry the system keeps (tauri-plugin-autostart on Linux).
+fn autostart_entry() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+        .join(".config/autostart/lexguard.desktop")
+}
+
+/// Hand-added `[[webhooks]]` and `[alerts]` (with comments) survive "Speichern" in every view
+/// that saves (settings, the language, the partner app's setup, the webhooks), and start at
+/// login stays as set, also when it was switched outside the window (as the tray does) while
+/// the window still showed the old value.
+async fn hand_written_config_survives(e: &E2e) {
+    eprintln!("e2e: hand-written config.toml survives every save");
+    e.wait_visible("nav-status").await;
+    let hand = hand_written(&e.sim, e2e_support::free_port());
+    let path = e.home.join("config.toml");
+    let before = e.config_toml();
+    assert!(!before.is_empty(), "the demo wrote its config.toml");
+    std::fs::write(&path, format!("{before}{hand}")).expect("hand edit");
+
+    // Start at login: on, from the window (at once, no "Speichern").
+    let entry = autostart_entry();
+    let _ = std::fs::remove_file(&entry);
+    e.click("nav-settings").await;
+    e.click("settings-start-at-login").await;
+    e.until("the autostart entry to be written", async || {
+        if entry.exists() {
+            Ok(())
+        } else {
+            Err(format!("no {}", entry.display()))
+        }
+    })
+    .await;
+
+    // 1. Settings: a new check interval.
+    e.type_into("settings-check-every", "2").await;
+    e.click("settings-save").await;
+    e.wait_visible("settings-saved").await;
+    e.until("config.toml to say check_every = \"2m\"", async || {
+        let toml = e.config_toml();
+        if toml.contains(r#"check_every = "2m""#) {
+            Ok(())
+        } else {
+            Err(toml)
+        }
+    })
+    .await;
+    assert_kept(e, &hand, "Speichern in the settings");
+    assert!(entry.exists(), "saving the settings kept start at login");
+    assert_eq!(
+        e.find("settings-start-at-login")
+            .await
+            .expect("checkbox")
+            .prop("checked")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("true"),
+        "the window shows start at login on"
+    );
+
+    // 2. Switched off outside the window (as the tray's item does); the window still shows it
+    // on. "Speichern" must not switch it back on.
+    std::fs::remove_file(&entry).expect("autostart off from outside");
+    e.type_into("settings-remind-every", "2").await;
+    e.click("settings-save").await;
+    e.until("config.toml to say remind_every = \"2h\"", async || {
+        let toml = e.config_toml();
+        if toml.contains(r#"remind_every = "2h""#) {
+            Ok(())
+        } else {
+            Err(toml)
+        }
+    })
+    .await;
+    assert!(
+        !entry.exists(),
+        "saving the settings left start at login off"
+    );
+    assert_kept(e, &hand, "a second Speichern in the settings");
+
+    // 3. The language, saved as soon as it is picked, and back.
+    e.select("settings-language", "en").await;
+    e.wait_text("nav-settings", "to read \"Settings\"", |t| t == "Settings")
+        .await;
+    e.until("config.toml to say language = \"en\"", async || {
+        let toml = e.config_toml();
+        if toml.contains(r#"language = "en""#) {
+            Ok(())
+        } else {
+            Err(toml)
+        }
+    })
+    .await;
+    assert_kept(e, &hand, "the language switch");
+    e.select("settings-language", "de").await;
+    e.wait_text("nav-settings", "to read \"Einstellungen\"", |t| {
+        t == "Einstellungen"
+    })
+    .await;
+
+    // 4. The partner app's setup: "Speichern" there.
+    e.click("nav-reconnect").await;
+    e.click("tab-oauth").await;
+    e.wait_visible("partner-details").await;
+    e.click_last(&format!("{} > summary", E2e::by_testid("partner-details")))
+        .await;
+    e.wait_visible("partner-client-id").await;
+    e.click("partner-save").await;
+    e.wait_visible("partner-saved").await;
+    assert_kept(e, &hand, "Speichern in the partner app's setup");
+
+    // 5. The webhooks: the hand-added entry is listed; adding one more keeps it and its comments.
+    e.click("nav-webhooks").await;
+    e.wait_visible("webhooks-table").await;
+    e.click("webhook-add").await;
+    e.type_into_last(
+        "tr.webhook-row input.callback-url",
+        &format!("{}/_sim/hook/extra", e.sim),
+    )
+    .await;
+    e.click("webhook-save").await;
+    e.until("config.toml to hold the new webhook", async || {
+        let toml = e.config_toml();
+        if toml.contains("/_sim/hook/extra") {
+            Ok(())
+        } else {
+            Err(toml)
+        }
+    })
+    .await;
+    assert_kept(e, &hand, "Speichern in the webhooks");
+    let config = lexguard::Config::parse(&e.config_toml(), &path).expect("still valid");
+    assert_eq!(
+        config.webhooks.len(),
+        4,
+        "demo's two, the hand-added one, the new one"
+    );
+    assert!(config.alerts.ping_url.is_some(), "[alerts] kept");
+    assert!(!entry.exists(), "start at login still as set (off)");
+    e.shot_top("14-hand-written-config-kept").await;
+    eprintln!("e2e: config.toml after every save:\n{}", e.config_toml());
 }

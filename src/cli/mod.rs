@@ -145,6 +145,10 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
         output::failure(&mut std::io::stdout(), e, status.as_ref(), lang);
     } else {
         eprintln!("{}", e.message(lang));
+        // The parser's own words, after the plain sentence and never inside it.
+        if let Some(details) = e.details() {
+            eprintln!("Details: {details}");
+        }
     }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
     match e {

@@ -97,6 +97,22 @@ mod tests {
     }
 
     #[test]
+    fn a_settings_save_keeps_the_hand_written_section() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("config.toml");
+        let text = "# mine\n[quiet_hours]\nfrom = \"19:00\"   # evenings\nto = \"07:00\"\nchannels = [\"desktop\", \"webhook\"]\n";
+        std::fs::write(&path, text).expect("write");
+        let mut c = Config::load(&path).expect("load");
+        c.notifications.critical_on_loss = false;
+        c.save(&path).expect("save");
+        let saved = std::fs::read_to_string(&path).expect("read");
+        assert!(saved.contains("from = \"19:00\"   # evenings"), "{saved}");
+        let back = Config::load(&path).expect("load");
+        assert_eq!(back, c);
+        assert!(!back.notifications.critical_on_loss);
+    }
+
+    #[test]
     fn a_bad_value_names_file_line_key_and_the_fix() {
         let e = parse("[quiet_hours]\nfrom = \"19:00\"\nto = \"07:00\"\nchannels = [\"desktop\", \"ping_url\"]\n")
             .expect_err("ping_url cannot be muted");

@@ -18,10 +18,13 @@ const PENDING_TTL_MIN: i64 = 10;
 
 impl Engine {
     /// The authorization URL; keeps verifier and state pending in the keychain (10 min).
+    /// Refused without a client secret: the code a person brings back from Lexware (after
+    /// e-mail, password and 2FA) could not be exchanged without it.
     pub async fn login_url(&self) -> Result<String> {
         let config = self.config();
+        let secret = self.client_secret().await?;
         let (url, pending) = self
-            .oauth(&config, None)
+            .oauth(&config, secret.as_ref())
             .authorize_url(self.inner.clock.now())?;
         self.inner.vault.save_pending(&pending).await?;
         Ok(url)

@@ -244,12 +244,24 @@ impl Engine {
         self.inner.clock.now()
     }
 
-    /// Validates, saves to `config.toml` and takes effect at once.
-    pub fn set_config(&self, config: Config) -> Result<()> {
-        config.save(&self.inner.home.config_file)?;
-        *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    /// Changes `config.toml` under the operation lock (no other lexguard writes it, or acts
+    /// on half of it, meanwhile): `change` gets what the file holds now (hand edits since the
+    /// start included), and only the keys it changes are written, as an edit of the
+    /// document ([`Config::edit`]). Validated; takes effect at once. Returns the new
+    /// configuration.
+    pub async fn update_config(&self, change: impl FnOnce(&mut Config) + Send) -> Result<Config> {
+        let _lock = self.exclusive().await?;
+        let file = &self.inner.home.config_file;
+        if !file.exists() {
+            // No file yet (an engine built from a configuration in memory): that one is the
+            // starting point, not the defaults.
+            let current = self.config();
+            Config::edit(file, |c| *c = current)?;
+        }
+        let config = Config::edit(file, change)?;
+        *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config.clone();
         self.republish();
-        Ok(())
+        Ok(config)
     }
 
     fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
@@ -342,5 +354,6 @@ mod tests {
         is_send(e.webhooks_sync(false));
         is_send(e.disconnect(false));
         is_send(e.login_url());
+        is_send(e.update_config(|_| {}));
     }
 }

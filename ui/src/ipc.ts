@@ -31,6 +31,8 @@ import type { WebhookSpec } from "./bindings/WebhookSpec";
 export const STATUS_EVENT: IpcEvent = "lexguard://status";
 /** Emitted when the loopback redirect completed (or failed) a login, payload `LoopbackOutcome`. */
 export const CONNECT_EVENT: IpcEvent = "lexguard://connect-result";
+/** Emitted when start at login changed (tray or window), payload `boolean`. */
+export const AUTOSTART_EVENT: IpcEvent = "lexguard://autostart";
 
 export type Unlisten = () => void;
 
@@ -88,6 +90,8 @@ export const saveWebhooks = (webhooks: WebhookSpec[]) => call<WebhookSpec[]>("sa
 export const eventTypes = () => call<string[]>("event_types");
 export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<Settings>("save_settings", { settings });
+/** "Beim Anmelden starten": switches at once (never with "Speichern"); resolves with the system's answer. */
+export const setStartAtLogin = (on: boolean) => call<boolean>("set_start_at_login", { on });
 export const setClientSecret = (secret: string) => call<null>("set_client_secret", { secret });
 export const openDataFolder = () => call<null>("open_data_folder");
 /** A broken config.toml at start: what is wrong (file, line, key, fix), or `null`. */
@@ -105,3 +109,4 @@ export const disconnect = () => call<Status>("disconnect");
 export const onStatus = (fn: (s: Status) => void) => backend.listen<Status>(STATUS_EVENT, fn);
 export const onConnectResult = (fn: (o: LoopbackOutcome) => void) =>
   backend.listen<LoopbackOutcome>(CONNECT_EVENT, fn);
+export const onAutostart = (fn: (on: boolean) => void) => backend.listen<boolean>(AUTOSTART_EVENT, fn);

@@ -332,8 +332,45 @@ describe("settings", () => {
     expect(saved.scope).toBe(SETTINGS.scope);
   });
 
-  it("stores the client secret write-only", async () => {
+  it("start at login switches at once, follows the tray, and Speichern never sends a change", async () => {
+    const backend = new FakeBackend(status(), { ...SETTINGS, start_at_login: true });
+    backend.handlers.set_start_at_login = (a) => a.on;
+    await boot(backend);
+    await click("nav-settings");
+    const box = must<HTMLInputElement>("settings-start-at-login");
+    expect(box.checked).toBe(true);
+    box.checked = false;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    await flush();
+    expect(backend.calledWith("set_start_at_login")).toEqual([{ on: false }]);
+    expect(box.checked).toBe(false);
+    // The tray switched it back on: the checkbox follows.
+    backend.emit("lexguard://autostart", true);
+    await flush();
+    expect(box.checked).toBe(true);
+    type(must<HTMLInputElement>("settings-remind-every"), "2");
+    await click("settings-save");
+    expect(backend.calledWith("set_start_at_login")).toHaveLength(1);
+    expect(box.checked).toBe(true);
+  });
+
+  it("start at login the system refused stays as it was, with the reason", async () => {
     const backend = new FakeBackend();
+    backend.handlers.set_start_at_login = () => {
+      throw ipcError("„Beim Anmelden starten“ ließ sich nicht ändern (read-only).", null, "autostart_failed");
+    };
+    await boot(backend);
+    await click("nav-settings");
+    const box = must<HTMLInputElement>("settings-start-at-login");
+    box.checked = true;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    await flush();
+    expect(box.checked).toBe(false);
+    expect(must("settings-start-at-login-error").textContent).toContain("ließ sich nicht ändern");
+  });
+
+  it("stores the client secret write-only", async () => {
+    const backend = new FakeBackend(status(), { ...SETTINGS, client_secret_set: false });
     backend.handlers.set_client_secret = () => null;
     await boot(backend);
     await click("nav-settings");
@@ -571,7 +608,7 @@ function paste(el: HTMLInputElement, value: string): void {
 }
 
 describe("journeys", () => {
-  const NEW = { ...SETTINGS, client_id: "", redirect_uri: "", demo: false };
+  const NEW = { ...SETTINGS, client_id: "", redirect_uri: "", client_secret_set: false, demo: false };
   const URL = "https://app.lexware.de/oauth2/authorize?client_id=x&state=abc";
 
   it("first run asks one question, the API key first and recommended", async () => {
@@ -627,6 +664,32 @@ describe("journeys", () => {
     expect(must<HTMLInputElement>("partner-client-secret").value).toBe("");
     expect(must<HTMLButtonElement>("login-start").disabled).toBe(false);
     expect(visible($("login-needs-client-id"))).toBe(false);
+  });
+
+  it("no partner login without a client secret: the secret is asked in the same step", async () => {
+    const backend = new FakeBackend(status({ state: "not_connected", company: null, mode: null }), { ...NEW, client_id: "my-app" });
+    backend.handlers.set_client_secret = () => null;
+    backend.handlers.start_login = () => ({ url: URL, started_at: "x", code_valid_secs: 300, browser_opened: true, listening: false });
+    await boot(backend);
+    await click("tab-oauth");
+    expect(visible($("partner-setup"))).toBe(true);
+    expect(visible($("partner-client-secret"))).toBe(true);
+    expect(must<HTMLButtonElement>("login-start").disabled).toBe(true);
+    expect(must("login-needs-client-id").textContent).toContain("Client-Secret");
+    await click("login-start");
+    expect(backend.calledWith("start_login")).toHaveLength(0);
+
+    await click("partner-save");
+    expect(must("partner-error").textContent).toContain("Client-Secret");
+    expect(backend.calledWith("save_settings")).toHaveLength(0);
+
+    type(must<HTMLInputElement>("partner-client-secret"), "s3cret");
+    await click("partner-save");
+    expect(backend.calledWith("set_client_secret")).toEqual([{ secret: "s3cret" }]);
+    expect(must<HTMLButtonElement>("login-start").disabled).toBe(false);
+    expect(visible($("login-needs-client-id"))).toBe(false);
+    await click("login-start");
+    expect(backend.calledWith("start_login")).toHaveLength(1);
   });
 
   it("lost: no validity claim, one click starts the login, a paste connects", async () => {
@@ -734,5 +797,41 @@ describe("journeys", () => {
     await click("webhook-save-sync");
     expect(backend.calledWith("sync_webhooks")).toHaveLength(1);
     expect(visible($("webhook-offer"))).toBe(false);
+  });
+});
+
+describe("broken config.toml", () => {
+  it("says it in plain words; the parser's own text waits behind Details", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.get_config_problem = () => ({
+      file: "/home/anna/.config/lexguard/config.toml",
+      line: 5,
+      key: null,
+      message: "Fehler in der Konfiguration /home/anna/.config/lexguard/config.toml, Zeile 5: Text muss in Anführungszeichen stehen, z. B. check_every = \"2m\". Bitte korrigieren Sie die Datei und versuchen Sie es erneut.",
+      details: "string values must be quoted, expected literal string",
+      lang: "de",
+    });
+    await boot(backend);
+    const message = must("config-error-message").textContent ?? "";
+    expect(message).toContain("Zeile 5: Text muss in Anführungszeichen stehen");
+    expect(message).not.toContain("quoted");
+    const details = must<HTMLDetailsElement>("config-error-parser-details");
+    expect(details.hidden).toBe(false);
+    expect(details.open).toBe(false);
+    expect(must("config-error-parser-text").textContent).toBe("string values must be quoted, expected literal string");
+  });
+
+  it("shows no Details when there is no parser text", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.get_config_problem = () => ({
+      file: "/x/config.toml",
+      line: 6,
+      key: "schedule.check_every",
+      message: "Fehler in der Konfiguration /x/config.toml, Zeile 6 (schedule.check_every): Erlaubt sind 1 bis 5 Minuten.",
+      details: null,
+      lang: "de",
+    });
+    await boot(backend);
+    expect(must("config-error-parser-details").hidden).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ export type Handler = (args: Record<string, unknown>) => unknown;
 
 export const SETTINGS: Settings = {
   client_id: "lexguard-test-client",
-  client_secret_set: false,
+  client_secret_set: true,
   redirect_uri: "http://127.0.0.1:41234/copy-code",
   environment: "custom",
   auth_url: "http://127.0.0.1:41234",

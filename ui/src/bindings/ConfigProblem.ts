@@ -23,6 +23,10 @@ key: string | null,
  */
 message: string, 
 /**
+ * The parser's own text, shown only behind "Details" (never in `message`).
+ */
+details: string | null, 
+/**
  * The language of `message`, for the window's own words.
  */
 lang: Lang, };

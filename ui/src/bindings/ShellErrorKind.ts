@@ -3,4 +3,4 @@
 /**
  * Errors only the shell produces (the core's are [`lexguard::ErrorKind`]).
  */
-export type ShellErrorKind = "open_failed" | "not_allowed" | "ipc";
+export type ShellErrorKind = "open_failed" | "not_allowed" | "autostart_failed" | "ipc";

@@ -241,12 +241,16 @@ export function mockBackend(scenario: string): Backend {
       const s = a.settings as Settings;
       if (s.check_every_secs === 300)
         return reject(fail("config", "Muss länger als check_every und höchstens 12 Stunden sein (z. B. \"5m\").", "schedule.gap_after"));
-      settings = { ...s, client_secret_set: settings.client_secret_set, demo: true, data_folder: settings.data_folder };
+      settings = { ...s, client_secret_set: settings.client_secret_set, start_at_login: settings.start_at_login, demo: true, data_folder: settings.data_folder };
       return delay(settings);
     },
     set_client_secret: () => {
       settings = { ...settings, client_secret_set: true };
       return delay(null);
+    },
+    set_start_at_login: (a) => {
+      settings = { ...settings, start_at_login: a.on as boolean };
+      return delay(settings.start_at_login);
     },
     open_data_folder: () => delay(null),
     tick_now: () => {

@@ -1,6 +1,6 @@
 /**
  * The window while config.toml cannot be read: the app runs without checking, and this view
- * says what is wrong (file, line, setting, fix) with two ways forward: open the file's folder,
+ * says what is wrong (file, line, setting, fix; the parser's own text only behind "Details") with two ways forward: open the file's folder,
  * and "Neu laden" once it is fixed. A reload that works loads the window again, now as the
  * normal app. Its commands exist only in the desktop app; outside it (tests, the dev mock)
  * `configProblem()` says "no problem" and the normal window is built.
@@ -10,6 +10,7 @@ import type { ConfigProblem } from "../bindings/ConfigProblem";
 import { h, replace } from "../dom";
 import * as ipc from "../ipc";
 import { setLang, t } from "../i18n";
+import { titledDetails } from "./common";
 
 /** The problem the app started with, or `null` in a normal run. */
 export async function configProblem(): Promise<ConfigProblem | null> {
@@ -33,9 +34,14 @@ export function configErrorView(problem: ConfigProblem, onFixed: () => void): HT
   const details = h("dl", { class: "config-error-details" });
   const text = h("p", { testid: "config-error-message" });
   const feedback = h("div", { class: "config-error-feedback", "aria-live": "polite" });
+  // The parser's own words, for whoever wants them; the message above is plain.
+  const parserText = h("pre", { testid: "config-error-parser-text", class: "mono" });
+  const parserDetails = titledDetails("config-error-parser-details", "common.details", parserText);
 
   function render(p: ConfigProblem): void {
     text.textContent = p.message;
+    parserText.textContent = p.details ?? "";
+    parserDetails.hidden = !p.details;
     const rows: [Parameters<typeof t>[0], string | null][] = [
       ["config_error.file", p.file || null],
       ["config_error.line", p.line === null ? null : String(p.line)],
@@ -79,6 +85,7 @@ export function configErrorView(problem: ConfigProblem, onFixed: () => void): HT
     h("h2", { i18n: "config_error.title" }),
     h("div", { role: "alert", class: "alert alert-error" }, text),
     details,
+    parserDetails,
     h("p", { i18n: "config_error.meanwhile" }),
     h("div", { class: "actions" }, open, reload),
     feedback,

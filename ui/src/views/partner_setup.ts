@@ -1,8 +1,10 @@
 /**
  * Setting up a partner app where the login is, so nobody has to look for "Einstellungen"
  * first: where to register the app, the exact redirect address to register (with a copy
- * button), then client id and client secret. Saved through the same commands as the
- * settings view (`save_settings`, `set_client_secret`); the secret goes one way only.
+ * button), then client id and client secret, in one step: the login waits until both are
+ * stored (without the secret, a login would fail only after e-mail, password and 2FA at
+ * Lexware). Saved through the same commands as the settings view (`save_settings`,
+ * `set_client_secret`); the secret goes one way only.
  */
 
 import { h, show } from "../dom";
@@ -60,6 +62,7 @@ export function partnerSetup(): PartnerSetup {
     if (active !== redirect) redirect.value = s.redirect_uri || SUGGESTED_REDIRECT;
     if (active !== clientId) clientId.value = s.client_id;
     label(secretState, s.client_secret_set ? "partner.secret_set" : "partner.secret_unset");
+    labelAttr(secret, "placeholder", s.client_secret_set ? "partner.client_secret_placeholder" : "partner.client_secret_placeholder_new");
   }
 
   save.addEventListener("click", async () => {
@@ -72,6 +75,11 @@ export function partnerSetup(): PartnerSetup {
     if (problem) {
       error.set(t(problem.key, "params" in problem ? problem.params : undefined));
       clientId.focus();
+      return;
+    }
+    if (!s.client_secret_set && secret.value.trim() === "") {
+      error.set(t("partner.client_secret_empty"));
+      secret.focus();
       return;
     }
     try {

@@ -210,13 +210,17 @@ export function reconnectView(): ReconnectView {
     const settings = store.settings.get();
     chooseTab();
     const hasClient = settings !== null && settings.client_id.trim() !== "";
-    // The partner app's setup is open until a client id is saved, then folded away.
-    show(partnerOpen, !hasClient);
-    show(partnerClosed, hasClient);
-    const host = hasClient ? partnerClosed.querySelector(".partner-host") : partnerOpen;
+    // No login without a client secret: the code could not be exchanged after the person did
+    // e-mail, password and 2FA at Lexware. The secret may also come from the environment.
+    const ready = hasClient && settings.client_secret_set;
+    // The partner app's setup is open until client id and secret are saved, then folded away.
+    show(partnerOpen, !ready);
+    show(partnerClosed, ready);
+    const host = ready ? partnerClosed.querySelector(".partner-host") : partnerOpen;
     if (host && partner.element.parentElement !== host) host.appendChild(partner.element);
-    loginStart.disabled = !hasClient || loginStart.getAttribute("aria-busy") === "true";
-    show(loginNeedsId, !hasClient);
+    loginStart.disabled = !ready || loginStart.getAttribute("aria-busy") === "true";
+    label(loginNeedsId, hasClient ? "reconnect.login_needs_secret" : "reconnect.login_needs_client_id");
+    show(loginNeedsId, !ready);
     if (!s) return;
     const first = s.state === "not_connected";
     show(question, first);

@@ -8,7 +8,8 @@
  *
  * The client secret is write-only: its own field and button, never pre-filled; the window
  * only learns whether one is stored. The language applies (and is saved) as soon as it is
- * picked, so the whole window switches at once.
+ * picked, so the whole window switches at once; so does "Beim Anmelden starten"
+ * (`start_at_login.ts`), which "Speichern" never touches.
  */
 
 import type { Environment } from "../bindings/Environment";
@@ -20,6 +21,7 @@ import * as ipc from "../ipc";
 import * as store from "../store";
 import { checkBaseUrl, checkClientId, checkRedirectUri, durationSecs, inDisplayUnits, rangeProblem, RANGES, scheduleSecs, type Problem, type RangeField, type Shown } from "../validate";
 import { AlertSlot, busy, note, noteHost } from "./common";
+import { startAtLoginField } from "./start_at_login";
 
 type FieldName =
   | "client_id"
@@ -149,8 +151,7 @@ export function settingsView(): HTMLElement {
     h("option", { value: "en", lang: "en", text: "English" }),
   );
   const language = field("settings.language", langSelect, { key: "settings.language_hint" });
-  const startAtLogin = h("input", { type: "checkbox", id: "settings-start-at-login", testid: "settings-start-at-login" });
-  const startField = h("div", { class: "field checkbox" }, startAtLogin, h("label", { for: "settings-start-at-login", i18n: "settings.start_at_login" }));
+  const startAtLogin = startAtLoginField();
 
   // --- data folder --------------------------------------------------------------------------
   const dataFolder = h("code", { testid: "settings-data-folder", class: "path" });
@@ -184,7 +185,7 @@ export function settingsView(): HTMLElement {
     { class: "settings", novalidate: true },
     h("fieldset", {}, h("legend", { i18n: "settings.section_lexware" }), clientId.wrap, secret.wrap, redirect.wrap, environment.wrap, customUrls),
     h("fieldset", {}, h("legend", { i18n: "settings.section_schedule" }), checkEvery.wrap, refreshBefore.wrap, remindEvery.wrap),
-    h("fieldset", {}, h("legend", { i18n: "settings.section_general" }), language.wrap, startField),
+    h("fieldset", {}, h("legend", { i18n: "settings.section_general" }), language.wrap, startAtLogin.element),
     errorHost,
     h("div", { class: "actions actions-main" }, saveButton, savedNote),
     h(
@@ -228,7 +229,7 @@ export function settingsView(): HTMLElement {
       input(fields[name]).value = loaded[name].text;
     }
     langSelect.value = s.language;
-    startAtLogin.checked = s.start_at_login;
+    startAtLogin.render(s.start_at_login);
     dataFolder.textContent = s.data_folder;
     secretInput.value = "";
     renderSecretState(s);
@@ -277,7 +278,6 @@ export function settingsView(): HTMLElement {
         refresh_before_secs: numbers.refresh_before!,
         remind_every_secs: numbers.remind_every!,
         language: langSelect.value as Lang,
-        start_at_login: startAtLogin.checked,
       },
     };
   }
@@ -389,6 +389,7 @@ export function settingsView(): HTMLElement {
     } else {
       renderSecretState(s);
       langSelect.value = s.language;
+      startAtLogin.render(s.start_at_login);
       dataFolder.textContent = s.data_folder;
     }
   });
