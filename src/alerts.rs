@@ -19,8 +19,6 @@ use std::path::{Path, PathBuf};
 
 /// How long one alert may take (HTTP request or command).
 pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// Degraded this long (refresh or check failing) counts as trouble worth a `/fail` ping.
-const LASTING: i64 = 15;
 
 /// What was last alerted, across processes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,26 +78,11 @@ pub fn decide(
         next.last_sent_at = Some(now);
     }
     let new_check = status.last_tick_at.is_some() && status.last_tick_at != memory.last_check_at;
-    let trouble = match status.state {
-        ConnState::AuthLost => true,
-        ConnState::Degraded => {
-            matches!(
-                status.reason,
-                Some(
-                    Reason::RefreshFailing
-                        | Reason::ValidationFailing
-                        | Reason::Unauthorized
-                        | Reason::ClientCredentials
-                        | Reason::KeychainUnsaved
-                        | Reason::KeychainUnavailable
-                        | Reason::KeychainCorrupt
-                )
-            ) && next
-                .changed_at
-                .is_some_and(|t| now - t >= Duration::minutes(LASTING))
-        }
-        _ => false,
-    };
+    // The core's two telling rules (`vocabulary`): lost or in trouble at once, a retrying
+    // reason once it has lasted; not connected and mere facts are no trouble.
+    let trouble = next
+        .changed_at
+        .is_some_and(|since| status.severity.worth_telling(since, now));
     if trouble && !next.failed_sent {
         d.ping_fail = Some(status.headline.clone());
         next.failed_sent = true;

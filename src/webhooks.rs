@@ -95,6 +95,19 @@ pub fn plan(desired: &[WebhookSpec], existing: &[Subscription], prune: bool) -> 
     steps
 }
 
+/// The (event type, callback URL) pairs a sync left set up at Lexware (created, kept or
+/// repaired): only these can later have been removed by Lexware.
+pub fn set_up_in(sync: Option<&crate::state::WebhookSync>) -> Vec<(String, String)> {
+    sync.map(|s| {
+        s.outcomes
+            .iter()
+            .filter(|o| matches!(o.action, Action::Created | Action::Kept | Action::Repaired))
+            .map(|o| (o.event_type.clone(), o.callback_url.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

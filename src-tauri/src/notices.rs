@@ -6,13 +6,17 @@
 use crate::notify::Notice;
 use chrono::{DateTime, Utc};
 use lexguard::time_fmt::{duration, local_and_relative};
-use lexguard::{ConnState, Event, Lang, Reason, Status};
+use lexguard::{ConnState, Event, Lang, NextAction, Reason, Status};
 
 /// What the rules remember between statuses.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
     pub last: Option<(ConnState, Option<Reason>)>,
     pub auth_notice_at: Option<DateTime<Utc>>,
+    /// When the current state began (a retrying reason is told once it has lasted).
+    pub since: Option<DateTime<Utc>>,
+    /// The current state was told: its end ("wiederhergestellt") is news too.
+    pub told: bool,
 }
 
 pub fn decorate(mut n: Notice, demo: bool) -> Notice {
@@ -22,21 +26,9 @@ pub fn decorate(mut n: Notice, demo: bool) -> Notice {
     n
 }
 
-/// Whether a degraded reason deserves a notification (a passing network blip does not: the
-/// tray icon shows it).
-fn worth_telling(reason: Option<Reason>) -> bool {
-    matches!(
-        reason,
-        Some(
-            Reason::RefreshFailing
-                | Reason::KeychainUnsaved
-                | Reason::KeychainUnavailable
-                | Reason::ClientCredentials
-        )
-    )
-}
-
-/// The notifications for going from the remembered state to `status`.
+/// The notifications for going from the remembered state to `status`. Which states deserve
+/// one is the core's rule ([`lexguard::Severity::worth_telling`]): lost or in trouble at once,
+/// a retrying reason once it has lasted, facts never (their events speak).
 pub fn transition_notices(
     memo: &mut Memo,
     status: &Status,
@@ -46,6 +38,13 @@ pub fn transition_notices(
 ) -> Vec<Notice> {
     let current = (status.state, status.reason);
     let previous = memo.last.replace(current);
+    // Whether the state that just ended had been told (then its end is news as well).
+    let ended_told = if previous != Some(current) {
+        memo.since = Some(now);
+        std::mem::take(&mut memo.told)
+    } else {
+        false
+    };
     let mut out = Vec::new();
     let company = status
         .company
@@ -53,56 +52,29 @@ pub fn transition_notices(
         .unwrap_or_else(|| "Lexware Office".into());
     match status.state {
         ConnState::AuthLost => {
+            memo.told = true;
             let first = previous.map(|p| p.0) != Some(ConnState::AuthLost);
             let remind = memo.auth_notice_at.is_some_and(|t| now - t >= remind_every);
             if first || remind {
                 memo.auth_notice_at = Some(now);
-                out.push(Notice {
-                    summary: if first {
-                        lang.pick("Verbindung zu Lexware verloren", "Connection to Lexware lost").into()
-                    } else {
-                        lang.pick(
-                            "Erinnerung: Verbindung zu Lexware verloren",
-                            "Reminder: connection to Lexware lost",
-                        )
-                        .into()
-                    },
-                    body: lang.pick(
-                        format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
-                        format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
-                    ),
-                    opens_window: true,
-                    urgent: true,
-                });
+                out.push(lost_notice(status, &company, first, lang));
             }
         }
         ConnState::Healthy => {
             memo.auth_notice_at = None;
-            let was_in_trouble = match previous {
-                Some((ConnState::AuthLost, _)) | Some((ConnState::NotConnected, _)) => true,
-                Some((ConnState::Degraded, r)) => worth_telling(r),
-                _ => false,
-            };
-            if was_in_trouble {
-                let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
+            // After nothing was connected it is a first connection: "verbunden", never
+            // "wieder verbunden".
+            let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
+            if first_time || ended_told {
                 out.push(Notice {
                     summary: if first_time {
                         lang.pick("Mit Lexware verbunden", "Connected to Lexware")
-                            .into()
                     } else {
                         lang.pick("Verbindung wiederhergestellt", "Connection restored")
-                            .into()
-                    },
-                    body: lang.pick(
-                        format!(
-                            "lexguard ist wieder mit {company} verbunden. {}",
-                            status.message
-                        ),
-                        format!(
-                            "lexguard is connected to {company} again. {}",
-                            status.message
-                        ),
-                    ),
+                    }
+                    .into(),
+                    // The core's sentence says "Verbunden mit …" and until when: once.
+                    body: status.message.clone(),
                     opens_window: false,
                     urgent: false,
                 });
@@ -110,19 +82,11 @@ pub fn transition_notices(
         }
         ConnState::Degraded => {
             memo.auth_notice_at = None;
-            let changed = previous != Some(current);
-            if changed && worth_telling(status.reason) {
-                let summary = match status.reason {
-                    Some(Reason::RefreshFailing) => {
-                        lang.pick("Erneuern klappt gerade nicht", "Refreshing fails right now")
-                    }
-                    Some(Reason::ClientCredentials) => {
-                        lang.pick("Zugangsdaten der App abgelehnt", "App credentials rejected")
-                    }
-                    _ => lang.pick("Schlüsselbund nicht verfügbar", "Keychain unavailable"),
-                };
+            let since = memo.since.unwrap_or(now);
+            if !memo.told && status.severity.worth_telling(since, now) {
+                memo.told = true;
                 out.push(Notice {
-                    summary: summary.into(),
+                    summary: title(status.reason, lang),
                     body: status.message.clone(),
                     opens_window: true,
                     urgent: false,
@@ -134,6 +98,54 @@ pub fn transition_notices(
         }
     }
     out
+}
+
+/// A notice's title for a degraded reason: the core's short label, as a title.
+fn title(reason: Option<Reason>, lang: Lang) -> String {
+    let label = reason
+        .map(|r| lexguard::headline::reason_label(r, lang))
+        .unwrap_or_else(|| lang.pick("Eingeschränkt", "Degraded"));
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The loss, in words that fit what was lost: a login asks for a new login, an API key for
+/// a new key (never a "password change" for a key).
+fn lost_notice(status: &Status, company: &str, first: bool, lang: Lang) -> Notice {
+    let summary = if first {
+        lang.pick(
+            "Verbindung zu Lexware verloren",
+            "Connection to Lexware lost",
+        )
+    } else {
+        lang.pick(
+            "Erinnerung: Verbindung zu Lexware verloren",
+            "Reminder: connection to Lexware lost",
+        )
+    };
+    let body = match (status.next_action, status.reason) {
+        (NextAction::EnterNewApiKey, _) => lang.pick(
+            format!("Lexware nimmt den API-Schlüssel für {company} nicht mehr an. Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um den neuen Schlüssel einzutragen – danach richtet lexguard die Webhooks wieder ein."),
+            format!("Lexware no longer accepts the API key for {company}. Your invoices no longer sync. Click here to enter the new key – lexguard then sets the webhooks up again."),
+        ),
+        (_, Some(Reason::InterruptedRefresh)) => lang.pick(
+            format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen; Sie haben nichts falsch gemacht. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
+            format!("The connection to {company} is lost: a refresh was interrupted; you did nothing wrong. Click here to log in again – lexguard then sets the webhooks up again."),
+        ),
+        _ => lang.pick(
+            format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
+            format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
+        ),
+    };
+    Notice {
+        summary: summary.into(),
+        body,
+        opens_window: true,
+        urgent: true,
+    }
 }
 
 /// Notifications that follow one event.
@@ -335,24 +347,141 @@ mod tests {
             )
             .is_empty()
         );
-        let failing = transition_notices(
-            &mut memo,
-            &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
-            t0,
-            h,
-            Lang::En,
-        );
-        assert_eq!(failing.len(), 1);
-        assert!(
+        // A failing refresh is retried by lexguard: told once it has lasted (the core's
+        // second rule), not for a blip that heals on the next try.
+        let mut failing = |at| {
             transition_notices(
                 &mut memo,
                 &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
+                at,
+                h,
+                Lang::En,
+            )
+        };
+        assert!(failing(t0).is_empty());
+        assert!(failing(t0 + chrono::Duration::minutes(14)).is_empty());
+        let told = failing(t0 + chrono::Duration::minutes(15));
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].summary, "Refreshing fails right now");
+        assert!(failing(t0 + chrono::Duration::minutes(16)).is_empty());
+        // Its end was news, so the recovery is told too.
+        let back = transition_notices(
+            &mut memo,
+            &status(ConnState::Healthy, None),
+            t0 + chrono::Duration::minutes(17),
+            h,
+            Lang::De,
+        );
+        assert_eq!(back.len(), 1);
+        assert!(back[0].summary.contains("wiederhergestellt"));
+    }
+
+    #[test]
+    fn a_blip_that_heals_before_it_is_told_ends_silently() {
+        let mut memo = Memo::default();
+        let t0 = Utc::now();
+        let h = chrono::Duration::hours(4);
+        for (state, reason, mins) in [
+            (ConnState::Healthy, None, 0),
+            (ConnState::Degraded, Some(Reason::ValidationFailing), 1),
+            (ConnState::Degraded, Some(Reason::ValidationFailing), 5),
+            (ConnState::Healthy, None, 6),
+        ] {
+            let at = t0 + chrono::Duration::minutes(mins);
+            let told = transition_notices(&mut memo, &status(state, reason), at, h, Lang::De);
+            assert!(told.is_empty(), "{state:?} at {mins}: {told:?}");
+        }
+    }
+
+    #[test]
+    fn what_only_the_person_can_fix_is_told_at_once() {
+        let mut memo = Memo::default();
+        let t0 = Utc::now();
+        let h = chrono::Duration::hours(4);
+        transition_notices(
+            &mut memo,
+            &status(ConnState::Healthy, None),
+            t0,
+            h,
+            Lang::De,
+        );
+        let told = transition_notices(
+            &mut memo,
+            &status(ConnState::Degraded, Some(Reason::KeychainUnavailable)),
+            t0,
+            h,
+            Lang::De,
+        );
+        assert_eq!(told.len(), 1);
+        assert_eq!(
+            told[0].summary,
+            "Schlüsselbund nicht erreichbar oder gesperrt"
+        );
+        assert!(told[0].opens_window);
+    }
+
+    /// The false story was "lexguard ist wieder mit … verbunden" on the very first connection.
+    #[test]
+    fn the_first_connection_is_connected_not_connected_again() {
+        let mut memo = Memo::default();
+        let t0 = Utc::now();
+        let h = chrono::Duration::hours(4);
+        assert!(
+            transition_notices(
+                &mut memo,
+                &status(ConnState::NotConnected, None),
                 t0,
                 h,
-                Lang::En
+                Lang::De
             )
             .is_empty()
         );
+        let told = transition_notices(
+            &mut memo,
+            &status(ConnState::Healthy, None),
+            t0,
+            h,
+            Lang::De,
+        );
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].summary, "Mit Lexware verbunden");
+        assert!(!told[0].body.contains("wieder"), "{}", told[0].body);
+        assert!(
+            told[0].body.starts_with("Verbunden mit Muster GmbH"),
+            "{}",
+            told[0].body
+        );
+        // One sentence, not "verbunden" twice.
+        assert_eq!(
+            told[0].body.matches("erbunden").count(),
+            1,
+            "{}",
+            told[0].body
+        );
+    }
+
+    /// An API key that Lexware no longer takes asks for a new key, never a password change.
+    #[test]
+    fn a_lost_api_key_asks_for_a_new_key() {
+        let st = Persisted {
+            state: ConnState::AuthLost,
+            reason: Some(Reason::KeyRejected),
+            mode: Some(lexguard::Mode::ApiKey),
+            company: Some("Muster GmbH".into()),
+            ..Persisted::default()
+        };
+        let c = Config::default();
+        let lost = Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De);
+        let told = transition_notices(
+            &mut Memo::default(),
+            &lost,
+            Utc::now(),
+            chrono::Duration::hours(4),
+            Lang::De,
+        );
+        assert_eq!(told.len(), 1);
+        assert!(told[0].body.contains("neuen Schlüssel"), "{}", told[0].body);
+        assert!(!told[0].body.contains("Passwort"), "{}", told[0].body);
     }
 
     #[test]
@@ -403,6 +532,14 @@ mod tests {
                 Lang::De,
             ));
         }
+        // The failing refresh is told once it has lasted.
+        told.extend(transition_notices(
+            &mut memo,
+            &with(ConnState::Degraded, Some(Reason::RefreshFailing)),
+            t0 + chrono::Duration::minutes(15),
+            h,
+            Lang::De,
+        ));
         assert_eq!(told.len(), 3, "{told:?}");
         for n in &told[..2] {
             assert!(n.body.contains(name), "{}", n.body);

@@ -121,13 +121,17 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             &format!("{how} · {env}"),
         );
     }
+    // Nothing claims validity while the connection is lost or its credentials are unusable.
+    let usable = s.connection_usable;
     match s.mode {
         Some(Mode::OAuth) => {
-            row(
-                out,
-                lang.pick("Verbindung gültig bis:", "Connection valid until:"),
-                &when(&times.access_expires),
-            );
+            if usable {
+                row(
+                    out,
+                    lang.pick("Verbindung gültig bis:", "Connection valid until:"),
+                    &when(&times.access_expires),
+                );
+            }
             if let Some(t) = &times.refresh_issued {
                 row(
                     out,
@@ -136,13 +140,14 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
                 );
             }
         }
-        Some(Mode::ApiKey) => {
+        Some(Mode::ApiKey) if usable => {
             row(
                 out,
                 lang.pick("Schlüssel gültig bis:", "Key valid until:"),
                 &when(&times.api_key_expires),
             );
         }
+        Some(Mode::ApiKey) => {}
         None => {}
     }
     row(
@@ -198,6 +203,12 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     .collect();
     if !details.is_empty() {
         row(out, "Details:", &details.join(" · "));
+    }
+    // The core's next step as a command, unless the message already names it.
+    if let Some(step) =
+        super::guidance::next_step(s.next_action, lang).filter(|c| !s.message.contains(c.as_str()))
+    {
+        row(out, lang.pick("Nächster Schritt:", "Next step:"), &step);
     }
     let _ = writeln!(out, "\n{}", s.message);
 }
@@ -383,5 +394,47 @@ mod tests {
         let mut piped = anstream::StripStream::new(Vec::new());
         let _ = write!(piped, "{healthy}");
         assert_eq!(piped.into_inner(), b"Verbunden");
+    }
+
+    /// The false story: `status` after a loss still said "Verbindung gültig bis … (in 3 h
+    /// 55 min)". A lost connection is valid until nothing; the next step is named once.
+    #[test]
+    fn a_lost_connection_claims_no_validity() {
+        use crate::state::{Persisted, Reason};
+        let now = Utc::now();
+        let st = Persisted {
+            state: ConnState::AuthLost,
+            reason: Some(Reason::InvalidGrant),
+            mode: Some(Mode::OAuth),
+            company: Some("Muster GmbH".into()),
+            access_expires_at: Some(now + chrono::Duration::minutes(235)),
+            last_tick_at: Some(now),
+            ..Persisted::default()
+        };
+        let c = crate::Config::default();
+        let lost = Status::build(&st, &c, &c.schedule, now, Lang::De);
+        let mut out = Vec::new();
+        status_text(&mut out, &lost, Lang::De);
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(!text.contains("gültig bis"), "{text}");
+        assert!(!text.contains("in 3 h 55 min"), "{text}");
+        assert!(text.contains("Verbindung verloren"), "{text}");
+        // The message names how to reconnect: no second line saying it again.
+        assert_eq!(text.matches("lexguard connect").count(), 1, "{text}");
+        let healthy = Status::build(
+            &Persisted {
+                state: ConnState::Healthy,
+                reason: None,
+                ..st
+            },
+            &c,
+            &c.schedule,
+            now,
+            Lang::De,
+        );
+        let mut out = Vec::new();
+        status_text(&mut out, &healthy, Lang::De);
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("Verbindung gültig bis:"), "{text}");
     }
 }

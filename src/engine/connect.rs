@@ -133,7 +133,9 @@ impl Engine {
     pub(super) fn reset_for(&self, run: &mut Run, mode: Mode) {
         run.st = Persisted {
             mode: Some(mode),
-            last_tick_at: run.st.last_tick_at,
+            // Ticks before this connection guarded nothing of it: the next tick's pause is
+            // not measured from them (never a "gap" right after a fresh login).
+            last_tick_at: None,
             last_gap: run.st.last_gap.clone(),
             last_webhook_sync: run.st.last_webhook_sync.clone(),
             ..Persisted::default()

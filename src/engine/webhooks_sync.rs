@@ -140,6 +140,8 @@ impl Engine {
     /// The outcomes of a sync (after a connect, a person's "set up again", or the watch) as
     /// the last sync, the history, and the webhook health.
     fn record(&self, run: &mut Run, outcomes: &[Outcome], by_watch: bool) {
+        // What was set up before: only those can have been removed by Lexware.
+        let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
         run.st.last_webhook_sync = Some(WebhookSync {
             at: run.now,
             outcomes: outcomes.to_vec(),
@@ -173,9 +175,12 @@ impl Engine {
             }
         }
         if by_watch {
+            // A webhook just added to config.toml is set up for the first time, not
+            // "restored": Lexware never had it.
             let restored: Vec<&Outcome> = outcomes
                 .iter()
                 .filter(|o| matches!(o.action, Action::Created | Action::Repaired))
+                .filter(|o| was_set_up.contains(&(o.event_type.clone(), o.callback_url.clone())))
                 .collect();
             if !restored.is_empty() {
                 h.repaired = restored.iter().map(|o| o.event_type.clone()).collect();

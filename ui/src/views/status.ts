@@ -6,13 +6,16 @@
  * history (the core rewrites the words as of its own clock, which may differ from this
  * machine's, e.g. in the demo).
  *
- * The state decides the primary action: lost → "Neu verbinden", key running out → "Neuen
- * Schlüssel eintragen", degraded → what lexguard does about it and when it tries next. Plain
- * words in the facts; token details live behind "Details".
+ * The core's `next_action` decides the primary action: lost → "Neu verbinden", key running
+ * out → "Neuen Schlüssel eintragen", degraded → what lexguard does about it and when it tries
+ * next. One story per screen: a failure box from an earlier click goes when the state moves
+ * on, and the message is not repeated under it. Plain words in the facts; token details live
+ * behind "Details".
  */
 
 import type { ActionOutcome } from "../bindings/ActionOutcome";
 import type { HistoryLine } from "../bindings/HistoryLine";
+import type { NextAction } from "../bindings/NextAction";
 import type { Status } from "../bindings/Status";
 import type { TimeWords } from "../bindings/TimeWords";
 import { h, replace, show } from "../dom";
@@ -39,18 +42,39 @@ function factRow(key: Key, testid?: string): Row {
   return { row, value };
 }
 
-/** The primary action the state asks for, when it is not "Jetzt prüfen". */
+/**
+ * The primary action: the core's `next_action` (one rule for the tray, the CLI and this
+ * button). `null` when the best button is "Jetzt prüfen". Exhaustive: a new action does not
+ * compile until it is placed here.
+ */
 export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
-  if (s.state === "not_connected") return { key: "status.primary_connect", intent: "show" };
-  if (s.state === "auth_lost") {
-    return s.mode === "api_key" ? { key: "status.primary_new_key", intent: "apikey" } : { key: "status.primary_reconnect", intent: "login" };
+  const next: NextAction = s.next_action;
+  switch (next) {
+    case "connect":
+      return { key: "status.primary_connect", intent: "show" };
+    case "reconnect":
+      return { key: "status.primary_reconnect", intent: "login" };
+    case "enter_new_api_key":
+      return { key: "status.primary_new_key", intent: "apikey" };
+    // The two-year grant ends soon, or the app asks for more scopes: a new login while the
+    // old one still works (the webhooks stay).
+    case "reauthorize":
+      return { key: "status.primary_reauthorize", intent: "login" };
+    case "none":
+    case "wait":
+    case "check_client_secret":
+    case "unlock_keychain":
+    case "fix_webhooks":
+    case "start_keepalive":
+      return null;
+    default:
+      return next satisfies never;
   }
-  if (s.reason === "api_key_expiring") return { key: "status.primary_new_key", intent: "apikey" };
-  // The two-year grant ends soon, or the app asks for more scopes: a new login while the old
-  // one still works (the webhooks stay).
-  if (s.reason === "authorization_expiring" || s.reason === "scopes_missing")
-    return { key: "status.primary_reauthorize", intent: "login" };
-  return null;
+}
+
+/** What a failure box was about: when this changes, the box tells an old story and goes. */
+function storyOf(s: Status): string {
+  return `${s.state}|${s.reason ?? ""}|${s.next_attempt_at ?? ""}`;
 }
 
 export function statusView(go: (intent: Intent) => void): HTMLElement {
@@ -129,6 +153,19 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   );
 
   let history: HistoryLine[] = [];
+  /** The failure box's text and the story it belongs to (`storyOf`), while it shows. */
+  let failureText: string | null = null;
+  let failedFor: string | null = null;
+  function setFailure(text: string, s: Status | null): void {
+    failureText = text;
+    failedFor = s ? storyOf(s) : null;
+    alert.set(text);
+  }
+  function clearFailure(): void {
+    failureText = null;
+    failedFor = null;
+    alert.clear();
+  }
   /** A status fetched only for fresher time words; dropped whenever the store's changes. */
   let fresh: Status | null = null;
   let storeVersion = 0;
@@ -144,6 +181,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     stateEl.textContent = stateLabel(s.state);
     section.dataset.state = s.state;
     message.textContent = s.message;
+    // The failure box already says this sentence: once per screen.
+    show(message, !(failureText !== null && failureText.includes(s.message)));
 
     const action = primaryAction(s);
     show(primary, action !== null);
@@ -175,7 +214,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     );
     show(rows.access.row, !apiKeyMode && live && times.access_expires !== null);
     tech.token.value.textContent = when(times.access_expires);
-    show(tech.token.row, !apiKeyMode);
+    show(tech.token.row, !apiKeyMode && live);
     replace(
       tech.refresh.value,
       when(times.refresh_issued),
@@ -215,8 +254,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
           : t("status.webhooks_count", { count: s.webhooks.length });
 
     renderWebhookWarning(s);
-    // Renewing a lost connection cannot work: only "Neu verbinden" can.
-    show(refreshNow, !apiKeyMode && live);
+    // Renewing a lost connection cannot work: only "Neu verbinden" can (the core's rule).
+    show(refreshNow, !apiKeyMode && s.connection_usable);
     show(checkNow, s.state !== "not_connected");
     refreshNow.disabled = refreshNow.getAttribute("aria-busy") === "true";
     renderDisconnect(s);
@@ -237,7 +276,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     try {
       await ipc.syncWebhooks();
     } catch (e) {
-      alert.set(ipc.toIpcError(e).message);
+      setFailure(ipc.toIpcError(e).message, store.status.get());
     }
     const fresh = await ipc.getStatus().catch(() => null);
     if (fresh) store.status.set(fresh);
@@ -267,10 +306,11 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
       no.addEventListener("click", done);
       yes.addEventListener("click", async () => {
         try {
-          store.status.set(await busy(yes, ipc.disconnect));
-          alert.clear();
+          const after = await busy(yes, ipc.disconnect);
+          clearFailure();
+          store.status.set(after);
         } catch (e) {
-          alert.set(ipc.toIpcError(e).message);
+          setFailure(ipc.toIpcError(e).message, store.status.get());
         }
         done();
       });
@@ -334,24 +374,24 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
    * does next (the backend words both, so the tray's notification says the same).
    */
   function showOutcome(o: ActionOutcome, success: Key): void {
-    store.status.set(o.status);
     if (o.ok) {
-      alert.clear();
+      clearFailure();
       note(actionNote, success, "status-action-note");
     } else {
       note(actionNote, null);
-      alert.set(o.failure ?? o.status.message);
+      setFailure(o.failure ?? o.status.message, o.status);
     }
+    store.status.set(o.status);
   }
 
   async function act(button: HTMLButtonElement, work: () => Promise<ActionOutcome>, pending: Key | null, success: Key) {
-    alert.clear();
+    clearFailure();
     note(actionNote, pending, "status-action-note");
     try {
       showOutcome(await busy(button, work), success);
     } catch (e) {
       note(actionNote, null);
-      alert.set(ipc.toIpcError(e).message);
+      setFailure(ipc.toIpcError(e).message, store.status.get());
     }
     render();
   }
@@ -381,6 +421,13 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   store.status.subscribe(() => {
     storeVersion++;
     fresh = null;
+    // The state moved on: an earlier click's failure ("neuer Versuch in 25 s") is an old
+    // story now, and so is its note.
+    const now = store.status.get();
+    if (failedFor !== null && now && storyOf(now) !== failedFor) {
+      clearFailure();
+      note(actionNote, null);
+    }
     render();
     loadHistory();
   });
