@@ -45,6 +45,11 @@ pub struct Outcome {
     /// The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed.
     #[serde(default)]
     pub error_kind: Option<String>,
+    /// Lexware's own words about the refusal (English, technical): for "Details" only, never
+    /// inside `error` or a notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
 }
 
 /// One step of a sync.

@@ -136,3 +136,41 @@ async fn a_webhook_just_added_to_the_config_is_set_up_not_restored() {
         .collect();
     assert_eq!(restored.len(), 1, "{restored:?}");
 }
+
+/// Lexware's own English text of a failing webhook (its 406) is for "Details" only: never
+/// inside the German sentence a notification or the status carries.
+#[tokio::test]
+async fn lexwares_english_stays_out_of_the_german_sentence() {
+    let h = Harness::new().await;
+    let mut c = h.engine.config();
+    c.webhooks = vec![WebhookSpec {
+        event_type: "invoice.created".into(),
+        callback_url: h.ctl.hook_url("inv"),
+    }];
+    h.engine.set_config(c).expect("config");
+    h.ctl.set_hook_status("inv", 404); // Lexware's HEAD check fails: 406
+    let report = h.connect().await;
+    let outcomes = report.webhooks.expect("synced").expect("ok");
+    let failed = &outcomes[0];
+    assert_eq!(failed.action, Action::Failed);
+    let sentence = failed.error.clone().expect("a sentence");
+    assert!(sentence.contains("nicht erreichen"), "{sentence}");
+    for english in ["Callback", "check failed", "Validation"] {
+        assert!(!sentence.contains(english), "{sentence}");
+    }
+    let detail = failed.detail.clone().expect("Lexware's words, for Details");
+    assert!(!detail.is_empty());
+    let status = h.engine.status().expect("status");
+    for p in &status.webhooks_health.failing {
+        assert!(!p.reason.contains("Callback"), "{}", p.reason);
+    }
+    assert!(!status.message.contains("Callback"), "{}", status.message);
+    // The event a notification is made of says it in German only.
+    let told = Event::WebhookFailing {
+        event_type: failed.event_type.clone(),
+        callback_url: failed.callback_url.clone(),
+        reason: sentence,
+    }
+    .describe(Lang::De, h.engine.now());
+    assert!(!told.contains("Callback"), "{told}");
+}

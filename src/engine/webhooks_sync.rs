@@ -270,28 +270,35 @@ fn outcome(t: &str, u: &str, action: Action, id: Option<String>, error: Option<S
         action,
         subscription_id: id,
         error,
+        detail: None,
     }
 }
 
-/// A failure in plain words: Lexware's callback check (406) says what to fix; the server's
-/// own text stays at the end as the detail.
+/// A failure in plain words: Lexware's callback check (406) says what to fix. Lexware's own
+/// text (English, technical) never goes into the sentence: it is `detail`, for "Details".
 fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
     let text = match e {
-        Error::Rejected { status: 406, detail } => lang.pick(
-            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist. (Lexware, 406: {detail})"),
-            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS. (Lexware, 406: {detail})"),
+        Error::Rejected { status: 406, .. } => lang.pick(
+            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist."),
+            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS."),
+        ),
+        Error::Rejected { status, .. } => lang.pick(
+            format!("Lexware hat das Einrichten abgelehnt ({status}). Bitte prüfen Sie Ereignis und Adresse in config.toml."),
+            format!("Lexware refused to set it up ({status}). Please check the event and the address in config.toml."),
         ),
         other => other.message(lang),
     };
-    let status = match e {
-        Error::Rejected { status, .. } | Error::Server { status } => Some(*status),
-        Error::RateLimited { .. } => Some(429),
-        Error::Unauthorized => Some(401),
-        _ => None,
+    let (status, detail) = match e {
+        Error::Rejected { status, detail } => (Some(*status), Some(detail.clone())),
+        Error::Server { status } => (Some(*status), None),
+        Error::RateLimited { .. } => (Some(429), None),
+        Error::Unauthorized => (Some(401), None),
+        _ => (None, None),
     };
     Outcome {
         status,
         error_kind: Some(e.kind().to_string()),
+        detail: detail.filter(|d| !d.trim().is_empty()),
         ..outcome(t, u, Action::Failed, None, Some(text))
     }
 }
