@@ -332,6 +332,49 @@ mod tests {
         assert!(d.ping_fail.is_some(), "lasting");
     }
 
+    /// The core's two telling rules decide the `/fail`: trouble only the person can fix goes
+    /// out at once, a retrying reason once it lasted, a mere fact (a gap) never.
+    #[test]
+    fn the_fail_ping_follows_the_cores_severity() {
+        let t0 = Utc::now();
+        let remind = Duration::hours(4);
+        let at = |mins: i64| t0 + Duration::minutes(mins);
+        let (_, m) = decide(
+            &Memory::default(),
+            &status(ConnState::Healthy, None, at(0)),
+            at(0),
+            remind,
+        );
+        let locked = status(
+            ConnState::Degraded,
+            Some(Reason::KeychainUnavailable),
+            at(1),
+        );
+        let (d, _) = decide(&m, &locked, at(1), remind);
+        assert!(d.ping_fail.is_some(), "told at once");
+        let mut memory = m;
+        for mins in [1, 30, 120] {
+            let gap = status(ConnState::Degraded, Some(Reason::GapSeen), at(mins));
+            let (d, next) = decide(&memory, &gap, at(mins), remind);
+            assert!(d.ping_fail.is_none(), "a gap is no trouble at {mins}");
+            memory = next;
+        }
+        let quiet = status(
+            ConnState::Degraded,
+            Some(Reason::ValidationFailing),
+            at(121),
+        );
+        let (d, next) = decide(&memory, &quiet, at(121), remind);
+        assert!(d.ping_fail.is_none(), "not yet");
+        let later = status(
+            ConnState::Degraded,
+            Some(Reason::ValidationFailing),
+            at(136),
+        );
+        let (d, _) = decide(&next, &later, at(136), remind);
+        assert!(d.ping_fail.is_some(), "lasted 15 minutes");
+    }
+
     #[test]
     fn the_payload_has_no_secret_fields() {
         let s = status(ConnState::Healthy, None, Utc::now());
