@@ -61,6 +61,18 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
         app.webkit_processes()
     );
 
+    // Lost: the menu offers only what can work, and claims no validity.
+    click(&watcher, &item, "Demo: Lexware beendet die Verbindung").await;
+    let menu = wait_menu_contains(&watcher, &item, "verloren").await;
+    assert_eq!(menu[0], "Neu verbinden…", "{menu:?}");
+    for not in ["Jetzt erneuern", "Webhooks neu einrichten"] {
+        assert!(
+            !menu.iter().any(|l| l == not),
+            "{not} offered while lost: {menu:?}"
+        );
+    }
+    assert!(!menu[1].contains("gültig"), "{menu:?}");
+
     click(&watcher, &item, "Beenden").await;
     let status = tokio::time::timeout(WAIT, app.child.wait())
         .await
