@@ -62,3 +62,53 @@ pub fn secret_stored(out: &mut impl Write, kind: crate::store::StoreKind, lang: 
     };
     let _ = writeln!(out, "{text}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{ConnState, Mode};
+    use crate::status::Status;
+    use chrono::Utc;
+
+    /// The false story: `status` after a loss still said "Verbindung gültig bis … (in 3 h
+    /// 55 min)". A lost connection is valid until nothing; the next step is named once.
+    #[test]
+    fn a_lost_connection_claims_no_validity() {
+        use crate::state::{Persisted, Reason};
+        let now = Utc::now();
+        let st = Persisted {
+            state: ConnState::AuthLost,
+            reason: Some(Reason::InvalidGrant),
+            mode: Some(Mode::OAuth),
+            company: Some("Muster GmbH".into()),
+            access_expires_at: Some(now + chrono::Duration::minutes(235)),
+            last_tick_at: Some(now),
+            ..Persisted::default()
+        };
+        let c = crate::Config::default();
+        let lost = Status::build(&st, &c, &c.schedule, now, Lang::De);
+        let mut out = Vec::new();
+        super::super::output::status(&mut out, &lost, false, Lang::De);
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(!text.contains("gültig bis"), "{text}");
+        assert!(!text.contains("in 3 h 55 min"), "{text}");
+        assert!(text.contains("Verbindung verloren"), "{text}");
+        // The message names how to reconnect: no second line saying it again.
+        assert_eq!(text.matches("lexguard connect").count(), 1, "{text}");
+        let healthy = Status::build(
+            &Persisted {
+                state: ConnState::Healthy,
+                reason: None,
+                ..st
+            },
+            &c,
+            &c.schedule,
+            now,
+            Lang::De,
+        );
+        let mut out = Vec::new();
+        super::super::output::status(&mut out, &healthy, false, Lang::De);
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("Verbindung gültig bis:"), "{text}");
+    }
+}

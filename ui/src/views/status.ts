@@ -15,7 +15,6 @@
 
 import type { ActionOutcome } from "../bindings/ActionOutcome";
 import type { HistoryLine } from "../bindings/HistoryLine";
-import type { NextAction } from "../bindings/NextAction";
 import type { Status } from "../bindings/Status";
 import type { TimeWords } from "../bindings/TimeWords";
 import { h, replace, show } from "../dom";
@@ -25,6 +24,8 @@ import * as ipc from "../ipc";
 import * as store from "../store";
 import { AlertSlot, busy, details, note, noteHost } from "./common";
 import type { Intent } from "./reconnect";
+import { primaryAction } from "./next_action";
+import { StoryAlert } from "./story_alert";
 import { webhookWarning } from "./webhook_problems";
 
 const HISTORY_LIMIT = 200;
@@ -40,41 +41,6 @@ function factRow(key: Key, testid?: string): Row {
   const value = h("dd", { testid });
   const row = h("div", { class: "fact" }, h("dt", { i18n: key }), value);
   return { row, value };
-}
-
-/**
- * The primary action: the core's `next_action` (one rule for the tray, the CLI and this
- * button). `null` when the best button is "Jetzt prüfen". Exhaustive: a new action does not
- * compile until it is placed here.
- */
-export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
-  const next: NextAction = s.next_action;
-  switch (next) {
-    case "connect":
-      return { key: "status.primary_connect", intent: "show" };
-    case "reconnect":
-      return { key: "status.primary_reconnect", intent: "login" };
-    case "enter_new_api_key":
-      return { key: "status.primary_new_key", intent: "apikey" };
-    // The two-year grant ends soon, or the app asks for more scopes: a new login while the
-    // old one still works (the webhooks stay).
-    case "reauthorize":
-      return { key: "status.primary_reauthorize", intent: "login" };
-    case "none":
-    case "wait":
-    case "check_client_secret":
-    case "unlock_keychain":
-    case "fix_webhooks":
-    case "start_keepalive":
-      return null;
-    default:
-      return next satisfies never;
-  }
-}
-
-/** What a failure box was about: when this changes, the box tells an old story and goes. */
-function storyOf(s: Status): string {
-  return `${s.state}|${s.reason ?? ""}|${s.next_attempt_at ?? ""}`;
 }
 
 export function statusView(go: (intent: Intent) => void): HTMLElement {
@@ -153,19 +119,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   );
 
   let history: HistoryLine[] = [];
-  /** The failure box's text and the story it belongs to (`storyOf`), while it shows. */
-  let failureText: string | null = null;
-  let failedFor: string | null = null;
-  function setFailure(text: string, s: Status | null): void {
-    failureText = text;
-    failedFor = s ? storyOf(s) : null;
-    alert.set(text);
-  }
-  function clearFailure(): void {
-    failureText = null;
-    failedFor = null;
-    alert.clear();
-  }
+  const failure = new StoryAlert(alert);
   /** A status fetched only for fresher time words; dropped whenever the store's changes. */
   let fresh: Status | null = null;
   let storeVersion = 0;
@@ -182,7 +136,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     section.dataset.state = s.state;
     message.textContent = s.message;
     // The failure box already says this sentence: once per screen.
-    show(message, !(failureText !== null && failureText.includes(s.message)));
+    show(message, !failure.says(s.message));
 
     const action = primaryAction(s);
     show(primary, action !== null);
@@ -276,7 +230,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     try {
       await ipc.syncWebhooks();
     } catch (e) {
-      setFailure(ipc.toIpcError(e).message, store.status.get());
+      failure.set(ipc.toIpcError(e).message, store.status.get());
     }
     const fresh = await ipc.getStatus().catch(() => null);
     if (fresh) store.status.set(fresh);
@@ -307,10 +261,10 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
       yes.addEventListener("click", async () => {
         try {
           const after = await busy(yes, ipc.disconnect);
-          clearFailure();
+          failure.clear();
           store.status.set(after);
         } catch (e) {
-          setFailure(ipc.toIpcError(e).message, store.status.get());
+          failure.set(ipc.toIpcError(e).message, store.status.get());
         }
         done();
       });
@@ -375,23 +329,23 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
    */
   function showOutcome(o: ActionOutcome, success: Key): void {
     if (o.ok) {
-      clearFailure();
+      failure.clear();
       note(actionNote, success, "status-action-note");
     } else {
       note(actionNote, null);
-      setFailure(o.failure ?? o.status.message, o.status);
+      failure.set(o.failure ?? o.status.message, o.status);
     }
     store.status.set(o.status);
   }
 
   async function act(button: HTMLButtonElement, work: () => Promise<ActionOutcome>, pending: Key | null, success: Key) {
-    clearFailure();
+    failure.clear();
     note(actionNote, pending, "status-action-note");
     try {
       showOutcome(await busy(button, work), success);
     } catch (e) {
       note(actionNote, null);
-      setFailure(ipc.toIpcError(e).message, store.status.get());
+      failure.set(ipc.toIpcError(e).message, store.status.get());
     }
     render();
   }
@@ -423,11 +377,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     fresh = null;
     // The state moved on: an earlier click's failure ("neuer Versuch in 25 s") is an old
     // story now, and so is its note.
-    const now = store.status.get();
-    if (failedFor !== null && now && storyOf(now) !== failedFor) {
-      clearFailure();
-      note(actionNote, null);
-    }
+    if (failure.dropIfStale(store.status.get())) note(actionNote, null);
     render();
     loadHistory();
   });
