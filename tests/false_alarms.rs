@@ -174,3 +174,30 @@ async fn lexwares_english_stays_out_of_the_german_sentence() {
     .describe(Lang::De, h.engine.now());
     assert!(!told.contains("Callback"), "{told}");
 }
+
+/// With `repair = "ask"` too: a webhook just added to config.toml was never at Lexware, so
+/// no "Lexware hat den Webhook entfernt" notice.
+#[tokio::test]
+async fn with_repair_ask_a_webhook_just_added_is_not_called_removed() {
+    let h = Harness::new().await;
+    let mut c = h.engine.config();
+    c.webhooks = vec![WebhookSpec {
+        event_type: "invoice.created".into(),
+        callback_url: h.ctl.hook_url("inv"),
+    }];
+    c.webhooks_policy.repair = Repair::Ask;
+    h.engine.set_config(c.clone()).expect("config");
+    h.connect().await;
+    c.webhooks.push(WebhookSpec {
+        event_type: "invoice.changed".into(),
+        callback_url: h.ctl.hook_url("chg"),
+    });
+    h.engine.set_config(c).expect("config");
+    let reports = tick_for(&h, 80).await;
+    let all = events(&reports);
+    assert!(
+        !all.iter()
+            .any(|e| matches!(e, Event::WebhookMissing { .. })),
+        "{all:?}"
+    );
+}

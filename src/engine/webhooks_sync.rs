@@ -248,8 +248,15 @@ impl Engine {
                         _ => None,
                     })
                     .collect();
+                // Only one that was set up can have been removed by Lexware: no "entfernt"
+                // notice for a webhook just added to config.toml.
+                let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
+                let removed = |t: &String| was_set_up.iter().any(|(e, _)| e == t);
                 let h = &mut run.st.webhook_health;
-                for t in missing.iter().filter(|t| !h.missing.contains(t)) {
+                for t in missing
+                    .iter()
+                    .filter(|t| !h.missing.contains(t) && removed(t))
+                {
                     run.events.push(Event::WebhookMissing {
                         event_type: t.clone(),
                     });
@@ -279,8 +286,8 @@ fn outcome(t: &str, u: &str, action: Action, id: Option<String>, error: Option<S
 fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
     let text = match e {
         Error::Rejected { status: 406, .. } => lang.pick(
-            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist."),
-            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS."),
+            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist. (Lexware: 406)"),
+            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS. (Lexware: 406)"),
         ),
         Error::Rejected { status, .. } => lang.pick(
             format!("Lexware hat das Einrichten abgelehnt ({status}). Bitte prüfen Sie Ereignis und Adresse in config.toml."),
