@@ -31,6 +31,7 @@ pub mod status_times;
 pub mod store;
 pub mod time_fmt;
 pub mod trouble_words;
+pub mod vocabulary;
 pub mod webhook_words;
 pub mod webhooks;
 
@@ -42,3 +43,4 @@ pub use event::Event;
 pub use i18n::Lang;
 pub use state::{ConnState, Mode, Reason};
 pub use status::Status;
+pub use vocabulary::{NextAction, Severity};

@@ -32,6 +32,8 @@ pub struct Bridge<R: Runtime> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     pub state: ConnState,
+    /// The menu's first item and its offers follow the next step.
+    pub next_action: lexguard::NextAction,
     pub headline: String,
     pub lang: Lang,
 }
@@ -104,6 +106,7 @@ impl<R: Runtime> Bridge<R> {
         let lang = self.lang();
         let shown = Shown {
             state: status.state,
+            next_action: status.next_action,
             headline: status.headline.clone(),
             lang,
         };

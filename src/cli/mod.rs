@@ -5,6 +5,7 @@
 mod args;
 mod doctor;
 mod generated;
+mod guidance;
 mod input;
 mod output;
 mod progress;
@@ -343,14 +344,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             engine
                 .set_client_secret(ClientSecret::new(secret.trim()))
                 .await?;
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "Client-Secret im Schlüsselbund gespeichert.",
-                    "Client secret stored in the keychain."
-                )
-            );
+            guidance::secret_stored(&mut out, engine.config().store.kind, lang);
             Ok(0)
         }
     }

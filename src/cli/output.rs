@@ -121,13 +121,17 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             &format!("{how} · {env}"),
         );
     }
+    // Nothing claims validity while the connection is lost or its credentials are unusable.
+    let usable = s.connection_usable;
     match s.mode {
         Some(Mode::OAuth) => {
-            row(
-                out,
-                lang.pick("Verbindung gültig bis:", "Connection valid until:"),
-                &when(&times.access_expires),
-            );
+            if usable {
+                row(
+                    out,
+                    lang.pick("Verbindung gültig bis:", "Connection valid until:"),
+                    &when(&times.access_expires),
+                );
+            }
             if let Some(t) = &times.refresh_issued {
                 row(
                     out,
@@ -136,13 +140,14 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
                 );
             }
         }
-        Some(Mode::ApiKey) => {
+        Some(Mode::ApiKey) if usable => {
             row(
                 out,
                 lang.pick("Schlüssel gültig bis:", "Key valid until:"),
                 &when(&times.api_key_expires),
             );
         }
+        Some(Mode::ApiKey) => {}
         None => {}
     }
     row(
@@ -198,6 +203,12 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     .collect();
     if !details.is_empty() {
         row(out, "Details:", &details.join(" · "));
+    }
+    // The core's next step as a command, unless the message already names it.
+    if let Some(step) =
+        super::guidance::next_step(s.next_action, lang).filter(|c| !s.message.contains(c.as_str()))
+    {
+        row(out, lang.pick("Nächster Schritt:", "Next step:"), &step);
     }
     let _ = writeln!(out, "\n{}", s.message);
 }
