@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod contract;
 pub mod engine;
 pub mod error;

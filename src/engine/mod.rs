@@ -132,6 +132,16 @@ fn systemd_credential() -> Option<ClientSecret> {
     }
 }
 
+/// The client secret given from outside the store: `LEXGUARD_CLIENT_SECRET`, else systemd's
+/// credential (see [`Engine::from_env`]).
+pub(crate) fn env_client_secret() -> Option<ClientSecret> {
+    std::env::var("LEXGUARD_CLIENT_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(ClientSecret::new)
+        .or_else(systemd_credential)
+}
+
 impl Engine {
     pub fn new(opts: EngineOptions) -> Engine {
         let (events, _) = broadcast::channel(64);
