@@ -5,6 +5,7 @@
 //! read at that moment, and [`localized`] translates what clap writes itself (headings, the
 //! help and version flags, usage). Completions and the man page come from the same command.
 
+use crate::connections::ConnectionName;
 use crate::i18n::Lang;
 use clap::builder::StyledStr;
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -43,6 +44,19 @@ pub struct Cli {
         )
     )]
     pub(super) lang: Option<Lang>,
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "LEXGUARD_CONNECTION",
+        value_name = "NAME",
+        value_parser = connection_name,
+        help = t(
+            "Die Verbindung, um die es geht (Standard: default; tick ohne -c: alle)",
+            "The connection to act on (default: default; tick without -c: all)"
+        )
+    )]
+    pub(super) connection: Option<ConnectionName>,
     #[command(subcommand)]
     pub(super) command: Command,
 }
@@ -82,6 +96,11 @@ pub(super) enum Command {
             )
         )]
         expires: Option<String>,
+        #[arg(long, conflicts_with = "api_key", help = t(
+            "Erlauben, dass die Verbindung jetzt zu einer anderen Lexware-Organisation gehört",
+            "Allow the connection to belong to another Lexware organization from now on"
+        ))]
+        new_organization: bool,
     },
     #[command(about = t("Öffentlicher API-Schlüssel", "Public API key"))]
     ApiKey {
@@ -198,6 +217,16 @@ pub(super) enum Command {
         shell: clap_complete::Shell,
     },
     #[command(about = t(
+        "Alle Verbindungen mit Zustand, Firma und Organisation",
+        "Every connection with its state, company and organization"
+    ))]
+    Connections {
+        #[arg(long, help = json_help())]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<ConnectionsCommand>,
+    },
+    #[command(about = t(
         "Die Handbuchseite ausgeben (roff; lexguard man > lexguard.1)",
         "Print the manual page (roff; lexguard man > lexguard.1)"
     ))]
@@ -244,6 +273,33 @@ pub(super) enum WebhookCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub(super) enum ConnectionsCommand {
+    #[command(about = t(
+        "Eine Verbindung bei Lexware widerrufen und mit Zugangsdaten und Ordner löschen",
+        "Revoke a connection at Lexware and delete it with its credentials and folder"
+    ))]
+    Remove {
+        #[arg(value_name = "NAME", value_parser = connection_name, help = t(
+            "Name der Verbindung (lexguard connections zeigt sie)",
+            "The connection's name (lexguard connections lists them)"
+        ))]
+        name: ConnectionName,
+    },
+}
+
+/// A connection name, refused as a usage error (exit 2) in the help's language.
+fn connection_name(text: &str) -> Result<ConnectionName, String> {
+    ConnectionName::parse(text).map_err(|e| {
+        let lang = if GERMAN.load(Ordering::Relaxed) {
+            Lang::De
+        } else {
+            Lang::En
+        };
+        e.message(lang)
+    })
+}
+
+#[derive(Subcommand, Debug)]
 pub(super) enum ApiKeyCommand {
     #[command(about = t(
         "Das Ablaufdatum eintragen, das Lexware zeigt",
@@ -274,7 +330,8 @@ impl Command {
             Command::Status { json }
             | Command::Tick { json }
             | Command::Doctor { json, .. }
-            | Command::History { json, .. } => *json,
+            | Command::History { json, .. }
+            | Command::Connections { json, .. } => *json,
             Command::Webhooks {
                 action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
             } => *json,

@@ -3,6 +3,7 @@
 //! connected, 1 error, 2 usage.
 
 mod args;
+mod connections;
 mod doctor;
 mod generated;
 mod input;
@@ -46,7 +47,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let code = runtime.block_on(run(cli.command, lang));
+    let code = runtime.block_on(run(cli.command, cli.connection, lang));
     // A command still blocked on stdin after a signal must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     ExitCode::from(u8::try_from(code).unwrap_or(1))
@@ -93,15 +94,30 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
     terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-async fn run(command: Command, lang: Lang) -> i32 {
+async fn run(
+    command: Command,
+    connection: Option<crate::connections::ConnectionName>,
+    lang: Lang,
+) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
     // It must work where an engine cannot be built (a broken config or store).
     if let Command::Doctor { json, test_alerts } = command {
         return doctor::doctor(lang, doctor::Options { json, test_alerts }).await;
     }
+    if let Command::Connections { json, action } = command {
+        return connections::run(action, json, lang)
+            .await
+            .unwrap_or_else(|e| fail(&e, lang, json, None));
+    }
+    if let (Command::Tick { json }, None) = (&command, &connection)
+        && connections::several()
+    {
+        return connections::tick_all(*json, lang).await;
+    }
+    let name = connection.unwrap_or_else(crate::connections::ConnectionName::default_name);
     let mut signals = signals::Signals::listen();
-    let engine = match Engine::from_env(lang) {
+    let engine = match connections::engine_for(&command, &name, lang) {
         Ok(e) => e,
         Err(e) => return fail(&e, lang, json, None),
     };
@@ -145,6 +161,11 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
         eprintln!("{}", e.message(lang));
     }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
+    exit_code(e)
+}
+
+/// The exit code of a failed command: 3 when the connection is gone, else 1.
+fn exit_code(e: &Error) -> i32 {
     match e {
         Error::AuthLost | Error::RefreshInterrupted | Error::NotConnected => 3,
         _ => 1,
@@ -169,6 +190,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             input,
             api_key,
             expires,
+            new_organization,
         } => {
             let ends_at = expires
                 .as_deref()
@@ -190,7 +212,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             let report = if api_key {
                 engine.connect_api_key_until(&text, ends_at).await?
             } else {
-                engine.connect(&text).await?
+                engine.connect_organization(&text, new_organization).await?
             };
             drop(spinner);
             output::connect(&mut out, &report, lang);
@@ -249,7 +271,10 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             }
         }
         // Handled before an engine exists.
-        Command::Doctor { .. } | Command::Completions { .. } | Command::Man => Ok(0),
+        Command::Doctor { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Connections { .. } => Ok(0),
         Command::Tick { json } => {
             let spinner = wait(Wait::Check);
             let report = engine.tick(TickCause::Scheduled).await?;

@@ -30,6 +30,16 @@ impl Engine {
     /// Exchanges a pasted code or redirect URL, validates, syncs webhooks. On any failure
     /// before Lexware issued new tokens, the old tokens stay untouched.
     pub async fn connect(&self, pasted: &str) -> Result<ConnectReport> {
+        self.connect_organization(pasted, false).await
+    }
+
+    /// [`Engine::connect`]; `new_organization` allows a login to another organization than
+    /// the one this connection belonged to (see `org_guard`).
+    pub async fn connect_organization(
+        &self,
+        pasted: &str,
+        new_organization: bool,
+    ) -> Result<ConnectReport> {
         let pasted = crate::paste::parse(pasted)?;
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
@@ -54,6 +64,8 @@ impl Engine {
         let tokens = self
             .oauth(&config, secret.as_ref())
             .exchange(&pasted.code, &pending.verifier, self.inner.clock.as_ref())
+            .await?;
+        self.guard_organization(&config, &tokens, &run.st, new_organization)
             .await?;
         // Lexware has issued new tokens: from here on they must never be dropped.
         self.persist_tokens(&mut run, &tokens).await;

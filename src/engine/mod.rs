@@ -29,6 +29,7 @@ mod connect;
 mod credentials;
 mod lexware_event;
 mod op;
+mod org_guard;
 mod refresh;
 mod tick;
 mod validate;
