@@ -117,13 +117,21 @@ fn list(json: bool, lang: Lang) -> Result<i32, Error> {
         let _ = writeln!(out);
         return Ok(code);
     }
-    let width = rows.iter().map(|r| r.name.as_str().len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|r| r.name.as_str().len())
+        .max()
+        .unwrap_or(0);
     for r in &rows {
         let state = r
             .state
             .map(|s| output::state_word(s, lang))
             .unwrap_or_else(|| lang.pick("Fehler", "Error").to_string());
-        let company = r.company.as_deref().map(|c| format!("{c} · ")).unwrap_or_default();
+        let company = r
+            .company
+            .as_deref()
+            .map(|c| format!("{c} · "))
+            .unwrap_or_default();
         let _ = writeln!(out, "{:<width$}  {state}  {company}{}", r.name, r.headline);
     }
     Ok(code)
@@ -240,7 +248,13 @@ pub(super) async fn tick_all(json: bool, lang: Lang) -> i32 {
             }
             Err(e) => {
                 code = worst(code, 1);
-                docs.push(failure_doc(&name, &Error::Protocol(e.to_string()), None, json, lang));
+                docs.push(failure_doc(
+                    &name,
+                    &Error::Protocol(e.to_string()),
+                    None,
+                    json,
+                    lang,
+                ));
             }
         }
     }

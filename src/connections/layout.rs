@@ -38,7 +38,11 @@ pub fn names(home: &Home) -> Vec<ConnectionName> {
         .flatten()
         .flatten()
         .filter(|e| e.path().is_dir())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| ConnectionName::parse(n).ok()))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| ConnectionName::parse(n).ok())
+        })
         .filter(|n| !n.is_default())
         .collect();
     named.sort();
@@ -60,7 +64,10 @@ mod tests {
         assert_eq!(d.state_file(), PathBuf::from("/h/state.json"));
         let b = home.connection(&ConnectionName::parse("b").expect("valid"));
         assert_eq!(b.state_file(), PathBuf::from("/h/connections/b/state.json"));
-        assert_eq!(b.lock_file(), PathBuf::from("/h/connections/b/lexguard.lock"));
+        assert_eq!(
+            b.lock_file(),
+            PathBuf::from("/h/connections/b/lexguard.lock")
+        );
         assert_eq!(b.config_file, PathBuf::from("/h/connections/b/config.toml"));
     }
 

@@ -43,7 +43,10 @@ impl Engine {
             .revoke(&tokens.refresh)
             .await
         {
-            tracing::warn!(kind = e.kind(), "revoking the wrong organization's grant failed");
+            tracing::warn!(
+                kind = e.kind(),
+                "revoking the wrong organization's grant failed"
+            );
         }
         let was = old.company.clone().unwrap_or_else(|| old_org.to_string());
         let now = profile.company_name.unwrap_or_else(|| new_org.to_string());
