@@ -304,3 +304,53 @@ async fn a_bad_name_is_a_usage_error_that_creates_nothing() {
     );
     assert!(!t.home.path().join("connections").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn serve_picks_up_a_connection_made_while_it_runs() {
+    use tokio::io::AsyncBufReadExt;
+    let t = Cli::new("orgs-serve").await;
+    let b = beta().await;
+    t.connect().await;
+    let mut c = t.cmd(&["serve"]);
+    c.env_remove("LEXGUARD_LOG")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("JOURNAL_STREAM");
+    let mut child = c.spawn().expect("spawn serve");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log: Vec<String> = Vec::new();
+    let deadline = tokio::time::Instant::now() + harness::RUN_DEADLINE;
+    let mut wait_for = async |wanted: &dyn Fn(&str) -> bool, log: &mut Vec<String>| {
+        while !log.iter().any(|l| wanted(l)) {
+            match tokio::time::timeout_at(deadline, lines.next_line()).await {
+                Ok(Ok(Some(line))) => log.push(line),
+                other => panic!("not in the log ({other:?}): {log:#?}"),
+            }
+        }
+    };
+    wait_for(&|l: &str| l.contains("lexguard serve läuft"), &mut log).await;
+
+    // Made by the CLI while serve runs.
+    own_config(&t, "b", &b, "");
+    assert_ok(&connect_named(&t, "b", &[]).await);
+    let b_state = || -> serde_json::Value {
+        let path = t.home.path().join("connections/b/state.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("state")).expect("json")
+    };
+    let ticked_before = b_state()["last_tick_at"].clone();
+    wait_for(
+        &|l: &str| l.contains("b: wird am Leben gehalten."),
+        &mut log,
+    )
+    .await;
+    wait_for(
+        &|l: &str| l.contains("b: ") && l.contains("Beta GmbH"),
+        &mut log,
+    )
+    .await;
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    let state = b_state();
+    assert!(state["last_tick_at"].is_string(), "b was ticked: {state}");
+    assert_ne!(state["last_tick_at"], ticked_before, "by serve: {state}");
+}

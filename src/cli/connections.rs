@@ -52,9 +52,9 @@ fn unknown(name: &ConnectionName) -> Error {
     )
 }
 
-/// Whether `tick` without `-c` has more than `default` to check.
+/// Whether `tick` without `-c` has other connections than just `default` to check.
 pub(super) fn several() -> bool {
-    Home::from_env().is_ok_and(|base| connections::names(&base).len() > 1)
+    Home::from_env().is_ok_and(|base| connections::names(&base) != [ConnectionName::default_name()])
 }
 
 pub(super) async fn run(

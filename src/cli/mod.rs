@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod progress;
 mod serve;
+mod serve_connections;
 mod signals;
 mod usage_error;
 
@@ -115,12 +116,16 @@ async fn run(
     {
         return connections::tick_all(*json, lang).await;
     }
+    let connection_given = connection.clone();
     let name = connection.unwrap_or_else(crate::connections::ConnectionName::default_name);
     let mut signals = signals::Signals::listen();
     let engine = match connections::engine_for(&command, &name, lang) {
         Ok(e) => e,
         Err(e) => return fail(&e, lang, json, None),
     };
+    if serving && connection_given.is_none() {
+        serve_connections::start(lang);
+    }
     let mut task = tokio::spawn({
         let engine = engine.clone();
         async move { execute(&engine, command, lang).await }
@@ -139,6 +144,7 @@ async fn run(
             progress::clear();
             if serving {
                 serve::stopping();
+                serve_connections::close_all().await;
             }
             let (code, clean) = signals::stop(&engine, caught, lang).await;
             // A service asked to stop that stopped cleanly has done its job.

@@ -30,8 +30,9 @@ impl Home {
 }
 
 /// Every connection there is, sorted, `default` first: the folders under `connections/`
-/// with a valid name, and `default` when it has a state file or when it is the only one
-/// (an installation without names, or a new one).
+/// with a valid name, and `default` when it is connected (or lost: it has a mode) or when
+/// it is the only one (an installation without names, or a new one). An unused `default`
+/// beside named connections is no connection (it would make every listing "not connected").
 pub fn names(home: &Home) -> Vec<ConnectionName> {
     let mut named: Vec<ConnectionName> = std::fs::read_dir(home.connections_dir())
         .into_iter()
@@ -46,7 +47,8 @@ pub fn names(home: &Home) -> Vec<ConnectionName> {
         .filter(|n| !n.is_default())
         .collect();
     named.sort();
-    if named.is_empty() || home.state_file().exists() {
+    let used = crate::state::Persisted::load(&home.state_file()).is_ok_and(|st| st.mode.is_some());
+    if named.is_empty() || used {
         named.insert(0, ConnectionName::default_name());
     }
     named
@@ -82,7 +84,14 @@ mod tests {
         }
         let listed: Vec<String> = names(&home).iter().map(|n| n.to_string()).collect();
         assert_eq!(listed, ["alpha", "zeta"]);
+        // Ticked but never connected: not a connection of its own.
         std::fs::write(home.state_file(), "{}").expect("state");
+        assert_eq!(names(&home).len(), 2);
+        let st = crate::state::Persisted {
+            mode: Some(crate::state::Mode::OAuth),
+            ..Default::default()
+        };
+        std::fs::write(home.state_file(), serde_json::to_vec(&st).expect("json")).expect("state");
         let listed: Vec<String> = names(&home).iter().map(|n| n.to_string()).collect();
         assert_eq!(listed, ["default", "alpha", "zeta"]);
     }
