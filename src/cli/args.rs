@@ -9,8 +9,12 @@ use crate::connections::ConnectionName;
 use crate::i18n::Lang;
 use clap::builder::StyledStr;
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+pub(super) use connection_args::ConnectionsCommand;
+use connection_args::connection_name;
 use std::ffi::OsString;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+mod connection_args;
 
 /// The language of the texts [`t`] returns (set by [`localized`] before clap reads them).
 static GERMAN: AtomicBool = AtomicBool::new(false);
@@ -270,33 +274,6 @@ pub(super) enum WebhookCommand {
         #[arg(long, help = json_help())]
         json: bool,
     },
-}
-
-#[derive(Subcommand, Debug)]
-pub(super) enum ConnectionsCommand {
-    #[command(about = t(
-        "Eine Verbindung bei Lexware widerrufen und mit Zugangsdaten und Ordner löschen",
-        "Revoke a connection at Lexware and delete it with its credentials and folder"
-    ))]
-    Remove {
-        #[arg(value_name = "NAME", value_parser = connection_name, help = t(
-            "Name der Verbindung (lexguard connections zeigt sie)",
-            "The connection's name (lexguard connections lists them)"
-        ))]
-        name: ConnectionName,
-    },
-}
-
-/// A connection name, refused as a usage error (exit 2) in the help's language.
-fn connection_name(text: &str) -> Result<ConnectionName, String> {
-    ConnectionName::parse(text).map_err(|e| {
-        let lang = if GERMAN.load(Ordering::Relaxed) {
-            Lang::De
-        } else {
-            Lang::En
-        };
-        e.message(lang)
-    })
 }
 
 #[derive(Subcommand, Debug)]
