@@ -84,13 +84,16 @@ async fn two_organizations_side_by_side() {
     let b = beta().await;
     let b_ctl = b.control();
     t.connect().await; // default → the first simulator, "Demo GmbH"
+    // b's own [[webhooks]] and [alerts]; the top-level file has neither.
+    let alerted = t.home.path().join("alerted.txt");
     own_config(
         &t,
         "b",
         &b,
         &format!(
-            "[[webhooks]]\nevent_type = \"invoice.created\"\ncallback_url = \"{}\"\n",
-            b_ctl.hook_url("b")
+            "[[webhooks]]\nevent_type = \"invoice.created\"\ncallback_url = \"{}\"\n\n[alerts]\ncommand = [\"/bin/sh\", \"-c\", \"echo $LEXGUARD_CONNECTION $LEXGUARD_STATE >> {}\"]\n",
+            b_ctl.hook_url("b"),
+            alerted.display()
         ),
     );
     let out = connect_named(&t, "b", &[]).await;
@@ -170,6 +173,10 @@ async fn two_organizations_side_by_side() {
     assert_eq!(by("default")["refreshed"], true, "{ticks}");
     assert_eq!(t.ctl.counters().refreshes, 2);
     assert_eq!(t.ctl.counters().failed_token_requests, 0);
+    // The alert names its connection; the default has no alerts configured.
+    let lines = std::fs::read_to_string(&alerted).expect("b's alert command ran");
+    assert!(lines.lines().any(|l| l == "b auth_lost"), "{lines}");
+    assert!(lines.lines().all(|l| l.starts_with("b ")), "{lines}");
     // The next regular check: the default is healthy, b stays lost.
     let later = 2 * FOUR_HOURS + 90;
     let out = t.run_at(&["tick", "--json"], later).await;

@@ -29,6 +29,18 @@ impl Home {
     }
 }
 
+/// The connection whose data folder `data_dir` is: NAME for `connections/NAME`, else
+/// `default` (how parts that only know their folder, like the alerts, name it).
+pub fn name_of(data_dir: &std::path::Path) -> ConnectionName {
+    let parent = data_dir.parent().and_then(|p| p.file_name());
+    match (parent, data_dir.file_name().and_then(|n| n.to_str())) {
+        (Some(p), Some(n)) if p == FOLDER => {
+            ConnectionName::parse(n).unwrap_or_else(|_| ConnectionName::default_name())
+        }
+        _ => ConnectionName::default_name(),
+    }
+}
+
 /// Every connection there is, sorted, `default` first: the folders under `connections/`
 /// with a valid name, and `default` when it is connected (or lost: it has a mode) or when
 /// it is the only one (an installation without names, or a new one). An unused `default`
@@ -71,6 +83,9 @@ mod tests {
             PathBuf::from("/h/connections/b/lexguard.lock")
         );
         assert_eq!(b.config_file, PathBuf::from("/h/connections/b/config.toml"));
+        assert_eq!(name_of(&b.data_dir).as_str(), "b");
+        assert!(name_of(&home.data_dir).is_default());
+        assert!(name_of(std::path::Path::new("/")).is_default());
     }
 
     #[test]

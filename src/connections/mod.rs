@@ -9,7 +9,7 @@ mod name;
 mod store;
 
 pub use inherit::load as load_config;
-pub use layout::names;
+pub use layout::{name_of, names};
 pub use name::ConnectionName;
 pub use store::for_connection as store_for;
 
