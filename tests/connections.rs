@@ -138,6 +138,20 @@ async fn two_organizations_side_by_side() {
         t.ctl.subscriptions()
     );
 
+    // doctor -c b looks at b: its Lexware, its company.
+    let out = t.run(&["-c", "b", "doctor"], "").await;
+    let text = said(&out);
+    assert!(
+        text.contains("Beta GmbH") && !text.contains("Demo GmbH"),
+        "{text}"
+    );
+    let out = t.run(&["doctor"], "").await;
+    let text = said(&out);
+    assert!(
+        text.contains("Demo GmbH") && !text.contains("Beta GmbH"),
+        "{text}"
+    );
+
     // +4 h: one tick without -c refreshes both, each refresh token used once.
     let out = t.run_at(&["tick", "--json"], FOUR_HOURS).await;
     assert_ok(&out);

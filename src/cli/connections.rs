@@ -41,6 +41,14 @@ pub(super) fn engine_for(
     connections::engine_in(&base, lang, name)
 }
 
+/// `Ok` when connection `name` exists (`default` always does).
+pub(super) fn known(name: &ConnectionName) -> Result<(), Error> {
+    match Home::from_env() {
+        Ok(base) if !connections::exists(&base, name) => Err(unknown(name)),
+        _ => Ok(()),
+    }
+}
+
 fn unknown(name: &ConnectionName) -> Error {
     Error::invalid(
         format!(

@@ -104,7 +104,11 @@ async fn run(
     let serving = matches!(command, Command::Serve);
     // It must work where an engine cannot be built (a broken config or store).
     if let Command::Doctor { json, test_alerts } = command {
-        return doctor::doctor(lang, doctor::Options { json, test_alerts }).await;
+        let name = connection.unwrap_or_else(crate::connections::ConnectionName::default_name);
+        if let Err(e) = connections::known(&name) {
+            return fail(&e, lang, json, None);
+        }
+        return doctor::doctor(lang, doctor::Options { json, test_alerts }, &name).await;
     }
     if let Command::Connections { json, action } = command {
         return connections::run(action, json, lang)
