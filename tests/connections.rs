@@ -375,3 +375,46 @@ async fn serve_picks_up_a_connection_made_while_it_runs() {
     assert!(state["last_tick_at"].is_string(), "b was ticked: {state}");
     assert_ne!(state["last_tick_at"], ticked_before, "by serve: {state}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn an_api_key_of_another_organization_is_refused_unless_asked_for() {
+    let t = Cli::new("orgs-keyguard").await;
+    let b = beta().await;
+    own_config(&t, "b", &b, "");
+    let key_b = b.control().create_api_key();
+    let out = t
+        .run(
+            &["-c", "b", "connect", "--api-key", "-"],
+            &format!("{key_b}\n"),
+        )
+        .await;
+    assert_ok(&out);
+    let stored = t.keychain_raw("b/api-key").expect("b's key");
+
+    own_config(&t, "b", &t.sim, "");
+    let key_a = t.ctl.create_api_key();
+    let out = t
+        .run(
+            &["-c", "b", "connect", "--api-key", "-"],
+            &format!("{key_a}\n"),
+        )
+        .await;
+    assert_exit(&out, 1);
+    let text = stderr(&out);
+    assert!(
+        text.contains("Demo GmbH") && text.contains("Beta GmbH"),
+        "{text}"
+    );
+    assert_eq!(t.keychain_raw("b/api-key"), Some(stored));
+
+    let out = t
+        .run(
+            &["-c", "b", "connect", "--api-key", "--new-organization", "-"],
+            &format!("{key_a}\n"),
+        )
+        .await;
+    assert_ok(&out);
+    let out = t.run(&["connections", "--json"], "").await;
+    assert_eq!(row(&json(&out), "b")["company"], "Demo GmbH");
+}

@@ -100,7 +100,7 @@ pub(super) enum Command {
             )
         )]
         expires: Option<String>,
-        #[arg(long, conflicts_with = "api_key", help = t(
+        #[arg(long, help = t(
             "Erlauben, dass die Verbindung jetzt zu einer anderen Lexware-Organisation gehört",
             "Allow the connection to belong to another Lexware organization from now on"
         ))]

@@ -220,7 +220,9 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             };
             let spinner = wait(Wait::Connect);
             let report = if api_key {
-                engine.connect_api_key_until(&text, ends_at).await?
+                engine
+                    .connect_api_key_organization(&text, ends_at, new_organization)
+                    .await?
             } else {
                 engine.connect_organization(&text, new_organization).await?
             };

@@ -91,6 +91,18 @@ impl Engine {
         input: &str,
         ends_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<ConnectReport> {
+        self.connect_api_key_organization(input, ends_at, false)
+            .await
+    }
+
+    /// [`Engine::connect_api_key_until`]; `new_organization` allows a key of another
+    /// organization than the one this connection belonged to (see `org_guard`).
+    pub async fn connect_api_key_organization(
+        &self,
+        input: &str,
+        ends_at: Option<chrono::DateTime<chrono::Utc>>,
+        new_organization: bool,
+    ) -> Result<ConnectReport> {
         if let Some(end) = ends_at {
             super::api_key::check_end(end, self.now())?;
         }
@@ -125,7 +137,7 @@ impl Engine {
                 ));
             }
             Err(e) => return Err(e),
-            Ok(_) => {}
+            Ok(profile) => Self::guard_key_organization(&profile, &run.st, new_organization)?,
         }
         let record = ApiKeyRecord {
             key: key.clone(),

@@ -50,17 +50,51 @@ impl Engine {
         }
         let was = old.company.clone().unwrap_or_else(|| old_org.to_string());
         let now = profile.company_name.unwrap_or_else(|| new_org.to_string());
-        Err(refusal(&was, &now))
+        Err(refusal(&was, &now, true))
     }
 }
 
-fn refusal(was: &str, now: &str) -> Error {
+impl Engine {
+    /// The guard for a public API key: a key is the user's, not a grant, so there is nothing
+    /// to revoke; it is just not stored.
+    pub(super) fn guard_key_organization(
+        profile: &crate::api::Profile,
+        old: &Persisted,
+        allow: bool,
+    ) -> Result<()> {
+        match (
+            old.organization_id.as_deref(),
+            profile.organization_id.as_deref(),
+        ) {
+            (Some(was), Some(now)) if was != now && !allow => {
+                let was = old.company.clone().unwrap_or_else(|| was.to_string());
+                let now = profile
+                    .company_name
+                    .clone()
+                    .unwrap_or_else(|| now.to_string());
+                Err(refusal(&was, &now, false))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Names both companies and the two ways out; `revoked`: a grant was issued and taken back.
+fn refusal(was: &str, now: &str, revoked: bool) -> Error {
+    let (de, en) = if revoked {
+        (
+            " Die neue Anmeldung wurde bei Lexware wieder zurückgezogen.",
+            " The new login was revoked at Lexware.",
+        )
+    } else {
+        ("", "")
+    };
     Error::invalid(
         format!(
-            "Diese Anmeldung gehört zu „{now}“, die Verbindung aber zu „{was}“. Nichts wurde geändert, und die neue Anmeldung wurde bei Lexware wieder zurückgezogen. Bitte melden Sie sich bei Lexware als „{was}“ an und verbinden Sie erneut, oder legen Sie für „{now}“ eine eigene Verbindung an (lexguard login-url -c NAME). Wer die Verbindung absichtlich umstellen will: lexguard connect --new-organization."
+            "Diese Anmeldung gehört zu „{now}“, die Verbindung aber zu „{was}“. Nichts wurde geändert.{de} Bitte melden Sie sich bei Lexware als „{was}“ an und verbinden Sie erneut, oder legen Sie für „{now}“ eine eigene Verbindung an (lexguard login-url -c NAME). Wer die Verbindung absichtlich umstellen will: lexguard connect --new-organization."
         ),
         format!(
-            "This login belongs to \"{now}\", but the connection belongs to \"{was}\". Nothing was changed, and the new login was revoked at Lexware. Please log in to Lexware as \"{was}\" and connect again, or make a connection of its own for \"{now}\" (lexguard login-url -c NAME). To switch the connection on purpose: lexguard connect --new-organization."
+            "This login belongs to \"{now}\", but the connection belongs to \"{was}\". Nothing was changed.{en} Please log in to Lexware as \"{was}\" and connect again, or make a connection of its own for \"{now}\" (lexguard login-url -c NAME). To switch the connection on purpose: lexguard connect --new-organization."
         ),
     )
 }
