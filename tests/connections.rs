@@ -213,6 +213,13 @@ async fn two_organizations_side_by_side() {
     let out = t.run_at(&["-c", "b", "status"], later).await;
     assert_exit(&out, 3);
 
+    // b's own history; the default's has none of b.
+    let out = t.run(&["-c", "b", "history", "--json"], "").await;
+    assert_ok(&out);
+    assert!(stdout(&out).contains("auth_lost"), "{}", said(&out));
+    let out = t.run(&["history", "--json"], "").await;
+    assert!(!stdout(&out).contains("auth_lost"), "{}", said(&out));
+
     // Removing b: its secrets and folder go, the default stays.
     let out = t.run(&["connections", "remove", "b"], "").await;
     assert_ok(&out);

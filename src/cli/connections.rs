@@ -72,7 +72,7 @@ pub(super) async fn run(
 ) -> Result<i32, Error> {
     match action {
         None => list(json, lang),
-        Some(ConnectionsCommand::Remove { name }) => remove(&name, lang).await,
+        Some(ConnectionsCommand::Remove { name, force }) => remove(&name, force, lang).await,
     }
 }
 
@@ -145,8 +145,9 @@ fn list(json: bool, lang: Lang) -> Result<i32, Error> {
     Ok(code)
 }
 
-/// Revokes at Lexware, deletes the connection's secrets and its folder.
-async fn remove(name: &ConnectionName, lang: Lang) -> Result<i32, Error> {
+/// Revokes at Lexware, deletes the connection's secrets and its folder (`force`: even when
+/// Lexware cannot be reached, as `disconnect --force`).
+async fn remove(name: &ConnectionName, force: bool, lang: Lang) -> Result<i32, Error> {
     if name.is_default() {
         return Err(Error::invalid(
             "Die Verbindung „default“ hat keinen eigenen Ordner. Trennen Sie sie mit „lexguard disconnect“.",
@@ -158,7 +159,7 @@ async fn remove(name: &ConnectionName, lang: Lang) -> Result<i32, Error> {
         return Err(unknown(name));
     }
     let engine = connections::engine_in(&base, lang, name)?;
-    engine.disconnect(false).await?;
+    engine.disconnect(force).await?;
     // A client secret of its own, if it had one (the shared one stays).
     let store = connections::store_for(crate::store::open(&engine.config().store, &base)?, name);
     Vault::new(store).delete(names::CLIENT_SECRET).await?;

@@ -19,6 +19,11 @@ pub(in crate::cli) enum ConnectionsCommand {
             "The connection's name (lexguard connections lists them)"
         ))]
         name: ConnectionName,
+        #[arg(long, help = t(
+            "Hier löschen, auch wenn Lexware nicht erreichbar ist",
+            "Delete here even if Lexware cannot be reached"
+        ))]
+        force: bool,
     },
 }
 
