@@ -42,7 +42,7 @@ pub(super) fn engine_for(
 }
 
 /// `Ok` when connection `name` exists (`default` always does).
-pub(super) fn known(name: &ConnectionName) -> Result<(), Error> {
+fn known(name: &ConnectionName) -> Result<(), Error> {
     match Home::from_env() {
         Ok(base) if !connections::exists(&base, name) => Err(unknown(name)),
         _ => Ok(()),
@@ -60,16 +60,41 @@ fn unknown(name: &ConnectionName) -> Error {
     )
 }
 
+/// Runs what needs no single engine: `doctor` (it must work where an engine cannot be built),
+/// `connections`, and `tick` of every connection. `Err` hands every other command back.
+pub(super) async fn without_engine(
+    command: Command,
+    connection: &Option<ConnectionName>,
+    lang: Lang,
+) -> Result<i32, Command> {
+    let fail = |e: &Error, lang, json| super::fail(e, lang, json, None);
+    match command {
+        Command::Doctor { json, test_alerts } => {
+            let name = connection
+                .clone()
+                .unwrap_or_else(ConnectionName::default_name);
+            if let Err(e) = known(&name) {
+                return Ok(fail(&e, lang, json));
+            }
+            let opts = super::doctor::Options { json, test_alerts };
+            Ok(super::doctor::doctor(lang, opts, &name).await)
+        }
+        Command::Connections { json, action } => Ok(run(action, json, lang)
+            .await
+            .unwrap_or_else(|e| fail(&e, lang, json))),
+        Command::Tick { json } if connection.is_none() && several() => {
+            Ok(tick_all(json, lang).await)
+        }
+        other => Err(other),
+    }
+}
+
 /// Whether `tick` without `-c` has other connections than just `default` to check.
-pub(super) fn several() -> bool {
+fn several() -> bool {
     Home::from_env().is_ok_and(|base| connections::names(&base) != [ConnectionName::default_name()])
 }
 
-pub(super) async fn run(
-    action: Option<ConnectionsCommand>,
-    json: bool,
-    lang: Lang,
-) -> Result<i32, Error> {
+async fn run(action: Option<ConnectionsCommand>, json: bool, lang: Lang) -> Result<i32, Error> {
     match action {
         None => list(json, lang),
         Some(ConnectionsCommand::Remove { name, force }) => remove(&name, force, lang).await,
@@ -184,7 +209,7 @@ async fn remove(name: &ConnectionName, force: bool, lang: Lang) -> Result<i32, E
 /// `tick` without `-c`: every connection at once, each under its own lock with its own
 /// schedule and backoff, so one's failure or wait never holds up another. Exit code the
 /// worst. A signal lets every running refresh finish and be stored first.
-pub(super) async fn tick_all(json: bool, lang: Lang) -> i32 {
+async fn tick_all(json: bool, lang: Lang) -> i32 {
     let mut signals = super::signals::Signals::listen();
     let base = match Home::from_env() {
         Ok(b) => b,

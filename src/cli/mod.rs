@@ -102,32 +102,19 @@ async fn run(
 ) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
-    // It must work where an engine cannot be built (a broken config or store).
-    if let Command::Doctor { json, test_alerts } = command {
-        let name = connection.unwrap_or_else(crate::connections::ConnectionName::default_name);
-        if let Err(e) = connections::known(&name) {
-            return fail(&e, lang, json, None);
-        }
-        return doctor::doctor(lang, doctor::Options { json, test_alerts }, &name).await;
-    }
-    if let Command::Connections { json, action } = command {
-        return connections::run(action, json, lang)
-            .await
-            .unwrap_or_else(|e| fail(&e, lang, json, None));
-    }
-    if let (Command::Tick { json }, None) = (&command, &connection)
-        && connections::several()
-    {
-        return connections::tick_all(*json, lang).await;
-    }
-    let connection_given = connection.clone();
-    let name = connection.unwrap_or_else(crate::connections::ConnectionName::default_name);
+    let command = match connections::without_engine(command, &connection, lang).await {
+        Ok(code) => return code,
+        Err(command) => command,
+    };
+    let name = connection
+        .clone()
+        .unwrap_or_else(crate::connections::ConnectionName::default_name);
     let mut signals = signals::Signals::listen();
     let engine = match connections::engine_for(&command, &name, lang) {
         Ok(e) => e,
         Err(e) => return fail(&e, lang, json, None),
     };
-    if serving && connection_given.is_none() {
+    if serving && connection.is_none() {
         serve_connections::start(lang);
     }
     let mut task = tokio::spawn({
