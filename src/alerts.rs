@@ -124,6 +124,8 @@ pub struct Payload<'a> {
 pub struct Alerts {
     config: AlertsConfig,
     memory_file: PathBuf,
+    /// The connection these alerts are about (`connection` in the JSON, `LEXGUARD_CONNECTION`).
+    connection: String,
     remind_every: Duration,
     http: reqwest::Client,
     /// One status at a time, so two quick changes keep their order and memory.
@@ -146,6 +148,7 @@ impl Alerts {
         Some(Alerts {
             config: config.clone(),
             memory_file: data_dir.join("alerts.json"),
+            connection: crate::connections::name_of(data_dir).to_string(),
             remind_every,
             http,
             turn: tokio::sync::Mutex::new(()),
@@ -191,13 +194,17 @@ impl Alerts {
             };
             let webhook = async {
                 if let Some(url) = &self.config.webhook_url {
-                    self.send(self.http.post(url).json(&payload), "webhook_url")
+                    let sent = Sent {
+                        connection: &self.connection,
+                        payload: &payload,
+                    };
+                    self.send(self.http.post(url).json(&sent), "webhook_url")
                         .await;
                 }
             };
             let command = async {
                 if let Some(argv) = &self.config.command {
-                    run_command(argv, &payload).await;
+                    run_command(argv, &payload, &self.connection).await;
                 }
             };
             tokio::join!(webhook, command);
@@ -225,7 +232,15 @@ impl Alerts {
     }
 }
 
-async fn run_command(argv: &[String], p: &Payload<'_>) {
+/// A payload as it leaves: with the name of its connection.
+#[derive(Serialize)]
+struct Sent<'a> {
+    connection: &'a str,
+    #[serde(flatten)]
+    payload: &'a Payload<'a>,
+}
+
+async fn run_command(argv: &[String], p: &Payload<'_>, connection: &str) {
     let Some((program, args)) = argv.split_first() else {
         return;
     };
@@ -240,6 +255,7 @@ async fn run_command(argv: &[String], p: &Payload<'_>) {
         .env("LEXGUARD_MESSAGE", p.message)
         .env("LEXGUARD_AT", p.at.to_rfc3339())
         .env("LEXGUARD_REMINDER", if p.reminder { "1" } else { "0" })
+        .env("LEXGUARD_CONNECTION", connection)
         .env_remove("LEXGUARD_CLIENT_SECRET")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);

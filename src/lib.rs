@@ -9,6 +9,7 @@ pub mod api;
 pub mod clock;
 pub mod config;
 mod confirmed_ping;
+pub mod connections;
 pub mod contract;
 pub mod engine;
 pub mod error;

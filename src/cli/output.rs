@@ -50,7 +50,7 @@ fn row(out: &mut impl Write, label: &str, value: &str) {
 
 /// The state word in its colour (green, yellow, red). Always written as ANSI: the CLI's
 /// stdout (`anstream`) strips it unless a person at a terminal without `NO_COLOR` reads.
-fn state_word(state: ConnState, lang: Lang) -> String {
+pub(super) fn state_word(state: ConnState, lang: Lang) -> String {
     let colour = match state {
         ConnState::Healthy => Some(AnsiColor::Green),
         ConnState::Degraded => Some(AnsiColor::Yellow),
