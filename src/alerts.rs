@@ -19,8 +19,6 @@ use std::path::{Path, PathBuf};
 
 /// How long one alert may take (HTTP request or command).
 pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// Degraded this long (refresh or check failing) counts as trouble worth a `/fail` ping.
-const LASTING: i64 = 15;
 
 /// What was last alerted, across processes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,26 +82,11 @@ pub fn decide(
         next.last_sent_at = Some(now);
     }
     let new_check = status.last_tick_at.is_some() && status.last_tick_at != memory.last_check_at;
-    let trouble = match status.state {
-        ConnState::AuthLost => true,
-        ConnState::Degraded => {
-            matches!(
-                status.reason,
-                Some(
-                    Reason::RefreshFailing
-                        | Reason::ValidationFailing
-                        | Reason::Unauthorized
-                        | Reason::ClientCredentials
-                        | Reason::KeychainUnsaved
-                        | Reason::KeychainUnavailable
-                        | Reason::KeychainCorrupt
-                )
-            ) && next
-                .changed_at
-                .is_some_and(|t| now - t >= Duration::minutes(LASTING))
-        }
-        _ => false,
-    };
+    // The core's two telling rules (`vocabulary`): lost or in trouble at once, a retrying
+    // reason once it has lasted; not connected and mere facts are no trouble.
+    let trouble = next
+        .changed_at
+        .is_some_and(|since| status.severity.worth_telling(since, now));
     if trouble && !next.failed_sent {
         d.ping_fail = Some(status.headline.clone());
         next.failed_sent = true;
@@ -144,6 +127,8 @@ pub struct Payload<'a> {
 pub struct Alerts {
     config: AlertsConfig,
     memory_file: PathBuf,
+    /// The connection these alerts are about (`connection` in the JSON, `LEXGUARD_CONNECTION`).
+    connection: String,
     remind_every: Duration,
     http: reqwest::Client,
     /// One status at a time, so two quick changes keep their order and memory.
@@ -168,6 +153,7 @@ impl Alerts {
         Some(Alerts {
             config: config.clone(),
             memory_file: data_dir.join("alerts.json"),
+            connection: crate::connections::name_of(data_dir).to_string(),
             remind_every,
             http,
             turn: tokio::sync::Mutex::new(()),
@@ -227,7 +213,12 @@ impl Alerts {
             if let Some(url) = &self.config.webhook_url
                 && let Some(catch_up) = gate(crate::quiet::Channel::Webhook)
             {
-                self.send(self.http.post(url).json(&payload(catch_up)), "webhook_url")
+                let payload = payload(catch_up);
+                let sent = Sent {
+                    connection: &self.connection,
+                    payload: &payload,
+                };
+                self.send(self.http.post(url).json(&sent), "webhook_url")
                     .await;
             }
         };
@@ -235,7 +226,7 @@ impl Alerts {
             if let Some(argv) = &self.config.command
                 && let Some(catch_up) = gate(crate::quiet::Channel::Command)
             {
-                run_command(argv, &payload(catch_up)).await;
+                run_command(argv, &payload(catch_up), &self.connection).await;
             }
         };
         let notice = async {
@@ -264,7 +255,15 @@ impl Alerts {
     }
 }
 
-async fn run_command(argv: &[String], p: &Payload<'_>) {
+/// A payload as it leaves: with the name of its connection.
+#[derive(Serialize)]
+struct Sent<'a> {
+    connection: &'a str,
+    #[serde(flatten)]
+    payload: &'a Payload<'a>,
+}
+
+async fn run_command(argv: &[String], p: &Payload<'_>, connection: &str) {
     let Some((program, args)) = argv.split_first() else {
         return;
     };
@@ -280,6 +279,7 @@ async fn run_command(argv: &[String], p: &Payload<'_>) {
         .env("LEXGUARD_AT", p.at.to_rfc3339())
         .env("LEXGUARD_REMINDER", if p.reminder { "1" } else { "0" })
         .env("LEXGUARD_CATCH_UP", if p.catch_up { "1" } else { "0" })
+        .env("LEXGUARD_CONNECTION", connection)
         .env_remove("LEXGUARD_CLIENT_SECRET")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
@@ -382,6 +382,49 @@ mod tests {
         );
         let (d, _) = decide(&m, &failing(17), t0 + Duration::minutes(17), remind);
         assert!(d.ping_fail.is_some(), "lasting");
+    }
+
+    /// The core's two telling rules decide the `/fail`: trouble only the person can fix goes
+    /// out at once, a retrying reason once it lasted, a mere fact (a gap) never.
+    #[test]
+    fn the_fail_ping_follows_the_cores_severity() {
+        let t0 = Utc::now();
+        let remind = Duration::hours(4);
+        let at = |mins: i64| t0 + Duration::minutes(mins);
+        let (_, m) = decide(
+            &Memory::default(),
+            &status(ConnState::Healthy, None, at(0)),
+            at(0),
+            remind,
+        );
+        let locked = status(
+            ConnState::Degraded,
+            Some(Reason::KeychainUnavailable),
+            at(1),
+        );
+        let (d, _) = decide(&m, &locked, at(1), remind);
+        assert!(d.ping_fail.is_some(), "told at once");
+        let mut memory = m;
+        for mins in [1, 30, 120] {
+            let gap = status(ConnState::Degraded, Some(Reason::GapSeen), at(mins));
+            let (d, next) = decide(&memory, &gap, at(mins), remind);
+            assert!(d.ping_fail.is_none(), "a gap is no trouble at {mins}");
+            memory = next;
+        }
+        let quiet = status(
+            ConnState::Degraded,
+            Some(Reason::ValidationFailing),
+            at(121),
+        );
+        let (d, next) = decide(&memory, &quiet, at(121), remind);
+        assert!(d.ping_fail.is_none(), "not yet");
+        let later = status(
+            ConnState::Degraded,
+            Some(Reason::ValidationFailing),
+            at(136),
+        );
+        let (d, _) = decide(&next, &later, at(136), remind);
+        assert!(d.ping_fail.is_some(), "lasted 15 minutes");
     }
 
     #[test]

@@ -149,6 +149,7 @@ mod tests {
             error: None,
             status: None,
             error_kind: None,
+            detail: None,
         }
     }
 

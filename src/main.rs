@@ -5,8 +5,8 @@ mod cli;
 
 // The library's modules under their own names, so the CLI's `crate::…` paths read as before.
 use lexguard::{
-    Error, Event, Lang, Result, alerts, api, config, engine, error, history, http, i18n, lock,
-    secret, share, state, status, store, time_fmt, webhooks,
+    Error, Event, Lang, Result, alerts, api, config, connections, engine, error, history, http,
+    i18n, lock, secret, share, state, status, store, time_fmt, vocabulary, webhooks,
 };
 
 fn main() -> std::process::ExitCode {

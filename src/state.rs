@@ -316,9 +316,12 @@ impl Persisted {
 
     /// A new connection was made: a fresh start in `mode`. Its own check follows and counts
     /// as a check ([`Persisted::confirmed`]): nothing reads as overdue right after it.
+    /// A fresh start in `mode`. Ticks before this connection guarded nothing of it: the next
+    /// tick's pause is not measured from them (never a "gap" right after a fresh login).
     pub fn connected(&mut self, mode: Mode) {
         self.forget_connection();
         self.mode = Some(mode);
+        self.last_tick_at = None;
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
@@ -383,9 +386,10 @@ mod tests {
         assert!(!st.lost(now, Reason::InvalidGrant), "once");
         assert_eq!(st.auth_lost_reason, Some(Reason::KeyRejected));
         st.connected(Mode::OAuth);
+        // Ticks before the connection guarded nothing of it: no gap is measured from them.
         assert_eq!(
             (st.mode, st.auth_lost_at, st.last_tick_at),
-            (Some(Mode::OAuth), None, Some(now))
+            (Some(Mode::OAuth), None, None)
         );
     }
 

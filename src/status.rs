@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 use crate::state::{ConnState, Gap, Mode, Persisted, Reason, WebhookSync};
 use crate::status_times::StatusTimes;
 use crate::time_fmt::{self, Zone};
+use crate::vocabulary::{NextAction, Severity};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -13,6 +14,13 @@ use serde::Serialize;
 pub struct Status {
     pub state: ConnState,
     pub reason: Option<Reason>,
+    /// How bad the state is (the core's one rule: [`crate::vocabulary`]).
+    pub severity: Severity,
+    /// What the person should do next: every surface's button, menu item and hint reads this.
+    pub next_action: NextAction,
+    /// The stored connection can still act at Lexware: renewing and setting up webhooks are
+    /// offered only then (never while lost or not connected).
+    pub connection_usable: bool,
     /// One short line built from the facts below (the tray's status line, a notification's
     /// title line): never parse `message` for it, company names are full of periods.
     pub headline: String,
@@ -95,6 +103,9 @@ impl Status {
         let mut status = Status {
             state,
             reason,
+            severity: crate::vocabulary::severity(state, reason),
+            next_action: crate::vocabulary::next_action(state, reason, st.mode),
+            connection_usable: crate::vocabulary::connection_usable(state, reason),
             headline: crate::headline::headline(&shown, now, lang, zone),
             message: message(&shown, now, lang, zone, tick_overdue),
             mode: st.mode,
@@ -128,7 +139,7 @@ impl Status {
             quiet_line: None,
             share: None,
         };
-        status.times = times_of(&status, now, lang, zone);
+        status.times = StatusTimes::of(&status, now, lang, zone);
         status
     }
 
@@ -151,28 +162,6 @@ pub fn authorization_end(st: &Persisted) -> Option<DateTime<Utc>> {
     st.connected_at?.checked_add_months(chrono::Months::new(
         12 * crate::contract::AUTHORIZATION_LIFETIME_YEARS,
     ))
-}
-
-/// The words for the times `s` carries, as of `now`, in `zone`.
-fn times_of(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> StatusTimes {
-    let w = |t: Option<DateTime<Utc>>| t.map(|t| time_fmt::words_in(t, now, lang, zone));
-    let gap = s.last_gap.as_ref();
-    StatusTimes {
-        as_of: now,
-        connected: w(s.connected_at),
-        access_expires: w(s.access_expires_at),
-        refresh_issued: w(s.refresh_issued_at),
-        refresh_expires_assumed: w(s.refresh_expires_assumed_at),
-        api_key_expires: w(s.api_key_expires_at),
-        last_check: w(s.last_tick_at),
-        last_validated: w(s.last_validated_at),
-        next_check: w(s.next_check_at),
-        next_attempt: w(s.next_attempt_at),
-        last_gap_from: w(gap.map(|g| g.from)),
-        last_gap_to: w(gap.map(|g| g.to)),
-        last_gap_length: gap.map(|g| time_fmt::duration(g.to - g.from)),
-        last_webhook_sync: w(s.last_webhook_sync.as_ref().map(|x| x.at)),
-    }
 }
 
 /// The last persisted check is older than twice `check_every` (at least two minutes, so a

@@ -45,6 +45,11 @@ pub struct Outcome {
     /// The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed.
     #[serde(default)]
     pub error_kind: Option<String>,
+    /// Lexware's own words about the refusal (English, technical): for "Details" only, never
+    /// inside `error` or a notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
 }
 
 /// One step of a sync.
@@ -93,6 +98,19 @@ pub fn plan(desired: &[WebhookSpec], existing: &[Subscription], prune: bool) -> 
         }
     }
     steps
+}
+
+/// The (event type, callback URL) pairs a sync left set up at Lexware (created, kept or
+/// repaired): only these can later have been removed by Lexware.
+pub fn set_up_in(sync: Option<&crate::state::WebhookSync>) -> Vec<(String, String)> {
+    sync.map(|s| {
+        s.outcomes
+            .iter()
+            .filter(|o| matches!(o.action, Action::Created | Action::Kept | Action::Repaired))
+            .map(|o| (o.event_type.clone(), o.callback_url.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -45,7 +45,15 @@ async fn run(t: &Cli, args: &[&str], stdin: &str, offset: i64) -> Output {
 }
 
 async fn connect(t: &Cli) {
-    assert_ok(&run(t, &["client-secret", "set", "-"], "sim-secret\n", 0).await);
+    let stored = run(t, &["client-secret", "set", "-"], "sim-secret\n", 0).await;
+    assert_ok(&stored);
+    // The false story was "im Schlüsselbund gespeichert" with the file store.
+    assert_says(&stored, &["Geheimnis-Ordner"]);
+    assert!(
+        !stdout(&stored).contains("Schlüsselbund"),
+        "{}",
+        stdout(&stored)
+    );
     let out = run(t, &["login-url"], "", 0).await;
     assert_ok(&out);
     let redirect = common::authorize_at(stdout(&out).trim()).await;

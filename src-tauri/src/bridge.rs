@@ -32,6 +32,8 @@ pub struct Bridge<R: Runtime> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     pub state: ConnState,
+    /// The menu's first item and its offers follow the next step.
+    pub next_action: lexguard::NextAction,
     pub headline: String,
     pub lang: Lang,
     /// "stumm bis 08:00" belongs to the tray line too.
@@ -111,6 +113,7 @@ impl<R: Runtime> Bridge<R> {
         let lang = self.lang();
         let shown = Shown {
             state: status.state,
+            next_action: status.next_action,
             headline: status.headline.clone(),
             lang,
             quiet_line: status.quiet_line.clone(),

@@ -18,6 +18,8 @@ mod loopback;
 mod loopback_server;
 mod models;
 mod notices;
+#[cfg(test)]
+mod notices_tests;
 mod notify;
 mod options;
 mod quiet;

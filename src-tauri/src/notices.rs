@@ -6,13 +6,17 @@
 use crate::notify::Notice;
 use chrono::{DateTime, Utc};
 use lexguard::time_fmt::{duration, local_and_relative};
-use lexguard::{ConnState, Event, Lang, Reason, Status};
+use lexguard::{ConnState, Event, Lang, NextAction, Reason, Status};
 
 /// What the rules remember between statuses.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
     pub last: Option<(ConnState, Option<Reason>)>,
     pub auth_notice_at: Option<DateTime<Utc>>,
+    /// When the current state began (a retrying reason is told once it has lasted).
+    pub since: Option<DateTime<Utc>>,
+    /// The current state was told: its end ("wiederhergestellt") is news too.
+    pub told: bool,
 }
 
 pub fn decorate(mut n: Notice, demo: bool) -> Notice {
@@ -22,21 +26,9 @@ pub fn decorate(mut n: Notice, demo: bool) -> Notice {
     n
 }
 
-/// Whether a degraded reason deserves a notification (a passing network blip does not: the
-/// tray icon shows it).
-fn worth_telling(reason: Option<Reason>) -> bool {
-    matches!(
-        reason,
-        Some(
-            Reason::RefreshFailing
-                | Reason::KeychainUnsaved
-                | Reason::KeychainUnavailable
-                | Reason::ClientCredentials
-        )
-    )
-}
-
-/// The notifications for going from the remembered state to `status`.
+/// The notifications for going from the remembered state to `status`. Which states deserve
+/// one is the core's rule ([`lexguard::Severity::worth_telling`]): lost or in trouble at once,
+/// a retrying reason once it has lasted, facts never (their events speak).
 pub fn transition_notices(
     memo: &mut Memo,
     status: &Status,
@@ -46,6 +38,13 @@ pub fn transition_notices(
 ) -> Vec<Notice> {
     let current = (status.state, status.reason);
     let previous = memo.last.replace(current);
+    // Whether the state that just ended had been told (then its end is news as well).
+    let ended_told = if previous != Some(current) {
+        memo.since = Some(now);
+        std::mem::take(&mut memo.told)
+    } else {
+        false
+    };
     let mut out = Vec::new();
     let company = status
         .company
@@ -53,61 +52,29 @@ pub fn transition_notices(
         .unwrap_or_else(|| "Lexware Office".into());
     match status.state {
         ConnState::AuthLost => {
+            memo.told = true;
             let first = previous.map(|p| p.0) != Some(ConnState::AuthLost);
             let remind = memo.auth_notice_at.is_some_and(|t| now - t >= remind_every);
             if first || remind {
                 memo.auth_notice_at = Some(now);
-                out.push(Notice {
-                    summary: if first {
-                        lang.pick("Verbindung zu Lexware verloren", "Connection to Lexware lost").into()
-                    } else {
-                        lang.pick(
-                            "Erinnerung: Verbindung zu Lexware verloren",
-                            "Reminder: connection to Lexware lost",
-                        )
-                        .into()
-                    },
-                    // An API key has no password and no login: its own words (the core's).
-                    body: if status.reason == Some(Reason::KeyRejected) {
-                        lexguard::trouble_words::key_rejected(Some(&company), lang)
-                    } else {
-                        lang.pick(
-                        format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
-                        format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
-                    )
-                    },
-                    opens_window: true,
-                    urgent: true,
-                });
+                out.push(lost_notice(status, &company, first, lang));
             }
         }
         ConnState::Healthy => {
             memo.auth_notice_at = None;
-            let was_in_trouble = match previous {
-                Some((ConnState::AuthLost, _)) | Some((ConnState::NotConnected, _)) => true,
-                Some((ConnState::Degraded, r)) => worth_telling(r),
-                _ => false,
-            };
-            if was_in_trouble {
-                let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
+            // After nothing was connected it is a first connection: "verbunden", never
+            // "wieder verbunden".
+            let first_time = matches!(previous, Some((ConnState::NotConnected, _)));
+            if first_time || ended_told {
                 out.push(Notice {
                     summary: if first_time {
                         lang.pick("Mit Lexware verbunden", "Connected to Lexware")
-                            .into()
                     } else {
                         lang.pick("Verbindung wiederhergestellt", "Connection restored")
-                            .into()
-                    },
-                    body: lang.pick(
-                        format!(
-                            "lexguard ist wieder mit {company} verbunden. {}",
-                            status.message
-                        ),
-                        format!(
-                            "lexguard is connected to {company} again. {}",
-                            status.message
-                        ),
-                    ),
+                    }
+                    .into(),
+                    // The core's sentence says "Verbunden mit …" and until when: once.
+                    body: status.message.clone(),
                     opens_window: false,
                     urgent: false,
                 });
@@ -115,19 +82,11 @@ pub fn transition_notices(
         }
         ConnState::Degraded => {
             memo.auth_notice_at = None;
-            let changed = previous != Some(current);
-            if changed && worth_telling(status.reason) {
-                let summary = match status.reason {
-                    Some(Reason::RefreshFailing) => {
-                        lang.pick("Erneuern klappt gerade nicht", "Refreshing fails right now")
-                    }
-                    Some(Reason::ClientCredentials) => {
-                        lang.pick("Zugangsdaten der App abgelehnt", "App credentials rejected")
-                    }
-                    _ => lang.pick("Schlüsselbund nicht verfügbar", "Keychain unavailable"),
-                };
+            let since = memo.since.unwrap_or(now);
+            if !memo.told && status.severity.worth_telling(since, now) {
+                memo.told = true;
                 out.push(Notice {
-                    summary: summary.into(),
+                    summary: title(status.reason, lang),
                     body: status.message.clone(),
                     opens_window: true,
                     urgent: false,
@@ -139,6 +98,54 @@ pub fn transition_notices(
         }
     }
     out
+}
+
+/// A notice's title for a degraded reason: the core's short label, as a title.
+fn title(reason: Option<Reason>, lang: Lang) -> String {
+    let label = reason
+        .map(|r| lexguard::headline::reason_label(r, lang))
+        .unwrap_or_else(|| lang.pick("Eingeschränkt", "Degraded"));
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The loss, in words that fit what was lost: a login asks for a new login, an API key for
+/// a new key (never a "password change" for a key).
+fn lost_notice(status: &Status, company: &str, first: bool, lang: Lang) -> Notice {
+    let summary = if first {
+        lang.pick(
+            "Verbindung zu Lexware verloren",
+            "Connection to Lexware lost",
+        )
+    } else {
+        lang.pick(
+            "Erinnerung: Verbindung zu Lexware verloren",
+            "Reminder: connection to Lexware lost",
+        )
+    };
+    let body = match (status.next_action, status.reason) {
+        (NextAction::EnterNewApiKey, _) => lang.pick(
+            format!("Lexware nimmt den API-Schlüssel für {company} nicht mehr an. Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um den neuen Schlüssel einzutragen – danach richtet lexguard die Webhooks wieder ein."),
+            format!("Lexware no longer accepts the API key for {company}. Your invoices no longer sync. Click here to enter the new key – lexguard then sets the webhooks up again."),
+        ),
+        (_, Some(Reason::InterruptedRefresh)) => lang.pick(
+            format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen; Sie haben nichts falsch gemacht. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
+            format!("The connection to {company} is lost: a refresh was interrupted; you did nothing wrong. Click here to log in again – lexguard then sets the webhooks up again."),
+        ),
+        _ => lang.pick(
+            format!("Lexware hat die Verbindung zu {company} beendet (z. B. nach einer Passwortänderung). Ihre Rechnungen werden nicht mehr abgeglichen. Klicken Sie hier, um sich neu anzumelden – danach richtet lexguard die Webhooks wieder ein."),
+            format!("Lexware ended the connection to {company} (e.g. after a password change). Your invoices no longer sync. Click here to log in again – lexguard then sets the webhooks up again."),
+        ),
+    };
+    Notice {
+        summary: summary.into(),
+        body,
+        opens_window: true,
+        urgent: true,
+    }
 }
 
 /// Notifications that follow one event.
@@ -212,246 +219,5 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
             urgent: false,
         }),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use lexguard::config::Config;
-    use lexguard::state::Persisted;
-
-    fn status(state: ConnState, reason: Option<Reason>) -> Status {
-        let st = Persisted {
-            state,
-            reason,
-            company: Some("Muster GmbH".into()),
-            ..Persisted::default()
-        };
-        let c = Config::default();
-        Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
-    }
-
-    #[test]
-    fn webhook_and_authorization_events_are_told_in_plain_words() {
-        let now = chrono::Utc::now();
-        let restored = Event::WebhookRestored {
-            event_type: "invoice.created".into(),
-            callback_url: "https://shop.example/hook".into(),
-        };
-        let n = event_notice(&restored, now, Lang::De).expect("a notice");
-        assert!(n.body.contains("„Rechnung erstellt“"), "{}", n.body);
-        assert!(n.body.contains("neu eingerichtet"), "{}", n.body);
-        let failing = Event::WebhookFailing {
-            event_type: "invoice.created".into(),
-            callback_url: "https://shop.example/hook".into(),
-            reason: "Lexware konnte Ihre Adresse nicht erreichen.".into(),
-        };
-        let n = event_notice(&failing, now, Lang::De).expect("a notice");
-        assert!(
-            n.opens_window && n.body.contains("nicht erreichen"),
-            "{}",
-            n.body
-        );
-        let ends = Event::AuthorizationExpiring {
-            days: 7,
-            expires_at: now + chrono::Duration::days(7),
-        };
-        // Only a lost connection is critical (it may pass "do not disturb"); an end a week
-        // away is told at normal urgency.
-        assert!(!event_notice(&ends, now, Lang::De).expect("a notice").urgent);
-    }
-
-    #[test]
-    fn a_refused_api_key_is_told_as_such_never_as_a_password() {
-        let lost = status(ConnState::AuthLost, Some(Reason::KeyRejected));
-        let n = transition_notices(
-            &mut Memo::default(),
-            &lost,
-            Utc::now(),
-            chrono::Duration::hours(4),
-            Lang::De,
-        );
-        assert_eq!(n.len(), 1, "told at once");
-        assert!(
-            n[0].body.starts_with(
-                "Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein"
-            ),
-            "{}",
-            n[0].body
-        );
-        assert!(
-            !n[0].body.contains("Passwort") && !n[0].body.contains("anzumelden"),
-            "{}",
-            n[0].body
-        );
-    }
-
-    #[test]
-    fn auth_lost_once_then_reminders_then_restored() {
-        let mut memo = Memo::default();
-        let t0 = Utc::now();
-        let h = chrono::Duration::hours(4);
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Healthy, None),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        let lost = status(ConnState::AuthLost, Some(Reason::InvalidGrant));
-        let first = transition_notices(&mut memo, &lost, t0, h, Lang::De);
-        assert_eq!(first.len(), 1);
-        assert!(first[0].summary.contains("verloren"));
-        assert!(first[0].opens_window);
-        for m in 1..10 {
-            let later = t0 + chrono::Duration::minutes(m * 20);
-            assert!(transition_notices(&mut memo, &lost, later, h, Lang::De).is_empty());
-        }
-        let reminder = transition_notices(&mut memo, &lost, t0 + h, h, Lang::De);
-        assert_eq!(reminder.len(), 1);
-        assert!(reminder[0].summary.starts_with("Erinnerung"));
-        let back = transition_notices(
-            &mut memo,
-            &status(ConnState::Healthy, None),
-            t0 + h,
-            h,
-            Lang::De,
-        );
-        assert_eq!(back.len(), 1);
-        assert!(back[0].summary.contains("wiederhergestellt"));
-    }
-
-    #[test]
-    fn a_gap_or_network_blip_does_not_nag() {
-        let mut memo = Memo::default();
-        let t0 = Utc::now();
-        let h = chrono::Duration::hours(4);
-        transition_notices(
-            &mut memo,
-            &status(ConnState::Healthy, None),
-            t0,
-            h,
-            Lang::De,
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::GapSeen)),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Healthy, None),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::ValidationFailing)),
-                t0,
-                h,
-                Lang::De
-            )
-            .is_empty()
-        );
-        let failing = transition_notices(
-            &mut memo,
-            &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
-            t0,
-            h,
-            Lang::En,
-        );
-        assert_eq!(failing.len(), 1);
-        assert!(
-            transition_notices(
-                &mut memo,
-                &status(ConnState::Degraded, Some(Reason::RefreshFailing)),
-                t0,
-                h,
-                Lang::En
-            )
-            .is_empty()
-        );
-    }
-
-    #[test]
-    fn a_restarted_keepalive_is_told_once() {
-        let now = Utc::now();
-        let first = Event::KeepaliveRestarted {
-            panicked: true,
-            restarts: 1,
-        };
-        let n = event_notice(&first, now, Lang::De).expect("told");
-        assert!(n.summary.contains("neu gestartet"), "{}", n.summary);
-        assert!(n.body.contains("stehen geblieben"), "{}", n.body);
-        let again = Event::KeepaliveRestarted {
-            panicked: false,
-            restarts: 2,
-        };
-        assert_eq!(event_notice(&again, now, Lang::De), None);
-    }
-
-    #[test]
-    fn company_names_with_periods_stay_whole_in_notices() {
-        let name = "Dr. Anna Beispiel e. K.";
-        let with = |state, reason| {
-            let st = Persisted {
-                state,
-                reason,
-                company: Some(name.into()),
-                ..Persisted::default()
-            };
-            let c = Config::default();
-            Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
-        };
-        let mut memo = Memo::default();
-        let t0 = Utc::now();
-        let h = chrono::Duration::hours(4);
-        let mut told = Vec::new();
-        for (state, reason) in [
-            (ConnState::Healthy, None),
-            (ConnState::AuthLost, Some(Reason::InvalidGrant)),
-            (ConnState::Healthy, None),
-            (ConnState::Degraded, Some(Reason::RefreshFailing)),
-        ] {
-            told.extend(transition_notices(
-                &mut memo,
-                &with(state, reason),
-                t0,
-                h,
-                Lang::De,
-            ));
-        }
-        assert_eq!(told.len(), 3, "{told:?}");
-        for n in &told[..2] {
-            assert!(n.body.contains(name), "{}", n.body);
-        }
-        for n in &told {
-            assert!(!n.body.contains("..") && !n.summary.contains(".."), "{n:?}");
-        }
-    }
-
-    #[test]
-    fn demo_says_so_in_every_notice() {
-        let n = Notice {
-            summary: "x".into(),
-            body: "y".into(),
-            opens_window: false,
-            urgent: false,
-        };
-        assert_eq!(decorate(n, true).summary, "DEMO · x");
     }
 }

@@ -88,6 +88,8 @@ impl ActionOutcome {
             None if next.is_empty() => lexguard::i18n::sentence(&self.status.headline),
             None => next.clone(),
             Some(e) if next.is_empty() || e.contains(next.as_str()) => lexguard::i18n::sentence(e),
+            // The status already tells this failure (its detail is the same sentence): once.
+            Some(e) if next.contains(e.trim_end_matches('.')) => next.clone(),
             Some(e) => format!("{} {next}", lexguard::i18n::sentence(e)),
         })
     }
@@ -233,5 +235,30 @@ mod tests {
         let text = o.failure.clone().expect("failure");
         assert!(text.contains(&failing.message), "{text}");
         assert!(!text.contains(".."), "{text}");
+    }
+
+    /// The false story was "Das hat nicht geklappt" gluing the error to a status message that
+    /// already says it (the failure's detail is part of the message): one sentence, once.
+    #[test]
+    fn a_failure_the_status_already_tells_is_said_once() {
+        let cause = "Die Adresse api.lexware.io lässt sich nicht auflösen. Bitte prüfen Sie die Netzwerkverbindung.";
+        let st = Persisted {
+            state: ConnState::Degraded,
+            reason: Some(Reason::RefreshFailing),
+            company: Some("Muster GmbH".into()),
+            problem_detail: Some((cause.into(), cause.into())),
+            ..Persisted::default()
+        };
+        let c = Config::default();
+        let failing = Status::build(&st, &c, &c.schedule, chrono::Utc::now(), Lang::De);
+        assert!(failing.message.contains(cause), "{}", failing.message);
+        let o = ActionOutcome::of(
+            Err(lexguard::Error::invalid(cause, cause)),
+            || failing.clone(),
+            Lang::De,
+        );
+        let text = o.failure.expect("failure");
+        assert_eq!(text, failing.message);
+        assert_eq!(text.matches("auflösen").count(), 1, "{text}");
     }
 }

@@ -2,7 +2,7 @@
 //! tooltips, so the first menu item opens the window and a disabled second line says the state.
 
 use crate::TrayState;
-use lexguard::{ConnState, Lang, Status};
+use lexguard::{ConnState, Lang, Mode, NextAction, Status};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -10,6 +10,10 @@ use tauri::{AppHandle, Manager, Runtime};
 
 pub struct TrayHandles<R: Runtime> {
     pub icon: TrayIcon<R>,
+    pub menu: Menu<R>,
+    /// Whether "Jetzt erneuern" and "Webhooks neu einrichten" are in the menu now (only while
+    /// the connection can use them).
+    pub offered: (bool, bool),
     pub open: MenuItem<R>,
     pub status: MenuItem<R>,
     pub autostart: CheckMenuItem<R>,
@@ -34,11 +38,38 @@ fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
     }
 }
 
-fn open_label(state: ConnState, lang: Lang) -> &'static str {
-    match state {
-        ConnState::AuthLost | ConnState::NotConnected => lang.pick("Neu verbinden…", "Reconnect…"),
-        _ => lang.pick("Öffnen…", "Open…"),
+/// The first item: the core's next step, or simply "Öffnen…".
+fn open_label(next: NextAction, lang: Lang) -> &'static str {
+    match next {
+        NextAction::Connect | NextAction::Reconnect => lang.pick("Neu verbinden…", "Reconnect…"),
+        NextAction::EnterNewApiKey => {
+            lang.pick("Neuen API-Schlüssel eintragen…", "Enter a new API key…")
+        }
+        NextAction::Reauthorize => lang.pick("Neu anmelden…", "Log in again…"),
+        NextAction::None
+        | NextAction::Wait
+        | NextAction::CheckClientSecret
+        | NextAction::UnlockKeychain
+        | NextAction::FixWebhooks
+        | NextAction::StartKeepalive => lang.pick("Öffnen…", "Open…"),
     }
+}
+
+/// Every menu label goes through here: muda reads `&` as a mnemonic marker (GTK shows it as
+/// `_`, Windows underlines the next letter), so "Weiß & Söhne GmbH & Co. KG" needs `&&` to
+/// stay whole. muda escapes `_` for GTK itself.
+pub fn menu_text(text: &str) -> String {
+    text.replace('&', "&&")
+}
+
+/// Renewing and setting up webhooks are offered only while the connection can do them.
+fn offers_actions(status: &Status) -> bool {
+    status.connection_usable
+}
+
+/// "Jetzt erneuern" only for a login: an API key has nothing to renew.
+fn offers_refresh(status: &Status) -> bool {
+    offers_actions(status) && status.mode != Some(Mode::ApiKey)
 }
 
 /// "lexguard: Verbunden mit Muster GmbH · Verbindung gültig bis 14:32 MEZ (in 2 h 10 min)".
@@ -58,7 +89,7 @@ fn status_line(status: &Status) -> String {
     if let Some(quiet) = &status.quiet_line {
         line = format!("{line} · {quiet}");
     }
-    line
+    menu_text(&line)
 }
 
 /// Builds icon and menu; a click on an item goes to `on_menu` with the item's id (the tray
@@ -73,7 +104,7 @@ pub fn build<R: Runtime>(
     let open = MenuItem::with_id(
         app,
         "open",
-        open_label(ConnState::NotConnected, lang),
+        open_label(NextAction::Connect, lang),
         true,
         None::<&str>,
     )?;
@@ -115,10 +146,8 @@ pub fn build<R: Runtime>(
         None::<&str>,
     )?;
     let sep = || PredefinedMenuItem::separator(app);
-    let menu = Menu::with_items(
-        app,
-        &[&open, &status, &sep()?, &refresh, &webhooks, &autostart],
-    )?;
+    // Nothing is connected before the first status: no renewing, no webhooks yet.
+    let menu = Menu::with_items(app, &[&open, &status, &sep()?, &autostart])?;
     let mute = crate::quiet::MuteMenu::build(app, lang)?;
     menu.append(&mute.submenu)?;
     if demo {
@@ -171,9 +200,11 @@ pub fn build<R: Runtime>(
     menu.append(&quit)?;
     let image = Image::from_bytes(icon_bytes(ConnState::NotConnected, demo))?;
     let tip = if demo { "lexguard DEMO" } else { "lexguard" };
-    let icon = show(app, menu, image, tip, on_menu)?;
+    let icon = show(app, menu.clone(), image, tip, on_menu)?;
     Ok(TrayHandles {
         icon,
+        menu,
+        offered: (false, false),
         open,
         status,
         autostart,
@@ -239,7 +270,7 @@ pub fn build_trouble<R: Runtime>(
                     true,
                     None::<&str>,
                 )?,
-                &MenuItem::with_id(app, "status", line, false, None::<&str>)?,
+                &MenuItem::with_id(app, "status", menu_text(line), false, None::<&str>)?,
                 &PredefinedMenuItem::separator(app)?,
                 &MenuItem::with_id(
                     app,
@@ -272,8 +303,8 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     let Some(state) = app.try_state::<TrayState<R>>() else {
         return;
     };
-    let guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(t) = guard.as_ref() else { return };
+    let mut guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(t) = guard.as_mut() else { return };
     let line = status_line(status);
     match Image::from_bytes(icon_bytes(status.state, demo)) {
         Ok(img) => {
@@ -282,7 +313,9 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
         Err(e) => tracing::warn!(error = %e, "tray icon"),
     }
     let _ = t.icon.set_tooltip(Some(tooltip(status, demo)));
-    let _ = t.open.set_text(open_label(status.state, lang));
+    // The offers first: whoever reads the new status line finds the menu that fits it.
+    offer_actions(t, status);
+    let _ = t.open.set_text(open_label(status.next_action, lang));
     let _ = t.status.set_text(line);
     // The language can change in the settings at any time.
     let _ = t
@@ -296,6 +329,27 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
         .set_text(lang.pick("Beim Anmelden starten", "Start at login"));
     let _ = t.quit.set_text(lang.pick("Beenden", "Quit"));
     t.mute.update(Some(status), lang);
+}
+
+/// Puts "Jetzt erneuern" and "Webhooks neu einrichten" in the menu (after the separator below
+/// the status line) or takes them out, as the status allows.
+fn offer_actions<R: Runtime>(t: &mut TrayHandles<R>, status: &Status) {
+    const AFTER_SEPARATOR: usize = 3;
+    let wanted = (offers_refresh(status), offers_actions(status));
+    if wanted == t.offered {
+        return;
+    }
+    let _ = t.menu.remove(&t.refresh);
+    let _ = t.menu.remove(&t.webhooks);
+    let mut at = AFTER_SEPARATOR;
+    if wanted.0 {
+        let _ = t.menu.insert(&t.refresh, at);
+        at += 1;
+    }
+    if wanted.1 {
+        let _ = t.menu.insert(&t.webhooks, at);
+    }
+    t.offered = wanted;
 }
 
 /// The autostart check mark follows the system's answer.

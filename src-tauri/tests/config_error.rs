@@ -79,7 +79,7 @@ async fn a_broken_config_shows_the_error_and_a_reload_starts_normally() {
     // Fixed: reload starts the app normally, on the same tray icon.
     std::fs::write(&config, "[schedule]\n").expect("fix");
     click(&watcher, &item, "Einstellungen neu laden").await;
-    let menu = wait_menu_contains(&watcher, &item, "Jetzt erneuern").await;
+    let menu = wait_menu_contains(&watcher, &item, "Beim Anmelden starten").await;
     let deadline = Instant::now() + WAIT;
     let mut menu = menu;
     while menu.iter().any(|l| l.contains("Einstellungsdatei")) {
@@ -88,6 +88,8 @@ async fn a_broken_config_shows_the_error_and_a_reload_starts_normally() {
         menu = labels(&watcher.menu(&item).await.expect("menu"));
     }
     assert_eq!(menu[0], "Neu verbinden…", "{menu:?}");
+    // Not connected: renewing is not offered (it cannot work).
+    assert!(!menu.iter().any(|l| l == "Jetzt erneuern"), "{menu:?}");
     assert_eq!(watcher.items().len(), 1, "one icon throughout");
     let deadline = Instant::now() + WAIT;
     while !home.path().join("state.json").exists() {

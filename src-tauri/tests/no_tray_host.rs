@@ -34,7 +34,13 @@ async fn without_a_tray_host_the_window_opens_and_a_late_host_gets_the_icon() {
         .await
         .expect("the icon registers with a watcher that came later");
     let menu = wait_menu_contains(&watcher, &item, "Beenden").await;
-    assert!(menu.iter().any(|l| l == "Jetzt erneuern"), "{menu:?}");
+    // The whole menu arrived; nothing is connected yet, so it offers connecting, not renewing.
+    assert_eq!(menu[0], "Neu verbinden…", "{menu:?}");
+    assert!(
+        menu.iter().any(|l| l == "Beim Anmelden starten"),
+        "{menu:?}"
+    );
+    assert!(!menu.iter().any(|l| l == "Jetzt erneuern"), "{menu:?}");
 
     click(&watcher, &item, "Beenden").await;
     let mut app = app;

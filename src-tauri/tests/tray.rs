@@ -21,13 +21,12 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
         menu[0], "Neu verbinden…",
         "first item opens the window: {menu:?}"
     );
-    for want in [
-        "Jetzt erneuern",
-        "Webhooks neu einrichten",
-        "Beim Anmelden starten",
-        "Beenden",
-    ] {
+    for want in ["Beim Anmelden starten", "Beenden"] {
         assert!(menu.iter().any(|l| l == want), "{want} missing in {menu:?}");
+    }
+    // Nothing connected: only what can work is offered (no renewing, no webhooks).
+    for not in ["Jetzt erneuern", "Webhooks neu einrichten"] {
+        assert!(!menu.iter().any(|l| l == not), "{not} offered in {menu:?}");
     }
     let full = watcher.menu(&item).await.expect("menu");
     let status_line = &full[1];
@@ -45,6 +44,9 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
     app.wait_counter("code_exchanges", 1).await;
     let menu = wait_menu_contains(&watcher, &item, "Verbunden mit Demo GmbH").await;
     assert_eq!(menu[0], "Öffnen…", "{menu:?}");
+    for want in ["Jetzt erneuern", "Webhooks neu einrichten"] {
+        assert!(menu.iter().any(|l| l == want), "{want} missing in {menu:?}");
+    }
     let before = app.counters().await["refreshes"].as_u64().unwrap_or(0);
     click(&watcher, &item, "Jetzt erneuern").await;
     let after = app.wait_counter("refreshes", before + 1).await;
@@ -58,6 +60,18 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
         "no webview while the window is closed: {:?}",
         app.webkit_processes()
     );
+
+    // Lost: the menu offers only what can work, and claims no validity.
+    click(&watcher, &item, "Demo: Lexware beendet die Verbindung").await;
+    let menu = wait_menu_contains(&watcher, &item, "verloren").await;
+    assert_eq!(menu[0], "Neu verbinden…", "{menu:?}");
+    for not in ["Jetzt erneuern", "Webhooks neu einrichten"] {
+        assert!(
+            !menu.iter().any(|l| l == not),
+            "{not} offered while lost: {menu:?}"
+        );
+    }
+    assert!(!menu[1].contains("gültig"), "{menu:?}");
 
     click(&watcher, &item, "Beenden").await;
     let status = tokio::time::timeout(WAIT, app.child.wait())

@@ -10,9 +10,12 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const COMPANY: &str = "Dr. Anna Beispiel e. K.";
+/// Ampersands are mnemonic markers to the menu library: this name showed as
+/// "Weiß _ Söhne GmbH _ Co. KG" before every label was escaped.
+const AMPERSANDS: &str = "Weiß & Söhne GmbH & Co. KG";
 
 /// A `lexware-sim` process for this company; returns it and its URL.
-async fn simulator() -> (tokio::process::Child, String) {
+async fn simulator(company: &str) -> (tokio::process::Child, String) {
     let bin =
         std::path::PathBuf::from(env!("CARGO_BIN_EXE_lexguard-app")).with_file_name("lexware-sim");
     assert!(
@@ -21,7 +24,7 @@ async fn simulator() -> (tokio::process::Child, String) {
         bin.display()
     );
     let mut child = tokio::process::Command::new(bin)
-        .args(["--port", "0", "--company", COMPANY])
+        .args(["--port", "0", "--company", company])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -73,9 +76,26 @@ async fn cli(home: &std::path::Path, service: &str, args: &[&str], stdin: &str) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a private D-Bus session and the Secret Service: run ./scripts/test"]
 async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
-    let (_sim, url) = simulator().await;
+    tray_shows_company(COMPANY, "tray-connected").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, a private D-Bus session and the Secret Service: run ./scripts/test"]
+async fn ampersands_in_the_company_name_stay_whole_in_the_menu() {
+    let menu = tray_shows_company(AMPERSANDS, "tray-ampersands").await;
+    assert!(
+        menu[1].starts_with("Verbunden mit Weiß & Söhne GmbH & Co. KG · "),
+        "{menu:?}"
+    );
+    assert!(!menu[1].contains('_'), "{menu:?}");
+}
+
+/// Connects `company` with the CLI, starts the app `--hidden` and waits for the start-up
+/// check's status line; returns the menu's labels as the desktop reads them.
+async fn tray_shows_company(company: &str, tag: &str) -> Vec<String> {
+    let (_sim, url) = simulator(company).await;
     let home = tempfile::tempdir().expect("home");
-    let service = format!("lexguard-test-tray-connected-{}", std::process::id());
+    let service = format!("lexguard-test-{tag}-{}", std::process::id());
     let mut config = lexguard::Config::default();
     config.lexware.auth_url = url.clone();
     config.lexware.api_url = url.clone();
@@ -100,7 +120,7 @@ async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
         &format!("{redirect}\n"),
     )
     .await;
-    assert!(connected.contains(COMPANY), "{connected}");
+    assert!(connected.contains(company), "{connected}");
 
     let watcher = start_watcher().await;
     wait_until_no_instance().await;
@@ -121,7 +141,7 @@ async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
         .await
         .expect("the app registers a tray item");
     // Generous, but far below the one-minute interval: the start-up tick's status.
-    let want = format!("Verbunden mit {COMPANY} · Verbindung gültig bis");
+    let want = format!("Verbunden mit {company} · Verbindung gültig bis");
     let deadline = Instant::now() + Duration::from_secs(20);
     let menu = loop {
         let menu = labels(&watcher.menu(&item).await.expect("menu"));
@@ -136,6 +156,13 @@ async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
     };
     assert_eq!(menu[0], "Öffnen…", "{menu:?}");
     assert!(!menu[1].contains(".."), "{menu:?}");
+    // Connected: renewing and the webhooks are offered now.
+    for offered in ["Jetzt erneuern", "Webhooks neu einrichten"] {
+        assert!(
+            menu.iter().any(|l| l == offered),
+            "{offered} missing: {menu:?}"
+        );
+    }
     let state: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(home.path().join("state.json")).expect("state.json"),
     )
@@ -154,4 +181,5 @@ async fn the_tray_shows_the_first_checks_result_with_the_whole_company_name() {
     let _ = std::process::Command::new("secret-tool")
         .args(["clear", "service", &service])
         .status();
+    menu
 }

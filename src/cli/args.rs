@@ -5,11 +5,16 @@
 //! read at that moment, and [`localized`] translates what clap writes itself (headings, the
 //! help and version flags, usage). Completions and the man page come from the same command.
 
+use crate::connections::ConnectionName;
 use crate::i18n::Lang;
 use clap::builder::StyledStr;
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+pub(super) use connection_args::ConnectionsCommand;
+use connection_args::connection_name;
 use std::ffi::OsString;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+mod connection_args;
 
 /// The language of the texts [`t`] returns (set by [`localized`] before clap reads them).
 static GERMAN: AtomicBool = AtomicBool::new(false);
@@ -43,6 +48,19 @@ pub struct Cli {
         )
     )]
     pub(super) lang: Option<Lang>,
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "LEXGUARD_CONNECTION",
+        value_name = "NAME",
+        value_parser = connection_name,
+        help = t(
+            "Die Verbindung, um die es geht (Standard: default; tick ohne -c: alle)",
+            "The connection to act on (default: default; tick without -c: all)"
+        )
+    )]
+    pub(super) connection: Option<ConnectionName>,
     #[command(subcommand)]
     pub(super) command: Command,
 }
@@ -82,6 +100,11 @@ pub(super) enum Command {
             )
         )]
         expires: Option<String>,
+        #[arg(long, help = t(
+            "Erlauben, dass die Verbindung jetzt zu einer anderen Lexware-Organisation gehört",
+            "Allow the connection to belong to another Lexware organization from now on"
+        ))]
+        new_organization: bool,
     },
     #[command(about = t("Öffentlicher API-Schlüssel", "Public API key"))]
     ApiKey {
@@ -230,6 +253,16 @@ pub(super) enum Command {
         shell: clap_complete::Shell,
     },
     #[command(about = t(
+        "Alle Verbindungen mit Zustand, Firma und Organisation",
+        "Every connection with its state, company and organization"
+    ))]
+    Connections {
+        #[arg(long, help = json_help())]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<ConnectionsCommand>,
+    },
+    #[command(about = t(
         "Die Handbuchseite ausgeben (roff; lexguard man > lexguard.1)",
         "Print the manual page (roff; lexguard man > lexguard.1)"
     ))]
@@ -315,7 +348,8 @@ impl Command {
             Command::Status { json }
             | Command::Tick { json }
             | Command::Doctor { json, .. }
-            | Command::History { json, .. } => *json,
+            | Command::History { json, .. }
+            | Command::Connections { json, .. } => *json,
             Command::Webhooks {
                 action: WebhookCommand::List { json } | WebhookCommand::Sync { json, .. },
             } => *json,

@@ -3,12 +3,15 @@
 //! connected, 1 error, 2 usage.
 
 mod args;
+mod connections;
 mod doctor;
 mod generated;
+mod guidance;
 mod input;
 mod output;
 mod progress;
 mod serve;
+mod serve_connections;
 mod share;
 mod signals;
 mod snooze;
@@ -48,7 +51,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let code = runtime.block_on(run(cli.command, lang));
+    let code = runtime.block_on(run(cli.command, cli.connection, lang));
     // A command still blocked on stdin after a signal must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     ExitCode::from(u8::try_from(code).unwrap_or(1))
@@ -95,18 +98,28 @@ fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
     terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-async fn run(command: Command, lang: Lang) -> i32 {
+async fn run(
+    command: Command,
+    connection: Option<crate::connections::ConnectionName>,
+    lang: Lang,
+) -> i32 {
     let json = command.wants_json();
     let serving = matches!(command, Command::Serve);
-    // It must work where an engine cannot be built (a broken config or store).
-    if let Command::Doctor { json, test_alerts } = command {
-        return doctor::doctor(lang, doctor::Options { json, test_alerts }).await;
-    }
+    let command = match connections::without_engine(command, &connection, lang).await {
+        Ok(code) => return code,
+        Err(command) => command,
+    };
+    let name = connection
+        .clone()
+        .unwrap_or_else(crate::connections::ConnectionName::default_name);
     let mut signals = signals::Signals::listen();
-    let engine = match Engine::from_env(lang) {
+    let engine = match connections::engine_for(&command, &name, lang) {
         Ok(e) => e,
         Err(e) => return fail(&e, lang, json, None),
     };
+    if serving && connection.is_none() {
+        serve_connections::start(lang);
+    }
     let mut task = tokio::spawn({
         let engine = engine.clone();
         async move { execute(&engine, command, lang).await }
@@ -125,6 +138,7 @@ async fn run(command: Command, lang: Lang) -> i32 {
             progress::clear();
             if serving {
                 serve::stopping();
+                serve_connections::close_all().await;
             }
             let (code, clean) = signals::stop(&engine, caught, lang).await;
             // A service asked to stop that stopped cleanly has done its job.
@@ -151,6 +165,11 @@ fn fail(e: &Error, lang: Lang, json: bool, engine: Option<&Engine>) -> i32 {
         }
     }
     tracing::debug!(kind = e.kind(), error = %e, "command failed");
+    exit_code(e)
+}
+
+/// The exit code of a failed command: 3 when the connection is gone, else 1.
+fn exit_code(e: &Error) -> i32 {
     match e {
         Error::AuthLost | Error::RefreshInterrupted | Error::KeyRejected | Error::NotConnected => 3,
         _ => 1,
@@ -175,6 +194,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             input,
             api_key,
             expires,
+            new_organization,
         } => {
             let ends_at = expires
                 .as_deref()
@@ -194,9 +214,11 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             };
             let spinner = wait(Wait::Connect);
             let report = if api_key {
-                engine.connect_api_key_until(&text, ends_at).await?
+                engine
+                    .connect_api_key_organization(&text, ends_at, new_organization)
+                    .await?
             } else {
-                engine.connect(&text).await?
+                engine.connect_organization(&text, new_organization).await?
             };
             drop(spinner);
             output::connect(&mut out, &report, lang);
@@ -255,7 +277,10 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             }
         }
         // Handled before an engine exists.
-        Command::Doctor { .. } | Command::Completions { .. } | Command::Man => Ok(0),
+        Command::Doctor { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Connections { .. } => Ok(0),
         Command::Tick { json } => {
             let spinner = wait(Wait::Check);
             let report = engine.tick(TickCause::Scheduled).await?;
@@ -345,14 +370,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             engine
                 .set_client_secret(ClientSecret::new(secret.trim()))
                 .await?;
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "Client-Secret im Schlüsselbund gespeichert.",
-                    "Client secret stored in the keychain."
-                )
-            );
+            guidance::secret_stored(&mut out, engine.config().store.kind, lang);
             Ok(0)
         }
     }

@@ -50,7 +50,7 @@ fn row(out: &mut impl Write, label: &str, value: &str) {
 
 /// The state word in its colour (green, yellow, red). Always written as ANSI: the CLI's
 /// stdout (`anstream`) strips it unless a person at a terminal without `NO_COLOR` reads.
-fn state_word(state: ConnState, lang: Lang) -> String {
+pub(super) fn state_word(state: ConnState, lang: Lang) -> String {
     let colour = match state {
         ConnState::Healthy => Some(AnsiColor::Green),
         ConnState::Degraded => Some(AnsiColor::Yellow),
@@ -124,13 +124,17 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             &format!("{how} · {env}"),
         );
     }
+    // Nothing claims validity while the connection is lost or its credentials are unusable.
+    let usable = s.connection_usable;
     match s.mode {
         Some(Mode::OAuth) => {
-            row(
-                out,
-                lang.pick("Verbindung gültig bis:", "Connection valid until:"),
-                &when(&times.access_expires),
-            );
+            if usable {
+                row(
+                    out,
+                    lang.pick("Verbindung gültig bis:", "Connection valid until:"),
+                    &when(&times.access_expires),
+                );
+            }
             if let Some(t) = &times.refresh_issued {
                 row(
                     out,
@@ -139,13 +143,14 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
                 );
             }
         }
-        Some(Mode::ApiKey) => {
+        Some(Mode::ApiKey) if usable => {
             row(
                 out,
                 lang.pick("Schlüssel gültig bis:", "Key valid until:"),
                 &when(&times.api_key_expires),
             );
         }
+        Some(Mode::ApiKey) => {}
         None => {}
     }
     row(
@@ -201,6 +206,12 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
     .collect();
     if !details.is_empty() {
         row(out, "Details:", &details.join(" · "));
+    }
+    // The core's next step as a command, unless the message already names it.
+    if let Some(step) =
+        super::guidance::next_step(s.next_action, lang).filter(|c| !s.message.contains(c.as_str()))
+    {
+        row(out, lang.pick("Nächster Schritt:", "Next step:"), &step);
     }
     let _ = writeln!(out, "\n{}", s.message);
 }

@@ -32,6 +32,10 @@ fn sentence(e: &Error) -> String {
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "Es fehlt ein Befehl.".into()
         }
+        // A connection name's rule, already in German (see `args::connection_name`).
+        ErrorKind::ValueValidation if arg.contains("NAME") => std::error::Error::source(e)
+            .map(ToString::to_string)
+            .unwrap_or_else(|| format!("„{given}“ passt nicht zu {arg}.")),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let mut valid = value(e, ContextKind::ValidValue);
             if valid.is_empty() && arg.starts_with("--lang") {

@@ -33,6 +33,16 @@ impl Engine {
     /// Exchanges a pasted code or redirect URL, validates, syncs webhooks. On any failure
     /// before Lexware issued new tokens, the old tokens stay untouched.
     pub async fn connect(&self, pasted: &str) -> Result<ConnectReport> {
+        self.connect_organization(pasted, false).await
+    }
+
+    /// [`Engine::connect`]; `new_organization` allows a login to another organization than
+    /// the one this connection belonged to (see `org_guard`).
+    pub async fn connect_organization(
+        &self,
+        pasted: &str,
+        new_organization: bool,
+    ) -> Result<ConnectReport> {
         let pasted = crate::paste::parse(pasted)?;
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
@@ -58,6 +68,8 @@ impl Engine {
             .oauth(&config, secret.as_ref())
             .exchange(&pasted.code, &pending.verifier, self.inner.clock.as_ref())
             .await?;
+        self.guard_organization(&config, &tokens, &run.st, new_organization)
+            .await?;
         // Lexware has issued new tokens: from here on they must never be dropped.
         self.persist_tokens(&mut run, &tokens).await;
         let _ = self.inner.vault.delete(names::PENDING).await;
@@ -80,6 +92,18 @@ impl Engine {
         &self,
         input: &str,
         ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<ConnectReport> {
+        self.connect_api_key_organization(input, ends_at, false)
+            .await
+    }
+
+    /// [`Engine::connect_api_key_until`]; `new_organization` allows a key of another
+    /// organization than the one this connection belonged to (see `org_guard`).
+    pub async fn connect_api_key_organization(
+        &self,
+        input: &str,
+        ends_at: Option<chrono::DateTime<chrono::Utc>>,
+        new_organization: bool,
     ) -> Result<ConnectReport> {
         if let Some(end) = ends_at {
             super::api_key::check_end(end, self.now())?;
@@ -115,7 +139,7 @@ impl Engine {
                 ));
             }
             Err(e) => return Err(e),
-            Ok(_) => {}
+            Ok(profile) => Self::guard_key_organization(&profile, &run.st, new_organization)?,
         }
         let record = ApiKeyRecord {
             key: key.clone(),

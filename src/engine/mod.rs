@@ -29,6 +29,7 @@ mod connect;
 mod credentials;
 mod lexware_event;
 mod op;
+mod org_guard;
 mod refresh;
 mod share;
 mod snooze;
@@ -133,6 +134,16 @@ fn systemd_credential() -> Option<ClientSecret> {
             None
         }
     }
+}
+
+/// The client secret given from outside the store: `LEXGUARD_CLIENT_SECRET`, else systemd's
+/// credential (see [`Engine::from_env`]).
+pub(crate) fn env_client_secret() -> Option<ClientSecret> {
+    std::env::var("LEXGUARD_CLIENT_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(ClientSecret::new)
+        .or_else(systemd_credential)
 }
 
 impl Engine {

@@ -54,7 +54,7 @@ impl Engine {
     /// for `status` and `doctor`; it never fails the operation (the connection is fine).
     pub(super) fn share_after(&self, run: &Run) {
         let config = self.config();
-        let Some(dir) = config.share.token_dir() else {
+        let Some(dir) = config.share.token_dir_of(&self.inner.home.data_dir) else {
             return;
         };
         let result = match run.st.state {
@@ -143,7 +143,10 @@ impl Engine {
             return None;
         }
         let mut s = crate::share::stats::read(&self.inner.home.data_dir).unwrap_or_default();
-        s.token_dir = config.share.token_dir().map(|d| d.display().to_string());
+        s.token_dir = config
+            .share
+            .token_dir_of(&self.inner.home.data_dir)
+            .map(|d| d.display().to_string());
         s.proxy = config.share.proxy_addr().map(|a| a.to_string());
         Some(s)
     }

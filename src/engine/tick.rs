@@ -15,10 +15,12 @@ impl Engine {
         let schedule = self.schedule();
         let now = run.now;
 
-        // 1. A gap is judged by wall-clock time against the persisted last tick.
+        // 1. A gap is judged by wall-clock time against the persisted last tick; only while
+        // something was connected (a pause with nothing to guard is no news: no "die
+        // Zugangsdaten haben die Lücke überstanden" without credentials).
         let while_running = std::mem::replace(&mut self.memory().ticked, true);
         let mut gap = None;
-        if let Some(last) = run.st.last_tick_at {
+        if let Some(last) = run.st.last_tick_at.filter(|_| run.st.mode.is_some()) {
             let pause = now - last;
             if pause > dur(schedule.gap_after) {
                 gap = Some(Gap {

@@ -148,6 +148,8 @@ impl Engine {
     /// The outcomes of a sync (after a connect, a person's "set up again", or the watch) as
     /// the last sync, the history, and the webhook health.
     fn record(&self, run: &mut Run, outcomes: &[Outcome], by_watch: bool) {
+        // What was set up before: only those can have been removed by Lexware.
+        let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
         run.st.last_webhook_sync = Some(WebhookSync {
             at: run.now,
             outcomes: outcomes.to_vec(),
@@ -181,9 +183,12 @@ impl Engine {
             }
         }
         if by_watch {
+            // A webhook just added to config.toml is set up for the first time, not
+            // "restored": Lexware never had it.
             let restored: Vec<&Outcome> = outcomes
                 .iter()
                 .filter(|o| matches!(o.action, Action::Created | Action::Repaired))
+                .filter(|o| was_set_up.contains(&(o.event_type.clone(), o.callback_url.clone())))
                 .collect();
             if !restored.is_empty() {
                 h.repaired = restored.iter().map(|o| o.event_type.clone()).collect();
@@ -255,8 +260,15 @@ impl Engine {
                         _ => None,
                     })
                     .collect();
+                // Only one that was set up can have been removed by Lexware: no "entfernt"
+                // notice for a webhook just added to config.toml.
+                let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
+                let removed = |t: &String| was_set_up.iter().any(|(e, _)| e == t);
                 let h = &mut run.st.webhook_health;
-                for t in missing.iter().filter(|t| !h.missing.contains(t)) {
+                for t in missing
+                    .iter()
+                    .filter(|t| !h.missing.contains(t) && removed(t))
+                {
                     run.events.push(Event::WebhookMissing {
                         event_type: t.clone(),
                     });
@@ -277,28 +289,35 @@ fn outcome(t: &str, u: &str, action: Action, id: Option<String>, error: Option<S
         action,
         subscription_id: id,
         error,
+        detail: None,
     }
 }
 
-/// A failure in plain words: Lexware's callback check (406) says what to fix; the server's
-/// own text stays at the end as the detail.
+/// A failure in plain words: Lexware's callback check (406) says what to fix. Lexware's own
+/// text (English, technical) never goes into the sentence: it is `detail`, for "Details".
 fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
     let text = match e {
-        Error::Rejected { status: 406, detail } => lang.pick(
-            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist. (Lexware, 406: {detail})"),
-            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS. (Lexware, 406: {detail})"),
+        Error::Rejected { status: 406, .. } => lang.pick(
+            format!("Lexware konnte Ihre Adresse {u} nicht erreichen: Lexware prüft sie vor dem Einrichten mit einer HEAD-Anfrage und erwartet eine Antwort 2xx. Bitte sorgen Sie dafür, dass sie öffentlich per HTTPS erreichbar ist. (Lexware: 406)"),
+            format!("Lexware could not reach your address {u}: Lexware checks it with a HEAD request before setting it up and expects a 2xx answer. Please make it publicly reachable over HTTPS. (Lexware: 406)"),
+        ),
+        Error::Rejected { status, .. } => lang.pick(
+            format!("Lexware hat das Einrichten abgelehnt ({status}). Bitte prüfen Sie Ereignis und Adresse in config.toml."),
+            format!("Lexware refused to set it up ({status}). Please check the event and the address in config.toml."),
         ),
         other => other.message(lang),
     };
-    let status = match e {
-        Error::Rejected { status, .. } | Error::Server { status } => Some(*status),
-        Error::RateLimited { .. } => Some(429),
-        Error::Unauthorized => Some(401),
-        _ => None,
+    let (status, detail) = match e {
+        Error::Rejected { status, detail } => (Some(*status), Some(detail.clone())),
+        Error::Server { status } => (Some(*status), None),
+        Error::RateLimited { .. } => (Some(429), None),
+        Error::Unauthorized => (Some(401), None),
+        _ => (None, None),
     };
     Outcome {
         status,
         error_kind: Some(e.kind().to_string()),
+        detail: detail.filter(|d| !d.trim().is_empty()),
         ..outcome(t, u, Action::Failed, None, Some(text))
     }
 }

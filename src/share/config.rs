@@ -56,6 +56,19 @@ impl ShareConfig {
             .filter(|p| p.is_absolute())
     }
 
+    /// The token folder of the connection whose data folder is `data_dir`: `token_dir` itself
+    /// for `default` (an installation without names keeps its paths), `token_dir/NAME` for
+    /// another, so two organizations never overwrite each other's token.
+    pub fn token_dir_of(&self, data_dir: &std::path::Path) -> Option<PathBuf> {
+        let dir = self.token_dir()?;
+        let name = crate::connections::name_of(data_dir);
+        Some(if name.is_default() {
+            dir
+        } else {
+            dir.join(name.as_str())
+        })
+    }
+
     /// The proxy's address (`None`: no proxy). Validated config never fails here.
     pub fn proxy_addr(&self) -> Option<ProxyAddr> {
         self.proxy.as_deref().and_then(|p| parse_proxy(p).ok())
@@ -180,5 +193,17 @@ mod tests {
         };
         assert_eq!(group.check().expect_err("space").0, "group");
         assert_eq!(ShareConfig::default().token_dir(), None);
+        let run = ShareConfig {
+            token_dir: Some("/run/lexguard".into()),
+            ..ShareConfig::default()
+        };
+        assert_eq!(
+            run.token_dir_of(std::path::Path::new("/var/lib/lexguard")),
+            Some(PathBuf::from("/run/lexguard"))
+        );
+        assert_eq!(
+            run.token_dir_of(std::path::Path::new("/var/lib/lexguard/connections/muster")),
+            Some(PathBuf::from("/run/lexguard/muster"))
+        );
     }
 }

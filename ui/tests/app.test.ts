@@ -211,6 +211,60 @@ describe("header, navigation, status", () => {
     expect(must("status-error").textContent).toContain("Lexware ist nicht erreichbar.");
   });
 
+  it("a failure box from an earlier click goes when the state moves on, and says its sentence once", async () => {
+    const backend = new FakeBackend();
+    const failing = status({
+      state: "degraded",
+      reason: "validation_failing",
+      next_attempt_at: "2025-01-15T16:30:00Z",
+      message: "Lexware ist gerade nicht erreichbar; neuer Versuch in 25 s.",
+    });
+    backend.handlers.tick_now = () => ({ ok: false, status: failing, error_kind: null, error: null, failure: failing.message });
+    await boot(backend);
+    await click("status-check-now");
+    expect(must("status-error").textContent).toContain("neuer Versuch in 25 s");
+    // The box already says the status message: not a second time right above it.
+    expect(visible($("status-message"))).toBe(false);
+    // The same story again (fresh words, same state and retry): the box stays.
+    backend.emit("lexguard://status", { ...failing });
+    await flush();
+    expect($("status-error")).not.toBeNull();
+    // The next try was made and failed again: a new "next try", so the old box is stale.
+    backend.emit("lexguard://status", status({ ...failing, next_attempt_at: "2025-01-15T16:31:00Z", message: "Lexware ist gerade nicht erreichbar; neuer Versuch in 1 min." }));
+    await flush();
+    expect($("status-error")).toBeNull();
+    expect(must("status-message").textContent).toBe("Lexware ist gerade nicht erreichbar; neuer Versuch in 1 min.");
+    expect(visible($("status-message"))).toBe(true);
+    // And after a failure, the connection healing clears it too.
+    await click("status-check-now");
+    expect($("status-error")).not.toBeNull();
+    backend.emit("lexguard://status", status());
+    await flush();
+    expect($("status-error")).toBeNull();
+    expect(must("status-state").className).toContain("state-healthy");
+  });
+
+  it("the primary button is the core's next step", async () => {
+    const backend = new FakeBackend(status({ state: "degraded", reason: "keychain_corrupt", next_action: "reconnect", connection_usable: false }));
+    const app = await boot(backend);
+    app.show("status");
+    await flush();
+    expect(must("status-primary").textContent).toBe("Neu verbinden");
+    expect(visible($("status-refresh-now"))).toBe(false);
+    backend.emit("lexguard://status", status({ state: "degraded", reason: "keychain_unavailable", next_action: "unlock_keychain" }));
+    await flush();
+    expect(visible($("status-primary"))).toBe(false);
+    expect(visible($("status-refresh-now"))).toBe(true);
+  });
+
+  it("lost: the technical token time is gone too", async () => {
+    const app = await boot(new FakeBackend(status({ state: "auth_lost", reason: "invalid_grant" })));
+    app.show("status");
+    await flush();
+    expect(visible($("status-access-expires"))).toBe(false);
+    expect(visible($("status-token-expires"))).toBe(false);
+  });
+
   it("opens Reconnect first when the connection is lost", async () => {
     await boot(new FakeBackend(status({ state: "auth_lost", reason: "invalid_grant" })));
     expect(visible($("login-start"))).toBe(true);

@@ -78,10 +78,31 @@ export const HISTORY: HistoryLine[] = [
   },
 ];
 
+/**
+ * The core's vocabulary for a fixture's state (src/vocabulary.rs decides it for real; a test
+ * about another combination passes `next_action` itself).
+ */
+function vocabulary(s: Partial<Status>): Pick<Status, "severity" | "next_action" | "connection_usable"> {
+  const state = s.state ?? "healthy";
+  if (state === "not_connected") return { severity: "info", next_action: "connect", connection_usable: false };
+  if (state === "auth_lost")
+    return { severity: "lost", next_action: s.mode === "api_key" ? "enter_new_api_key" : "reconnect", connection_usable: false };
+  if (state === "healthy") return { severity: "info", next_action: "none", connection_usable: true };
+  const byReason: Record<string, Pick<Status, "severity" | "next_action">> = {
+    authorization_expiring: { severity: "info", next_action: "reauthorize" },
+    scopes_missing: { severity: "info", next_action: "reauthorize" },
+    api_key_expiring: { severity: "info", next_action: "enter_new_api_key" },
+    keychain_corrupt: { severity: "trouble", next_action: "reconnect" },
+  };
+  const known = byReason[s.reason ?? ""] ?? { severity: "warning", next_action: "wait" };
+  return { ...known, connection_usable: known.next_action !== "reconnect" };
+}
+
 export function status(over: Partial<Status> = {}): Status {
   return {
     state: "healthy",
     reason: null,
+    ...vocabulary(over),
     headline: "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)",
     message: "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min).",
     mode: "oauth",

@@ -10,6 +10,7 @@ pub(super) async fn store(
     r: &mut Report,
     config: &Config,
     home: &Home,
+    name: &crate::connections::ConnectionName,
 ) -> Option<crate::store::Vault> {
     let kind = match config.store.kind {
         crate::store::StoreKind::Keychain => r.lang.pick("Schlüsselbund", "keychain"),
@@ -25,7 +26,7 @@ pub(super) async fn store(
             return None;
         }
     };
-    let vault = crate::store::Vault::new(store);
+    let vault = crate::store::Vault::new(crate::connections::store_for(store, name));
     match vault.round_trip().await {
         Ok(()) => {
             r.ok(

@@ -13,6 +13,7 @@ mod net;
 mod report;
 
 use crate::config::{Config, Home};
+use crate::connections::ConnectionName;
 use crate::i18n::Lang;
 use report::Report;
 use std::io::Write;
@@ -25,18 +26,25 @@ pub struct Options {
     pub test_alerts: bool,
 }
 
-pub async fn doctor(lang: Lang, opts: Options) -> i32 {
+/// Checks connection `name` (`-c`; its folder, its configuration on top of the top-level one,
+/// its entries in the shared store).
+pub async fn doctor(lang: Lang, opts: Options, name: &ConnectionName) -> i32 {
     let mut r = Report::new(lang);
-    let home = match Home::from_env() {
+    let base = match Home::from_env() {
         Ok(h) => h,
         Err(e) => {
             r.fail("home", e.message(lang), fix_env());
             return finish(&r, opts.json);
         }
     };
-    let config = match Config::load(&home.config_file) {
+    let home = base.connection(name);
+    let config = match if name.is_default() {
+        Config::load(&base.config_file)
+    } else {
+        crate::connections::load_config(&base.config_file, &home.config_file)
+    } {
         Ok(c) => {
-            config_found(&mut r, &home);
+            config_found(&mut r, &base);
             c
         }
         Err(e) => {
@@ -47,9 +55,9 @@ pub async fn doctor(lang: Lang, opts: Options) -> i32 {
             return finish(&r, opts.json);
         }
     };
-    let vault = local::store(&mut r, &config, &home).await;
+    let vault = local::store(&mut r, &config, &base, name).await;
     // The status as the core computed it last (no keychain, no network).
-    let engine = crate::engine::Engine::from_env(lang).ok();
+    let engine = crate::connections::engine_in(&base, lang, name).ok();
     let status = match engine.as_ref().map(|e| e.status()) {
         Some(Ok(s)) => s,
         _ => {

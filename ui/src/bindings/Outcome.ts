@@ -10,4 +10,9 @@ status: number | null,
 /**
  * The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed.
  */
-error_kind: string | null, };
+error_kind: string | null, 
+/**
+ * Lexware's own words about the refusal (English, technical): for "Details" only, never
+ * inside `error` or a notification.
+ */
+detail?: string, };

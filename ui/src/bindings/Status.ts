@@ -3,7 +3,9 @@ import type { ConnState } from "./ConnState";
 import type { Environment } from "./Environment";
 import type { Gap } from "./Gap";
 import type { Mode } from "./Mode";
+import type { NextAction } from "./NextAction";
 import type { Reason } from "./Reason";
+import type { Severity } from "./Severity";
 import type { ShareStatus } from "./ShareStatus";
 import type { StatusTimes } from "./StatusTimes";
 import type { WebhookHealth } from "./WebhookHealth";
@@ -11,6 +13,19 @@ import type { WebhookSpec } from "./WebhookSpec";
 import type { WebhookSync } from "./WebhookSync";
 
 export type Status = { state: ConnState, reason: Reason | null, 
+/**
+ * How bad the state is (the core's one rule: [`crate::vocabulary`]).
+ */
+severity: Severity, 
+/**
+ * What the person should do next: every surface's button, menu item and hint reads this.
+ */
+next_action: NextAction, 
+/**
+ * The stored connection can still act at Lexware: renewing and setting up webhooks are
+ * offered only then (never while lost or not connected).
+ */
+connection_usable: boolean, 
 /**
  * One short line built from the facts below (the tray's status line, a notification's
  * title line): never parse `message` for it, company names are full of periods.

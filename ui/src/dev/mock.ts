@@ -88,6 +88,9 @@ export function mockBackend(scenario: string): Backend {
   const healthy = (): Status => ({
     state: "healthy",
     reason: null,
+    severity: "info",
+    next_action: "none",
+    connection_usable: true,
     headline:
       settings.language === "de"
         ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)"
@@ -127,6 +130,9 @@ export function mockBackend(scenario: string): Backend {
           ...healthy(),
           state: "auth_lost",
           reason: "invalid_grant",
+          severity: "lost",
+          next_action: "reconnect",
+          connection_usable: false,
           headline: "Verbindung zu Demo GmbH verloren",
           message:
             "Die Verbindung zu Demo GmbH ist verloren. Bitte verbinden Sie sich neu; danach richtet lexguard die Webhooks wieder ein.",
@@ -138,6 +144,8 @@ export function mockBackend(scenario: string): Backend {
         ? {
             ...healthy(),
             state: "not_connected",
+            next_action: "connect",
+            connection_usable: false,
             headline: "Nicht verbunden",
             message: "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office.",
             mode: null,
@@ -273,7 +281,7 @@ export function mockBackend(scenario: string): Backend {
       return delay(outcome(status), 600);
     },
     disconnect: () => {
-      status = { ...status, state: "not_connected", mode: null, company: null, headline: "Nicht verbunden", message: "Nicht verbunden." };
+      status = { ...status, state: "not_connected", next_action: "connect", connection_usable: false, mode: null, company: null, headline: "Nicht verbunden", message: "Nicht verbunden." };
       return delay(status);
     },
   };

@@ -6,9 +6,11 @@
  * history (the core rewrites the words as of its own clock, which may differ from this
  * machine's, e.g. in the demo).
  *
- * The state decides the primary action: lost → "Neu verbinden", key running out → "Neuen
- * Schlüssel eintragen", degraded → what lexguard does about it and when it tries next. Plain
- * words in the facts; token details live behind "Details".
+ * The core's `next_action` decides the primary action: lost → "Neu verbinden", key running
+ * out → "Neuen Schlüssel eintragen", degraded → what lexguard does about it and when it tries
+ * next. One story per screen: a failure box from an earlier click goes when the state moves
+ * on, and the message is not repeated under it. Plain words in the facts; token details live
+ * behind "Details".
  */
 
 import type { ActionOutcome } from "../bindings/ActionOutcome";
@@ -22,6 +24,8 @@ import * as ipc from "../ipc";
 import * as store from "../store";
 import { AlertSlot, busy, details, note, noteHost } from "./common";
 import type { Intent } from "./reconnect";
+import { primaryAction } from "./next_action";
+import { StoryAlert } from "./story_alert";
 import { webhookWarning } from "./webhook_problems";
 
 const HISTORY_LIMIT = 200;
@@ -37,20 +41,6 @@ function factRow(key: Key, testid?: string): Row {
   const value = h("dd", { testid });
   const row = h("div", { class: "fact" }, h("dt", { i18n: key }), value);
   return { row, value };
-}
-
-/** The primary action the state asks for, when it is not "Jetzt prüfen". */
-export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
-  if (s.state === "not_connected") return { key: "status.primary_connect", intent: "show" };
-  if (s.state === "auth_lost") {
-    return s.mode === "api_key" ? { key: "status.primary_new_key", intent: "apikey" } : { key: "status.primary_reconnect", intent: "login" };
-  }
-  if (s.reason === "api_key_expiring") return { key: "status.primary_new_key", intent: "apikey" };
-  // The two-year grant ends soon, or the app asks for more scopes: a new login while the old
-  // one still works (the webhooks stay).
-  if (s.reason === "authorization_expiring" || s.reason === "scopes_missing")
-    return { key: "status.primary_reauthorize", intent: "login" };
-  return null;
 }
 
 export function statusView(go: (intent: Intent) => void): HTMLElement {
@@ -132,6 +122,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   );
 
   let history: HistoryLine[] = [];
+  const failure = new StoryAlert(alert);
   /** A status fetched only for fresher time words; dropped whenever the store's changes. */
   let fresh: Status | null = null;
   let storeVersion = 0;
@@ -147,6 +138,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     stateEl.textContent = stateLabel(s.state);
     section.dataset.state = s.state;
     message.textContent = s.message;
+    // The failure box already says this sentence: once per screen.
+    show(message, !failure.says(s.message));
     quietLine.textContent = s.quiet_line ?? "";
     show(quietLine, s.quiet_line !== null);
 
@@ -180,7 +173,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     );
     show(rows.access.row, !apiKeyMode && live && times.access_expires !== null);
     tech.token.value.textContent = when(times.access_expires);
-    show(tech.token.row, !apiKeyMode);
+    show(tech.token.row, !apiKeyMode && live);
     replace(
       tech.refresh.value,
       when(times.refresh_issued),
@@ -220,8 +213,8 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
           : t("status.webhooks_count", { count: s.webhooks.length });
 
     renderWebhookWarning(s);
-    // Renewing a lost connection cannot work: only "Neu verbinden" can.
-    show(refreshNow, !apiKeyMode && live);
+    // Renewing a lost connection cannot work: only "Neu verbinden" can (the core's rule).
+    show(refreshNow, !apiKeyMode && s.connection_usable);
     show(checkNow, s.state !== "not_connected");
     refreshNow.disabled = refreshNow.getAttribute("aria-busy") === "true";
     renderDisconnect(s);
@@ -242,7 +235,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     try {
       await ipc.syncWebhooks();
     } catch (e) {
-      alert.set(ipc.toIpcError(e).message);
+      failure.set(ipc.toIpcError(e).message, store.status.get());
     }
     const fresh = await ipc.getStatus().catch(() => null);
     if (fresh) store.status.set(fresh);
@@ -272,10 +265,11 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
       no.addEventListener("click", done);
       yes.addEventListener("click", async () => {
         try {
-          store.status.set(await busy(yes, ipc.disconnect));
-          alert.clear();
+          const after = await busy(yes, ipc.disconnect);
+          failure.clear();
+          store.status.set(after);
         } catch (e) {
-          alert.set(ipc.toIpcError(e).message);
+          failure.set(ipc.toIpcError(e).message, store.status.get());
         }
         done();
       });
@@ -339,24 +333,24 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
    * does next (the backend words both, so the tray's notification says the same).
    */
   function showOutcome(o: ActionOutcome, success: Key): void {
-    store.status.set(o.status);
     if (o.ok) {
-      alert.clear();
+      failure.clear();
       note(actionNote, success, "status-action-note");
     } else {
       note(actionNote, null);
-      alert.set(o.failure ?? o.status.message);
+      failure.set(o.failure ?? o.status.message, o.status);
     }
+    store.status.set(o.status);
   }
 
   async function act(button: HTMLButtonElement, work: () => Promise<ActionOutcome>, pending: Key | null, success: Key) {
-    alert.clear();
+    failure.clear();
     note(actionNote, pending, "status-action-note");
     try {
       showOutcome(await busy(button, work), success);
     } catch (e) {
       note(actionNote, null);
-      alert.set(ipc.toIpcError(e).message);
+      failure.set(ipc.toIpcError(e).message, store.status.get());
     }
     render();
   }
@@ -386,6 +380,9 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
   store.status.subscribe(() => {
     storeVersion++;
     fresh = null;
+    // The state moved on: an earlier click's failure ("neuer Versuch in 25 s") is an old
+    // story now, and so is its note.
+    if (failure.dropIfStale(store.status.get())) note(actionNote, null);
     render();
     loadHistory();
   });

@@ -52,7 +52,9 @@ export function webhookWarning(outcomes: Outcome[], retry: (() => Promise<unknow
   const raw = h(
     "ul",
     { class: "raw" },
-    ...failed.map((o) => h("li", { class: "mono", text: `${o.event_type} → ${o.callback_url}: ${o.error ?? "–"}` })),
+    ...failed.map((o) =>
+      h("li", { class: "mono", text: `${o.event_type} → ${o.callback_url}: ${o.error ?? "–"}${o.detail ? ` (Lexware: ${o.detail})` : ""}` }),
+    ),
   );
   const title = h("p", { class: "strong" });
   label(title, failed.length === 1 ? "webhook_fail.title_one" : "webhook_fail.title_many", { n: failed.length });

@@ -1,0 +1,60 @@
+//! Several Lexware organizations side by side: every connection has a name, its own folder
+//! and configuration on top of the shared one, and its own secrets in the same store.
+//! `default` is the connection lexguard had before names existed and keeps all of it where
+//! it was, so an existing installation needs no migration.
+
+mod inherit;
+mod layout;
+mod name;
+mod store;
+
+pub use inherit::load as load_config;
+pub use layout::{name_of, names};
+pub use name::ConnectionName;
+pub use store::for_connection as store_for;
+
+use crate::config::{Config, Home};
+use crate::engine::{Engine, EngineOptions};
+use crate::error::Result;
+use crate::i18n::Lang;
+use std::sync::Arc;
+
+/// The engine of one connection, as the CLI runs it: `LEXGUARD_HOME`, the connection's
+/// folder and configuration, the configured store with the connection's entry names, the
+/// real clock. Creates nothing.
+pub fn engine(lang: Lang, name: &ConnectionName) -> Result<Engine> {
+    let base = Home::from_env()?;
+    engine_in(&base, lang, name)
+}
+
+/// [`engine`] for the data folder `base`.
+pub fn engine_in(base: &Home, lang: Lang, name: &ConnectionName) -> Result<Engine> {
+    let home = base.connection(name);
+    let config = if name.is_default() {
+        Config::load(&base.config_file)?
+    } else {
+        inherit::load(&base.config_file, &home.config_file)?
+    };
+    // The store's place comes from the top-level data folder: one store for all connections.
+    let store = store::for_connection(crate::store::open(&config.store, base)?, name);
+    Ok(Engine::new(EngineOptions {
+        home,
+        config,
+        store,
+        clock: Arc::new(crate::clock::SystemClock),
+        lang,
+        client_secret: crate::engine::env_client_secret(),
+        schedule_override: None,
+    }))
+}
+
+/// Whether connection `name` exists (`default` always does).
+pub fn exists(base: &Home, name: &ConnectionName) -> bool {
+    name.is_default() || base.connection(name).data_dir.is_dir()
+}
+
+/// Makes the folder of a new connection (`login-url` and `connect` create one).
+pub fn create(base: &Home, name: &ConnectionName) -> Result<()> {
+    let dir = base.connection(name).data_dir;
+    std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))
+}
