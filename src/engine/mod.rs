@@ -179,24 +179,11 @@ impl Engine {
         }
     }
 
-    /// The CLI's engine: `LEXGUARD_HOME`, its config, the OS keychain, the real clock.
+    /// The CLI's engine of the `default` connection: `LEXGUARD_HOME`, its config, the
+    /// configured store, the real clock (the tray app's; [`crate::connections::engine`] for
+    /// any connection).
     pub fn from_env(lang: Lang) -> Result<Engine> {
-        let home = Home::from_env()?;
-        let config = Config::load(&home.config_file)?;
-        let store = crate::store::open(&config.store, &home)?;
-        Ok(Engine::new(EngineOptions {
-            home,
-            config,
-            store,
-            clock: Arc::new(crate::clock::SystemClock),
-            lang,
-            client_secret: std::env::var("LEXGUARD_CLIENT_SECRET")
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(ClientSecret::new)
-                .or_else(systemd_credential),
-            schedule_override: None,
-        }))
+        crate::connections::engine(lang, &crate::connections::ConnectionName::default_name())
     }
 
     /// The status after every operation, from any door (the shell's bridge renders it to
