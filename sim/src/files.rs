@@ -7,10 +7,10 @@ use std::sync::Arc;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use sha2::Digest;
 
 use crate::control::Control;
+use crate::model::Upload;
 use crate::oauth::parse_bearer;
 use crate::responses::{regular_error, unauthorized};
 use crate::state::Shared;
@@ -18,17 +18,6 @@ use crate::util::uuid_v4;
 
 /// Lexware's limit for one file.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
-
-/// One file the simulator received.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Upload {
-    pub id: String,
-    pub file_name: Option<String>,
-    pub kind: Option<String>,
-    pub size: usize,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
-}
 
 pub(crate) async fn upload(
     State(sh): State<Arc<Shared>>,

@@ -38,9 +38,9 @@ mod util;
 pub use config::SimConfig;
 pub use control::Control;
 pub use delivery::RETRY_GAPS_SECS;
-pub use files::Upload;
 pub use hooks::HookCall;
 pub use model::{
     Counters, DeliveryOutcome, DeliveryRecord, DeliveryResult, LoggedRequest, SubscriptionView,
+    Upload,
 };
 pub use server::Sim;

@@ -125,3 +125,14 @@ impl ApiKey {
         format!("api-key:{}", self.id)
     }
 }
+
+/// One file the simulator received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Upload {
+    pub id: String,
+    pub file_name: Option<String>,
+    pub kind: Option<String>,
+    pub size: usize,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}

@@ -171,7 +171,7 @@ pub(crate) struct Inner {
     pub(crate) hooks: HashMap<String, Hook>,
     pub(crate) wake: Arc<tokio::sync::Notify>,
     /// What `POST /v1/files` received.
-    pub(crate) files: Vec<crate::files::Upload>,
+    pub(crate) files: Vec<crate::model::Upload>,
 }
 
 impl Inner {
