@@ -41,6 +41,7 @@ pub fn start<R: Runtime>(
             app,
             demo.is_some(),
             unconfigured,
+            crate::autostart::is_on(app),
             lang,
             crate::actions::on_menu,
         )?;

@@ -93,11 +93,13 @@ fn status_line(status: &Status) -> String {
 }
 
 /// Builds icon and menu; a click on an item goes to `on_menu` with the item's id (the tray
-/// only renders, what an item does lives elsewhere).
+/// only renders, what an item does lives elsewhere). `autostart_on` is what the system says
+/// now (`autostart::is_on`), handed in so the tray only shows it.
 pub fn build<R: Runtime>(
     app: &AppHandle<R>,
     demo: bool,
     unconfigured: bool,
+    autostart_on: bool,
     lang: Lang,
     on_menu: fn(&AppHandle<R>, &str),
 ) -> tauri::Result<TrayHandles<R>> {
@@ -129,7 +131,6 @@ pub fn build<R: Runtime>(
         true,
         None::<&str>,
     )?;
-    let autostart_on = crate::autostart::is_on(app);
     let autostart = CheckMenuItem::with_id(
         app,
         "autostart",
