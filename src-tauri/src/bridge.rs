@@ -76,7 +76,11 @@ impl<R: Runtime> Bridge<R> {
         let notice = decorate(notice, self.demo);
         let lang = self.lang();
         let open = lang.pick("Öffnen", "Open");
-        let snooze = lang.pick("1 Stunde stumm", "Mute for 1 hour");
+        let snooze = crate::notify::Extra {
+            id: crate::quiet::SNOOZE_HOUR,
+            label: lang.pick("1 Stunde stumm", "Mute for 1 hour").to_string(),
+            on_click: crate::quiet::on_menu,
+        };
         crate::notify::show_with(&self.app, notice, open, Some(snooze));
     }
 

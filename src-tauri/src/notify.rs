@@ -18,24 +18,31 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, notice: Notice, open_label: &str) {
     show_with(app, notice, open_label, None);
 }
 
-/// [`show`], with a "mute for an hour" action where the desktop offers actions (the
-/// connection's notices; `snooze_label` is its text).
+/// One more button on a notice (the connection's "mute for an hour"): its action id, its text,
+/// and what a click on it does. The caller hands it in, so the notification knows no rule of
+/// its own about what the button means.
+pub struct Extra<R: Runtime> {
+    pub id: &'static str,
+    pub label: String,
+    pub on_click: fn(&AppHandle<R>, &str) -> bool,
+}
+
+/// [`show`], with an `extra` action where the desktop offers actions.
 pub fn show_with<R: Runtime>(
     app: &AppHandle<R>,
     notice: Notice,
     open_label: &str,
-    snooze_label: Option<&str>,
+    extra: Option<Extra<R>>,
 ) {
     tracing::info!(summary = %notice.summary, "notification");
     #[cfg(target_os = "linux")]
     {
         let app = app.clone();
         let open_label = open_label.to_string();
-        let snooze_label = snooze_label.map(str::to_string);
         // notify-rust blocks while it waits for a click: one short-lived thread per notice.
         let spawned = std::thread::Builder::new()
             .name("lexguard-notify".into())
-            .spawn(move || show_linux(&app, &notice, &open_label, snooze_label.as_deref()));
+            .spawn(move || show_linux(&app, &notice, &open_label, extra.as_ref()));
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "notification thread not started");
         }
@@ -43,7 +50,7 @@ pub fn show_with<R: Runtime>(
     #[cfg(not(target_os = "linux"))]
     {
         use tauri_plugin_notification::NotificationExt;
-        let _ = (open_label, snooze_label);
+        let _ = (open_label, extra);
         if let Err(e) = app
             .notification()
             .builder()
@@ -61,7 +68,7 @@ fn show_linux<R: Runtime>(
     app: &AppHandle<R>,
     notice: &Notice,
     open_label: &str,
-    snooze_label: Option<&str>,
+    extra: Option<&Extra<R>>,
 ) {
     let mut n = notify_rust::Notification::new();
     n.appname("lexguard")
@@ -75,14 +82,14 @@ fn show_linux<R: Runtime>(
     if notice.opens_window {
         n.action("default", open_label).action("open", open_label);
     }
-    if let Some(label) = snooze_label {
-        n.action(crate::quiet::SNOOZE_HOUR, label);
+    if let Some(extra) = extra {
+        n.action(extra.id, &extra.label);
     }
     match n.show() {
-        Ok(handle) if notice.opens_window || snooze_label.is_some() => {
+        Ok(handle) if notice.opens_window || extra.is_some() => {
             handle.wait_for_action(|action| {
-                if action == crate::quiet::SNOOZE_HOUR {
-                    crate::quiet::on_menu(app, action);
+                if let Some(extra) = extra.filter(|e| e.id == action) {
+                    (extra.on_click)(app, action);
                 } else if notice.opens_window && (action == "default" || action == "open") {
                     let app2 = app.clone();
                     let _ = app.run_on_main_thread(move || crate::window::open(&app2));
