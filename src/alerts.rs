@@ -153,7 +153,7 @@ impl Alerts {
         Some(Alerts {
             config: config.clone(),
             memory_file: data_dir.join("alerts.json"),
-            connection: crate::connections::name_of(data_dir).to_string(),
+            connection: crate::connections::layout::name_of(data_dir).to_string(),
             remind_every,
             http,
             turn: tokio::sync::Mutex::new(()),

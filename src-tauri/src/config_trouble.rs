@@ -146,15 +146,16 @@ pub async fn try_again<R: Runtime>(app: &AppHandle<R>) -> Option<ConfigProblem> 
     let trouble = app.state::<Trouble>();
     let lang = trouble.lang;
     trouble.get()?;
-    let built = tauri::async_runtime::spawn_blocking(move || lexguard::Engine::from_env(lang))
-        .await
-        .map_err(|_| {
-            lexguard::Error::invalid(
-                "Interner Fehler beim Laden.",
-                "Internal error while loading.",
-            )
-        })
-        .and_then(|r| r);
+    let built =
+        tauri::async_runtime::spawn_blocking(move || lexguard::connections::default_engine(lang))
+            .await
+            .map_err(|_| {
+                lexguard::Error::invalid(
+                    "Interner Fehler beim Laden.",
+                    "Internal error while loading.",
+                )
+            })
+            .and_then(|r| r);
     match built {
         Err(e) => {
             let p = ConfigProblem::of(&e, config_file(), lang);

@@ -129,7 +129,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
                     tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
                 startup::start(&handle, engine, Some(Arc::new(demo)), options.hidden)?;
             } else {
-                match lexguard::Engine::from_env(system_lang) {
+                match lexguard::connections::default_engine(system_lang) {
                     Ok(engine) => startup::start(&handle, engine, None, options.hidden)?,
                     // A broken config.toml: start anyway, say what is wrong, wait for a fix.
                     Err(e) => {

@@ -2,7 +2,7 @@
 //! existed), every other connection NAME in `connections/NAME/` beneath it. Everything below
 //! [`Home`] (state, history, alert memory, lock, rescue file) follows without callers knowing.
 
-use super::ConnectionName;
+use super::name::ConnectionName;
 use crate::config::Home;
 use std::path::PathBuf;
 

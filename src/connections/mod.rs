@@ -4,7 +4,7 @@
 //! it was, so an existing installation needs no migration.
 
 mod inherit;
-mod layout;
+pub(crate) mod layout;
 mod name;
 mod store;
 
@@ -25,6 +25,13 @@ use std::sync::Arc;
 pub fn engine(lang: Lang, name: &ConnectionName) -> Result<Engine> {
     let base = Home::from_env()?;
     engine_in(&base, lang, name)
+}
+
+/// The engine of the `default` connection: `LEXGUARD_HOME`, its config, the configured
+/// store, the real clock (the tray app's; [`engine`] for any connection). It lives here, not
+/// on `Engine`, because choosing a connection is this module's concept, not the engine's.
+pub fn default_engine(lang: Lang) -> Result<Engine> {
+    engine(lang, &ConnectionName::default_name())
 }
 
 /// [`engine`] for the data folder `base`.

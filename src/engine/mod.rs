@@ -137,7 +137,7 @@ fn systemd_credential() -> Option<ClientSecret> {
 }
 
 /// The client secret given from outside the store: `LEXGUARD_CLIENT_SECRET`, else systemd's
-/// credential (see [`Engine::from_env`]).
+/// credential (see [`crate::connections::default_engine`]).
 pub(crate) fn env_client_secret() -> Option<ClientSecret> {
     std::env::var("LEXGUARD_CLIENT_SECRET")
         .ok()
@@ -177,13 +177,6 @@ impl Engine {
                 status,
             }),
         }
-    }
-
-    /// The CLI's engine of the `default` connection: `LEXGUARD_HOME`, its config, the
-    /// configured store, the real clock (the tray app's; [`crate::connections::engine`] for
-    /// any connection).
-    pub fn from_env(lang: Lang) -> Result<Engine> {
-        crate::connections::engine(lang, &crate::connections::ConnectionName::default_name())
     }
 
     /// The status after every operation, from any door (the shell's bridge renders it to
