@@ -1,8 +1,6 @@
 //! `[quiet_hours]` and `[notifications]` of config.toml: when delivery goes quiet and how loud
 //! a lost connection is. The rules (what "quiet now" means) are in `crate::quiet`.
 
-use super::model::Config;
-use super::validate::Problem;
 use serde::{Deserialize, Serialize};
 
 /// `[quiet_hours]` as written: kept as text, so a save writes back what the user wrote.
@@ -54,22 +52,6 @@ impl NotificationsConfig {
     pub fn is_default(&self) -> bool {
         *self == Self::default()
     }
-}
-
-/// The validation hook: `[quiet_hours]` must parse into rules.
-pub(super) fn validate(config: &Config) -> Result<(), Problem> {
-    let Some(q) = &config.quiet_hours else {
-        return Ok(());
-    };
-    crate::quiet::QuietHours::parse(q)
-        .map(|_| ())
-        .map_err(|e| Problem {
-            section: "quiet_hours".into(),
-            index: None,
-            key: e.key.into(),
-            de: e.de,
-            en: e.en,
-        })
 }
 
 #[cfg(test)]

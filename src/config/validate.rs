@@ -187,8 +187,18 @@ impl Config {
                 "Please give the program and its arguments as a list, e.g. command = [\"/usr/local/bin/notify\", \"--mail\"].".into(),
             ));
         }
-        super::quiet::validate(self)
+        quiet_hours(self)
     }
+}
+
+/// `[quiet_hours]` must parse into rules (the rules themselves live in `crate::quiet`).
+fn quiet_hours(config: &Config) -> std::result::Result<(), Problem> {
+    let Some(q) = &config.quiet_hours else {
+        return Ok(());
+    };
+    crate::quiet::QuietHours::parse(q)
+        .map(|_| ())
+        .map_err(|e| Problem::new("quiet_hours", e.key, e.de, e.en))
 }
 
 /// One validation problem: where, and what (German, English).
