@@ -139,7 +139,7 @@ impl Status {
             quiet_line: None,
             share: None,
         };
-        status.times = StatusTimes::of(&status, now, lang, zone);
+        status.times = times_words(&status, now, lang, zone);
         status
     }
 
@@ -217,7 +217,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::AuthLost, Some(Reason::KeyRejected)) => {
-            crate::trouble_words::key_rejected(st.company.as_deref(), lang)
+            crate::key_words::key_rejected(st.company.as_deref(), lang)
         }
         (ConnState::AuthLost, _) => lang.pick(
             format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
@@ -339,82 +339,28 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Real-looking German company names: periods, ampersands, Umlaute, quotes.
-    pub const NAMES: [&str; 5] = [
-        "Dr. Anna Beispiel e. K.",
-        "Müller & Söhne GmbH & Co. KG",
-        "Praxis Dr. med. Jörg Weiß",
-        "Bäckerei „Zum Goldenen Brezel“ UG (haftungsbeschränkt)",
-        "S. Öztürk Import/Export e. Kfr.",
-    ];
-
-    fn status_for(company: &str, state: ConnState, reason: Option<Reason>) -> Status {
-        let now = Utc::now();
-        let st = Persisted {
-            state,
-            reason,
-            mode: Some(Mode::OAuth),
-            company: Some(company.into()),
-            access_expires_at: Some(now + chrono::Duration::hours(2)),
-            last_tick_at: Some(now),
-            ..Persisted::default()
-        };
-        let config = Config::default();
-        Status::build(&st, &config, &config.schedule, now, Lang::De)
-    }
-
-    #[test]
-    fn company_names_stay_whole_in_headline_and_message() {
-        for name in NAMES {
-            for (state, reason) in [
-                (ConnState::Healthy, None),
-                (ConnState::Degraded, Some(Reason::RefreshFailing)),
-                (ConnState::AuthLost, Some(Reason::InvalidGrant)),
-            ] {
-                let s = status_for(name, state, reason);
-                assert!(s.headline.contains(name), "{}", s.headline);
-                assert!(!s.headline.contains(".."), "{}", s.headline);
-                if state != ConnState::Degraded {
-                    assert!(s.message.contains(name), "{}", s.message);
-                }
-                assert!(!s.message.contains(".."), "{}", s.message);
-            }
-        }
-    }
-
-    #[test]
-    fn the_headline_says_the_state_in_few_words() {
-        let s = status_for("Demo GmbH", ConnState::Healthy, None);
-        assert!(
-            s.headline
-                .starts_with("Verbunden mit Demo GmbH · Verbindung gültig bis")
-        );
-        let s = status_for("Demo GmbH", ConnState::AuthLost, Some(Reason::InvalidGrant));
-        assert_eq!(s.headline, "Verbindung zu Demo GmbH verloren");
-        let s = status_for(
-            "Demo GmbH",
-            ConnState::Degraded,
-            Some(Reason::KeychainUnavailable),
-        );
-        assert_eq!(
-            s.headline,
-            "Demo GmbH · Schlüsselbund nicht erreichbar oder gesperrt"
-        );
-    }
-
-    #[test]
-    fn a_sentence_ends_once() {
-        assert_eq!(
-            crate::i18n::sentence("Verbunden mit Dr. Anna Beispiel e. K."),
-            "Verbunden mit Dr. Anna Beispiel e. K."
-        );
-        assert_eq!(
-            crate::i18n::sentence("Verbunden mit Demo GmbH"),
-            "Verbunden mit Demo GmbH."
-        );
+/// The words for the times `s` carries, as of `now`, in `zone`.
+fn times_words(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> StatusTimes {
+    let w = |t: Option<DateTime<Utc>>| t.map(|t| time_fmt::words_in(t, now, lang, zone));
+    let gap = s.last_gap.as_ref();
+    StatusTimes {
+        as_of: now,
+        connected: w(s.connected_at),
+        access_expires: w(s.access_expires_at),
+        refresh_issued: w(s.refresh_issued_at),
+        refresh_expires_assumed: w(s.refresh_expires_assumed_at),
+        api_key_expires: w(s.api_key_expires_at),
+        last_check: w(s.last_tick_at),
+        last_validated: w(s.last_validated_at),
+        next_check: w(s.next_check_at),
+        next_attempt: w(s.next_attempt_at),
+        last_gap_from: w(gap.map(|g| g.from)),
+        last_gap_to: w(gap.map(|g| g.to)),
+        last_gap_length: gap.map(|g| time_fmt::duration(g.to - g.from)),
+        last_webhook_sync: w(s.last_webhook_sync.as_ref().map(|x| x.at)),
     }
 }
+
+#[cfg(test)]
+#[path = "status_tests.rs"]
+mod tests;

@@ -1,10 +1,9 @@
-//! Every time a [`Status`] carries, in words, written by the one rule in [`crate::time_fmt`]
-//! from the same `now` the status was built with. The window shows these strings as they are
+//! Every time a [`Status`](crate::status::Status) carries, in words, written by the one rule
+//! in [`crate::time_fmt`] from the same `now` the status was built with (`status.rs` writes
+//! them, so this type knows nothing of `Status`). The window shows these strings as they are
 //! (it formats no time itself), so it says what the CLI and the tray say.
 
-use crate::i18n::Lang;
-use crate::status::Status;
-use crate::time_fmt::{self, TimeWords, Zone};
+use crate::time_fmt::TimeWords;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -29,30 +28,6 @@ pub struct StatusTimes {
     /// The last gap's length ("3 h 0 min").
     pub last_gap_length: Option<String>,
     pub last_webhook_sync: Option<TimeWords>,
-}
-
-impl StatusTimes {
-    /// The words for the times `s` carries, as of `now`, in `zone`.
-    pub(crate) fn of(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> StatusTimes {
-        let w = |t: Option<DateTime<Utc>>| t.map(|t| time_fmt::words_in(t, now, lang, zone));
-        let gap = s.last_gap.as_ref();
-        StatusTimes {
-            as_of: now,
-            connected: w(s.connected_at),
-            access_expires: w(s.access_expires_at),
-            refresh_issued: w(s.refresh_issued_at),
-            refresh_expires_assumed: w(s.refresh_expires_assumed_at),
-            api_key_expires: w(s.api_key_expires_at),
-            last_check: w(s.last_tick_at),
-            last_validated: w(s.last_validated_at),
-            next_check: w(s.next_check_at),
-            next_attempt: w(s.next_attempt_at),
-            last_gap_from: w(gap.map(|g| g.from)),
-            last_gap_to: w(gap.map(|g| g.to)),
-            last_gap_length: gap.map(|g| time_fmt::duration(g.to - g.from)),
-            last_webhook_sync: w(s.last_webhook_sync.as_ref().map(|x| x.at)),
-        }
-    }
 }
 
 #[cfg(test)]
