@@ -286,7 +286,7 @@ impl Error {
                 format!("Die Verbindung zu Lexware Office ist verloren, weil eine Erneuerung unterbrochen wurde (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet): Lexware hatte schon neue Zugangsdaten ausgegeben, die nie ankamen. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
                 format!("The connection to Lexware Office is lost because a refresh was interrupted (no or a cut answer, or lexguard was stopped midway): Lexware had already issued new credentials that never arrived. You did nothing wrong. Please reconnect: {}.", connect_hint(Lang::En)),
             ),
-            Error::KeyRejected => crate::trouble_words::key_rejected_pair(),
+            Error::KeyRejected => crate::key_words::key_rejected_pair(),
             Error::ShuttingDown => (
                 "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),
                 "lexguard is shutting down and takes no new work. Please start lexguard again.".into(),

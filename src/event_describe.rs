@@ -136,7 +136,7 @@ impl Event {
             },
             Event::AuthLost {
                 reason: Reason::KeyRejected,
-            } => crate::trouble_words::key_rejected(None, lang),
+            } => crate::key_words::key_rejected(None, lang),
             Event::AuthLost { reason } => lang.pick(
                 format!(
                     "Verbindung verloren: {}. Bitte verbinden Sie sich neu.",

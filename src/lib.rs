@@ -19,6 +19,7 @@ pub mod headline;
 pub mod history;
 pub mod http;
 pub mod i18n;
+pub mod key_words;
 pub mod limits;
 pub mod lock;
 pub mod oauth;

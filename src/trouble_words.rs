@@ -1,6 +1,7 @@
 //! The sentences for the newer kinds of trouble (webhooks, the authorization's end, missing
 //! permissions): what happened, then what to do. Kept apart from `status` so that file stays
-//! about the status itself.
+//! about the status itself. The refused API key has its sentence in `key_words` (the error
+//! says it too).
 
 use crate::i18n::{Lang, connect_hint};
 use crate::state::Persisted;
@@ -32,39 +33,6 @@ pub fn authorization(until: &str, lang: Lang) -> String {
     )
 }
 
-/// Where a person enters a new API key, in the words of this shell.
-fn key_entry_hint(lang: Lang) -> &'static str {
-    match crate::i18n::surface() {
-        crate::i18n::Surface::Cli => lang.pick(
-            "lexguard connect --api-key -",
-            "lexguard connect --api-key -",
-        ),
-        crate::i18n::Surface::App => lang.pick(
-            "im lexguard-Fenster unter „Neu verbinden“",
-            "in the lexguard window under “Reconnect”",
-        ),
-    }
-}
-
-/// Lexware refused the public API key twice in a row (deleted, replaced or run out): the one
-/// sentence for it, in the status, the error and the notification. A key has no password and
-/// no login; the fix is the new key.
-pub fn key_rejected(company: Option<&str>, lang: Lang) -> String {
-    let at = company
-        .map(|c| lang.pick(format!(" für {c}"), format!(" for {c}")))
-        .unwrap_or_default();
-    let hint = key_entry_hint(lang);
-    lang.pick(
-        format!("Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein ({hint}). Einen neuen Schlüssel{at} erstellen Sie unter app.lexware.de/addons/public-api; danach richtet lexguard die Webhooks wieder ein."),
-        format!("Lexware no longer accepts the API key – enter the new one ({hint}). You create a new key{at} at app.lexware.de/addons/public-api; lexguard then sets the webhooks up again."),
-    )
-}
-
-/// [`key_rejected`] in both languages, without a company (an error message).
-pub(crate) fn key_rejected_pair() -> (String, String) {
-    (key_rejected(None, Lang::De), key_rejected(None, Lang::En))
-}
-
 /// The configured scopes ask for more than the connection was granted.
 pub fn scopes(missing: &str, lang: Lang) -> String {
     lang.pick(
@@ -88,33 +56,6 @@ pub fn missing_scopes(wanted: Option<&str>, granted: Option<&str>) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_refused_key_is_named_with_its_fix_and_no_password() {
-        for lang in [Lang::De, Lang::En] {
-            let text = key_rejected(Some("Weiß & Söhne GmbH"), lang);
-            let lower = text.to_lowercase();
-            assert!(text.contains("Weiß & Söhne GmbH"), "{text}");
-            assert!(text.contains("--api-key"), "{text}");
-            for wrong in [
-                "passwort",
-                "password",
-                "berechtigung",
-                "permission",
-                "log in",
-                "melden sie sich",
-            ] {
-                assert!(!lower.contains(wrong), "{wrong}: {text}");
-            }
-        }
-        assert!(key_rejected(Some("Demo GmbH"), Lang::De).starts_with(
-            "Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein"
-        ));
-        assert!(
-            key_rejected(Some("Demo GmbH"), Lang::En)
-                .starts_with("Lexware no longer accepts the API key – enter the new one")
-        );
-    }
 
     #[test]
     fn scopes_that_grew_are_named() {
