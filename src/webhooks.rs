@@ -101,16 +101,14 @@ pub fn plan(desired: &[WebhookSpec], existing: &[Subscription], prune: bool) -> 
 }
 
 /// The (event type, callback URL) pairs a sync left set up at Lexware (created, kept or
-/// repaired): only these can later have been removed by Lexware.
-pub fn set_up_in(sync: Option<&crate::state::WebhookSync>) -> Vec<(String, String)> {
-    sync.map(|s| {
-        s.outcomes
-            .iter()
-            .filter(|o| matches!(o.action, Action::Created | Action::Kept | Action::Repaired))
-            .map(|o| (o.event_type.clone(), o.callback_url.clone()))
-            .collect()
-    })
-    .unwrap_or_default()
+/// repaired): only these can later have been removed by Lexware. `outcomes` are the last
+/// sync's (none before the first).
+pub fn set_up_in(outcomes: &[Outcome]) -> Vec<(String, String)> {
+    outcomes
+        .iter()
+        .filter(|o| matches!(o.action, Action::Created | Action::Kept | Action::Repaired))
+        .map(|o| (o.event_type.clone(), o.callback_url.clone()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ impl Engine {
     /// the last sync, the history, and the webhook health.
     fn record(&self, run: &mut Run, outcomes: &[Outcome], by_watch: bool) {
         // What was set up before: only those can have been removed by Lexware.
-        let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
+        let was_set_up = crate::webhooks::set_up_in(last_outcomes(&run.st));
         run.st.last_webhook_sync = Some(WebhookSync {
             at: run.now,
             outcomes: outcomes.to_vec(),
@@ -262,7 +262,7 @@ impl Engine {
                     .collect();
                 // Only one that was set up can have been removed by Lexware: no "entfernt"
                 // notice for a webhook just added to config.toml.
-                let was_set_up = crate::webhooks::set_up_in(run.st.last_webhook_sync.as_ref());
+                let was_set_up = crate::webhooks::set_up_in(last_outcomes(&run.st));
                 let removed = |t: &String| was_set_up.iter().any(|(e, _)| e == t);
                 let h = &mut run.st.webhook_health;
                 for t in missing
@@ -320,4 +320,11 @@ fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
         detail: detail.filter(|d| !d.trim().is_empty()),
         ..outcome(t, u, Action::Failed, None, Some(text))
     }
+}
+
+/// What the last sync did, webhook by webhook (nothing before the first sync).
+fn last_outcomes(st: &crate::state::Persisted) -> &[Outcome] {
+    st.last_webhook_sync
+        .as_ref()
+        .map_or(&[], |s| s.outcomes.as_slice())
 }
