@@ -153,7 +153,7 @@ impl Engine {
         run.st.api_key_expires_at = Some(record.expires_at());
         run.st.api_key_end_assumed = record.end_is_assumed();
         run.st.key_limited = limited;
-        run.shared = Some(super::share::Shared::key(&record));
+        run.shared = Some(super::op::Shared::key(&record));
         self.after_connect(run, &config, key.expose()).await
     }
 

@@ -153,7 +153,7 @@ impl Engine {
     /// refuses, the set goes to the rescue file and stays in memory, the run records the
     /// trouble, and every later run retries. `true`: the keychain has it.
     pub(super) async fn persist_tokens(&self, run: &mut Run, set: &TokenSet) -> bool {
-        run.shared = Some(super::share::Shared::tokens(set));
+        run.shared = Some(super::op::Shared::tokens(set));
         let mut result = self.inner.vault.save_tokens(set).await;
         for pause_ms in [200, 800] {
             if result.is_ok() {

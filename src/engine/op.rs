@@ -6,6 +6,7 @@ use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::history;
 use crate::lock;
+use crate::secret::AccessToken;
 use crate::state::{ConnState, Mode, Persisted, Reason};
 use crate::status::Status;
 use chrono::{DateTime, Duration, Utc};
@@ -22,7 +23,30 @@ pub(super) struct Run {
     /// even that failed.
     pub(super) rescued: Option<Option<std::path::PathBuf>>,
     /// The bearer this run held: what the token files get (`[share]`).
-    pub(super) shared: Option<super::share::Shared>,
+    pub(super) shared: Option<Shared>,
+}
+
+/// The bearer an operation read from the keychain or obtained from Lexware: what the token
+/// files get when it finishes.
+pub(super) struct Shared {
+    pub(super) bearer: AccessToken,
+    pub(super) expires_at: Option<DateTime<Utc>>,
+}
+
+impl Shared {
+    pub(super) fn tokens(t: &crate::store::TokenSet) -> Shared {
+        Shared {
+            bearer: t.access.clone(),
+            expires_at: Some(t.expires_at),
+        }
+    }
+
+    pub(super) fn key(k: &crate::store::ApiKeyRecord) -> Shared {
+        Shared {
+            bearer: AccessToken::new(k.key.expose()),
+            expires_at: Some(k.expires_at()),
+        }
+    }
 }
 
 /// The locks an operation holds; released (also by the OS, if the process dies) on drop.

@@ -3,35 +3,10 @@
 
 use super::Engine;
 use super::credentials::Creds;
-use super::op::Run;
+use super::op::{Run, Shared};
 use crate::error::{Error, Result};
-use crate::secret::AccessToken;
 use crate::share::{TokenJson, token_files};
 use crate::state::{ConnState, Mode};
-use chrono::{DateTime, Utc};
-
-/// The bearer an operation read from the keychain or obtained from Lexware: what the token
-/// files get when it finishes.
-pub(super) struct Shared {
-    bearer: AccessToken,
-    expires_at: Option<DateTime<Utc>>,
-}
-
-impl Shared {
-    pub(super) fn tokens(t: &crate::store::TokenSet) -> Shared {
-        Shared {
-            bearer: t.access.clone(),
-            expires_at: Some(t.expires_at),
-        }
-    }
-
-    pub(super) fn key(k: &crate::store::ApiKeyRecord) -> Shared {
-        Shared {
-            bearer: AccessToken::new(k.key.expose()),
-            expires_at: Some(k.expires_at()),
-        }
-    }
-}
 
 /// Lexware's access tokens live about four hours: asking for more validity than a fresh one
 /// has would refresh on every call (the same bound as `refresh_before`).
