@@ -8,10 +8,9 @@
 //! Bodies up to 1 MiB are held so a retry can send them again; larger ones (file uploads)
 //! stream straight through and are sent once.
 
-use super::TokenJson;
-use super::proxy::{Proxy, message};
-use crate::engine::{Engine, TickCause};
-use crate::error::{Error, Result};
+use super::proxy_state::{Proxy, message};
+use crate::engine::TickCause;
+use crate::error::Error;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -26,8 +25,6 @@ const SPACING: Duration = Duration::from_millis(500);
 const REPLAY_LIMIT: usize = 1024 * 1024;
 const MAX_429_RETRIES: u32 = 3;
 const MAX_INLINE_WAIT: Duration = Duration::from_secs(10);
-/// How long a bearer is used before the engine is asked again (it refreshes when due).
-const BEARER_FOR: Duration = Duration::from_secs(30);
 
 /// Never forwarded in either direction (RFC 9110 §7.6.1), plus what the proxy sets itself.
 const HOP_BY_HOP: [&str; 10] = [
@@ -42,46 +39,6 @@ const HOP_BY_HOP: [&str; 10] = [
     "upgrade",
     "expect",
 ];
-
-/// The bearer the proxy sends, asked of the engine at most every 30 s (single-flight: the
-/// mutex is held while the engine answers).
-#[derive(Default)]
-pub(super) struct BearerCache {
-    inner: tokio::sync::Mutex<Option<(TokenJson, Instant)>>,
-}
-
-impl BearerCache {
-    async fn current(&self, engine: &Engine) -> Result<String> {
-        let mut cached = self.inner.lock().await;
-        if let Some((t, at)) = &*cached
-            && at.elapsed() < BEARER_FOR
-            && t.expires_at.is_none_or(|e| e > engine.now())
-        {
-            return Ok(t.access_token.clone());
-        }
-        let t = engine.token_json(None).await?;
-        let bearer = t.access_token.clone();
-        *cached = Some((t, Instant::now()));
-        Ok(bearer)
-    }
-
-    /// After a 401 for `rejected`: a renewed bearer, or the one someone else renewed meanwhile.
-    async fn renew(&self, engine: &Engine, rejected: &str) -> Result<String> {
-        let mut cached = self.inner.lock().await;
-        if let Some((t, _)) = &*cached
-            && t.access_token != rejected
-        {
-            return Ok(t.access_token.clone());
-        }
-        // A failed renewal (the connection is lost) leaves no bearer: the next request asks
-        // the engine again and gets its verdict instead of sending a dead token.
-        *cached = None;
-        let t = engine.renew_rejected(rejected).await?;
-        let bearer = t.access_token.clone();
-        *cached = Some((t, Instant::now()));
-        Ok(bearer)
-    }
-}
 
 /// The request body: held (may be sent again) or streamed (sent once).
 enum Payload {

@@ -9,6 +9,7 @@ pub mod doctor;
 mod forward;
 pub mod local_key;
 pub mod proxy;
+mod proxy_state;
 pub mod stats;
 pub mod token_files;
 mod token_json;

@@ -6,25 +6,15 @@
 //! must carry the local key. Every request waits in the one 2 requests/second budget.
 
 use super::config::ProxyAddr;
+use super::proxy_state::{BearerCache, Proxy, message};
 use super::{ShareStats, forward, local_key};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use std::sync::Arc;
 use std::time::Instant;
-
-/// What every request handler shares.
-pub(super) struct Proxy {
-    pub(super) engine: Engine,
-    /// Required on TCP; `None` on the unix socket (the file mode guards it).
-    key: Option<String>,
-    pub(super) stats: Arc<ShareStats>,
-    pub(super) bearer: forward::BearerCache,
-    /// Requests waiting for the budget right now (for the 30 s promise).
-    pub(super) queued: std::sync::atomic::AtomicUsize,
-}
 
 /// Runs the proxy beside the keepalive when `[share] proxy` is set (serve, the tray app).
 /// A proxy that cannot start is logged loudly and shown in `status`; the keepalive goes on.
@@ -66,7 +56,7 @@ pub async fn serve(engine: Engine) -> Result<()> {
         engine,
         key,
         stats,
-        bearer: forward::BearerCache::default(),
+        bearer: BearerCache::default(),
         queued: Default::default(),
     });
     let app = axum::Router::new()
@@ -173,17 +163,6 @@ async fn handle(State(proxy): State<Arc<Proxy>>, req: Request) -> Response {
         status,
         ms = started.elapsed().as_millis() as u64,
         "proxy"
-    );
-    resp
-}
-
-/// A JSON answer of the proxy itself: `{"message": …}` (what Lexware's errors carry too).
-pub(super) fn message(status: StatusCode, text: &str) -> Response {
-    let body = serde_json::json!({ "message": text }).to_string();
-    let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
     );
     resp
 }
