@@ -292,5 +292,4 @@ async fn run_command(argv: &[String], p: &Payload<'_>, connection: &str) {
 }
 
 #[cfg(test)]
-#[path = "alerts_tests.rs"]
 mod tests;

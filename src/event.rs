@@ -112,7 +112,6 @@ impl Event {
 }
 
 /// `Event::describe`: one sentence per event, written by the core for every surface.
-#[path = "event_describe.rs"]
 mod describe;
 
 #[cfg(test)]

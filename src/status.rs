@@ -362,5 +362,4 @@ fn times_words(s: &Status, now: DateTime<Utc>, lang: Lang, zone: Zone) -> Status
 }
 
 #[cfg(test)]
-#[path = "status_tests.rs"]
 mod tests;

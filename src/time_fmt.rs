@@ -196,5 +196,4 @@ pub fn local_and_relative(at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> 
 }
 
 #[cfg(test)]
-#[path = "time_fmt_tests.rs"]
 mod tests;

@@ -175,5 +175,4 @@ fn html(status: StatusCode, body: String) -> Response<Full<Bytes>> {
 }
 
 #[cfg(test)]
-#[path = "loopback_tests.rs"]
 mod tests;

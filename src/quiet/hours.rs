@@ -225,5 +225,4 @@ fn first_at_or_after<Z: TimeZone>(
 }
 
 #[cfg(test)]
-#[path = "hours_tests.rs"]
 mod tests;
