@@ -170,6 +170,9 @@ pub(crate) struct Inner {
     /// `/_sim/hook/{name}` targets by name.
     pub(crate) hooks: HashMap<String, Hook>,
     pub(crate) wake: Arc<tokio::sync::Notify>,
+    /// Issued access tokens are padded to this many characters (Lexware's may be up to
+    /// 4,096); `None`: their natural length.
+    pub(crate) access_token_chars: Option<usize>,
 }
 
 impl Inner {
@@ -197,6 +200,7 @@ impl Inner {
             faults: Faults::default(),
             counters: Counters::default(),
             log: VecDeque::new(),
+            access_token_chars: None,
             jobs: Vec::new(),
             in_flight: false,
             deliveries: VecDeque::new(),
