@@ -279,3 +279,20 @@ mod tests {
         assert!(store.get("api-key").is_err());
     }
 }
+
+#[cfg(all(test, not(unix)))]
+mod refused {
+    use super::*;
+
+    #[test]
+    fn the_file_store_is_refused_with_the_fix() {
+        let base = tempfile::tempdir().expect("dir");
+        let e = FileStore::open(base.path().join("secrets")).expect_err("refused");
+        assert!(
+            e.message(crate::Lang::De)
+                .contains("Anmeldeinformationsverwaltung")
+        );
+        assert!(e.message(crate::Lang::En).contains("Credential Manager"));
+        assert!(!base.path().join("secrets").exists(), "nothing created");
+    }
+}
