@@ -1,9 +1,9 @@
 //! `lexguard doctor`, the real binary, on a healthy server setup and a broken one: each broken
 //! link in the chain is named with its fix, and the exit code says whether all is well.
 //!
-//! Unix only: the server setup uses the file store (refused on Windows), libfaketime and
-//! Unix permissions.
-#![cfg(unix)]
+//! Linux only: the server setup uses the file store (refused on Windows), libfaketime through
+//! LD_PRELOAD and Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

@@ -3,8 +3,8 @@
 //! key words, and that the tokens Lexware issued last are still usable afterwards.
 //! docs/reliability.md lists every case.
 //!
-//! Linux only: a private gnome-keyring over D-Bus, libfaketime and Unix permissions.
-#![cfg(unix)]
+//! Linux only: a private gnome-keyring over D-Bus, libfaketime (LD_PRELOAD), Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

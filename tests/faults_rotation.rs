@@ -4,8 +4,8 @@
 //! state, wrong clocks, 401s after a working refresh, two data folders on one keychain entry).
 //! docs/reliability.md lists every case.
 //!
-//! Linux only: a private gnome-keyring over D-Bus, libfaketime and Unix permissions.
-#![cfg(unix)]
+//! Linux only: a private gnome-keyring over D-Bus, libfaketime (LD_PRELOAD), Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

@@ -3,9 +3,9 @@
 //! (ping_url, webhook_url, command) against loopback receivers. No keychain is involved, so
 //! these run in a bare `cargo test` too.
 //!
-//! Unix only: the file store is refused on Windows (src/store/file.rs), and these use Unix
-//! permissions and libfaketime.
-#![cfg(unix)]
+//! Linux only: the file store is refused on Windows (src/store/file.rs), and these use Unix
+//! permissions and libfaketime through LD_PRELOAD.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;
