@@ -108,3 +108,29 @@ async fn token_at(t: &Cli, offset_secs: i64) -> String {
     );
     token
 }
+
+/// Without `LEXGUARD_HOME`, lexguard.exe keeps its files in `%APPDATA%\lexguard` (Wine's
+/// prefix holds the user's `AppData\Roaming`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs lexguard.exe and Wine: run scripts/test-windows"]
+async fn the_home_is_appdata_lexguard() {
+    let prefix = std::env::var_os("WINEPREFIX").expect("WINEPREFIX: run scripts/test-windows");
+    let t = Cli::new("appdata").await;
+    let mut c = t.cmd(&["tick"]);
+    c.env_remove("LEXGUARD_HOME");
+    let out = t.run_with(c, "").await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "not connected: {}",
+        stdout(&out)
+    );
+    let users = std::path::Path::new(&prefix).join("drive_c").join("users");
+    let state_files: Vec<_> = std::fs::read_dir(&users)
+        .expect("Wine's users folder")
+        .filter_map(|u| u.ok())
+        .map(|u| u.path().join("AppData/Roaming/lexguard/state.json"))
+        .filter(|p| p.exists())
+        .collect();
+    assert_eq!(state_files.len(), 1, "state.json in %APPDATA%\\lexguard");
+}
