@@ -46,7 +46,7 @@ impl Config {
             let found = e.span().and_then(|s| text.get(s)).unwrap_or_default();
             let plain = parse_error::plain(e.message(), found);
             Error::Config {
-                file: path.to_path_buf(),
+                file: path.into(),
                 line,
                 key: plain.key,
                 problem: (plain.de, plain.en),
@@ -54,7 +54,7 @@ impl Config {
             }
         })?;
         config.validate().map_err(|p| Error::Config {
-            file: path.to_path_buf(),
+            file: path.into(),
             line: line_of(text, &p.section, p.index, &p.key),
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),
@@ -81,7 +81,7 @@ impl Config {
         let mut new = old.clone();
         change(&mut new);
         new.validate().map_err(|p| Error::Config {
-            file: path.to_path_buf(),
+            file: path.into(),
             line: None,
             key: Some(p.qualified_key()),
             problem: (p.de, p.en),

@@ -37,7 +37,8 @@ pub enum KeychainFault {
 pub enum Error {
     #[error("configuration error in {}: {}", file.display(), problem.1)]
     Config {
-        file: PathBuf,
+        /// Boxed: a `PathBuf` is 32 bytes on Windows, and every `Result` carries this variant.
+        file: Box<std::path::Path>,
         line: Option<u32>,
         key: Option<String>,
         /// German and English description, in plain words.

@@ -82,7 +82,10 @@ pub fn append(path: &Path, at: DateTime<Utc>, events: &[Event]) -> Result<()> {
         crate::fsutil::open_private(path, std::fs::OpenOptions::new().create(true).append(true))?;
     f.write_all(text.as_bytes())
         .map_err(|e| Error::io(path, e))?;
-    if f.metadata().map(|m| m.len()).unwrap_or(0) > MAX_BYTES {
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    // Closed before the trim renames over it: Windows refuses to replace an open file.
+    drop(f);
+    if len > MAX_BYTES {
         trim(path)?;
     }
     Ok(())

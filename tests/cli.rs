@@ -97,8 +97,11 @@ impl Cli {
     }
 
     fn keychain_tokens(&self) -> serde_json::Value {
-        let raw = self.secret_tool(&["lookup", "service", &self.service, "username", "tokens"]);
-        serde_json::from_str(raw.trim()).expect("tokens entry is JSON")
+        common::assemble_tokens(|name| {
+            Some(self.secret_tool(&["lookup", "service", &self.service, "username", name]))
+                .filter(|v| !v.is_empty())
+        })
+        .expect("a whole token set in the keychain")
     }
 }
 

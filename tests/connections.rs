@@ -3,6 +3,9 @@
 //! (its own organization id, company, tokens and subscriptions). The connection `b` points
 //! at the second one through `[lexware]` in its own `connections/b/config.toml`, which is
 //! also how a connection's own section replaces the top-level one.
+//!
+//! Linux only: the file store (refused on Windows) and libfaketime through LD_PRELOAD.
+#![cfg(target_os = "linux")]
 
 mod common;
 #[path = "common/cli.rs"]

@@ -2,6 +2,10 @@
 //! link in the chain is named with its fix, and the exit code says whether all is well. Doctor
 //! checks the connection itself (state, a live check at Lexware, the client secret) and never
 //! sends a success ping: the alert channels get a test message only with `--test-alerts`.
+//!
+//! Linux only: the server setup uses the file store (refused on Windows), libfaketime through
+//! LD_PRELOAD and Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

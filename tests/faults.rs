@@ -2,6 +2,9 @@
 //! simulator and the REAL Secret Service, and asserts the exit code, the state, the message's
 //! key words, and that the tokens Lexware issued last are still usable afterwards.
 //! docs/reliability.md lists every case.
+//!
+//! Linux only: a private gnome-keyring over D-Bus, libfaketime (LD_PRELOAD), Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

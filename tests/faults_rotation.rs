@@ -3,6 +3,9 @@
 //! while a refresh is on its way, answers lost after Lexware rotated, a killed process, lost
 //! state, wrong clocks, 401s after a working refresh, two data folders on one keychain entry).
 //! docs/reliability.md lists every case.
+//!
+//! Linux only: a private gnome-keyring over D-Bus, libfaketime (LD_PRELOAD), Unix permissions.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

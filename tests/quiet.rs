@@ -2,6 +2,9 @@
 //! no D-Bus, clock jumps with faketime): a snooze holds back webhook and command, never the
 //! `ping_url` `/fail`; when it ends, exactly one catch-up per quiet channel if the trouble is
 //! still there, nothing if it healed meanwhile.
+//!
+//! Linux only: the file store (refused on Windows) and libfaketime through LD_PRELOAD.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

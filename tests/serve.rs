@@ -1,6 +1,9 @@
 //! `lexguard serve`, the real binary: readiness, `STATUS=` and watchdog pings over a test-owned
 //! `NOTIFY_SOCKET` (as systemd's `Type=notify` would read them), the first check refreshing a
 //! due token, and SIGTERM while the token endpoint is slow.
+//!
+//! Linux only: systemd's notify socket, SIGTERM and the Secret Service.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

@@ -2,6 +2,10 @@
 //! (`[store] kind = "file"`), clock jumps with faketime, and alerts that leave the machine
 //! (ping_url, webhook_url, command) against loopback receivers. No keychain is involved, so
 //! these run in a bare `cargo test` too.
+//!
+//! Linux only: the file store is refused on Windows (src/store/file.rs), and these use Unix
+//! permissions and libfaketime through LD_PRELOAD.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

@@ -2,7 +2,7 @@
 //! with the REAL binary against the simulator, the file store (no keychain session needed) and
 //! real OS users for the permissions (those parts need root: CI runs as root; elsewhere they
 //! are skipped with a message).
-#![cfg(unix)]
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

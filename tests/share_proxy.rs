@@ -1,7 +1,7 @@
 //! The local API proxy (issue 15) in the REAL `lexguard serve` against the simulator with its
 //! real rate limit, used by real client processes (curl): the local key, the one budget, a
 //! token that dies midway, a 5 MB upload, the unix socket's mode and group, no token leaked.
-#![cfg(unix)]
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

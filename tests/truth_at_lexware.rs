@@ -2,6 +2,9 @@
 //! schedule, ticking once a minute on a faked wall clock (libfaketime, wall clock only),
 //! against the simulator, with `ping_url` on a loopback receiver. The file store is used, so
 //! no keychain or D-Bus session is needed and these run in a bare `cargo test` too.
+//!
+//! Linux only: the file store (refused on Windows) and libfaketime through LD_PRELOAD.
+#![cfg(target_os = "linux")]
 
 #[path = "common/cli.rs"]
 mod cli;

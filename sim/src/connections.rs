@@ -133,11 +133,21 @@ impl Inner {
             "exp": exp.timestamp(),
             "jti": uuid_v4(),
         });
-        format!(
+        let mut token = format!(
             "{}.{}.{}",
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string()),
             random_urlsafe(256)
-        )
+        );
+        if let Some(chars) = self.access_token_chars {
+            // A longer signature: the token stays unique and opaque to the client. Never
+            // shorter than its natural length.
+            let natural = token.len();
+            while token.len() < chars {
+                token.push_str(&random_urlsafe(48));
+            }
+            token.truncate(chars.max(natural));
+        }
+        token
     }
 }

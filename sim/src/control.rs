@@ -30,6 +30,12 @@ impl Control {
         self.shared.lock().cfg.access_ttl_secs = secs;
     }
 
+    /// Access tokens issued from now on have `chars` characters (Lexware's may be up to
+    /// 4,096), or their natural length (about 900) when that is longer or `chars` is `None`.
+    pub fn set_access_token_chars(&self, chars: Option<usize>) {
+        self.shared.lock().access_token_chars = chars.map(|c| c.clamp(64, 65_536));
+    }
+
     /// Moves the simulator clock forward (code, access-token and API-key expiry, rate-limit
     /// refill, delivery retries and all dates use it). Retries that fall due happen in the
     /// background; [`Control::settle_deliveries`] waits for them.

@@ -22,6 +22,9 @@ struct Args {
     /// expires_in of issued access tokens, in seconds.
     #[arg(long)]
     access_ttl: Option<i64>,
+    /// Pad issued access tokens to this many characters (Lexware's may be up to 4,096).
+    #[arg(long, value_name = "N")]
+    access_token_chars: Option<usize>,
     /// Turn off the 2 requests/second/client rate limit.
     #[arg(long)]
     no_rate_limit: bool,
@@ -84,6 +87,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    sim.control()
+        .set_access_token_chars(args.access_token_chars);
     println!("lexware-sim listening on {}", sim.url());
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("lexware-sim: cannot wait for Ctrl-C: {e}");

@@ -172,6 +172,9 @@ pub(crate) struct Inner {
     pub(crate) wake: Arc<tokio::sync::Notify>,
     /// What `POST /v1/files` received.
     pub(crate) files: Vec<crate::model::Upload>,
+    /// Issued access tokens are padded to this many characters (Lexware's may be up to
+    /// 4,096); `None`: their natural length.
+    pub(crate) access_token_chars: Option<usize>,
 }
 
 impl Inner {
@@ -199,6 +202,7 @@ impl Inner {
             faults: Faults::default(),
             counters: Counters::default(),
             log: VecDeque::new(),
+            access_token_chars: None,
             jobs: Vec::new(),
             in_flight: false,
             deliveries: VecDeque::new(),

@@ -33,6 +33,8 @@ mod tray;
 #[cfg(all(target_os = "linux", not(test)))]
 mod tray_host;
 mod window;
+#[cfg(windows)]
+mod windows_toasts;
 
 pub use options::Options;
 
@@ -118,6 +120,11 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             config_trouble::open_config_folder,
         ])
         .setup(move |app| {
+            // A tray-only app on macOS: no Dock icon, no app menu.
+            #[cfg(target_os = "macos")]
+            app.set_activation_policy(tauri::ActivationPolicy::Accessory);
+            #[cfg(windows)]
+            windows_toasts::register(&app.config().identifier, "lexguard");
             let handle = app.handle().clone();
             app.manage(config_trouble::Trouble::new(system_lang));
             lifecycle::watch_signals(&handle);
@@ -202,6 +209,9 @@ fn wait_for_predecessor() {
         if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
             return;
         }
+        // Elsewhere no check without unsafe code: the full 10 s (the demo switch only).
+        #[cfg(not(target_os = "linux"))]
+        let _ = pid;
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }

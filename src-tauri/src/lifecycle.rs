@@ -67,7 +67,34 @@ pub fn watch_signals<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-#[cfg(not(unix))]
+/// Windows: Ctrl-C, a closed console, log-off and shut-down, as far as they reach the app
+/// (console events reach it when it was started from a console).
+#[cfg(windows)]
+pub fn watch_signals<R: Runtime>(app: &AppHandle<R>) {
+    use tokio::signal::windows as w;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut c), Ok(mut close), Ok(mut logoff), Ok(mut shutdown)) = (
+            w::ctrl_c(),
+            w::ctrl_close(),
+            w::ctrl_logoff(),
+            w::ctrl_shutdown(),
+        ) else {
+            tracing::warn!("console events not watched");
+            return;
+        };
+        let name = tokio::select! {
+            _ = c.recv() => "Ctrl-C",
+            _ = close.recv() => "CTRL_CLOSE_EVENT",
+            _ = logoff.recv() => "CTRL_LOGOFF_EVENT",
+            _ = shutdown.recv() => "CTRL_SHUTDOWN_EVENT",
+        };
+        tracing::info!(signal = name, "asked to end");
+        quit(&app, Why::Signal(name));
+    });
+}
+
+#[cfg(not(any(unix, windows)))]
 pub fn watch_signals<R: Runtime>(_app: &AppHandle<R>) {}
 
 async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {

@@ -24,6 +24,20 @@ pub struct TrayHandles<R: Runtime> {
 }
 
 fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
+    // macOS: template images (black glyph, the menu bar tints them); the glyph tells the
+    // state, the demo shows in the tooltip and menu.
+    #[cfg(target_os = "macos")]
+    let _ = demo;
+    #[cfg(target_os = "macos")]
+    return match state {
+        ConnState::Healthy => include_bytes!("../../icons/tray/macos/healthy-template.png"),
+        ConnState::Degraded => include_bytes!("../../icons/tray/macos/degraded-template.png"),
+        ConnState::AuthLost => include_bytes!("../../icons/tray/macos/auth_lost-template.png"),
+        ConnState::NotConnected => {
+            include_bytes!("../../icons/tray/macos/not_connected-template.png")
+        }
+    };
+    #[cfg(not(target_os = "macos"))]
     match (state, demo) {
         (ConnState::Healthy, false) => include_bytes!("../../icons/tray/healthy.png"),
         (ConnState::Degraded, false) => include_bytes!("../../icons/tray/degraded.png"),
@@ -228,11 +242,14 @@ fn show<R: Runtime>(
     if let Some(icon) = app.tray_by_id(ID) {
         icon.set_menu(Some(menu))?;
         icon.set_icon(Some(image))?;
+        #[cfg(target_os = "macos")]
+        icon.set_icon_as_template(true)?;
         icon.set_tooltip(Some(tooltip))?;
         return Ok(icon);
     }
     TrayIconBuilder::with_id(ID)
         .icon(image)
+        .icon_as_template(cfg!(target_os = "macos"))
         .tooltip(tooltip)
         .menu(&menu)
         .show_menu_on_left_click(true)
@@ -310,6 +327,8 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     match Image::from_bytes(icon_bytes(status.state, demo)) {
         Ok(img) => {
             let _ = t.icon.set_icon(Some(img));
+            #[cfg(target_os = "macos")]
+            let _ = t.icon.set_icon_as_template(true);
         }
         Err(e) => tracing::warn!(error = %e, "tray icon"),
     }

@@ -142,8 +142,11 @@ fn notify(note: Note<'_>) {
             tracing::debug!(error = %e, "sd_notify failed");
         }
     }
+    // Elsewhere no service manager listens; the status line goes to the debug log.
     #[cfg(not(target_os = "linux"))]
-    let _ = note;
+    if let Note::Status(line) = note {
+        tracing::debug!(status = line, "serve status");
+    }
 }
 
 fn watchdog_interval() -> Option<Duration> {

@@ -1,9 +1,14 @@
 //! SIGTERM, SIGINT and SIGHUP while a command runs (systemd stopping a timer, Ctrl-C, a
-//! closed terminal). Dying at once could cut a refresh between Lexware's answer (the old
+//! closed terminal); on Windows Ctrl-C, Ctrl-Break, a closed console window, log-off and
+//! shut-down. Dying at once could cut a refresh between Lexware's answer (the old
 //! refresh token is now dead) and the keychain write (the new one not yet saved): the
 //! connection would be lost. So the command runs in its own task; on a signal the engine is
 //! closed (the operation in flight finishes and is saved, a token set held only in memory is
 //! written), bounded in time, and the process exits with 128 + the signal's number.
+//!
+//! On Windows tokio keeps the process alive after a close, log-off or shut-down event until
+//! it exits on its own; Windows itself ends it after a few seconds (about 5 for a closed
+//! console), so a refresh in flight gets that long.
 
 use crate::engine::Engine;
 use crate::i18n::Lang;
@@ -25,6 +30,18 @@ pub struct Caught {
 pub struct Signals {
     #[cfg(unix)]
     streams: Option<[(tokio::signal::unix::Signal, Caught); 3]>,
+    #[cfg(windows)]
+    console: Option<Console>,
+}
+
+/// The console events of Windows, each with its own listener.
+#[cfg(windows)]
+struct Console {
+    c: tokio::signal::windows::CtrlC,
+    brk: tokio::signal::windows::CtrlBreak,
+    close: tokio::signal::windows::CtrlClose,
+    logoff: tokio::signal::windows::CtrlLogoff,
+    shutdown: tokio::signal::windows::CtrlShutdown,
 }
 
 impl Signals {
@@ -50,7 +67,26 @@ impl Signals {
                 streams: streams.ok(),
             }
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            use tokio::signal::windows as w;
+            let console = (|| {
+                Ok::<_, std::io::Error>(Console {
+                    c: w::ctrl_c()?,
+                    brk: w::ctrl_break()?,
+                    close: w::ctrl_close()?,
+                    logoff: w::ctrl_logoff()?,
+                    shutdown: w::ctrl_shutdown()?,
+                })
+            })();
+            if let Err(e) = &console {
+                tracing::warn!(error = %e, "console handlers not installed");
+            }
+            Signals {
+                console: console.ok(),
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
         Signals {}
     }
 
@@ -68,7 +104,24 @@ impl Signals {
                 else => std::future::pending().await,
             }
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            let Some(c) = &mut self.console else {
+                return std::future::pending().await;
+            };
+            // Exit codes as a POSIX shell reports them: 128 + SIGINT (2), SIGBREAK (21),
+            // SIGHUP (1) for a closed console, SIGTERM (15) for log-off and shut-down.
+            let caught = |name, code| Caught { name, code };
+            tokio::select! {
+                Some(()) = c.c.recv() => caught("Ctrl-C", 130),
+                Some(()) = c.brk.recv() => caught("CTRL_BREAK_EVENT", 149),
+                Some(()) = c.close.recv() => caught("CTRL_CLOSE_EVENT", 129),
+                Some(()) = c.logoff.recv() => caught("CTRL_LOGOFF_EVENT", 143),
+                Some(()) = c.shutdown.recv() => caught("CTRL_SHUTDOWN_EVENT", 143),
+                else => std::future::pending().await,
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
         {
             match tokio::signal::ctrl_c().await {
                 Ok(()) => Caught {

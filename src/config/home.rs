@@ -23,6 +23,12 @@ impl Home {
         if let Some(dir) = std::env::var_os("LEXGUARD_HOME").filter(|d| !d.is_empty()) {
             return Ok(Home::at(dir));
         }
+        // Windows: one folder a shop owner can find and back up, `%APPDATA%\lexguard`
+        // (ProjectDirs would split it into `lexguard\lexguard\config` and `…\data`).
+        #[cfg(windows)]
+        if let Some(base) = directories::BaseDirs::new() {
+            return Ok(Home::at(base.config_dir().join("lexguard")));
+        }
         let dirs =
             directories::ProjectDirs::from("de", "lexguard", "lexguard").ok_or_else(|| {
                 Error::invalid(

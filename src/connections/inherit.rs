@@ -76,7 +76,7 @@ mod tests {
         let own = write(dir.path(), "own.toml", "[schedule]\ncheck_every = \"7m\"\n");
         match load(&base, &own).expect_err("out of range") {
             Error::Config { file, line, .. } => {
-                assert_eq!(file, own);
+                assert_eq!(&*file, own.as_path());
                 assert_eq!(line, Some(2));
             }
             other => panic!("{other:?}"),

@@ -20,6 +20,28 @@ pub const TOKEN_JSON: &str = "token.json";
 /// checks an existing one: owned by this user and writable by nobody else, else refused with
 /// the fix. With a group, the folder gets that group (so its members may enter it).
 pub fn prepare(dir: &Path, gid: Option<u32>) -> Result<()> {
+    // Who may read the files is a matter of Unix owner, group and mode; lexguard sets no
+    // Windows ACLs yet, so it writes no token where it cannot say who reads it.
+    #[cfg(not(unix))]
+    {
+        let _ = gid;
+        Err(Error::invalid(
+            format!(
+                "Token-Dateien ([share] token_dir = {}) gibt es unter Windows noch nicht: lexguard kann dort nicht festlegen, wer sie lesen darf. Bitte nehmen Sie token_dir aus der Konfiguration; andere Programme holen das Token mit „lexguard token --json“.",
+                dir.display()
+            ),
+            format!(
+                "Token files ([share] token_dir = {}) are not available on Windows yet: lexguard cannot set who may read them there. Please remove token_dir from the configuration; other programs get the token with \"lexguard token --json\".",
+                dir.display()
+            ),
+        ))
+    }
+    #[cfg(unix)]
+    prepare_unix(dir, gid)
+}
+
+#[cfg(unix)]
+fn prepare_unix(dir: &Path, gid: Option<u32>) -> Result<()> {
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -163,12 +185,14 @@ pub fn write_shared(path: &Path, bytes: &[u8], gid: Option<u32>) -> Result<()> {
     Ok(())
 }
 
+#[cfg(unix)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Problem {
     OtherOwner,
     WritableByOthers,
 }
 
+#[cfg(unix)]
 fn refused(dir: &Path, problem: Problem) -> Error {
     let d = dir.display();
     match problem {

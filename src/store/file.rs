@@ -23,6 +23,7 @@ impl FileStore {
     /// Opens (and creates, 0700) the folder, refusing one that is not private to this user.
     pub fn open(dir: impl Into<PathBuf>) -> Result<FileStore> {
         let dir = dir.into();
+        refuse_without_unix_permissions()?;
         match std::fs::symlink_metadata(&dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(&dir)?,
             Err(e) => return Err(Error::io(&dir, e)),
@@ -37,7 +38,11 @@ impl FileStore {
     }
 
     fn path(&self, name: &str) -> std::result::Result<PathBuf, StoreError> {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             return Err(StoreError {
                 fault: KeychainFault::Failed,
                 detail: "invalid entry name".into(),
@@ -53,6 +58,19 @@ impl FileStore {
             detail: e.message(crate::Lang::En),
         })
     }
+}
+
+/// The file store's protection is the Unix owner and mode bits. Windows has ACLs instead, and a
+/// folder's ACL is inherited from wherever the person puts it: rather than a store that only
+/// looks private, it is refused there (the Credential Manager is the store on Windows).
+fn refuse_without_unix_permissions() -> Result<()> {
+    #[cfg(not(unix))]
+    return Err(Error::invalid(
+        "Der Datei-Speicher ([store] kind = \"file\") ist unter Windows nicht verfügbar, weil er die Zugangsdaten dort nicht sicher vor anderen Benutzern schützen kann. Bitte entfernen Sie den Abschnitt [store] aus der config.toml: lexguard nutzt dann die Windows-Anmeldeinformationsverwaltung.",
+        "The file store ([store] kind = \"file\") is not available on Windows, because it cannot protect the credentials from other users there. Please remove the [store] section from config.toml: lexguard then uses the Windows Credential Manager.",
+    ));
+    #[cfg(unix)]
+    Ok(())
 }
 
 fn create_private(dir: &Path) -> Result<()> {
@@ -259,5 +277,22 @@ mod tests {
         let file = store.dir().join("api-key");
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         assert!(store.get("api-key").is_err());
+    }
+}
+
+#[cfg(all(test, not(unix)))]
+mod refused {
+    use super::*;
+
+    #[test]
+    fn the_file_store_is_refused_with_the_fix() {
+        let base = tempfile::tempdir().expect("dir");
+        let e = FileStore::open(base.path().join("secrets")).expect_err("refused");
+        assert!(
+            e.message(crate::Lang::De)
+                .contains("Anmeldeinformationsverwaltung")
+        );
+        assert!(e.message(crate::Lang::En).contains("Credential Manager"));
+        assert!(!base.path().join("secrets").exists(), "nothing created");
     }
 }

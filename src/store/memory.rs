@@ -18,6 +18,9 @@ struct Inner {
     fail_writes: Option<KeychainFault>,
     /// Writes that still succeed before `fail_writes` takes effect.
     writes_before_failing: u32,
+    /// Refuses values longer than this many UTF-16 units, as Windows' Credential Manager does
+    /// (1,280).
+    max_units: Option<usize>,
 }
 
 impl MemoryStore {
@@ -45,6 +48,26 @@ impl MemoryStore {
         let mut inner = self.lock();
         inner.writes_before_failing = n;
         inner.fail_writes = Some(fault);
+    }
+
+    /// Refuses every value longer than `units` UTF-16 units, like Windows' Credential Manager.
+    pub fn refuse_longer_than(&self, units: usize) {
+        self.lock().max_units = Some(units);
+    }
+
+    /// A new store with a copy of the values and no injected faults, for tests that look
+    /// inside.
+    pub fn snapshot(&self) -> MemoryStore {
+        let copy = MemoryStore::new();
+        copy.lock().values = self.lock().values.clone();
+        copy
+    }
+
+    /// The names of all entries, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.lock().values.keys().cloned().collect();
+        names.sort();
+        names
     }
 
     /// The raw stored value, for tests that look inside.
@@ -82,6 +105,14 @@ impl SecretStore for MemoryStore {
                 return Err(err(f));
             }
             inner.writes_before_failing -= 1;
+        }
+        if let Some(max) = inner.max_units
+            && value.encode_utf16().count() > max
+        {
+            return Err(StoreError {
+                fault: KeychainFault::Failed,
+                detail: format!("value longer than {max} UTF-16 units"),
+            });
         }
         inner.values.insert(name.into(), value.into());
         Ok(())

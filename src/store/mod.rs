@@ -10,6 +10,7 @@ mod keychain;
 mod memory;
 mod records;
 pub mod rescue;
+pub mod token_layout;
 mod vault;
 
 pub use choice::{StoreConfig, StoreKind, open};

@@ -1,6 +1,8 @@
 //! Typed, async access to the secret store, every call off the runtime and with a timeout.
 
-use super::{ApiKeyRecord, PendingAuthorization, SecretStore, StoreError, TokenSet, names};
+use super::{
+    ApiKeyRecord, PendingAuthorization, SecretStore, StoreError, TokenSet, names, token_layout,
+};
 use crate::error::{Error, KeychainFault, Result};
 use crate::secret::ClientSecret;
 use std::sync::Arc;
@@ -83,7 +85,11 @@ impl Vault {
         self.run(move |s| s.set(name, &value)).await
     }
 
+    /// Deletes one entry; `tokens` deletes the whole token set (its access token's parts too).
     pub async fn delete(&self, name: &'static str) -> Result<()> {
+        if name == names::TOKENS {
+            return self.run(token_layout::delete).await;
+        }
         self.run(move |s| s.delete(name)).await
     }
 
@@ -118,11 +124,13 @@ impl Vault {
         }
     }
 
+    /// The token set, laid out over several entries (see [`token_layout`]).
     pub async fn tokens(&self) -> Result<Option<TokenSet>> {
-        self.get_record(names::TOKENS, TokenSet::from_json).await
+        self.run(token_layout::read).await
     }
     pub async fn save_tokens(&self, t: &TokenSet) -> Result<()> {
-        self.set(names::TOKENS, t.to_json()).await
+        let t = t.clone();
+        self.run(move |s| token_layout::write(s, &t)).await
     }
 
     pub async fn pending(&self) -> Result<Option<PendingAuthorization>> {

@@ -78,9 +78,20 @@ impl Cli {
     /// The real binary, German, stdin piped, no display (a locked keychain then answers at
     /// once instead of waiting for a password dialog), killed when dropped.
     pub fn cmd(&self, args: &[&str]) -> tokio::process::Command {
-        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_lexguard"));
+        let (mut c, home) = match windows_exe() {
+            // scripts/test-windows: lexguard.exe under Wine; paths as Windows sees them.
+            Some((wine, exe)) => {
+                let mut c = tokio::process::Command::new(wine);
+                c.arg(exe);
+                (c, wine_path(self.home.path()))
+            }
+            None => (
+                tokio::process::Command::new(env!("CARGO_BIN_EXE_lexguard")),
+                self.home.path().as_os_str().to_owned(),
+            ),
+        };
         c.args(args)
-            .env("LEXGUARD_HOME", self.home.path())
+            .env("LEXGUARD_HOME", home)
             .env("LEXGUARD_KEYRING_SERVICE", &self.service)
             .env("LANG", "de_DE.UTF-8")
             .env_remove("LC_ALL")
@@ -172,10 +183,10 @@ impl Cli {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// The `tokens` entry as JSON (`access_token`, `refresh_token`, ...).
+    /// The token set as JSON (`access_token`, `refresh_token`, ...), from its entries.
     pub fn keychain_tokens(&self) -> serde_json::Value {
-        let raw = self.keychain_raw("tokens").expect("a tokens entry");
-        serde_json::from_str(raw.trim()).expect("tokens entry is JSON")
+        crate::common::assemble_tokens(|name| self.keychain_raw(name))
+            .expect("a whole token set in the keychain")
     }
 
     /// What `secret-tool search --all` lists for this service (attributes, no secrets shown
@@ -227,6 +238,19 @@ impl Drop for Cli {
     fn drop(&mut self) {
         self.clear_keychain();
     }
+}
+
+/// `LEXGUARD_TEST_WINDOWS_EXE` and `LEXGUARD_TEST_WINE` (set by scripts/test-windows): the
+/// Windows build of lexguard and the Wine that runs it, instead of the host's binary.
+pub fn windows_exe() -> Option<(PathBuf, PathBuf)> {
+    let exe = std::env::var_os("LEXGUARD_TEST_WINDOWS_EXE").filter(|v| !v.is_empty())?;
+    let wine = std::env::var_os("LEXGUARD_TEST_WINE").unwrap_or_else(|| "wine".into());
+    Some((wine.into(), exe.into()))
+}
+
+/// A Linux path as a Windows program under Wine sees it (Wine maps `/` to drive `Z:`).
+pub fn wine_path(p: &Path) -> std::ffi::OsString {
+    format!("Z:{}", p.display()).replace('/', "\\").into()
 }
 
 /// libfaketime's preload library: `LEXGUARD_TEST_LIBFAKETIME`, the Debian/Ubuntu paths, or

@@ -114,8 +114,14 @@ impl Harness {
         self.engine.connect(&redirect).await.expect("connect")
     }
 
+    /// The stored token set as one JSON object (`access_token`, `refresh_token`, ...),
+    /// reassembled from the keychain's entries (see `lexguard::store::token_layout`).
     pub fn stored_tokens(&self) -> Option<String> {
-        self.store.raw("tokens")
+        // A copy without the injected faults; an entry that does not parse comes back raw.
+        match lexguard::store::token_layout::read(&self.store.snapshot()) {
+            Ok(t) => t.map(|t| t.to_json()),
+            Err(_) => self.store.raw("tokens"),
+        }
     }
 
     /// The refresh token currently in the keychain.
@@ -162,4 +168,25 @@ pub fn code_of(redirect: &str) -> String {
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
         .expect("code in redirect")
+}
+
+/// The token set in a keychain as one JSON object (`access_token`, `refresh_token`, ...),
+/// put together from its entries the way `lexguard::store::token_layout` lays them out (written
+/// here again, so a test compares against an independent reading): the `tokens` head and the
+/// access token's parts, each tagged with the head's generation. `lookup` reads one entry.
+pub fn assemble_tokens(lookup: impl Fn(&str) -> Option<String>) -> Option<serde_json::Value> {
+    let mut head: serde_json::Value = serde_json::from_str(lookup("tokens")?.trim()).ok()?;
+    if head.get("access_token").is_some() {
+        return Some(head);
+    }
+    let access = head.as_object_mut()?.remove("access")?;
+    let slot = access["slot"].as_str()?;
+    let tag = format!("{}:", access["generation"].as_str()?);
+    let mut token = String::new();
+    for i in 0..access["parts"].as_u64()? {
+        let part = lookup(&format!("tokens-access-{slot}-{i}"))?;
+        token.push_str(part.trim_end_matches('\n').strip_prefix(&tag)?);
+    }
+    head["access_token"] = serde_json::Value::String(token);
+    Some(head)
 }

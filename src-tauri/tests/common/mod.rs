@@ -320,13 +320,31 @@ impl App {
         std::fs::read_to_string(self.home.join("history.jsonl")).unwrap_or_default()
     }
 
-    /// The token set in the app's keychain service (the JSON the core writes).
+    /// The token set in the app's keychain service as one JSON object, put together from its
+    /// entries (the `tokens` head and the access token's parts tagged with the head's
+    /// generation, see `lexguard::store::token_layout`).
     pub fn keychain_tokens(&self) -> Option<serde_json::Value> {
-        let raw = std::process::Command::new("secret-tool")
-            .args(["lookup", "service", &self.service, "username", "tokens"])
-            .output()
-            .expect("secret-tool");
-        serde_json::from_slice(&raw.stdout).ok()
+        let lookup = |name: &str| {
+            let raw = std::process::Command::new("secret-tool")
+                .args(["lookup", "service", &self.service, "username", name])
+                .output()
+                .expect("secret-tool");
+            String::from_utf8(raw.stdout).ok().filter(|s| !s.is_empty())
+        };
+        let mut head: serde_json::Value = serde_json::from_str(lookup("tokens")?.trim()).ok()?;
+        if head.get("access_token").is_some() {
+            return Some(head);
+        }
+        let access = head.as_object_mut()?.remove("access")?;
+        let slot = access["slot"].as_str()?;
+        let tag = format!("{}:", access["generation"].as_str()?);
+        let mut token = String::new();
+        for i in 0..access["parts"].as_u64()? {
+            let part = lookup(&format!("tokens-access-{slot}-{i}"))?;
+            token.push_str(part.trim_end_matches('\n').strip_prefix(&tag)?);
+        }
+        head["access_token"] = serde_json::Value::String(token);
+        Some(head)
     }
 }
 
