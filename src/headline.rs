@@ -12,9 +12,11 @@ pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
         Reason::RefreshFailing => {
             lang.pick("Erneuern klappt gerade nicht", "refreshing fails right now")
         }
+        // Neutral on purpose: the network, Lexware's servers and Lexware slowing lexguard down
+        // (429) all end here; the status message's detail names which.
         Reason::ValidationFailing => lang.pick(
-            "Lexware ist gerade nicht erreichbar",
-            "Lexware cannot be reached right now",
+            "Prüfung bei Lexware klappt gerade nicht",
+            "the check at Lexware fails right now",
         ),
         Reason::Unauthorized => lang.pick(
             "Lexware lehnt die Abrufe ab",

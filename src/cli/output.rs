@@ -192,6 +192,17 @@ fn status_text(out: &mut impl Write, s: &Status, lang: Lang) {
             ),
         );
     }
+    if let Some(line) = s
+        .share
+        .as_ref()
+        .map(|sh| super::share::status_line(sh, lang))
+    {
+        row(
+            out,
+            lang.pick("Für andere Programme:", "For other programs:"),
+            &line,
+        );
+    }
     let details: Vec<String> = [
         s.organization_id.as_deref().map(|o| {
             lang.pick(

@@ -103,6 +103,23 @@ describe("header, navigation, status", () => {
     expect(visible($("status-quiet"))).toBe(false);
   });
 
+  it("shows what the connection shares with other programs, only when [share] is set", async () => {
+    const backend = new FakeBackend();
+    await boot(backend);
+    expect(visible($("status-share"))).toBe(false);
+    const share = { token_dir: "/run/lexguard", proxy: "unix:/run/lexguard/api.sock", requests: 30, waited: 4, rate_limited: 1, last_error: null };
+    backend.emit("lexguard://status", status({ share }));
+    await flush();
+    expect(visible($("status-share"))).toBe(true);
+    expect(must("share-token-dir").textContent).toBe("/run/lexguard");
+    expect(must("share-proxy").textContent).toBe("unix:/run/lexguard/api.sock");
+    expect(must("share-requests").textContent).toBe("30 seit dem Start, 4 davon mussten warten, 1 von Lexware gebremst");
+    expect(must("share-last-error").textContent).toBe("–");
+    backend.emit("lexguard://status", status());
+    await flush();
+    expect(visible($("status-share"))).toBe(false);
+  });
+
   it("lists the history as sentences, filterable by kind", async () => {
     await boot(new FakeBackend());
     const items = $$('[data-testid="history-list"] li');

@@ -137,3 +137,15 @@ export function copyButton(text: () => string, fallback: HTMLElement, testid: st
   });
   return h("span", { class: "copy" }, button, host);
 }
+
+export interface Row {
+  row: HTMLElement;
+  value: HTMLElement;
+}
+
+/** One fact of a `<dl class="facts">`: its label and the element its value goes in. */
+export function factRow(key: Key, testid?: string): Row {
+  const value = h("dd", { testid });
+  const row = h("div", { class: "fact" }, h("dt", { i18n: key }), value);
+  return { row, value };
+}

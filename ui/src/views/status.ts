@@ -22,7 +22,8 @@ import { HISTORY_KINDS, modeLabel, outcomeSummary, stateLabel } from "../events"
 import { label, lang, onLangChange, t, type Key } from "../i18n";
 import * as ipc from "../ipc";
 import * as store from "../store";
-import { AlertSlot, busy, details, note, noteHost } from "./common";
+import { AlertSlot, busy, details, factRow, note, noteHost } from "./common";
+import { shareFacts } from "./share_facts";
 import type { Intent } from "./reconnect";
 import { primaryAction } from "./next_action";
 import { StoryAlert } from "./story_alert";
@@ -31,17 +32,6 @@ import { webhookWarning } from "./webhook_problems";
 const HISTORY_LIMIT = 200;
 /** Relative times ("in 2 h 10 min") go stale; this often the core is asked for fresh ones. */
 const CLOCK_MS = 15_000;
-
-interface Row {
-  row: HTMLElement;
-  value: HTMLElement;
-}
-
-function factRow(key: Key, testid?: string): Row {
-  const value = h("dd", { testid });
-  const row = h("div", { class: "fact" }, h("dt", { i18n: key }), value);
-  return { row, value };
-}
 
 export function statusView(go: (intent: Intent) => void): HTMLElement {
   const primary = h("button", { type: "button", testid: "status-primary", class: "primary" });
@@ -77,6 +67,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     token: factRow("status.token_expires", "status-token-expires"),
     refresh: factRow("status.refresh_issued"),
   };
+  const share = shareFacts();
   const techBox = details("status-details", h("dl", { class: "facts" }, ...Object.values(tech).map((r) => r.row)));
 
   const filter = h(
@@ -109,6 +100,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     webhookHost,
     h("dl", { class: "facts" }, ...Object.values(rows).map((r) => r.row)),
     techBox,
+    share.element,
     h(
       "div",
       { class: "history-head" },
@@ -140,6 +132,7 @@ export function statusView(go: (intent: Intent) => void): HTMLElement {
     message.textContent = s.message;
     // The failure box already says this sentence: once per screen.
     show(message, !failure.says(s.message));
+    share.render(s);
     quietLine.textContent = s.quiet_line ?? "";
     show(quietLine, s.quiet_line !== null);
 
