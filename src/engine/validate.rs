@@ -189,6 +189,19 @@ mod tests {
             assert!(!plan_inactive(&rejected(other)), "{other}");
         }
         assert!(!plan_inactive(&Error::Unauthorized));
+        // Met outside a check (an API key's connect, a webhook sync): the same plain words,
+        // never Lexware's raw text.
+        let e = Error::Rejected {
+            status: 402,
+            detail: "Payment Required".into(),
+        };
+        let de = e.message(crate::Lang::De);
+        assert!(
+            de.starts_with("Ihr Lexware-Tarif erlaubt gerade keinen API-Zugriff"),
+            "{de}"
+        );
+        assert!(!de.contains("Payment Required"), "{de}");
+        assert!(e.message(crate::Lang::En).starts_with("Your Lexware plan"));
         assert!(!plan_inactive(&Error::Server { status: 502 }));
         assert!(!plan_inactive(&Error::RateLimited {
             retry_after_secs: None
