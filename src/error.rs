@@ -248,6 +248,11 @@ impl Error {
                 "The pasted address does not belong to your current login (state does not match). Please open the latest login link and paste the address from there.".into(),
             ),
             Error::InvalidInput { message } => message.clone(),
+            // 402 ("contract"): the plan, not the credentials; Lexware's own text stays out.
+            Error::Rejected { status: 402, .. } => (
+                "Ihr Lexware-Tarif erlaubt gerade keinen API-Zugriff (402). Bitte prüfen Sie Tarif und Abo in Lexware; die Verbindung selbst bleibt bestehen.".into(),
+                "Your Lexware plan does not allow API access right now (402). Please check the plan and subscription in Lexware; the connection itself is kept.".into(),
+            ),
             Error::Rejected { status, detail } => (
                 format!("Lexware hat die Anfrage abgelehnt ({status}): {detail}"),
                 format!("Lexware rejected the request ({status}): {detail}"),

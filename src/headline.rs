@@ -66,6 +66,10 @@ pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
         Reason::ScopesMissing => {
             lang.pick("der App fehlen Berechtigungen", "the app lacks permissions")
         }
+        Reason::PlanInactive => lang.pick(
+            "Lexware-Tarif ohne API-Zugriff",
+            "Lexware plan without API access",
+        ),
     }
 }
 

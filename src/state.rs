@@ -57,6 +57,10 @@ pub enum Reason {
     AuthorizationExpiring,
     /// The configured `scope` asks for more than the connection was granted.
     ScopesMissing,
+    /// Lexware answers 402: the plan (a trial that ended, a cancelled subscription) does not
+    /// include API access right now. The tokens stay valid and are kept; checked at the normal
+    /// schedule, it heals by itself when Lexware answers 200 again.
+    PlanInactive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -178,6 +182,9 @@ pub struct Persisted {
     pub key_limited: bool,
     /// The key's end is the 24-month assumption, not a date the person entered.
     pub api_key_end_assumed: bool,
+    /// When Lexware last answered a check with 402 (plan without API access): the next check
+    /// waits the normal `validate_every` from here, not a fast retry.
+    pub plan_refused_at: Option<DateTime<Utc>>,
 }
 
 impl Persisted {
@@ -211,6 +218,9 @@ impl Persisted {
             tracing::warn!("last validation lies in the future (clock set back?): validating now");
             self.last_validated_at = None;
         }
+        if self.plan_refused_at.is_some_and(|t| t > now) {
+            self.plan_refused_at = None;
+        }
         if self.last_tick_at.is_some_and(|t| t > now) {
             self.last_tick_at = None;
         }
@@ -227,10 +237,16 @@ impl Persisted {
         self.unauthorized_streak = 0;
         if matches!(
             self.problem,
-            Some(Reason::ValidationFailing | Reason::Unauthorized | Reason::RefreshFailing)
+            Some(
+                Reason::ValidationFailing
+                    | Reason::Unauthorized
+                    | Reason::RefreshFailing
+                    | Reason::PlanInactive
+            )
         ) {
             self.problem = None;
         }
+        self.plan_refused_at = None;
         self.failures = 0;
         self.next_attempt_at = None;
         if let Some(p) = profile {
@@ -265,6 +281,15 @@ impl Persisted {
         self.next_attempt_at = Some(retry_at);
         self.problem = Some(reason);
         self.problem_detail = detail;
+    }
+
+    /// Lexware answered a check with 402: the plan does not include API access now. Not a
+    /// transient failure (no backoff, no fast retry, refreshes go on as due): the next check
+    /// comes at the normal schedule, counted from `now`.
+    pub fn plan_refused(&mut self, now: DateTime<Utc>) {
+        self.plan_refused_at = Some(now);
+        self.problem = Some(Reason::PlanInactive);
+        self.problem_detail = None;
     }
 
     /// Lexware issued a new token pair at `now` (stored before this is called): the refresh

@@ -268,6 +268,10 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 format!("Die Anmeldung bei {company} funktioniert, aber Lexware lehnt die Abrufe ab (401): meist fehlende Berechtigungen der App, ein Tarif ohne Schnittstelle oder eine deaktivierte App. Die Verbindung bleibt bestehen; neuer Versuch {retry}."),
                 format!("The login at {company} works, but Lexware rejects the API calls (401): usually missing app permissions, a plan without API access or a deactivated app. The connection remains; next try {retry}."),
             ),
+            Some(Reason::PlanInactive) => lang.pick(
+                "Ihr Lexware-Tarif erlaubt gerade keinen API-Zugriff (Lexware antwortet 402, z. B. nach einer abgelaufenen Testphase). Bitte prüfen Sie Tarif und Abo in Lexware. Die Verbindung selbst bleibt bestehen; lexguard prüft weiter regelmäßig und meldet, sobald es wieder geht.".to_string(),
+                "Your Lexware plan does not allow API access right now (Lexware answers 402, e.g. after a trial ended). Please check the plan and subscription in Lexware. The connection itself is kept; lexguard keeps checking regularly and tells you once it works again.".to_string(),
+            ),
             Some(Reason::KeychainCorrupt) => lang.pick(
                 format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}).", crate::i18n::connect_hint(Lang::De)),
                 format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::i18n::connect_hint(Lang::En)),

@@ -93,6 +93,8 @@ pub enum NextAction {
     FixWebhooks,
     /// Nothing checks the connection any more: start lexguard (or its cron job / service).
     StartKeepalive,
+    /// Lexware's plan does not include API access (402): check the plan in Lexware.
+    CheckPlan,
 }
 
 impl Reason {
@@ -105,7 +107,8 @@ impl Reason {
             Reason::ClientCredentials
             | Reason::KeychainUnsaved
             | Reason::KeychainUnavailable
-            | Reason::KeychainCorrupt => Severity::Trouble,
+            | Reason::KeychainCorrupt
+            | Reason::PlanInactive => Severity::Trouble,
             Reason::RefreshFailing
             | Reason::ValidationFailing
             | Reason::Unauthorized
@@ -131,6 +134,7 @@ impl Reason {
             Reason::KeychainUnsaved | Reason::KeychainUnavailable => NextAction::UnlockKeychain,
             Reason::WebhooksFailing => NextAction::FixWebhooks,
             Reason::ChecksOverdue => NextAction::StartKeepalive,
+            Reason::PlanInactive => NextAction::CheckPlan,
             Reason::RefreshFailing | Reason::ValidationFailing | Reason::Unauthorized => {
                 NextAction::Wait
             }
@@ -208,7 +212,8 @@ mod tests {
             | Reason::ChecksOverdue
             | Reason::WebhooksFailing
             | Reason::AuthorizationExpiring
-            | Reason::ScopesMissing => r,
+            | Reason::ScopesMissing
+            | Reason::PlanInactive => r,
         };
         [
             Reason::RefreshFailing,
@@ -227,6 +232,7 @@ mod tests {
             Reason::WebhooksFailing,
             Reason::AuthorizationExpiring,
             Reason::ScopesMissing,
+            Reason::PlanInactive,
         ]
         .into_iter()
         .map(probe)

@@ -315,3 +315,78 @@ async fn a_replaced_api_key_met_by_a_webhook_list_ends_the_connection_there() {
         "{j}"
     );
 }
+
+/// Token requests the simulator answered (granted or refused), and the API calls it saw.
+fn token_requests(t: &Cli) -> u32 {
+    let c = t.ctl.counters();
+    c.code_exchanges + c.refreshes + c.failed_token_requests
+}
+
+fn profile_requests(t: &Cli) -> usize {
+    t.ctl
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/profile")
+        .count()
+}
+
+/// Issue 18: Lexware's plan runs out (402 at the API). Its own reason and plain German, the
+/// state degraded (never "lost"), no refresh because of it, the checks at the normal schedule
+/// (no fast retries), and it heals by itself when Lexware answers 200 again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_402_is_plan_inactive_without_a_refresh_and_heals_at_the_next_check() {
+    let (t, _ping) = setup("truthplan").await;
+    connect_oauth(&t, 0).await;
+    let tokens_before = token_requests(&t);
+
+    t.ctl.set_plan_inactive(true);
+    let out = run(&t, &["tick", "--json"], "", 120).await;
+    let tick = json(&out);
+    assert_eq!(tick["validated"], false, "{tick}");
+    let profiles_after_402 = profile_requests(&t);
+    let out = run(&t, &["status", "--json"], "", 130).await;
+    let j = json(&out);
+    assert_eq!(j["state"], "degraded", "{j}");
+    assert_eq!(j["reason"], "plan_inactive", "{j}");
+    assert_eq!(j["next_action"], "check_plan", "{j}");
+    let message = j["message"].as_str().expect("message");
+    assert!(
+        message.starts_with("Ihr Lexware-Tarif erlaubt gerade keinen API-Zugriff"),
+        "{message}"
+    );
+    assert!(message.contains("Tarif und Abo in Lexware"), "{message}");
+    assert!(!message.contains("verloren"), "{message}");
+    assert_eq!(
+        token_requests(&t),
+        tokens_before,
+        "no refresh because of a 402"
+    );
+
+    // The next tick a minute later does not ask again (no fast retry): the check waits the
+    // normal two minutes from the 402.
+    let out = run(&t, &["tick", "--json"], "", 180).await;
+    assert_eq!(json(&out)["reason"], "plan_inactive", "{}", stdout(&out));
+    assert_eq!(profile_requests(&t), profiles_after_402, "no fast retry");
+
+    // The plan is active again: the next due check confirms it; healthy, still no token call.
+    t.ctl.set_plan_inactive(false);
+    let out = run(&t, &["tick", "--json"], "", 240).await;
+    assert_ok(&out);
+    let healed = json(&out);
+    assert_eq!(healed["validated"], true, "{healed}");
+    assert_eq!(healed["state"], "healthy", "{healed}");
+    assert_eq!(profile_requests(&t), profiles_after_402 + 1);
+    let out = run(&t, &["status", "--json"], "", 250).await;
+    let j = json(&out);
+    assert_eq!(
+        (j["state"].as_str(), j["reason"].as_str()),
+        (Some("healthy"), None),
+        "{j}"
+    );
+    assert_eq!(
+        token_requests(&t),
+        tokens_before,
+        "the tokens were kept all along"
+    );
+    assert!(!said(&out).contains("Tarif"), "{}", stdout(&out));
+}

@@ -62,6 +62,14 @@ impl Control {
             .set_fail(path_prefix, n, Failure::Status(status));
     }
 
+    /// The organization's plan allows no API access (a trial that ended): while `inactive`,
+    /// every API call (`/v1/*`) answers 402 with the regular error body ("402 (contract)");
+    /// the token endpoint keeps working. `false` lets the calls pass again.
+    pub fn set_plan_inactive(&self, inactive: bool) {
+        let n = if inactive { u32::MAX } else { 0 };
+        self.fail_next_on("/v1/", n, 402);
+    }
+
     /// The next `n` requests under `path_prefix` answer 500 with the body
     /// `{"message":"Internal server error or rate limit exceeded"}` (a 429 in disguise) and
     /// are not executed. Checked with the `fail` rules (longest prefix first).

@@ -65,7 +65,8 @@ fn open_label(next: NextAction, lang: Lang) -> &'static str {
         | NextAction::CheckClientSecret
         | NextAction::UnlockKeychain
         | NextAction::FixWebhooks
-        | NextAction::StartKeepalive => lang.pick("Öffnen…", "Open…"),
+        | NextAction::StartKeepalive
+        | NextAction::CheckPlan => lang.pick("Öffnen…", "Open…"),
     }
 }
 

@@ -43,6 +43,12 @@ pub fn next_step(next: NextAction, lang: Lang) -> Option<String> {
                 "start lexguard (lexguard serve, or lexguard tick from cron)",
             )
             .to_string(),
+        NextAction::CheckPlan => lang
+            .pick(
+                "Tarif und Abo in Lexware prüfen (API-Zugriff); lexguard prüft selbst weiter",
+                "check the plan and subscription in Lexware (API access); lexguard keeps checking",
+            )
+            .to_string(),
     };
     Some(text)
 }

@@ -134,13 +134,17 @@ pub(super) fn validation_due(
     schedule: &Schedule,
 ) -> bool {
     let slack = dur(schedule.check_every) / 2;
+    // A 402 (the plan without API access) was an answer, not a failure to get one: the next
+    // check waits the normal time from it, never a fast retry.
     st.last_validated_at
+        .max(st.plan_refused_at)
         .is_none_or(|t| now - t + slack >= dur(schedule.validate_every))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Reason;
     use chrono::{Duration, Utc};
 
     #[test]
@@ -157,5 +161,24 @@ mod tests {
         assert!(due(118), "a timer a little early still checks");
         assert!(due(120));
         assert!(validation_due(&Persisted::default(), t0, &schedule));
+    }
+
+    #[test]
+    fn after_a_402_the_next_check_waits_the_normal_time_and_a_confirmation_clears_it() {
+        let schedule = Schedule::default();
+        let t0 = Utc::now();
+        let mut st = Persisted {
+            last_validated_at: Some(t0 - Duration::minutes(10)),
+            ..Persisted::default()
+        };
+        st.plan_refused(t0);
+        assert_eq!(st.problem, Some(Reason::PlanInactive));
+        assert_eq!((st.failures, st.next_attempt_at), (0, None), "no backoff");
+        let due =
+            |st: &Persisted, secs| validation_due(st, t0 + Duration::seconds(secs), &schedule);
+        assert!(!due(&st, 60), "no fast retry after a 402");
+        assert!(due(&st, 120), "the normal schedule");
+        st.confirmed(t0 + Duration::seconds(120), None);
+        assert_eq!((st.problem, st.plan_refused_at), (None, None), "healed");
     }
 }

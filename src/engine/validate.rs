@@ -103,6 +103,11 @@ impl Engine {
                 }
                 false
             }
+            Err(e) if plan_inactive(&e) => {
+                tracing::warn!("402 from Lexware: the plan does not include API access now");
+                run.st.plan_refused(run.now);
+                false
+            }
             Err(Error::Unauthorized) => {
                 run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
                 self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
@@ -159,5 +164,47 @@ impl Engine {
                 expires_at: expires,
             });
         }
+    }
+}
+
+/// Lexware's 402 ("contract"): the organization's plan does not include API access right now
+/// (a trial that ended, a cancelled subscription). The credentials are fine, so it is neither
+/// a 401 (no refresh) nor a transient failure (no backoff): its own reason.
+pub(super) fn plan_inactive(e: &Error) -> bool {
+    matches!(e, Error::Rejected { status: 402, .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_402_means_the_plan_is_inactive() {
+        let rejected = |status| Error::Rejected {
+            status,
+            detail: String::new(),
+        };
+        assert!(plan_inactive(&rejected(402)));
+        for other in [400, 403, 404, 406, 409] {
+            assert!(!plan_inactive(&rejected(other)), "{other}");
+        }
+        assert!(!plan_inactive(&Error::Unauthorized));
+        // Met outside a check (an API key's connect, a webhook sync): the same plain words,
+        // never Lexware's raw text.
+        let e = Error::Rejected {
+            status: 402,
+            detail: "Payment Required".into(),
+        };
+        let de = e.message(crate::Lang::De);
+        assert!(
+            de.starts_with("Ihr Lexware-Tarif erlaubt gerade keinen API-Zugriff"),
+            "{de}"
+        );
+        assert!(!de.contains("Payment Required"), "{de}");
+        assert!(e.message(crate::Lang::En).starts_with("Your Lexware plan"));
+        assert!(!plan_inactive(&Error::Server { status: 502 }));
+        assert!(!plan_inactive(&Error::RateLimited {
+            retry_after_secs: None
+        }));
     }
 }

@@ -93,6 +93,7 @@ function vocabulary(s: Partial<Status>): Pick<Status, "severity" | "next_action"
     scopes_missing: { severity: "info", next_action: "reauthorize" },
     api_key_expiring: { severity: "info", next_action: "enter_new_api_key" },
     keychain_corrupt: { severity: "trouble", next_action: "reconnect" },
+    plan_inactive: { severity: "trouble", next_action: "check_plan" },
   };
   const known = byReason[s.reason ?? ""] ?? { severity: "warning", next_action: "wait" };
   return { ...known, connection_usable: known.next_action !== "reconnect" };

@@ -4,4 +4,4 @@
  * What the person should do next: the window's primary button, the tray's first item, the
  * CLI's "Was tun" line. Only what lexguard really offers.
  */
-export type NextAction = "none" | "wait" | "connect" | "reconnect" | "enter_new_api_key" | "reauthorize" | "check_client_secret" | "unlock_keychain" | "fix_webhooks" | "start_keepalive";
+export type NextAction = "none" | "wait" | "connect" | "reconnect" | "enter_new_api_key" | "reauthorize" | "check_client_secret" | "unlock_keychain" | "fix_webhooks" | "start_keepalive" | "check_plan";

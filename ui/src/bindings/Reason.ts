@@ -3,4 +3,4 @@
 /**
  * Why the state is not simply healthy.
  */
-export type Reason = "refresh_failing" | "validation_failing" | "unauthorized" | "client_credentials" | "keychain_unsaved" | "keychain_unavailable" | "gap_seen" | "api_key_expiring" | "invalid_grant" | "key_rejected" | "interrupted_refresh" | "keychain_corrupt" | "checks_overdue" | "webhooks_failing" | "authorization_expiring" | "scopes_missing";
+export type Reason = "refresh_failing" | "validation_failing" | "unauthorized" | "client_credentials" | "keychain_unsaved" | "keychain_unavailable" | "gap_seen" | "api_key_expiring" | "invalid_grant" | "key_rejected" | "interrupted_refresh" | "keychain_corrupt" | "checks_overdue" | "webhooks_failing" | "authorization_expiring" | "scopes_missing" | "plan_inactive";

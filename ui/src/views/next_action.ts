@@ -32,6 +32,8 @@ export function primaryAction(s: Status): { key: Key; intent: Intent } | null {
     case "unlock_keychain":
     case "fix_webhooks":
     case "start_keepalive":
+    // The plan lacks API access (402): fixed in Lexware; "Jetzt prüfen" confirms it after.
+    case "check_plan":
       return null;
     default:
       return next satisfies never;
