@@ -601,6 +601,7 @@ async fn sighup_and_sigint_end_a_waiting_command_with_128_plus_the_signal() {
     }
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 /// A home with the file store and a public API key (no keychain needed), connected.
 async fn connected_with_a_key(name: &str) -> harness::Cli {
     let t = harness::Cli::new(name).await;
@@ -615,6 +616,7 @@ async fn connected_with_a_key(name: &str) -> harness::Cli {
     t
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_tick_says_it_in_words_and_logs_only_when_asked() {
     let t = connected_with_a_key("quietlog").await;
@@ -642,6 +644,7 @@ async fn a_failing_tick_says_it_in_words_and_logs_only_when_asked() {
     );
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_logs_plain_sentences() {
     use tokio::io::AsyncBufReadExt;
@@ -742,6 +745,7 @@ fn help_speaks_the_users_language_only() {
     assert!(err.contains("möglich sind: de, en"), "{err}");
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 #[test]
 fn bash_completion_loads() {
     let script = format!(
@@ -767,6 +771,7 @@ fn bash_completion_loads() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 #[test]
 fn the_man_page_renders() {
     let dir = tempfile::tempdir().expect("dir");
@@ -807,6 +812,7 @@ fn the_man_page_renders() {
     }
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 /// The .deb's extra files (tauri.conf.json `bundle.linux.deb.files`) are what
 /// `packaging/generate` writes (run before bundling), and each of them works.
 #[test]
@@ -877,6 +883,7 @@ fn the_deb_ships_completions_and_man_pages_that_work() {
     }
 }
 
+#[cfg(target_os = "linux")] // the file store, libfaketime, bash or man: Linux
 /// A partner login without a client secret would fail only after the person did e-mail,
 /// password and 2FA at Lexware: `login-url` refuses up front (exit 1), names the fix in the
 /// person's language and prints no URL; with the secret stored it prints the URL. The file

@@ -149,6 +149,8 @@ mod tests {
 
     #[test]
     fn proxy_addresses_are_loopback_or_a_socket() {
+        // "/run/…" is an absolute path on Unix only.
+        #[cfg(unix)]
         assert_eq!(
             parse_proxy("unix:/run/lexguard/api.sock"),
             Ok(ProxyAddr::Unix("/run/lexguard/api.sock".into()))
@@ -176,8 +178,13 @@ mod tests {
 
     #[test]
     fn the_section_rules() {
+        let absolute = if cfg!(windows) {
+            r"C:\lexguard"
+        } else {
+            "/run/lexguard"
+        };
         let ok = ShareConfig {
-            token_dir: Some("/run/lexguard".into()),
+            token_dir: Some(absolute.into()),
             group: Some("www-data".into()),
             proxy: Some("127.0.0.1:8478".into()),
         };
