@@ -6,7 +6,7 @@ mod cli;
 // The library's modules under their own names, so the CLI's `crate::…` paths read as before.
 use lexguard::{
     Error, Event, Lang, Result, alerts, api, config, connections, engine, error, history, http,
-    i18n, lock, secret, share, state, status, store, time_fmt, vocabulary, webhooks,
+    lock, secret, share, state, status, store, text, vocabulary, webhooks,
 };
 
 fn main() -> std::process::ExitCode {

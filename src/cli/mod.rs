@@ -19,8 +19,8 @@ mod usage_error;
 
 use crate::engine::{Engine, TickCause};
 use crate::error::Error;
-use crate::i18n::Lang;
 use crate::secret::ClientSecret;
+use crate::text::i18n::Lang;
 use args::{ApiKeyCommand, Command, SecretCommand, ShareCommand, WebhookCommand};
 use input::Asked;
 use progress::{Spinner, Wait};

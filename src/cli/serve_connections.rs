@@ -7,7 +7,7 @@
 use crate::config::Home;
 use crate::connections::{self, ConnectionName};
 use crate::engine::{Engine, TickCause};
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use chrono::Duration as Wall;
 use std::collections::BTreeSet;
 use std::sync::Mutex;

@@ -3,7 +3,7 @@
 
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use lexguard::quiet::{Channel, SnoozeRequest, until_words};
 use std::io::Write;
 

@@ -60,7 +60,7 @@ fn clock(r: &mut Report, server: chrono::DateTime<chrono::Utc>) {
             format!("The clock is right ({skew} s off Lexware's)."),
         );
     } else {
-        let d = crate::time_fmt::duration(chrono::Duration::seconds(skew.abs()));
+        let d = crate::text::time_fmt::duration(chrono::Duration::seconds(skew.abs()));
         let dir = if skew > 0 {
             r.lang.pick("vor", "ahead")
         } else {
