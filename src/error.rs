@@ -13,8 +13,10 @@ mod kind;
 mod net;
 
 pub use kind::ErrorKind;
+#[cfg(test)]
+pub(crate) use net::net_cause;
 use net::network_message;
-pub use net::{NetCause, net_cause, network_detail};
+pub use net::{NetCause, network_detail};
 
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]

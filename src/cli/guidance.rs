@@ -2,8 +2,8 @@
 //! run, for the status screen's "Nächster Schritt" line (the window's button and the tray's
 //! first item read the same [`NextAction`]), and where a secret was stored.
 
+use crate::NextAction;
 use crate::text::i18n::Lang;
-use crate::vocabulary::NextAction;
 use std::io::Write;
 
 /// What the CLI tells a person to run for the core's next step (`None`: nothing to do now).

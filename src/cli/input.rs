@@ -2,7 +2,7 @@
 //! A person at a terminal pasting a secret must not see it echoed (nor leave it in the
 //! terminal's scrollback); scripts and tests pipe it in and read plain stdin.
 
-use crate::error::Error;
+use crate::Error;
 use crate::text::i18n::Lang;
 use std::io::{BufRead, IsTerminal, Read as _, Write};
 

@@ -3,8 +3,8 @@
 //! shape of `token.json` in the token folder; exit codes as `token`: 0, 3 lost or not
 //! connected with nothing on stdout, 1 other trouble) and `lexguard share key`.
 
+use crate::Error;
 use crate::engine::{Engine, MAX_MIN_VALID};
-use crate::error::Error;
 use std::io::Write;
 use std::time::Duration;
 

@@ -11,7 +11,7 @@
 //! - [`key_words`], [`trouble_words`], [`webhook_words`]: the refused API key, the newer kinds
 //!   of trouble, Lexware's event types in a shop owner's words.
 
-pub mod event_words;
+mod event_words;
 pub mod headline;
 pub mod i18n;
 pub mod key_words;

@@ -7,10 +7,10 @@
 //! alive. Nor does it record what it saw: `lexguard tick` is the check that does.
 
 use super::report::Report;
+use crate::Error;
 use crate::api::{Api, Bearer};
 use crate::config::{Config, Home};
 use crate::engine::Engine;
-use crate::error::Error;
 use crate::state::{ConnState, Mode, Persisted};
 use crate::status::Status;
 use crate::store::Vault;
@@ -109,7 +109,7 @@ pub(super) async fn live(
         return;
     }
     let st = Persisted::load(&home.state_file()).unwrap_or_default();
-    let http = crate::http::Http::new();
+    let http = crate::api::Http::new();
     let api = Api {
         base: &config.lexware.api_url,
         http: &http,
