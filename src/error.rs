@@ -10,11 +10,9 @@ use std::path::PathBuf;
 
 mod config_file;
 mod kind;
-mod net;
+pub(crate) mod net;
 
 pub use kind::ErrorKind;
-#[cfg(test)]
-pub(crate) use net::net_cause;
 use net::network_message;
 pub use net::{NetCause, network_detail};
 
@@ -358,11 +356,11 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(NetCause::classify(text), want, "{text}");
             let detail = network_detail(want, Some("api.example"), text);
-            assert_eq!(net_cause(&detail), (want, Some("api.example".into())));
+            assert_eq!(net::net_cause(&detail), (want, Some("api.example".into())));
         }
-        assert_eq!(net_cause("refused"), (NetCause::Other, None));
+        assert_eq!(net::net_cause("refused"), (NetCause::Other, None));
         assert_eq!(
-            net_cause("Connection refused"),
+            net::net_cause("Connection refused"),
             (NetCause::Unreachable, None)
         );
     }
