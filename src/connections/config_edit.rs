@@ -130,7 +130,7 @@ fn last_position(table: &Table) -> isize {
 /// Gives a copied section (and its sub-tables) the next positions in the document, and a blank
 /// line before it when it follows other text and brought none.
 fn place(item: &mut Item, next: &mut isize, after_text: bool) {
-    let mut renumber = |t: &mut Table, next: &mut isize| {
+    let renumber = |t: &mut Table, next: &mut isize| {
         t.set_position(Some(*next));
         *next += 1;
         if after_text && t.decor().prefix().and_then(|p| p.as_str()) == Some("") {
