@@ -64,31 +64,30 @@ impl Door {
     }
 
     /// The connection a request is for; a request without a key, or with a key of no
-    /// connection here, gets the proxy's 401.
-    fn pick(&self, authorization: Option<&str>) -> std::result::Result<Arc<Proxy>, Response> {
+    /// connection here, gets the proxy's 401 (the status and message of the refusal).
+    fn pick(
+        &self,
+        authorization: Option<&str>,
+    ) -> std::result::Result<Arc<Proxy>, (StatusCode, &'static str)> {
         let all = self.all();
         if !self.keyed {
-            return all.into_iter().next().ok_or_else(|| {
-                message(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "lexguard proxy: no connection.",
-                )
-            });
+            return all.into_iter().next().ok_or((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "lexguard proxy: no connection.",
+            ));
         }
         if authorization.is_none_or(|h| !h.to_ascii_lowercase().starts_with("bearer ")) {
-            return Err(message(
+            return Err((
                 StatusCode::UNAUTHORIZED,
                 "lexguard proxy: send the local key as 'Authorization: Bearer <key>' (lexguard share key prints it; lexguard share key -c NAME that of connection NAME).",
             ));
         }
         all.into_iter()
             .find(|p| p.key.as_deref().is_some_and(|k| local_key::matches(authorization, k)))
-            .ok_or_else(|| {
-                message(
-                    StatusCode::UNAUTHORIZED,
-                    "lexguard proxy: this key opens no connection here. Each connection has its own local key: lexguard share key prints the key of the default connection, lexguard share key -c NAME that of connection NAME.",
-                )
-            })
+            .ok_or((
+                StatusCode::UNAUTHORIZED,
+                "lexguard proxy: this key opens no connection here. Each connection has its own local key: lexguard share key prints the key of the default connection, lexguard share key -c NAME that of connection NAME.",
+            ))
     }
 }
 
@@ -254,7 +253,7 @@ async fn handle(State(door): State<Arc<Door>>, req: Request) -> Response {
     let (resp, counted) = match door.pick(authorization) {
         Ok(proxy) => (forward::forward(&proxy, req).await, vec![proxy]),
         // A refusal belongs to no connection: each one served at this door counts it.
-        Err(refused) => (refused, door.all()),
+        Err((status, text)) => (message(status, text), door.all()),
     };
     let status = resp.status().as_u16();
     for proxy in &counted {
