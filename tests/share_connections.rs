@@ -229,6 +229,15 @@ async fn one_tcp_proxy_picks_the_connection_by_its_local_key() {
     })
     .await;
     assert_eq!(share["proxy"], format!("127.0.0.1:{port}"));
+    // doctor -c b goes through the proxy with b's key.
+    let doctor = cli.run(&["-c", "b", "doctor"], "").await;
+    let said = cli::said(&doctor);
+    assert!(
+        said.contains(&format!(
+            "127.0.0.1:{port} antwortet; /v1/profile geht durch"
+        )),
+        "{said}"
+    );
     let logged = stop(server).await;
     assert!(
         logged.contains("connection=\"b\"") || logged.contains("connection=b"),
@@ -322,6 +331,15 @@ async fn each_connection_has_its_socket_and_token_folder_beside_the_configured_o
     assert_eq!(
         status["share"]["token_dir"],
         tokens.join("b").display().to_string()
+    );
+    let doctor = cli.run(&["-c", "b", "doctor"], "").await;
+    let said = cli::said(&doctor);
+    assert!(
+        said.contains(&format!(
+            "{} antwortet; /v1/profile geht durch",
+            sock_b.display()
+        )),
+        "{said}"
     );
     stop(server).await;
 }
