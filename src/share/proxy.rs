@@ -138,11 +138,12 @@ pub async fn add(engine: Engine) -> Result<()> {
         Some(id.clone()),
     );
     let proxy = Arc::new(Proxy {
-        engine,
         key,
         stats,
+        fair: super::fair_queue::FairQueue::start(engine.http().clone()),
         bearer: BearerCache::default(),
         queued: Default::default(),
+        engine,
     });
     if let Some(door) = doors.get(&id) {
         door.proxies
@@ -158,7 +159,8 @@ pub async fn add(engine: Engine) -> Result<()> {
     });
     let app = axum::Router::new()
         .fallback(handle)
-        .with_state(door.clone());
+        .with_state(door.clone())
+        .into_make_service_with_connect_info::<super::fair_queue::Client>();
     match &addr {
         ProxyAddr::Tcp(a) => {
             let listener = tokio::net::TcpListener::bind(a)
