@@ -100,7 +100,7 @@ fn doors() -> &'static tokio::sync::Mutex<BTreeMap<String, Arc<Door>>> {
 /// Serves this connection until the process ends: at its own socket, or at the TCP address,
 /// bound by the first connection that names it and shared by the others. A bind failure is
 /// returned (the caller logs it loudly and keeps the keepalive running). A connection added
-/// twice is served once.
+/// again is served by the newer engine.
 pub async fn add(engine: Engine) -> Result<()> {
     let config = engine.config();
     let data_dir = engine.home().data_dir.clone();
@@ -110,19 +110,17 @@ pub async fn add(engine: Engine) -> Result<()> {
     let gid = super::group_id(config.share.group.as_deref())?;
     let mut doors = doors().lock().await;
     let id = addr.to_string();
-    if let Some(door) = doors.get(&id) {
-        if door.serves(&data_dir) {
-            return Ok(());
-        }
-        if !door.keyed {
-            return Err(bind_failed(
-                &addr,
-                std::io::Error::new(
-                    std::io::ErrorKind::AddrInUse,
-                    "the socket of another connection",
-                ),
-            ));
-        }
+    if let Some(door) = doors.get(&id)
+        && !door.keyed
+        && !door.serves(&data_dir)
+    {
+        return Err(bind_failed(
+            &addr,
+            std::io::Error::new(
+                std::io::ErrorKind::AddrInUse,
+                "the socket of another connection",
+            ),
+        ));
     }
     let name = crate::connections::name_of(&data_dir);
     let key = match &addr {
@@ -146,10 +144,11 @@ pub async fn add(engine: Engine) -> Result<()> {
         engine,
     });
     if let Some(door) = doors.get(&id) {
-        door.proxies
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(proxy);
+        // Added again (the app restarted its engine after a config fix): the newer engine
+        // serves from now on.
+        let mut proxies = door.proxies.write().unwrap_or_else(|e| e.into_inner());
+        proxies.retain(|p| p.engine.home().data_dir != data_dir);
+        proxies.push(proxy);
         tracing::info!(proxy = %addr, connection = %name, "API proxy serves the connection");
         return Ok(());
     }
