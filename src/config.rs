@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use std::path::Path;
 
 mod alerts;
-mod edit;
+pub(crate) mod edit;
 mod home;
 mod model;
 mod parse_error;

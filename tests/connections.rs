@@ -428,3 +428,50 @@ async fn an_api_key_of_another_organization_is_refused_unless_asked_for() {
     let out = t.run(&["connections", "--json"], "").await;
     assert_eq!(row(&json(&out), "b")["company"], "Demo GmbH");
 }
+
+/// Each connection's `[[webhooks]]` are set up in its own organization only: the top-level list
+/// (the default's) at the first simulator, b's own list at the second, at connect and at a
+/// `webhooks sync` of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service session: run ./scripts/test"]
+async fn each_connections_webhooks_are_set_up_in_its_own_organization_only() {
+    let t = Cli::new("orgs-hooks").await;
+    let b = beta().await;
+    let b_ctl = b.control();
+    let mut top = std::fs::read_to_string(t.config_path()).expect("config");
+    top.push_str(&format!(
+        "\n[[webhooks]]\nevent_type = \"contact.created\"\ncallback_url = \"{}\"\n",
+        t.ctl.hook_url("a")
+    ));
+    std::fs::write(t.config_path(), top).expect("config");
+    t.connect().await;
+    own_config(
+        &t,
+        "b",
+        &b,
+        &format!(
+            "[[webhooks]]\nevent_type = \"invoice.created\"\ncallback_url = \"{}\"\n",
+            b_ctl.hook_url("b")
+        ),
+    );
+    assert_ok(&connect_named(&t, "b", &[]).await);
+    for args in [&["webhooks", "sync"][..], &["-c", "b", "webhooks", "sync"]] {
+        assert_ok(&t.run(args, "").await);
+    }
+    let kinds = |ctl: &lexware_sim::Control| -> Vec<(String, String)> {
+        ctl.subscriptions()
+            .into_iter()
+            .map(|s| (s.event_type, s.callback_url))
+            .collect()
+    };
+    assert_eq!(
+        kinds(&t.ctl),
+        vec![("contact.created".to_string(), t.ctl.hook_url("a"))],
+        "only the default's at the first organization"
+    );
+    assert_eq!(
+        kinds(&b_ctl),
+        vec![("invoice.created".to_string(), b_ctl.hook_url("b"))],
+        "only b's at the second"
+    );
+}

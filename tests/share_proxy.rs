@@ -427,3 +427,69 @@ async fn lexware_429s_are_retried_a_5xx_on_a_write_is_never_repeated_and_a_loss_
     assert_eq!(count("GET", "/v1/profile"), profiles, "no dead token sent");
     let _ = stop(server).await;
 }
+
+/// Fair turns: a program with 12 requests in flight on the socket (one process, `curl
+/// --parallel`) does not make another program's one request wait behind all of them: the
+/// turns go round the clients. Order only, read from the simulator's log (no timing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_client_does_not_make_another_wait_behind_all_its_requests() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let sock = base.path().join("run").join("api.sock");
+    let cli = with_proxy("proxy-fair", &format!("unix:{}", sock.display()), None).await;
+    let server = serve(&cli);
+    wait_for_socket(&sock).await;
+    let path = sock.to_str().expect("utf-8").to_string();
+    let out = base.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let since = cli.ctl.now();
+    let busy = std::process::Command::new("curl")
+        .args([
+            "-sS",
+            "--max-time",
+            "120",
+            "--parallel",
+            "--parallel-max",
+            "12",
+        ])
+        .args(["--unix-socket", &path, "-o"])
+        .arg(out.join("busy_#1"))
+        .arg("http://lexware/v1/profile?n=[1-12]")
+        .spawn()
+        .expect("curl");
+    let profiles = |ctl: &lexware_sim::Control| -> Vec<lexware_sim::LoggedRequest> {
+        ctl.requests()
+            .into_iter()
+            .filter(|r| r.at >= since && !r.path.starts_with("/_sim"))
+            .collect()
+    };
+    let started = std::time::Instant::now();
+    while profiles(&cli.ctl).len() < 2 {
+        assert!(
+            started.elapsed() < START_DEADLINE,
+            "the busy client stalled"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The other program's one request, while the busy one has about ten waiting.
+    let other = curl(&[
+        "--unix-socket",
+        &path,
+        "http://lexware/v1/event-subscriptions",
+    ]);
+    assert_eq!(code(&other), "200", "{}", stdout(&other));
+    let busy = busy.wait_with_output().expect("busy client ended");
+    assert!(busy.status.success());
+    let log = profiles(&cli.ctl);
+    let at = log
+        .iter()
+        .position(|r| r.path == "/v1/event-subscriptions")
+        .expect("the other request at Lexware");
+    let busy_after = log[at..].iter().filter(|r| r.path == "/v1/profile").count();
+    // First come, first served would put it behind all 10 or so; fair turns put it next.
+    assert!(
+        busy_after >= 6,
+        "the other program waited behind the busy one: {log:?}"
+    );
+    assert!(log.iter().all(|r| r.status != 429), "{log:?}");
+    stop(server).await;
+}

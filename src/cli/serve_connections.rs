@@ -68,6 +68,8 @@ async fn keep(name: ConnectionName, engine: Engine) {
     );
     tokio::spawn(engine.clone().follow_alerts());
     tokio::spawn(log_events(name.clone(), engine.clone()));
+    // Its proxy ([share] proxy): its key at the shared TCP address, or api-NAME.sock.
+    crate::share::proxy::spawn(&engine);
     let mut last_headline = String::new();
     let mut cause = TickCause::Scheduled;
     loop {

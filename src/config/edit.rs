@@ -12,7 +12,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 /// `text` (which reads as `old`) changed so that it reads as `new`. `None` when a
 /// configuration cannot be expressed as TOML (not for any [`Config`] lexguard builds).
-pub(super) fn patched(text: &str, old: &Config, new: &Config) -> Option<String> {
+pub(crate) fn patched(text: &str, old: &Config, new: &Config) -> Option<String> {
     let mut doc: DocumentMut = text.parse().ok()?;
     // `new` as lexguard would write it whole: added keys follow its order of the settings.
     let order: Option<DocumentMut> = toml::to_string_pretty(new)

@@ -20,10 +20,16 @@ pub fn load(base: &Path, own: &Path) -> Result<Config> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(Error::io(base, e)),
     };
+    merged(&base_text, base, &own_text, own)
+}
+
+/// The configuration the texts of the base file `base` and the connection's own file `own`
+/// give together.
+pub(super) fn merged(base_text: &str, base: &Path, own_text: &str, own: &Path) -> Result<Config> {
     // Each file on its own first: a mistake is named in the file it is in, with its line.
-    Config::parse(&base_text, base)?;
-    Config::parse(&own_text, own)?;
-    let merged = merge(&base_text, &own_text).map_err(|e| Error::io(own, e))?;
+    Config::parse(base_text, base)?;
+    Config::parse(own_text, own)?;
+    let merged = merge(base_text, own_text).map_err(|e| Error::io(own, e))?;
     Config::parse(&merged, own)
 }
 

@@ -3,11 +3,13 @@
 //! `default` is the connection lexguard had before names existed and keeps all of it where
 //! it was, so an existing installation needs no migration.
 
+mod config_edit;
 mod inherit;
 pub(crate) mod layout;
 mod name;
 mod store;
 
+pub use config_edit::edit as edit_config;
 pub use inherit::load as load_config;
 pub use layout::{name_of, names};
 pub use name::ConnectionName;
@@ -44,7 +46,7 @@ pub fn engine_in(base: &Home, lang: Lang, name: &ConnectionName) -> Result<Engin
     };
     // The store's place comes from the top-level data folder: one store for all connections.
     let store = store::for_connection(crate::store::open(&config.store, base)?, name);
-    Ok(Engine::new(EngineOptions {
+    let engine = Engine::new(EngineOptions {
         home,
         config,
         store,
@@ -52,7 +54,11 @@ pub fn engine_in(base: &Home, lang: Lang, name: &ConnectionName) -> Result<Engin
         lang,
         client_secret: crate::engine::env_client_secret(),
         schedule_override: None,
-    }))
+    });
+    if !name.is_default() {
+        engine.inherit_config_from(base.config_file.clone());
+    }
+    Ok(engine)
 }
 
 /// Whether connection `name` exists (`default` always does).

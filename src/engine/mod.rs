@@ -88,6 +88,9 @@ struct Inner {
     /// The status the last operation computed, whichever door it came through (timer, window,
     /// tray, demo): the one truth every surface renders.
     status: tokio::sync::watch::Sender<Status>,
+    /// A named connection's base `config.toml` (its own file lies over it); unset for
+    /// `default`, whose file is the base.
+    base_config: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 /// What only this process knows.
@@ -175,6 +178,7 @@ impl Engine {
                 memory: Mutex::new(Memory::default()),
                 events,
                 status,
+                base_config: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -235,6 +239,12 @@ impl Engine {
         self.inner.clock.now()
     }
 
+    /// Makes this engine a named connection's: its `config.toml` lies over `base` (see
+    /// [`crate::connections::edit_config`] for where its edits go). Set once, at building.
+    pub fn inherit_config_from(&self, base: std::path::PathBuf) {
+        let _ = self.inner.base_config.set(base);
+    }
+
     /// Changes `config.toml` under the operation lock (no other lexguard writes it, or acts
     /// on half of it, meanwhile): `change` gets what the file holds now (hand edits since the
     /// start included), and only the keys it changes are written, as an edit of the
@@ -243,6 +253,13 @@ impl Engine {
     pub async fn update_config(&self, change: impl FnOnce(&mut Config) + Send) -> Result<Config> {
         let _lock = self.exclusive().await?;
         let file = &self.inner.home.config_file;
+        if let Some(base) = self.inner.base_config.get() {
+            // A named connection: the edit goes to its own file, never into the base.
+            let config = crate::connections::edit_config(base, file, change)?;
+            *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config.clone();
+            self.republish();
+            return Ok(config);
+        }
         if !file.exists() {
             // No file yet (an engine built from a configuration in memory): that one is the
             // starting point, not the defaults.

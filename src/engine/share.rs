@@ -122,7 +122,10 @@ impl Engine {
             .share
             .token_dir_of(&self.inner.home.data_dir)
             .map(|d| d.display().to_string());
-        s.proxy = config.share.proxy_addr().map(|a| a.to_string());
+        s.proxy = config
+            .share
+            .proxy_addr_of(&self.inner.home.data_dir)
+            .map(|a| a.to_string());
         Some(s)
     }
 }

@@ -74,6 +74,21 @@ impl ShareConfig {
         self.proxy.as_deref().and_then(|p| parse_proxy(p).ok())
     }
 
+    /// Where the proxy serves the connection whose data folder is `data_dir`: for `default`
+    /// the configured address; for NAME the same TCP address (the request's local key picks
+    /// the connection) or the socket `api-NAME.sock` beside the configured one (the socket
+    /// picks it: programs on a socket send no key).
+    pub fn proxy_addr_of(&self, data_dir: &Path) -> Option<ProxyAddr> {
+        let addr = self.proxy_addr()?;
+        let name = crate::connections::name_of(data_dir);
+        Some(match addr {
+            ProxyAddr::Unix(path) if !name.is_default() => {
+                ProxyAddr::Unix(path.with_file_name(format!("api-{name}.sock")))
+            }
+            other => other,
+        })
+    }
+
     /// The rules of the section: `(key, German, English)` of the first problem.
     pub fn check(&self) -> Result<(), (&'static str, String, String)> {
         if let Some(dir) = &self.token_dir
@@ -212,5 +227,32 @@ mod tests {
             run.token_dir_of(std::path::Path::new("/var/lib/lexguard/connections/muster")),
             Some(PathBuf::from("/run/lexguard/muster"))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_connection_has_its_socket_beside_the_configured_one_and_shares_tcp() {
+        let unix = ShareConfig {
+            proxy: Some("unix:/run/lexguard/api.sock".into()),
+            ..ShareConfig::default()
+        };
+        let (default, named) = (
+            Path::new("/var/lib/lexguard"),
+            Path::new("/var/lib/lexguard/connections/muster"),
+        );
+        assert_eq!(
+            unix.proxy_addr_of(default),
+            Some(ProxyAddr::Unix("/run/lexguard/api.sock".into()))
+        );
+        assert_eq!(
+            unix.proxy_addr_of(named),
+            Some(ProxyAddr::Unix("/run/lexguard/api-muster.sock".into()))
+        );
+        let tcp = ShareConfig {
+            proxy: Some("127.0.0.1:8478".into()),
+            ..ShareConfig::default()
+        };
+        assert_eq!(tcp.proxy_addr_of(named), tcp.proxy_addr());
+        assert_eq!(ShareConfig::default().proxy_addr_of(named), None);
     }
 }

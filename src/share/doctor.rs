@@ -45,10 +45,10 @@ pub async fn check(config: &Config, home: &Home) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     out.push(keepalive(config, home));
-    if let Some(dir) = share.token_dir() {
+    if let Some(dir) = share.token_dir_of(&home.data_dir) {
         out.push(token_dir(&dir, share.group.as_deref()));
     }
-    if let Some(addr) = share.proxy_addr() {
+    if let Some(addr) = share.proxy_addr_of(&home.data_dir) {
         out.push(proxy(&addr, home, share.group.as_deref()).await);
     }
     out

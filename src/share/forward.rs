@@ -8,6 +8,7 @@
 //! Bodies up to 1 MiB are held so a retry can send them again; larger ones (file uploads)
 //! stream straight through and are sent once.
 
+use super::fair_queue::Client;
 use super::proxy_state::{Proxy, message};
 use crate::engine::TickCause;
 use crate::error::Error;
@@ -62,6 +63,10 @@ impl Payload {
 }
 
 pub(super) async fn forward(proxy: &Proxy, req: Request) -> Response {
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<Client>>()
+        .map_or_else(Client::unknown, |c| c.0.clone());
     let (parts, body) = req.into_parts();
     let base = proxy.engine.config().lexware.api_url;
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
@@ -89,7 +94,7 @@ pub(super) async fn forward(proxy: &Proxy, req: Request) -> Response {
             Ok(b) => b,
             Err(e) => return no_connection(proxy, &e),
         };
-        if let Err(busy) = wait_turn(proxy, &mut waited).await {
+        if let Err(busy) = wait_turn(proxy, &client, &mut waited).await {
             return busy;
         }
         let Some(body) = payload.take() else {
@@ -185,10 +190,15 @@ fn fits_in_memory(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Waits in the one budget (FIFO, shared with lexguard's own calls); a wait that would pass
+/// Waits in the connection's one budget (fair turns round the clients, shared with
+/// lexguard's own calls); a wait that would pass
 /// 30 s is answered with 429 and `Retry-After` instead. A request that waited is counted once
 /// (`waited`), however often it is retried.
-async fn wait_turn(proxy: &Proxy, waited: &mut bool) -> std::result::Result<(), Response> {
+async fn wait_turn(
+    proxy: &Proxy,
+    client: &Client,
+    waited: &mut bool,
+) -> std::result::Result<(), Response> {
     struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
     impl Drop for Leave<'_> {
         fn drop(&mut self) {
@@ -201,7 +211,7 @@ async fn wait_turn(proxy: &Proxy, waited: &mut bool) -> std::result::Result<(), 
         return Err(too_busy(wait));
     }
     let started = Instant::now();
-    match tokio::time::timeout(MAX_WAIT, proxy.engine.http().wait_turn()).await {
+    match tokio::time::timeout(MAX_WAIT, proxy.fair.turn(client.clone())).await {
         Ok(()) => {
             if started.elapsed() > Duration::from_millis(20) && !*waited {
                 *waited = true;

@@ -6,6 +6,7 @@
 
 mod config;
 pub mod doctor;
+mod fair_queue;
 mod forward;
 pub mod local_key;
 pub mod proxy;

@@ -22,6 +22,8 @@ pub(super) struct Proxy {
     pub(super) bearer: BearerCache,
     /// Requests waiting for the budget right now (for the 30 s promise).
     pub(super) queued: std::sync::atomic::AtomicUsize,
+    /// The turns in the connection's budget, round the clients.
+    pub(super) fair: Arc<super::fair_queue::FairQueue>,
 }
 
 /// The bearer the proxy sends, asked of the engine at most every 30 s (single-flight: the

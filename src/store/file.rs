@@ -37,18 +37,47 @@ impl FileStore {
         &self.dir
     }
 
+    /// The file of entry `name`; a named connection's `NAME/entry` is `NAME/entry` below the
+    /// folder (a private folder of its own per connection).
     fn path(&self, name: &str) -> std::result::Result<PathBuf, StoreError> {
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(StoreError {
+        let valid = |part: &str| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
+        match name.split_once('/') {
+            None if valid(name) => Ok(self.dir.join(name)),
+            Some((connection, entry)) if valid(connection) && valid(entry) => {
+                Ok(self.dir.join(connection).join(entry))
+            }
+            _ => Err(StoreError {
                 fault: KeychainFault::Failed,
                 detail: "invalid entry name".into(),
-            });
+            }),
         }
-        Ok(self.dir.join(name))
+    }
+
+    /// A connection's folder of `path` (not the store's own), checked like the store's:
+    /// `Ok(false)` when it does not exist (and `create` is false).
+    fn connection_dir(&self, path: &Path, create: bool) -> std::result::Result<bool, StoreError> {
+        let Some(dir) = path.parent().filter(|d| *d != self.dir) else {
+            return Ok(true);
+        };
+        let locked = |e: Error| StoreError {
+            fault: KeychainFault::Locked,
+            detail: e.message(crate::Lang::En),
+        };
+        match std::fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => return Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                create_private(dir).map_err(locked)?;
+            }
+            Err(e) => return Err(io_fault(&e, "read", dir)),
+            Ok(_) => {}
+        }
+        check_private(dir).map_err(locked)?;
+        Ok(true)
     }
 
     /// Checked at every call: permissions can change while a server runs for months.
@@ -139,6 +168,9 @@ impl SecretStore for FileStore {
     fn get(&self, name: &str) -> std::result::Result<Option<String>, StoreError> {
         self.still_private()?;
         let path = self.path(name)?;
+        if !self.connection_dir(&path, false)? {
+            return Ok(None);
+        }
         let mut opts = std::fs::OpenOptions::new();
         opts.read(true);
         #[cfg(unix)]
@@ -173,6 +205,7 @@ impl SecretStore for FileStore {
     fn set(&self, name: &str, value: &str) -> std::result::Result<(), StoreError> {
         self.still_private()?;
         let path = self.path(name)?;
+        self.connection_dir(&path, true)?;
         crate::fsutil::write_atomic(&path, value.as_bytes()).map_err(|e| StoreError {
             fault: KeychainFault::Failed,
             detail: e.message(crate::Lang::En),
@@ -225,6 +258,36 @@ mod tests {
         store.delete("tokens").expect("delete");
         store.delete("tokens").expect("idempotent");
         assert_eq!(store.get("tokens").expect("gone"), None);
+    }
+
+    #[test]
+    fn a_named_connections_entries_are_in_a_private_folder_of_their_own() {
+        let base = tempfile::tempdir().expect("dir");
+        let dir = base.path().join("secrets");
+        let store = FileStore::open(&dir).expect("open");
+        assert_eq!(store.get("b/tokens").expect("none yet"), None);
+        assert!(!dir.join("b").exists(), "a read creates nothing");
+        store.set("b/tokens", "B").expect("set");
+        store.set("tokens", "D").expect("set");
+        assert_eq!(store.get("b/tokens").expect("get").as_deref(), Some("B"));
+        assert_eq!(store.get("tokens").expect("get").as_deref(), Some("D"));
+        assert_eq!(
+            (mode(&dir.join("b")), mode(&dir.join("b/tokens"))),
+            (0o700, 0o600)
+        );
+        for bad in ["b/", "/tokens", "b/c/tokens", "../tokens", "B/tokens"] {
+            assert!(store.set(bad, "x").is_err(), "{bad}");
+        }
+        std::fs::set_permissions(dir.join("b"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        assert!(
+            store.get("b/tokens").is_err(),
+            "an open connection folder is refused"
+        );
+        std::fs::set_permissions(dir.join("b"), std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
+        store.delete("b/tokens").expect("delete");
+        assert_eq!(store.get("b/tokens").expect("gone"), None);
     }
 
     #[test]
