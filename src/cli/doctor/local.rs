@@ -77,12 +77,12 @@ pub(super) async fn lock(r: &mut Report, home: &Home) {
 }
 
 /// The port the app would listen on for a loopback redirect URI: the core's rule
-/// ([`crate::contract::loopback::redirect_target`]), the very address the app binds.
+/// ([`lexguard::contract::loopback::redirect_target`]), the very address the app binds.
 pub(super) fn loopback_port(r: &mut Report, config: &Config) {
     let Some(uri) = &config.lexware.redirect_uri else {
         return;
     };
-    let Some(target) = crate::contract::loopback::redirect_target(uri) else {
+    let Some(target) = lexguard::contract::loopback::redirect_target(uri) else {
         return;
     };
     // A page of the OAuth server itself (the simulator's copy-code page) is not a port
