@@ -4,6 +4,8 @@
 //! read these constants, so a fact about Lexware is changed in one place. Numbers that are
 //! lexguard's own choices (schedule ranges, input size limits) live in [`crate::limits`].
 
+pub mod loopback;
+
 /// Production OAuth server; `/oauth2/authorize|token|revoke` are appended.
 pub const PRODUCTION_AUTH: &str = "https://app.lexware.de";
 /// Production API; `/v1/...` is appended.
@@ -23,17 +25,31 @@ pub fn is_legacy_host(url: &str) -> bool {
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
         .is_some_and(|h| h.ends_with("lexoffice.io") || h.ends_with("lexoffice.de"))
 }
+/// Where the person creates (and extends) a public API key (lexware-api.md, "Two ways to
+/// authenticate"). One of the two pages the window may open.
+pub const API_KEY_PAGE: &str = "https://app.lexware.de/addons/public-api";
+/// Where a partner app is registered (client id, secret, redirect URI). The other page the
+/// window may open.
+pub const DEVELOPER_PORTAL: &str = "https://developers.lexware.io";
+
 /// Sandbox OAuth server.
 pub const SANDBOX_AUTH: &str = "https://app.lexware-sandbox.de";
 /// Sandbox API.
 pub const SANDBOX_API: &str = "https://api.lexware-sandbox.io";
 
-/// An authorization code dies this many seconds after Lexware issued it (and is single-use).
+/// An authorization code dies this many seconds after Lexware issued it (and is single-use):
+/// lexware-api.md, "expires 5 minutes after issue". The window counts down from it.
 pub const CODE_LIFETIME_SECS: u32 = 5 * 60;
-/// How long lexguard keeps a pending login (PKCE verifier and state) open.
+/// How long lexguard keeps a pending login (PKCE verifier and state) open, and how long the
+/// loopback listener waits for the browser: a login the person started may take a while
+/// (password, 2FA) before the code is issued, whose own life is [`CODE_LIFETIME_SECS`].
 pub const LOGIN_LIFETIME_SECS: u32 = 10 * 60;
 // A login must outlive the code it waits for.
 const _: () = assert!(CODE_LIFETIME_SECS < LOGIN_LIFETIME_SECS);
+
+/// The access token's lifetime Lexware announces (`"expires_in": 14399`, about 4 hours): assumed
+/// when a token answer lacks `expires_in` (lexware-api.md, "OAuth 2.1", token response).
+pub const ACCESS_TOKEN_LIFETIME_SECS: u32 = 14_399;
 
 /// Longest authorization code the contract allows.
 pub const MAX_CODE_CHARS: usize = 128;
@@ -42,12 +58,14 @@ pub const MAX_ACCESS_TOKEN_CHARS: usize = 4096;
 /// Longest refresh token the contract promises.
 pub const MAX_REFRESH_TOKEN_CHARS: usize = 128;
 
-/// A public API key lives at most this many months after it was created.
+/// A public API key lives at most this many months after it was created (lexware-api.md, "Two
+/// ways to authenticate"); an end date Lexware shows for the key wins over this assumption.
 pub const API_KEY_LIFETIME_MONTHS: u32 = 24;
 
 /// Requests per second per client, across all endpoints; above it Lexware answers 429.
 pub const REQUESTS_PER_SECOND: u32 = 2;
-/// The spacing that keeps lexguard within [`REQUESTS_PER_SECOND`] without bursts.
+/// The spacing that keeps lexguard within [`REQUESTS_PER_SECOND`] without bursts (the client's
+/// budget and the local proxy's wait estimate both use it; lexware-api.md, "Rate limits").
 pub const REQUEST_SPACING_MS: u64 = 1000 / REQUESTS_PER_SECOND as u64;
 
 /// The official event types (lower case).

@@ -34,8 +34,8 @@ impl Http {
             .user_agent(concat!("lexguard/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        // 2 per second, one at a time: spaced 500 ms, never a burst the server could refuse.
-        let quota = Quota::with_period(Duration::from_millis(500))
+        // 2 per second, one at a time: spaced evenly, never a burst the server could refuse.
+        let quota = Quota::with_period(Duration::from_millis(crate::contract::REQUEST_SPACING_MS))
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::MIN);
         Self {

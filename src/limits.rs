@@ -61,6 +61,13 @@ pub const REFRESH_TOKEN_LIFETIME: SecsRange = SecsRange {
     max: None,
 };
 
+/// An `expires_in` from Lexware is clamped to this (1 minute to 1 day): a number from outside
+/// could otherwise overflow a date (huge) or make lexguard refresh in a loop (zero).
+pub const ACCESS_TOKEN_LIFETIME: SecsRange = SecsRange {
+    min: MIN,
+    max: Some(24 * HOUR),
+};
+
 /// A Lexware client id is a UUID: at most 36 characters.
 pub const CLIENT_ID_MAX_CHARS: u32 = 36;
 /// Longer than any client secret Lexware issues; anything longer is a wrong paste.
@@ -92,6 +99,10 @@ pub struct Limits {
     pub requests_per_second: u32,
     /// The official Lexware event types, in the contract's order.
     pub event_types: Vec<String>,
+    /// `contract::API_KEY_PAGE`: where a public API key is created.
+    pub api_key_page: String,
+    /// `contract::DEVELOPER_PORTAL`: where a partner app is registered.
+    pub developer_portal: String,
 }
 
 impl Limits {
@@ -116,6 +127,8 @@ impl Limits {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            api_key_page: contract::API_KEY_PAGE.to_string(),
+            developer_portal: contract::DEVELOPER_PORTAL.to_string(),
         }
     }
 

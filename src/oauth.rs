@@ -315,10 +315,16 @@ fn token_set(
         );
     }
     // Without expires_in, assume the documented ~4 hours. A number from outside is clamped
-    // (1 minute to 1 day): a huge one would otherwise overflow the date or stop all refreshes.
-    let secs = resp
-        .expires_in()
-        .map_or(14_399, |d| d.as_secs().clamp(60, 86_400));
+    // (`limits::ACCESS_TOKEN_LIFETIME`): a huge one would overflow the date or stop all refreshes.
+    let range = crate::limits::ACCESS_TOKEN_LIFETIME;
+    let (min, max) = (
+        u64::from(range.min),
+        u64::from(range.max.unwrap_or(u32::MAX)),
+    );
+    let secs = resp.expires_in().map_or(
+        u64::from(crate::contract::ACCESS_TOKEN_LIFETIME_SECS),
+        |d| d.as_secs().clamp(min, max),
+    );
     let lifetime = chrono::Duration::seconds(secs as i64);
     Ok(TokenSet {
         access: crate::secret::AccessToken::new(access.clone()),

@@ -130,7 +130,7 @@ mod tests {
         let lines = history::lines_in(&entries, now, Lang::De, BERLIN);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].at_words.full, "14:00 MEZ (vor 3 h 0 min)");
-        assert_eq!(lines[0].kind, "refresh");
+        assert_eq!(lines[0].kind.as_str(), "refresh");
         assert_eq!(
             lines[0].text,
             "Anmeldung erneuert; die Verbindung gilt bis 15:00 MEZ."

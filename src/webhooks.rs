@@ -42,9 +42,10 @@ pub struct Outcome {
     /// pick their explanation from a fact, not from the sentence.
     #[serde(default)]
     pub status: Option<u16>,
-    /// The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed.
+    /// The error's kind (`network`, `rejected`, `rate_limited`, …) when it failed: one of
+    /// the core's [`crate::ErrorKind`]s, never a name of a surface's own.
     #[serde(default)]
-    pub error_kind: Option<String>,
+    pub error_kind: Option<crate::ErrorKind>,
     /// Lexware's own words about the refusal (English, technical): for "Details" only, never
     /// inside `error` or a notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]

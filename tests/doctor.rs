@@ -374,3 +374,54 @@ async fn a_replaced_api_key_is_named_by_the_live_check() {
     assert!(text.contains("lexguard connect --api-key -"), "{text}");
     assert!(!text.contains("Passwort"), "{text}");
 }
+
+/// `doctor` judges a redirect URI by the core's loopback rule, the one the app listens by
+/// (`lexguard::contract::loopback`), and checks the very address the app would bind: `[::1]`
+/// on IPv6, `localhost` without a port on port 80. A remote, https or look-alike address is
+/// no loopback redirect, so no port is checked for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_and_the_app_agree_on_loopback_redirects() {
+    use lexguard::contract::loopback::is_loopback_http;
+    // Held, so doctor must find them taken on exactly these addresses.
+    let v4 = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let v6 = std::net::TcpListener::bind("[::1]:0").expect("bind ::1");
+    let (p4, p6) = (
+        v4.local_addr().expect("addr").port(),
+        v6.local_addr().expect("addr").port(),
+    );
+    let t = setup("doctorloop", |_, _| {}).await;
+    let cases = [
+        (format!("http://127.0.0.1:{p4}/cb"), Some((p4, "failed"))),
+        (format!("http://[::1]:{p6}/cb"), Some((p6, "failed"))),
+        ("http://localhost/cb".to_string(), Some((80, ""))),
+        ("https://localhost/cb".to_string(), None),
+        ("http://example.com/cb".to_string(), None),
+        ("http://localhost.evil.com/cb".to_string(), None),
+    ];
+    for (uri, want) in cases {
+        let mut c = lexguard::Config::load(&t.config_path()).expect("config");
+        c.lexware.redirect_uri = Some(uri.clone());
+        c.save(&t.config_path()).expect("save");
+        let j = json(&doctor(&t, 0, true).await);
+        let check = j["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["check"] == "loopback_port")
+            .cloned();
+        assert_eq!(check.is_some(), is_loopback_http(&uri), "{uri}: {j}");
+        match (want, check) {
+            (Some((port, level)), Some(check)) => {
+                let message = check["message"].as_str().unwrap_or_default();
+                assert!(message.contains(&format!("Port {port} ")), "{uri}: {check}");
+                if !level.is_empty() {
+                    assert_eq!(check["level"], level, "{uri}: {check}");
+                    assert!(message.contains("belegt"), "{uri}: {check}");
+                }
+            }
+            (None, None) => {}
+            (want, check) => panic!("{uri}: wanted {want:?}, doctor said {check:?}"),
+        }
+    }
+    drop((v4, v6));
+}

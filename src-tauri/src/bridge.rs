@@ -164,7 +164,7 @@ impl<R: Runtime> Bridge<R> {
     /// A refusal because the app is quitting is nothing the user must hear about.
     #[cfg_attr(test, allow(dead_code))]
     pub fn on_failure(&self, outcome: &ActionOutcome) {
-        if outcome.error_kind.as_deref() == Some("shutting_down") {
+        if outcome.error_kind == Some(lexguard::ErrorKind::ShuttingDown) {
             return;
         }
         let Some(body) = outcome.failure.clone() else {

@@ -66,7 +66,7 @@ pub async fn start_login<R: Runtime>(
     Ok(LoginStart {
         url,
         started_at: e.now().to_rfc3339(),
-        code_valid_secs: 300,
+        code_valid_secs: lexguard::contract::CODE_LIFETIME_SECS,
         browser_opened,
         listening,
     })
@@ -212,8 +212,8 @@ pub async fn set_client_secret(state: State<'_, AppState>, secret: String) -> Re
 /// The only pages the window may open in the browser: where an API key is created and where a
 /// partner app is registered. A fixed list, so the window cannot be used to open anything else.
 pub const LINKS: [&str; 2] = [
-    "https://app.lexware.de/addons/public-api",
-    "https://developers.lexware.io",
+    lexguard::contract::API_KEY_PAGE,
+    lexguard::contract::DEVELOPER_PORTAL,
 ];
 
 /// Opens one of [`LINKS`] in the person's browser (a link in the webview would open inside it).

@@ -16,25 +16,10 @@ use tauri::{AppHandle, Emitter, Runtime};
 /// The `state` the running listener expects, while one runs: a second login updates it.
 static ACTIVE: Mutex<Option<Expected>> = Mutex::new(None);
 
-/// The address to listen on, when the redirect URI is a loopback `http` one.
+/// The address to listen on, when the redirect URI is a loopback `http` one: the core's rule
+/// ([`lexguard::contract::loopback::redirect_target`]), the same `doctor` checks.
 pub fn loopback_target(redirect_uri: &str) -> Option<(SocketAddr, String)> {
-    let url = url::Url::parse(redirect_uri).ok()?;
-    if url.scheme() != "http" {
-        return None;
-    }
-    let ip: std::net::IpAddr = match url.host()? {
-        url::Host::Ipv4(ip) => ip.into(),
-        url::Host::Ipv6(ip) => ip.into(),
-        url::Host::Domain("localhost") => std::net::Ipv4Addr::LOCALHOST.into(),
-        url::Host::Domain(_) => return None,
-    };
-    if !ip.is_loopback() {
-        return None;
-    }
-    Some((
-        SocketAddr::new(ip, url.port_or_known_default()?),
-        url.path().to_string(),
-    ))
+    lexguard::contract::loopback::redirect_target(redirect_uri).map(|t| (t.addr, t.path))
 }
 
 /// Starts listening if the redirect URI asks for it; `false` when not (or the port is taken:
@@ -192,6 +177,14 @@ mod tests {
         assert_eq!(addr.port(), 8765);
         assert_eq!(path, "/callback");
         assert!(loopback_target("http://localhost:9000/cb").is_some());
+        // The cases `doctor` and the window judge alike.
+        let (addr, _) = loopback_target("http://localhost/cb").expect("default port");
+        assert_eq!(addr.port(), 80);
+        let (addr, _) = loopback_target("http://[::1]:8080/cb").expect("ipv6");
+        assert!(addr.is_ipv6() && addr.ip().is_loopback());
+        assert!(loopback_target("https://localhost/cb").is_none());
+        assert!(loopback_target("http://example.com/cb").is_none());
+        assert!(loopback_target("http://localhost.evil.com/cb").is_none());
         assert!(loopback_target("https://shop.example/cb").is_none());
         assert!(loopback_target("http://192.168.1.2:80/cb").is_none());
         assert!(loopback_target("not a url").is_none());

@@ -42,7 +42,7 @@ pub struct ActionOutcome {
     /// The status after the action (its message says what lexguard does next).
     pub status: Status,
     /// Stable name of the error, when the operation itself failed.
-    pub error_kind: Option<String>,
+    pub error_kind: Option<lexguard::ErrorKind>,
     /// The error, in the person's language, with the fix.
     pub error: Option<String>,
     /// What the window and the tray say when it did not work: what went wrong, then what
@@ -68,7 +68,7 @@ impl ActionOutcome {
             Err(e) => ActionOutcome {
                 ok: false,
                 status: after(),
-                error_kind: Some(e.kind().into()),
+                error_kind: Some(e.error_kind()),
                 error: Some(e.message(lang)),
                 failure: None,
             },
@@ -233,7 +233,7 @@ mod tests {
             Lang::De,
         );
         assert!(!o.ok);
-        assert_eq!(o.error_kind.as_deref(), Some("shutting_down"));
+        assert_eq!(o.error_kind, Some(lexguard::ErrorKind::ShuttingDown));
         let text = o.failure.clone().expect("failure");
         assert!(text.contains(&failing.message), "{text}");
         assert!(!text.contains(".."), "{text}");

@@ -37,6 +37,9 @@ pub struct Settings {
     pub demo: bool,
     /// Read-only: where state and history live.
     pub data_folder: String,
+    /// Read-only: where the secrets are (`[store] kind`), so the window never says
+    /// "Schlüsselbund" for lexguard's file store.
+    pub secret_store: lexguard::store::StoreKind,
 }
 
 /// Whole seconds; a value beyond `u32` (only a hand-edited config) is shown clamped.
@@ -69,6 +72,7 @@ impl Settings {
             start_at_login,
             demo,
             data_folder,
+            secret_store: c.store.kind,
         }
     }
 

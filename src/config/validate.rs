@@ -3,6 +3,7 @@
 
 use super::model::Config;
 use crate::contract::EVENT_TYPES;
+use crate::contract::loopback::is_loopback_url;
 use crate::limits;
 use url::Url;
 
@@ -233,19 +234,10 @@ impl Problem {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    }
-}
-
 /// Base URLs must be https; plain http only on loopback (simulator, demo).
 pub fn check_base_url(raw: &str) -> std::result::Result<(), (String, String)> {
     match Url::parse(raw) {
-        Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&u)) => Ok(()),
+        Ok(u) if u.scheme() == "https" || is_loopback_url(&u) => Ok(()),
         Ok(_) => Err((
             format!("„{raw}“ muss mit https:// beginnen (http:// nur für 127.0.0.1)."),
             format!("'{raw}' must start with https:// (http:// only for 127.0.0.1)."),
@@ -261,7 +253,7 @@ pub fn check_base_url(raw: &str) -> std::result::Result<(), (String, String)> {
 pub fn check_callback_url(raw: &str) -> std::result::Result<(), (String, String)> {
     match Url::parse(raw) {
         Ok(u) if u.scheme() == "https" && u.host().is_some() => Ok(()),
-        Ok(u) if u.scheme() == "http" && is_loopback(&u) => Ok(()),
+        Ok(u) if is_loopback_url(&u) => Ok(()),
         _ => Err((
             format!("„{raw}“ ist keine HTTPS-Adresse; Lexware ruft nur https://… auf."),
             format!("'{raw}' is not an HTTPS address; Lexware only calls https://…."),

@@ -27,10 +27,13 @@ pub fn end_of_day(date: &str) -> Result<DateTime<Utc>> {
         .ok_or_else(bad)
 }
 
-/// A key lives at most 24 months; a date further ahead (or in the past) is a typo.
+/// A key lives at most [`crate::contract::API_KEY_LIFETIME_MONTHS`]; a date further ahead (one
+/// month of slack) or in the past is a typo.
 pub(super) fn check_end(end: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
     let latest = now
-        .checked_add_months(chrono::Months::new(25))
+        .checked_add_months(chrono::Months::new(
+            crate::contract::API_KEY_LIFETIME_MONTHS + 1,
+        ))
         .unwrap_or(now);
     if end <= now || end > latest {
         return Err(Error::invalid(

@@ -13,11 +13,9 @@ use crate::status::Status;
 use crate::store::{ApiKeyRecord, names};
 use chrono::Duration;
 
-/// A pending login is kept this long.
-const PENDING_TTL_MIN: i64 = 10;
-
 impl Engine {
-    /// The authorization URL; keeps verifier and state pending in the keychain (10 min).
+    /// The authorization URL; keeps verifier and state pending in the keychain
+    /// ([`crate::contract::LOGIN_LIFETIME_SECS`]).
     /// Refused without a client secret: the code a person brings back from Lexware (after
     /// e-mail, password and 2FA) could not be exchanged without it.
     pub async fn login_url(&self) -> Result<String> {
@@ -52,7 +50,9 @@ impl Engine {
             .pending()
             .await?
             .ok_or(Error::NoPendingLogin)?;
-        if run.now - pending.created_at > Duration::minutes(PENDING_TTL_MIN) {
+        if run.now - pending.created_at
+            > Duration::seconds(i64::from(crate::contract::LOGIN_LIFETIME_SECS))
+        {
             let _ = self.inner.vault.delete(names::PENDING).await;
             return Err(Error::PendingExpired);
         }
@@ -110,7 +110,7 @@ impl Engine {
         }
         let key = input.trim();
         if key.is_empty()
-            || key.len() > 512
+            || key.len() > crate::limits::API_KEY_MAX_CHARS as usize
             || key.chars().any(|c| c.is_whitespace() || c.is_control())
         {
             return Err(Error::invalid(

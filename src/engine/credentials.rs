@@ -47,7 +47,9 @@ impl Engine {
     }
 
     pub async fn set_client_secret(&self, secret: ClientSecret) -> Result<()> {
-        if secret.expose().trim().is_empty() || secret.expose().len() > 512 {
+        if secret.expose().trim().is_empty()
+            || secret.expose().len() > crate::limits::CLIENT_SECRET_MAX_CHARS as usize
+        {
             return Err(Error::invalid(
                 "Das Client-Secret ist leer oder zu lang. Bitte fügen Sie das Secret Ihrer Lexware-App ein.",
                 "The client secret is empty or too long. Please paste the secret of your Lexware app.",

@@ -316,7 +316,7 @@ fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
     };
     Outcome {
         status,
-        error_kind: Some(e.kind().to_string()),
+        error_kind: Some(e.error_kind()),
         detail: detail.filter(|d| !d.trim().is_empty()),
         ..outcome(t, u, Action::Failed, None, Some(text))
     }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// A request that would wait longer than this for the budget gets a 429 at once.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 /// The budget's spacing (2 requests per second), for the wait estimate.
-const SPACING: Duration = Duration::from_millis(500);
+const SPACING: Duration = Duration::from_millis(crate::contract::REQUEST_SPACING_MS);
 const REPLAY_LIMIT: usize = 1024 * 1024;
 const MAX_429_RETRIES: u32 = 3;
 const MAX_INLINE_WAIT: Duration = Duration::from_secs(10);

@@ -128,11 +128,14 @@ impl ApiKeyRecord {
         })
     }
 
-    /// The date the person gave, else 24 months after it was stored (an assumption).
+    /// The date the person gave, else [`crate::contract::API_KEY_LIFETIME_MONTHS`] after it was
+    /// stored (an assumption).
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.ends_at.unwrap_or_else(|| {
             self.stored_at
-                .checked_add_months(chrono::Months::new(24))
+                .checked_add_months(chrono::Months::new(
+                    crate::contract::API_KEY_LIFETIME_MONTHS,
+                ))
                 .unwrap_or(self.stored_at)
         })
     }

@@ -4,7 +4,7 @@
  */
 
 import { h, replace, show } from "./dom";
-import { onLangChange, setLang, t, type Key } from "./i18n";
+import { onLangChange, setLang, setSecretStore, t, type Key } from "./i18n";
 import * as ipc from "./ipc";
 import * as store from "./store";
 import { AlertSlot } from "./views/common";
@@ -83,6 +83,7 @@ export function mount(root: HTMLElement): App {
     if (s.demo) header.appendChild(badge);
     else badge.remove();
     setLang(s.language);
+    setSecretStore(s.secret_store);
   });
   onLangChange(() => relabelTitle());
   function relabelTitle(): void {

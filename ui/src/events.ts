@@ -1,7 +1,7 @@
 /**
  * Labels for the engine's enums (state, mode, webhook action) in the chosen language, and the
- * history kinds the filter offers (they mirror `Event::kind` in `src/event.rs`). The history
- * sentences themselves come from the core (`HistoryLine.text`, `Event::describe`).
+ * history kinds the filter offers (generated from `HistoryKind` in `src/history.rs`). The
+ * history sentences themselves come from the core (`HistoryLine.text`, `Event::describe`).
  */
 
 import type { Action } from "./bindings/Action";
@@ -11,23 +11,8 @@ import type { Mode } from "./bindings/Mode";
 import type { Outcome } from "./bindings/Outcome";
 import { t, type Key } from "./i18n";
 
-export const HISTORY_KINDS = [
-  "state",
-  "gap",
-  "refresh",
-  "failure",
-  "validate",
-  "auth_lost",
-  "connect",
-  "disconnect",
-  "webhooks",
-  "keychain",
-  "api_key",
-  "keepalive",
-  "authorization",
-] as const;
-
-export type HistoryKind = (typeof HISTORY_KINDS)[number];
+export type { HistoryKind } from "./bindings/HistoryKind";
+export { HISTORY_KINDS } from "./bindings/historyKinds";
 
 export function stateLabel(s: ConnState, lang?: Lang): string {
   return t(`state.${s}` as Key, undefined, lang);

@@ -4,9 +4,15 @@
  * relabel the whole window at once, without a reload and without losing what the person has
  * typed, so static labels remember their key on the element (`data-i18n`) and are rewritten
  * in place, while views with computed text re-render through `onLangChange`.
+ *
+ * Words about where the secrets are depend on `Settings.secret_store` too: a key with a
+ * `.file` variant (`partner.secret_set.file`) says that variant while secrets are kept in
+ * lexguard's file store (`[store] kind = "file"`), so the window never claims the keychain
+ * holds what a file holds. `setSecretStore` switches them like `setLang`.
  */
 
 import type { Lang } from "./bindings/Lang";
+import type { StoreKind } from "./bindings/StoreKind";
 import de from "./i18n/de.json";
 import en from "./i18n/en.json";
 
@@ -16,15 +22,17 @@ export type Params = Record<string, string | number>;
 const tables: Record<Lang, Record<string, string>> = { de, en };
 
 let current: Lang = "de";
+let secretStore: StoreKind = "keychain";
 const listeners = new Set<(lang: Lang) => void>();
 
 export function lang(): Lang {
   return current;
 }
 
-/** The text for `key`, with `{name}` placeholders filled in. */
+/** The text for `key` (its `.file` variant while secrets are in the file store), with `{name}` placeholders filled in. */
 export function t(key: Key, params?: Params, l: Lang = current): string {
-  const text = tables[l][key] ?? tables.de[key] ?? key;
+  const variant = secretStore === "file" ? (tables[l][`${key}.file`] ?? tables.de[`${key}.file`]) : undefined;
+  const text = variant ?? tables[l][key] ?? tables.de[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
@@ -40,6 +48,14 @@ export function setLang(l: Lang): void {
   if (!changed) return;
   relabel(document);
   for (const fn of listeners) fn(l);
+}
+
+/** Where the secrets are (`Settings.secret_store`); relabels the words that name the place. */
+export function setSecretStore(s: StoreKind): void {
+  if (s !== "keychain" && s !== "file") return;
+  const changed = s !== secretStore;
+  secretStore = s;
+  if (changed) relabel(document);
 }
 
 /** Called after every language switch (for views whose text is computed). */

@@ -24,7 +24,14 @@ function parseUrl(raw: string): URL | null {
   }
 }
 
-function isLoopback(url: URL): boolean {
+/**
+ * Plain http to this computer: `localhost`, 127.0.0.0/8 or `[::1]`. The core's rule
+ * (`src/contract/loopback.rs`, which the app and `doctor` use); a test runs every case the core
+ * generated (`bindings/loopbackCases.ts`) through this function, so the two cannot drift.
+ */
+export function isLoopbackHttp(raw: string): boolean {
+  const url = parseUrl(raw);
+  if (!url || url.protocol !== "http:") return false;
   const host = url.hostname.toLowerCase();
   return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }
@@ -40,7 +47,7 @@ export function checkCallbackUrl(raw: string, demo: boolean): Problem | null {
   const url = parseUrl(value);
   if (!url) return { key: "validate.url_invalid" };
   if (url.protocol === "https:" && url.hostname !== "") return null;
-  if (demo && url.protocol === "http:" && isLoopback(url)) return null;
+  if (demo && isLoopbackHttp(value)) return null;
   return { key: demo ? "validate.callback_https_demo" : "validate.callback_https" };
 }
 
@@ -51,7 +58,7 @@ export function checkBaseUrl(raw: string): Problem | null {
   const url = parseUrl(value);
   if (!url || url.hostname === "") return { key: "validate.url_invalid" };
   if (url.protocol === "https:") return null;
-  if (url.protocol === "http:" && isLoopback(url)) return null;
+  if (isLoopbackHttp(value)) return null;
   return { key: "validate.base_https" };
 }
 

@@ -841,7 +841,7 @@ describe("journeys", () => {
       subscription_id: null,
       error: "Lexware hat die Anfrage abgelehnt (406): Callback URL check failed; callbackUrl: HEAD answered 404",
       status: 406,
-      error_kind: "rejected",
+      error_kind: "rejected" as const,
     };
     const st = status({ last_webhook_sync: { at: "2025-01-01T00:00:00Z", outcomes: [failed] } });
     const backend = new FakeBackend(st);
@@ -905,4 +905,23 @@ describe("broken config.toml", () => {
     await boot(backend);
     expect(must("config-error-parser-details").hidden).toBe(true);
   });
+});
+
+describe("where the secrets are", () => {
+  const cases = [
+    ["keychain", "Schlüsselbund", "Geheimnis-Ordner"],
+    ["file", "Geheimnis-Ordner", "Schlüsselbund"],
+  ] as const;
+  for (const [secretStore, place, elsewhere] of cases) {
+    it(`names the ${secretStore} store, never the other one`, async () => {
+      await boot(new FakeBackend(status(), { ...SETTINGS, client_secret_set: true, secret_store: secretStore }));
+      const start = $$(".danger-zone button")[0];
+      expect(start).toBeDefined();
+      await click(start!);
+      const said = (key: string) => document.querySelector(`[data-i18n="${key}"]`)?.textContent ?? "";
+      for (const key of ["disconnect.explain", "settings.data_folder_hint", "settings.client_secret_hint"]) {
+        expect([key, said(key).includes(place), said(key).includes(elsewhere)]).toEqual([key, true, false]);
+      }
+    });
+  }
 });

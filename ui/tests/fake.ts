@@ -29,6 +29,7 @@ export const SETTINGS: Settings = {
   start_at_login: false,
   demo: true,
   data_folder: "/home/anna/.local/share/lexguard",
+  secret_store: "keychain",
 };
 
 /** Time words as the core writes them (the window shows them as they are). */

@@ -41,6 +41,26 @@ describe("language files", () => {
   });
 });
 
+describe("words about where the secrets are", () => {
+  const keys = ["partner.secret_set", "partner.secret_unset", "settings.client_secret_hint", "settings.data_folder_hint", "disconnect.explain"] as const;
+  it("name the keychain only while secrets are in the keychain", async () => {
+    const { setSecretStore, t } = await import("../src/i18n");
+    setSecretStore("keychain");
+    for (const key of keys) {
+      expect([key, t(key, undefined, "de").includes("Schlüsselbund")]).toEqual([key, true]);
+      expect([key, t(key, undefined, "en").includes("keychain")]).toEqual([key, true]);
+    }
+    setSecretStore("file");
+    for (const key of keys) {
+      const de = t(key, undefined, "de");
+      const en = t(key, undefined, "en");
+      expect([key, de.includes("Geheimnis-Ordner"), de.includes("Schlüsselbund")]).toEqual([key, true, false]);
+      expect([key, en.includes("secrets folder"), en.includes("keychain")]).toEqual([key, true, false]);
+    }
+    setSecretStore("keychain");
+  });
+});
+
 describe("event words", () => {
   it("come from the core, not from the language files", async () => {
     const { eventTypeText } = await import("../src/views/webhooks");

@@ -1,7 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { t } from "../src/i18n";
 import { LIMITS } from "../src/bindings/limitsData";
-import { checkBaseUrl, checkCallbackUrl, checkClientId, checkRange, checkRedirectUri, duplicateRows, inDisplayUnits, RANGES } from "../src/validate";
+import { LOOPBACK_CASES } from "../src/bindings/loopbackCases";
+import { checkBaseUrl, checkCallbackUrl, checkClientId, checkRange, checkRedirectUri, duplicateRows, inDisplayUnits, isLoopbackHttp, RANGES } from "../src/validate";
+
+describe("isLoopbackHttp: the core's loopback rule", () => {
+  it("judges every case the core generated as the core does", () => {
+    expect(LOOPBACK_CASES.length).toBeGreaterThan(10);
+    for (const c of LOOPBACK_CASES) expect([c.url, isLoopbackHttp(c.url)]).toEqual([c.url, c.loopback]);
+  });
+
+  it("accepts this computer over plain http, nothing else", () => {
+    const verdict = (url: string) => LOOPBACK_CASES.find((c) => c.url === url)?.loopback;
+    for (const yes of ["http://localhost/cb", "http://127.0.0.1:8080/cb", "http://[::1]:8080/cb"]) {
+      expect([yes, verdict(yes), isLoopbackHttp(yes)]).toEqual([yes, true, true]);
+    }
+    for (const no of ["https://localhost/cb", "http://example.com/cb", "http://localhost.evil.com/cb"]) {
+      expect([no, verdict(no), isLoopbackHttp(no)]).toEqual([no, false, false]);
+    }
+  });
+
+  it("is what the demo's callback check and the base-URL check allow for plain http", () => {
+    expect(checkCallbackUrl("http://[::1]:8080/hook", true)).toBeNull();
+    expect(checkCallbackUrl("http://localhost.evil.com/hook", true)?.key).toBe("validate.callback_https_demo");
+    expect(checkBaseUrl("http://[::1]:8080")).toBeNull();
+    expect(checkBaseUrl("http://localhost.evil.com")?.key).toBe("validate.base_https");
+  });
+});
 
 describe("checkCallbackUrl", () => {
   it("accepts https with a host", () => {

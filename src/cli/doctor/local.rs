@@ -76,28 +76,38 @@ pub(super) async fn lock(r: &mut Report, home: &Home) {
     }
 }
 
+/// The port the app would listen on for a loopback redirect URI: the core's rule
+/// ([`lexguard::contract::loopback::redirect_target`]), the very address the app binds.
 pub(super) fn loopback_port(r: &mut Report, config: &Config) {
     let Some(uri) = &config.lexware.redirect_uri else {
         return;
     };
-    let Ok(url) = url::Url::parse(uri) else {
-        return;
-    };
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    let (true, "http", Some(port)) = (loopback, url.scheme(), url.port()) else {
+    let Some(target) = lexguard::contract::loopback::redirect_target(uri) else {
         return;
     };
     // A page of the OAuth server itself (the simulator's copy-code page) is not a port
     // lexguard listens on.
-    let auth = url::Url::parse(&config.lexware.auth_url).ok();
-    if auth.is_some_and(|a| a.origin() == url.origin()) {
+    let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin());
+    if origin(&config.lexware.auth_url).is_some_and(|a| Some(a) == origin(uri)) {
         return;
     }
-    match std::net::TcpListener::bind(("127.0.0.1", port)) {
+    let port = target.addr.port();
+    match std::net::TcpListener::bind(target.addr) {
         Ok(_) => r.ok(
             "loopback_port",
             format!("Port {port} für die Anmeldung ist frei."),
             format!("Port {port} for the login is free."),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => r.fail(
+            "loopback_port",
+            r.lang.pick(
+                format!("Port {port} der redirect_uri darf lexguard nicht öffnen ({e})."),
+                format!("lexguard may not open port {port} of the redirect_uri ({e})."),
+            ),
+            (
+                "Ports unter 1024 brauchen Administratorrechte: Registrieren Sie bei Lexware eine redirect_uri mit einem Port ab 1024, z. B. http://127.0.0.1:8477/callback.".into(),
+                "Ports below 1024 need administrator rights: register a redirect_uri with a port from 1024 up at Lexware, e.g. http://127.0.0.1:8477/callback.".into(),
+            ),
         ),
         Err(e) => r.fail(
             "loopback_port",

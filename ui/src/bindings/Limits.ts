@@ -12,4 +12,12 @@ gap_after: SecsRange, remind_every: SecsRange, refresh_token_lifetime: SecsRange
 /**
  * The official Lexware event types, in the contract's order.
  */
-event_types: Array<string>, };
+event_types: Array<string>, 
+/**
+ * `contract::API_KEY_PAGE`: where a public API key is created.
+ */
+api_key_page: string, 
+/**
+ * `contract::DEVELOPER_PORTAL`: where a partner app is registered.
+ */
+developer_portal: string, };

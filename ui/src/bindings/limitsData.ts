@@ -78,5 +78,7 @@ export const LIMITS: Limits = {
     "voucher.changed",
     "voucher.deleted",
     "voucher.status.changed"
-  ]
+  ],
+  "api_key_page": "https://app.lexware.de/addons/public-api",
+  "developer_portal": "https://developers.lexware.io"
 };

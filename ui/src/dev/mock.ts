@@ -18,6 +18,7 @@ import type { Status } from "../bindings/Status";
 import type { StatusTimes } from "../bindings/StatusTimes";
 import type { TimeWords } from "../bindings/TimeWords";
 import type { WebhookSpec } from "../bindings/WebhookSpec";
+import { LIMITS } from "../bindings/limitsData";
 import type { Backend } from "../ipc";
 import { EVENT_TYPES } from "../bindings/eventWords";
 
@@ -50,6 +51,7 @@ export function mockBackend(scenario: string): Backend {
     start_at_login: false,
     demo: true,
     data_folder: "/home/anna/.local/share/lexguard",
+    secret_store: "keychain",
   };
   const en = () => settings.language === "en";
   /** Time words as the core would write them; the window formats none itself. */
@@ -172,7 +174,7 @@ export function mockBackend(scenario: string): Backend {
           }
         : healthy();
 
-  const line = (at: number, at_words: TimeWords, event: HistoryLine["event"], kind: string, de: string, en_: string): HistoryLine => ({
+  const line = (at: number, at_words: TimeWords, event: HistoryLine["event"], kind: HistoryLine["kind"], de: string, en_: string): HistoryLine => ({
     at: iso(at),
     at_words,
     kind,
@@ -218,7 +220,7 @@ export function mockBackend(scenario: string): Backend {
       return delay({
         url: "http://127.0.0.1:41234/oauth2/authorize?response_type=code&client_id=lexguard-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A41234%2Fcopy-code&code_challenge=Qm9vbWVyYW5nIGlzIGEgZ29vZCBmaWxt&code_challenge_method=S256&state=7d1c",
         started_at: new Date().toISOString(),
-        code_valid_secs: 300,
+        code_valid_secs: LIMITS.code_lifetime_secs,
         browser_opened: scenario !== "listening",
         listening: scenario === "listening",
       });

@@ -7,6 +7,7 @@
  * `set_client_secret`); the secret goes one way only.
  */
 
+import { LIMITS } from "../bindings/limitsData";
 import { h, show } from "../dom";
 import { label, labelAttr, t } from "../i18n";
 import * as ipc from "../ipc";
@@ -15,7 +16,7 @@ import { checkClientId, checkRedirectUri } from "../validate";
 import { AlertSlot, busy, copyButton, externalLink, note, noteHost } from "./common";
 
 /** Lexware's developer portal, where partner apps are registered. */
-export const DEVELOPER_PORTAL = "https://developers.lexware.io";
+export const DEVELOPER_PORTAL = LIMITS.developer_portal;
 /**
  * Proposed when no redirect address is set yet: a loopback address (RFC 8252), on which
  * lexguard listens during a login and completes it without pasting a code.

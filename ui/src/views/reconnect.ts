@@ -13,6 +13,7 @@
 import type { ConnectResult } from "../bindings/ConnectResult";
 import type { IpcError } from "../bindings/IpcError";
 import type { LoopbackOutcome } from "../bindings/LoopbackOutcome";
+import { LIMITS } from "../bindings/limitsData";
 import { apikeyEndField } from "./apikey_end";
 import { h, replace, show } from "../dom";
 import { label, labelAttr, onLangChange } from "../i18n";
@@ -27,8 +28,8 @@ type Tab = "oauth" | "apikey";
 /** What a button elsewhere asks this view to do: just show it, start the login, or take a key. */
 export type Intent = "show" | "login" | "apikey";
 
-/** Where a public API key is created. */
-export const API_KEY_PAGE = "https://app.lexware.de/addons/public-api";
+/** Where a public API key is created (the core's `contract::API_KEY_PAGE`). */
+export const API_KEY_PAGE = LIMITS.api_key_page;
 
 export interface ReconnectView {
   element: HTMLElement;
