@@ -5,7 +5,7 @@
 
 use crate::bridge::{Bridge, STATUS_EVENT};
 use crate::ipc::Command;
-use crate::{AppState, commands, engine, requests};
+use crate::{AppState, engine, requests};
 use lexguard::store::MemoryStore;
 use lexguard::{Engine, EngineOptions, Home, Lang, ManualClock};
 use lexware_sim::{Sim, SimConfig};

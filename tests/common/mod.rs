@@ -144,6 +144,9 @@ impl Harness {
     }
 }
 
+// Not every test file reads the keychain or logs in.
+#[allow(unused_imports)]
 pub use test_support::assemble_tokens;
 /// The browser at the login link: where Lexware redirects to (`…/callback?code=…&state=…`).
+#[allow(unused_imports)]
 pub use test_support::browser::{code_of, follow_login as authorize_at};

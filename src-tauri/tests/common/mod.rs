@@ -218,6 +218,7 @@ pub fn cli_binary() -> std::path::PathBuf {
 }
 
 /// The browser at the login link: where Lexware redirects to (`…/callback?code=…&state=…`).
+#[allow(unused_imports)] // not every test file logs in
 pub use test_support::browser::follow_login as authorize;
 
 pub fn labels(menu: &[desktop_harness::MenuItem]) -> Vec<String> {
