@@ -1,9 +1,11 @@
-//! The window's commands through Tauri's IPC on the mock runtime: payloads, `{kind, message}`
-//! errors, that no secret comes back, and that what a command did reaches the tray and the
-//! window's status event through the bridge alone.
+//! The window's commands through Tauri's IPC on the mock runtime, registered by the app's own
+//! builder (`app_builder`, what `run_app` runs): payloads, `{kind, message}` errors, that no
+//! secret comes back, that what a command did reaches the tray and the window's status event
+//! through the bridge alone, and that every command the window names is registered.
 
 use crate::bridge::{Bridge, STATUS_EVENT};
-use crate::{AppState, commands, engine, requests};
+use crate::ipc::Command;
+use crate::{AppState, engine, requests};
 use lexguard::store::MemoryStore;
 use lexguard::{Engine, EngineOptions, Home, Lang, ManualClock};
 use lexware_sim::{Sim, SimConfig};
@@ -57,23 +59,9 @@ fn fixture_with(worker: bool, validate_always: bool) -> Fixture {
             ..lexguard::Config::default().schedule
         }),
     });
-    let app = mock_builder()
-        .plugin(tauri_plugin_autostart::init(
-            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
-        ))
-        .invoke_handler(tauri::generate_handler![
-            commands::get_status,
-            commands::get_history,
-            commands::connect,
-            commands::get_settings,
-            commands::save_settings,
-            commands::set_client_secret,
-            commands::save_webhooks,
-            commands::event_types,
-            commands::disconnect,
-            commands::tick_now,
-        ])
+    // The app's own plugins and handler list (what `run_app` registers); the engine is wired
+    // below instead of the real launch.
+    let app = crate::app_builder(mock_builder(), |_| Ok(()))
         .build(mock_context(noop_assets()))
         .expect("mock app");
     let emitted = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -158,20 +146,7 @@ impl Fixture {
     /// Logs in at the simulator as a browser would; returns the address to paste.
     fn consent(&self) -> String {
         let url = tauri::async_runtime::block_on(self.engine.login_url()).expect("url");
-        tauri::async_runtime::block_on(async {
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client")
-                .get(&url)
-                .send()
-                .await
-                .expect("authorize")
-                .headers()["location"]
-                .to_str()
-                .expect("ascii")
-                .to_string()
-        })
+        tauri::async_runtime::block_on(test_support::browser::follow_login(&url))
     }
 }
 
@@ -253,21 +228,7 @@ fn a_garbage_code_is_a_typed_error() {
 #[test]
 fn connect_returns_company_and_webhooks_but_no_token() {
     let f = fixture();
-    let url = tauri::async_runtime::block_on(f.engine.login_url()).expect("url");
-    let location = tauri::async_runtime::block_on(async {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
-            .get(&url)
-            .send()
-            .await
-            .expect("authorize")
-            .headers()["location"]
-            .to_str()
-            .expect("ascii")
-            .to_string()
-    });
+    let location = f.consent();
     let mut settings_hooks =
         json!([{"event_type": "invoice.created", "callback_url": f.sim.control().hook_url("x")}]);
     f.call("save_webhooks", json!({"webhooks": settings_hooks.take()}))
@@ -280,12 +241,7 @@ fn connect_returns_company_and_webhooks_but_no_token() {
     assert_eq!(r["webhooks"][0]["action"], "created");
     let text = r.to_string();
     assert!(!text.contains("access_token") && !text.contains("refresh_token"));
-    let code = url::Url::parse(&location)
-        .expect("url")
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .expect("code");
+    let code = test_support::browser::code_of(&location);
     assert!(!text.contains(&code), "the code does not come back");
 }
 
@@ -369,14 +325,7 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
         assert_eq!(status["state"], "not_connected", "{forged}");
     }
     // The browser: Lexware redirects to the loopback address, lexguard answers the page.
-    let page = tauri::async_runtime::block_on(async {
-        reqwest::get(&url)
-            .await
-            .expect("login")
-            .text()
-            .await
-            .expect("page")
-    });
+    let page = tauri::async_runtime::block_on(test_support::browser::open_login(&url));
     assert!(page.contains("Verbunden"), "{page}");
     let status = f.call("get_status", json!({})).expect("status");
     assert_eq!(status["state"], "healthy");
@@ -451,4 +400,38 @@ fn a_save_over_a_broken_file_names_file_and_line_and_changes_nothing() {
         "{message}"
     );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
+}
+
+/// Every command the window may invoke (`Command::ALL`, exported to TypeScript) is in the
+/// handler list the app registers: none answers like an unknown command does. Commands that
+/// need arguments refuse the empty ones instead. Left out: the ones that would open a browser
+/// or a file manager, or read the real home's config.toml (`ipc.rs` holds their names against
+/// the list's text).
+#[test]
+fn every_command_of_the_window_is_registered() {
+    let f = fixture();
+    let unknown = f
+        .call("no_such_command", json!({}))
+        .expect_err("an unknown command is refused")
+        .to_string();
+    assert!(unknown.contains("no_such_command"), "{unknown}");
+    let reaches_out = [
+        Command::StartLogin,
+        Command::OpenDataFolder,
+        Command::OpenConfigFolder,
+        Command::ReloadConfig,
+    ];
+    for c in Command::ALL
+        .into_iter()
+        .filter(|c| !reaches_out.contains(c))
+    {
+        let name = c.name();
+        if let Err(e) = f.call(&name, json!({})) {
+            assert_ne!(
+                e.to_string(),
+                unknown.replace("no_such_command", &name),
+                "{name} is not registered"
+            );
+        }
+    }
 }

@@ -81,15 +81,46 @@ fn use_ansi(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> b
     stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-/// Builds and runs the app on any runtime (tests pass `tauri::test::mock_builder()`).
+/// Builds and runs the app on any runtime: the one single-instance check, then
+/// [`app_builder`] with the real launch as its setup.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
     let system_lang = lexguard::Lang::from_env();
-    let app = builder
-        // First: a second launch hands over to us and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            tracing::info!("second launch: focusing the window");
-            window::open(app);
-        }))
+    // First: a second launch hands over to us and exits.
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        tracing::info!("second launch: focusing the window");
+        window::open(app);
+    }));
+    let app = app_builder(builder, move |app| launch(app, system_lang, &options))
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("lexguard: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_app, event| {
+        // Closing the window keeps the app (and the engine) running in the tray.
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+}
+
+/// What a setup may fail with.
+type SetupResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The app's plugins and the window's commands, with `setup` run at start. [`run_app`]
+/// passes the real launch; the command tests (`commands_tests.rs`) pass their own engine on
+/// the mock runtime, so they call the very handler list the app registers.
+fn app_builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    setup: impl FnOnce(&mut tauri::App<R>) -> SetupResult + Send + 'static,
+) -> tauri::Builder<R> {
+    builder
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
@@ -119,60 +150,46 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, options: Options) {
             config_trouble::reload_config,
             config_trouble::open_config_folder,
         ])
-        .setup(move |app| {
-            // A tray-only app on macOS: no Dock icon, no app menu.
-            #[cfg(target_os = "macos")]
-            app.set_activation_policy(tauri::ActivationPolicy::Accessory);
-            #[cfg(windows)]
-            windows_toasts::register(&app.config().identifier, "lexguard");
-            let handle = app.handle().clone();
-            app.manage(config_trouble::Trouble::new(system_lang));
-            lifecycle::watch_signals(&handle);
-            // A desktop without a tray host would hide the app: show the window instead.
-            #[cfg(all(target_os = "linux", not(test)))]
-            tray_host::watch(&handle, system_lang);
-            if options.demo {
-                let (demo, engine) =
-                    tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
-                startup::start(&handle, engine, Some(Arc::new(demo)), options.hidden)?;
-            } else {
-                match lexguard::connections::default_engine(system_lang) {
-                    Ok(engine) => startup::start(&handle, engine, None, options.hidden)?,
-                    // A broken config.toml: start anyway, say what is wrong, wait for a fix.
-                    Err(e) => {
-                        let home = lexguard::Home::from_env().ok();
-                        let problem = config_trouble::ConfigProblem::of(
-                            &e,
-                            home.map(|h| h.config_file),
-                            system_lang,
-                        );
-                        #[cfg(not(test))]
-                        let on_menu = actions::on_menu;
-                        #[cfg(test)]
-                        let on_menu = |_: &AppHandle<R>, _: &str| {};
-                        config_trouble::enter(&handle, problem, options.hidden, on_menu);
-                    }
-                }
-            }
-            Ok(())
-        })
-        .build(tauri::generate_context!());
-    let app = match app {
-        Ok(app) => app,
+        .setup(setup)
+}
+
+/// The app's start: the engine of the config (or the demo's), or the config error view.
+fn launch<R: Runtime>(
+    app: &mut tauri::App<R>,
+    system_lang: lexguard::Lang,
+    options: &Options,
+) -> SetupResult {
+    // A tray-only app on macOS: no Dock icon, no app menu.
+    #[cfg(target_os = "macos")]
+    app.set_activation_policy(tauri::ActivationPolicy::Accessory);
+    #[cfg(windows)]
+    windows_toasts::register(&app.config().identifier, "lexguard");
+    let handle = app.handle().clone();
+    app.manage(config_trouble::Trouble::new(system_lang));
+    lifecycle::watch_signals(&handle);
+    // A desktop without a tray host would hide the app: show the window instead.
+    #[cfg(all(target_os = "linux", not(test)))]
+    tray_host::watch(&handle, system_lang);
+    if options.demo {
+        let (demo, engine) = tauri::async_runtime::block_on(demo::Demo::start(system_lang))?;
+        startup::start(&handle, engine, Some(Arc::new(demo)), options.hidden)?;
+        return Ok(());
+    }
+    match lexguard::connections::default_engine(system_lang) {
+        Ok(engine) => startup::start(&handle, engine, None, options.hidden)?,
+        // A broken config.toml: start anyway, say what is wrong, wait for a fix.
         Err(e) => {
-            eprintln!("lexguard: {e}");
-            std::process::exit(1);
+            let home = lexguard::Home::from_env().ok();
+            let problem =
+                config_trouble::ConfigProblem::of(&e, home.map(|h| h.config_file), system_lang);
+            #[cfg(not(test))]
+            let on_menu = actions::on_menu;
+            #[cfg(test)]
+            let on_menu = |_: &AppHandle<R>, _: &str| {};
+            config_trouble::enter(&handle, problem, options.hidden, on_menu);
         }
-    };
-    app.run(|_app, event| {
-        // Closing the window keeps the app (and the engine) running in the tray.
-        if let RunEvent::ExitRequested {
-            code: None, api, ..
-        } = event
-        {
-            api.prevent_exit();
-        }
-    });
+    }
+    Ok(())
 }
 
 /// "Beenden": see [`lifecycle`] (the same path as SIGTERM).

@@ -144,49 +144,9 @@ impl Harness {
     }
 }
 
-/// GET the authorization URL without following the redirect; the Location is what the
-/// browser would land on.
-pub async fn authorize_at(url: &str) -> String {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let resp = client.get(url).send().await.expect("authorize");
-    assert_eq!(resp.status().as_u16(), 302, "authorize redirects");
-    resp.headers()
-        .get("location")
-        .expect("location")
-        .to_str()
-        .expect("ascii")
-        .to_string()
-}
-
-pub fn code_of(redirect: &str) -> String {
-    url::Url::parse(redirect)
-        .expect("url")
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .expect("code in redirect")
-}
-
-/// The token set in a keychain as one JSON object (`access_token`, `refresh_token`, ...),
-/// put together from its entries the way `lexguard::store::token_layout` lays them out (written
-/// here again, so a test compares against an independent reading): the `tokens` head and the
-/// access token's parts, each tagged with the head's generation. `lookup` reads one entry.
-pub fn assemble_tokens(lookup: impl Fn(&str) -> Option<String>) -> Option<serde_json::Value> {
-    let mut head: serde_json::Value = serde_json::from_str(lookup("tokens")?.trim()).ok()?;
-    if head.get("access_token").is_some() {
-        return Some(head);
-    }
-    let access = head.as_object_mut()?.remove("access")?;
-    let slot = access["slot"].as_str()?;
-    let tag = format!("{}:", access["generation"].as_str()?);
-    let mut token = String::new();
-    for i in 0..access["parts"].as_u64()? {
-        let part = lookup(&format!("tokens-access-{slot}-{i}"))?;
-        token.push_str(part.trim_end_matches('\n').strip_prefix(&tag)?);
-    }
-    head["access_token"] = serde_json::Value::String(token);
-    Some(head)
-}
+// Not every test file reads the keychain or logs in.
+#[allow(unused_imports)]
+pub use test_support::assemble_tokens;
+/// The browser at the login link: where Lexware redirects to (`…/callback?code=…&state=…`).
+#[allow(unused_imports)]
+pub use test_support::browser::{code_of, follow_login as authorize_at};

@@ -217,17 +217,9 @@ pub fn cli_binary() -> std::path::PathBuf {
     path
 }
 
-pub async fn authorize(url: &str) -> String {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let resp = client.get(url).send().await.expect("authorize");
-    resp.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_string()
-}
+/// The browser at the login link: where Lexware redirects to (`…/callback?code=…&state=…`).
+#[allow(unused_imports)] // not every test file logs in
+pub use test_support::browser::follow_login as authorize;
 
 pub fn labels(menu: &[desktop_harness::MenuItem]) -> Vec<String> {
     menu.iter()
@@ -331,20 +323,7 @@ impl App {
                 .expect("secret-tool");
             String::from_utf8(raw.stdout).ok().filter(|s| !s.is_empty())
         };
-        let mut head: serde_json::Value = serde_json::from_str(lookup("tokens")?.trim()).ok()?;
-        if head.get("access_token").is_some() {
-            return Some(head);
-        }
-        let access = head.as_object_mut()?.remove("access")?;
-        let slot = access["slot"].as_str()?;
-        let tag = format!("{}:", access["generation"].as_str()?);
-        let mut token = String::new();
-        for i in 0..access["parts"].as_u64()? {
-            let part = lookup(&format!("tokens-access-{slot}-{i}"))?;
-            token.push_str(part.trim_end_matches('\n').strip_prefix(&tag)?);
-        }
-        head["access_token"] = serde_json::Value::String(token);
-        Some(head)
+        test_support::assemble_tokens(lookup)
     }
 }
 

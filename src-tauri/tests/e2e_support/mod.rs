@@ -764,43 +764,7 @@ impl E2e {
     /// What a person's browser does with the login link: follow it to the copy-code page (the
     /// simulator consents at once) and read the code shown there.
     pub async fn code_from_browser(&self, login_url: &str) -> String {
-        let resp = self
-            .http
-            .get(login_url)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {login_url}: {e}"));
-        assert!(
-            resp.status().is_redirection(),
-            "the login link answered {} instead of a redirect",
-            resp.status()
-        );
-        let location = resp
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .expect("a Location")
-            .to_string();
-        let page_url = url::Url::parse(login_url)
-            .and_then(|base| base.join(&location))
-            .expect("a valid Location");
-        assert_eq!(page_url.path(), "/copy-code", "redirected to {page_url}");
-        let page = self
-            .http
-            .get(page_url.clone())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {page_url}: {e}"))
-            .text()
-            .await
-            .expect("page text");
-        let start = r#"<code id="auth-code">"#;
-        let from = page
-            .find(start)
-            .map(|i| i + start.len())
-            .unwrap_or_else(|| panic!("no {start} on the copy-code page: {page}"));
-        let len = page[from..].find("</code>").expect("</code>");
-        page[from..from + len].trim().to_string()
+        test_support::browser::code_from_copy_page(login_url).await
     }
 
     pub fn config_toml(&self) -> String {

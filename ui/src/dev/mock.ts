@@ -21,7 +21,7 @@ import type { WebhookSpec } from "../bindings/WebhookSpec";
 import { LIMITS } from "../bindings/limitsData";
 import type { Backend } from "../ipc";
 import { EVENT_TYPES } from "../bindings/eventWords";
-
+import { SETTINGS, status as statusFixture, times, vocabulary, WEBHOOKS } from "./fixtures";
 
 const min = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -31,51 +31,31 @@ export function mockBackend(scenario: string): Backend {
   const emit = (event: string, payload: unknown) => handlers.get(event)?.forEach((fn) => fn(payload));
   const fail = (kind: IpcErrorKind, message: string, field: string | null = null): IpcError => ({ kind, message, field });
 
-  let webhooks: WebhookSpec[] = [
-    { event_type: "invoice.created", callback_url: "http://127.0.0.1:41234/hooks/invoice-created" },
-    { event_type: "token.revoked", callback_url: "http://127.0.0.1:41234/hooks/token-revoked" },
-  ];
-  let settings: Settings = {
-    client_id: "lexguard-test-client",
-    client_secret_set: false,
-    redirect_uri: "http://127.0.0.1:41234/copy-code",
-    environment: "custom",
-    auth_url: "http://127.0.0.1:41234",
-    api_url: "http://127.0.0.1:41234",
-    scope: "",
-    connection_name: "lexguard Demo",
-    check_every_secs: 60,
-    refresh_before_secs: 900,
-    remind_every_secs: 4 * 3600,
-    language: scenario === "en" ? "en" : "de",
-    start_at_login: false,
-    demo: true,
-    data_folder: "/home/anna/.local/share/lexguard",
-    secret_store: "keychain",
-  };
+  let webhooks: WebhookSpec[] = WEBHOOKS.map((w) => ({ ...w }));
+  let settings: Settings = { ...SETTINGS, client_secret_set: false, language: scenario === "en" ? "en" : "de" };
   const en = () => settings.language === "en";
   /** Time words as the core would write them; the window formats none itself. */
   const tw = (absDe: string, absEn: string, relDe: string, relEn: string = relDe): TimeWords => {
     const [absolute, relative] = en() ? [absEn, relEn] : [absDe, relDe];
     return { absolute, relative, full: `${absolute} (${relative})` };
   };
-  const times = (over: Partial<StatusTimes> = {}): StatusTimes => ({
-    as_of: iso(0),
-    connected: tw("09.01.2025 16:28 MEZ", "2025-01-09 16:28 CET", "vor 3 d 0 h", "3 d 0 h ago"),
-    access_expires: tw("16:42 MEZ", "16:42 CET", "in 14 min"),
-    refresh_issued: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
-    refresh_expires_assumed: tw("16.01.2025 16:22 MEZ", "2025-01-16 16:22 CET", "in 6 d 23 h"),
-    api_key_expires: scenario === "api" ? tw("10.12.2026 16:28 MEZ", "2026-12-10 16:28 CET", "in 700 d 0 h") : null,
-    last_check: tw("16:27 MEZ", "16:27 CET", "vor 30 s", "30 s ago"),
-    last_validated: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
-    next_check: tw("16:28 MEZ", "16:28 CET", "in 30 s"),
-    next_attempt: null,
-    last_gap_from: tw("11.01.2025 14:28 MEZ", "2025-01-11 14:28 CET", "vor 1 d 2 h", "1 d 2 h ago"),
-    last_gap_to: tw("11.01.2025 17:28 MEZ", "2025-01-11 17:28 CET", "vor 23 h 0 min", "23 h 0 min ago"),
-    last_gap_length: "3 h 0 min",
-    last_webhook_sync: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
-    ...over,
-  });
+  const mockTimes = (over: Partial<StatusTimes> = {}): StatusTimes =>
+    times({
+      connected: tw("09.01.2025 16:28 MEZ", "2025-01-09 16:28 CET", "vor 3 d 0 h", "3 d 0 h ago"),
+      access_expires: tw("16:42 MEZ", "16:42 CET", "in 14 min"),
+      refresh_issued: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+      refresh_expires_assumed: tw("16.01.2025 16:22 MEZ", "2025-01-16 16:22 CET", "in 6 d 23 h"),
+      api_key_expires: scenario === "api" ? tw("10.12.2026 16:28 MEZ", "2026-12-10 16:28 CET", "in 700 d 0 h") : null,
+      last_check: tw("16:27 MEZ", "16:27 CET", "vor 30 s", "30 s ago"),
+      last_validated: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+      next_check: tw("16:28 MEZ", "16:28 CET", "in 30 s"),
+      next_attempt: null,
+      last_gap_from: tw("11.01.2025 14:28 MEZ", "2025-01-11 14:28 CET", "vor 1 d 2 h", "1 d 2 h ago"),
+      last_gap_to: tw("11.01.2025 17:28 MEZ", "2025-01-11 17:28 CET", "vor 23 h 0 min", "23 h 0 min ago"),
+      last_gap_length: "3 h 0 min",
+      last_webhook_sync: tw("16:22 MEZ", "16:22 CET", "vor 6 min", "6 min ago"),
+      ...over,
+    });
   const outcomes = (): Outcome[] =>
     webhooks.map((w, i) => ({
       event_type: w.event_type,
@@ -87,67 +67,46 @@ export function mockBackend(scenario: string): Backend {
       error_kind: null,
     }));
 
-  const healthy = (): Status => ({
-    state: "healthy",
-    reason: null,
-    severity: "info",
-    next_action: "none",
-    connection_usable: true,
-    headline:
-      settings.language === "de"
-        ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)"
-        : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min)",
-    message:
-      settings.language === "de"
-        ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)."
-        : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min).",
-    mode: scenario === "api" ? "api_key" : "oauth",
-    environment: "custom",
-    company: "Demo GmbH",
-    organization_id: "0f2a7c1e-5b7d-4c8e-9a11-3d2f6b8e4a90",
-    connection_id: "c-1",
-    connected_at: iso(-3 * 86_400_000),
-    access_expires_at: iso(14 * min),
-    refresh_issued_at: iso(-6 * min),
-    refresh_expires_assumed_at: iso(7 * 86_400_000 - 6 * min),
-    api_key_expires_at: scenario === "api" ? iso(700 * 86_400_000) : null,
-    last_tick_at: iso(-0.5 * min),
-    last_validated_at: iso(-6 * min),
-    next_check_at: iso(0.5 * min),
-    next_attempt_at: null,
-    last_gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 3 * 3600, while_running: true },
-    tick_overdue: false,
-    authorization_expires_at: null,
-    webhooks,
-    last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
-    webhooks_health: { checked_at: null, repaired_at: null, repaired: [], failing: [], missing: [] },
-    times: times(),
-    snoozed_until: null,
-    quiet: false,
-    quiet_line: null,
-  });
+  const healthy = (): Status =>
+    statusFixture({
+      headline:
+        settings.language === "de"
+          ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)"
+          : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min)",
+      message:
+        settings.language === "de"
+          ? "Verbunden mit Demo GmbH · Verbindung gültig bis 16:42 MEZ (in 14 min)."
+          : "Connected to Demo GmbH · connection valid until 16:42 CET (in 14 min).",
+      mode: scenario === "api" ? "api_key" : "oauth",
+      organization_id: "0f2a7c1e-5b7d-4c8e-9a11-3d2f6b8e4a90",
+      connected_at: iso(-3 * 86_400_000),
+      refresh_expires_assumed_at: iso(7 * 86_400_000 - 6 * min),
+      api_key_expires_at: scenario === "api" ? iso(700 * 86_400_000) : null,
+      last_validated_at: iso(-6 * min),
+      last_gap: { from: iso(-26 * 60 * min), to: iso(-23 * 60 * min), seconds: 3 * 3600, while_running: true },
+      webhooks,
+      last_webhook_sync: { at: iso(-6 * min), outcomes: outcomes() },
+      times: mockTimes(),
+    });
   let status: Status =
     scenario === "lost"
       ? {
           ...healthy(),
+          ...vocabulary({ state: "auth_lost", reason: "invalid_grant" }),
           state: "auth_lost",
           reason: "invalid_grant",
-          severity: "lost",
-          next_action: "reconnect",
-          connection_usable: false,
           headline: "Verbindung zu Demo GmbH verloren",
           message:
             "Die Verbindung zu Demo GmbH ist verloren. Bitte verbinden Sie sich neu; danach richtet lexguard die Webhooks wieder ein.",
           access_expires_at: null,
           next_check_at: iso(0.5 * min),
-          times: times({ access_expires: null }),
+          times: mockTimes({ access_expires: null }),
         }
       : scenario === "new"
         ? {
             ...healthy(),
+            ...vocabulary({ state: "not_connected" }),
             state: "not_connected",
-            next_action: "connect",
-            connection_usable: false,
             headline: "Nicht verbunden",
             message: "Nicht verbunden. Verbinden Sie lexguard mit Lexware Office.",
             mode: null,
@@ -160,7 +119,7 @@ export function mockBackend(scenario: string): Backend {
             last_validated_at: null,
             last_gap: null,
             last_webhook_sync: null,
-            times: times({
+            times: mockTimes({
               connected: null,
               access_expires: null,
               refresh_issued: null,

@@ -6,9 +6,9 @@
  */
 
 import type { LoginStart } from "../bindings/LoginStart";
-import { h, replace, show, uid } from "../dom";
+import { h, replace, show } from "../dom";
 import { countdown } from "../format";
-import { label, type Key } from "../i18n";
+import { label } from "../i18n";
 import { copyButton, details } from "./common";
 
 /**
@@ -32,28 +32,6 @@ export function keyLooksComplete(raw: string): boolean {
 export function pasted(ev: Event): boolean {
   const type = (ev as InputEvent).inputType ?? "";
   return type === "insertFromPaste" || type === "insertFromDrop";
-}
-
-/** A field error under an input, wired with aria-describedby / aria-invalid. */
-export function fieldError(input: HTMLInputElement): { el: HTMLElement; set(key: Key | null): void } {
-  const el = h("p", { id: uid("err"), class: "field-error" });
-  show(el, false);
-  return {
-    el,
-    set(key) {
-      if (key) {
-        label(el, key);
-        show(el, true);
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", el.id);
-      } else {
-        replace(el);
-        show(el, false);
-        input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
-      }
-    },
-  };
 }
 
 /** The countdown and the login link of one login. */

@@ -1,0 +1,14 @@
+//! Test support shared by the core's tests (`tests/`) and the app's (`src-tauri/`), which
+//! cannot include each other's `tests/common` modules.
+//!
+//! * [`browser`] does what a person's browser does with a login link: the simulator consents at
+//!   once and redirects to the registered address (a copy-code page or lexguard's loopback
+//!   listener).
+//! * [`assemble_tokens`] reads the token set from the keychain's entries, written here
+//!   independently of `lexguard::store::token_layout` so a test compares against a second
+//!   reading.
+
+pub mod browser;
+mod tokens;
+
+pub use tokens::assemble_tokens;
