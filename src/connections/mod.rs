@@ -6,11 +6,13 @@
 mod inherit;
 pub(crate) mod layout;
 mod name;
+mod roster;
 mod store;
 
 pub use inherit::load as load_config;
 pub use layout::{name_of, names};
 pub use name::ConnectionName;
+pub use roster::{LOOK_EVERY, Look, Roster, label, worst};
 pub use store::for_connection as store_for;
 
 use crate::config::{Config, Home};
