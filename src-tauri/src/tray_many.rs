@@ -19,9 +19,9 @@ pub const REFRESH: &str = "refresh:";
 /// The several-connections menu as built, kept to change its texts without rebuilding.
 pub struct Many<R: Runtime> {
     menu: Menu<R>,
-    /// Which connections, and whether each offers "Jetzt erneuern": a change rebuilds.
-    layout: Vec<(ConnectionName, bool)>,
-    lines: Vec<(Submenu<R>, MenuItem<R>, MenuItem<R>)>,
+    /// Each connection's line and whether it offers "Jetzt erneuern": a change rebuilds (a
+    /// submenu's label set later does not reach every desktop's menu).
+    layout: Vec<(ConnectionName, String, bool)>,
 }
 
 /// One connection's line: its headline, after its company or name unless the headline
@@ -62,9 +62,9 @@ pub fn update<R: Runtime>(
     let _ = t
         .icon
         .set_tooltip(Some(format!("lexguard\n{}", tip.join("\n"))));
-    let layout: Vec<(ConnectionName, bool)> = lines
+    let layout: Vec<(ConnectionName, String, bool)> = lines
         .iter()
-        .map(|(n, s)| (n.clone(), offers_refresh(s)))
+        .map(|(n, s)| (n.clone(), line(n, s), offers_refresh(s)))
         .collect();
     if t.many.as_ref().is_none_or(|m| m.layout != layout) {
         match build(app, t, &layout, lang) {
@@ -76,13 +76,6 @@ pub fn update<R: Runtime>(
         }
     }
     let _ = t.open.set_text(lang.pick("Öffnen…", "Open…"));
-    if let Some(many) = &t.many {
-        for ((sub, reconnect, refresh), (name, status)) in many.lines.iter().zip(lines) {
-            let _ = sub.set_text(line(name, status));
-            let _ = reconnect.set_text(lang.pick("Neu verbinden…", "Reconnect…"));
-            let _ = refresh.set_text(lang.pick("Jetzt erneuern", "Refresh now"));
-        }
-    }
     let _ = t
         .autostart
         .set_text(lang.pick("Beim Anmelden starten", "Start at login"));
@@ -99,12 +92,11 @@ pub fn update<R: Runtime>(
 fn build<R: Runtime>(
     app: &AppHandle<R>,
     t: &TrayHandles<R>,
-    layout: &[(ConnectionName, bool)],
+    layout: &[(ConnectionName, String, bool)],
     lang: Lang,
 ) -> tauri::Result<Many<R>> {
     let menu = Menu::with_items(app, &[&t.open, &PredefinedMenuItem::separator(app)?])?;
-    let mut lines = Vec::new();
-    for (name, refresh_offered) in layout {
+    for (name, text, refresh_offered) in layout {
         let reconnect = MenuItem::with_id(
             app,
             format!("{RECONNECT}{name}"),
@@ -119,12 +111,11 @@ fn build<R: Runtime>(
             true,
             None::<&str>,
         )?;
-        let sub = Submenu::with_items(app, name.as_str(), true, &[&reconnect])?;
+        let sub = Submenu::with_items(app, text, true, &[&reconnect])?;
         if *refresh_offered {
             sub.append(&refresh)?;
         }
         menu.append(&sub)?;
-        lines.push((sub, reconnect, refresh));
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&t.autostart)?;
@@ -134,6 +125,5 @@ fn build<R: Runtime>(
     Ok(Many {
         menu,
         layout: layout.to_vec(),
-        lines,
     })
 }
