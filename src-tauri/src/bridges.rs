@@ -35,12 +35,14 @@ impl<R: Runtime> Bridges<R> {
         self.lock().remove(name)
     }
 
+    #[cfg_attr(test, allow(dead_code))]
     pub fn get(&self, name: &ConnectionName) -> Option<Arc<Bridge<R>>> {
         self.lock().get(name).cloned()
     }
 }
 
 /// The bridge of connection `name`, if the app runs it.
+#[cfg_attr(test, allow(dead_code))]
 pub fn of<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) -> Option<Arc<Bridge<R>>> {
     app.try_state::<Bridges<R>>()?.get(name)
 }
