@@ -5,16 +5,16 @@
 //! after which lexguard simply tries again. Messages are German first, English second, and
 //! always say what to do.
 
-use crate::i18n::{Lang, connect_hint, login_hint};
+use crate::text::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
 mod config_file;
 mod kind;
-mod net;
+pub(crate) mod net;
 
 pub use kind::ErrorKind;
 use net::network_message;
-pub use net::{NetCause, net_cause, network_detail};
+pub use net::{NetCause, network_detail};
 
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -281,8 +281,8 @@ impl Error {
             },
             Error::RetryLater { at } => {
                 // Absolute time only: a message is built without a clock.
-                let when = crate::time_fmt::local_time(*at, *at, Lang::De);
-                let when_en = crate::time_fmt::local_time(*at, *at, Lang::En);
+                let when = crate::text::time_fmt::local_time(*at, *at, Lang::De);
+                let when_en = crate::text::time_fmt::local_time(*at, *at, Lang::En);
                 (
                     format!("Lexware hat eben erst abgelehnt; lexguard fragt frühestens um {when} wieder, damit Lexware nicht noch stärker bremst. Das Zugriffstoken ist abgelaufen; bitte versuchen Sie es dann erneut."),
                     format!("Lexware refused a moment ago; lexguard asks again at {when_en} at the earliest so Lexware does not throttle harder. The access token has expired; please try again then."),
@@ -292,7 +292,7 @@ impl Error {
                 format!("Die Verbindung zu Lexware Office ist verloren, weil eine Erneuerung unterbrochen wurde (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet): Lexware hatte schon neue Zugangsdaten ausgegeben, die nie ankamen. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
                 format!("The connection to Lexware Office is lost because a refresh was interrupted (no or a cut answer, or lexguard was stopped midway): Lexware had already issued new credentials that never arrived. You did nothing wrong. Please reconnect: {}.", connect_hint(Lang::En)),
             ),
-            Error::KeyRejected => crate::key_words::key_rejected_pair(),
+            Error::KeyRejected => crate::text::key_words::key_rejected_pair(),
             Error::ShuttingDown => (
                 "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),
                 "lexguard is shutting down and takes no new work. Please start lexguard again.".into(),
@@ -303,99 +303,4 @@ impl Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_message_has_both_languages_and_differs() {
-        let errors = [
-            Error::NotConnected,
-            Error::AuthLost,
-            Error::CodeRejected("invalid_grant".into()),
-            Error::Keychain {
-                fault: KeychainFault::Locked,
-                detail: "x".into(),
-            },
-            Error::Network("refused".into()),
-        ];
-        for e in errors {
-            let de = e.message(Lang::De);
-            let en = e.message(Lang::En);
-            assert_ne!(de, en);
-            assert!(de.contains("Sie") || de.contains("lexguard"), "{de}");
-        }
-    }
-
-    #[test]
-    fn network_causes_are_told_apart() {
-        let cases = [
-            (
-                "client error (Connect): dns error: failed to lookup address information: Name or service not known",
-                NetCause::Dns,
-            ),
-            ("No such host is known. (os error 11001)", NetCause::Dns),
-            (
-                "tcp connect error: Connection refused (os error 111)",
-                NetCause::Unreachable,
-            ),
-            (
-                "Network is unreachable (os error 101)",
-                NetCause::Unreachable,
-            ),
-            ("No route to host (os error 113)", NetCause::Unreachable),
-            ("invalid peer certificate: UnknownIssuer", NetCause::Tls),
-            (
-                "received corrupt message of type InvalidContentType",
-                NetCause::Tls,
-            ),
-            (
-                "connection closed before message completed",
-                NetCause::Other,
-            ),
-        ];
-        for (text, want) in cases {
-            assert_eq!(NetCause::classify(text), want, "{text}");
-            let detail = network_detail(want, Some("api.example"), text);
-            assert_eq!(net_cause(&detail), (want, Some("api.example".into())));
-        }
-        assert_eq!(net_cause("refused"), (NetCause::Other, None));
-        assert_eq!(
-            net_cause("Connection refused"),
-            (NetCause::Unreachable, None)
-        );
-    }
-
-    #[test]
-    fn network_messages_name_cause_host_and_fix() {
-        let msg = |cause, host| {
-            let e = Error::Network(network_detail(cause, host, "x"));
-            (e.message(Lang::De), e.message(Lang::En))
-        };
-        let (de, en) = msg(NetCause::Dns, Some("api.lexwar.io"));
-        assert!(
-            de.contains("Adresse api.lexwar.io") && de.contains("config.toml"),
-            "{de}"
-        );
-        assert!(en.contains("api.lexwar.io") && en.contains("DNS"), "{en}");
-        let (de, en) = msg(NetCause::Unreachable, Some("127.0.0.1:9"));
-        assert!(
-            de.contains("127.0.0.1:9 nicht erreichbar") && de.contains("Firewall"),
-            "{de}"
-        );
-        assert!(en.contains("not reachable at 127.0.0.1:9"), "{en}");
-        let (de, en) = msg(NetCause::Tls, Some("api.lexware.io"));
-        assert!(
-            de.contains("TLS") && de.contains("Uhrzeit") && de.contains("Proxy"),
-            "{de}"
-        );
-        assert!(en.contains("certificate") && en.contains("time"), "{en}");
-        let (de, _) = msg(NetCause::Other, None);
-        assert!(de.contains("Netzwerkfehler"), "{de}");
-        assert!(
-            Error::Timeout
-                .message(Lang::De)
-                .contains("Zeitüberschreitung")
-        );
-        assert_eq!(Error::Network("x".into()).kind(), "network");
-    }
-}
+mod tests;

@@ -2,11 +2,11 @@
 
 use crate::engine::{ConnectReport, TickReport, WebhookListing};
 use crate::history::Entry;
-use crate::i18n::Lang;
 use crate::state::ConnState;
 use crate::state::Mode;
 use crate::status::{Status, state_label};
-use crate::time_fmt::TimeWords;
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::TimeWords;
 use crate::webhooks::{Action, Outcome};
 use anstyle::AnsiColor;
 use chrono::{DateTime, Utc};
@@ -257,11 +257,11 @@ pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang) {
             lang.pick(
                 format!(
                     "Lücke erkannt: {} ohne Prüfung.",
-                    crate::time_fmt::duration(g.to - g.from)
+                    crate::text::time_fmt::duration(g.to - g.from)
                 ),
                 format!(
                     "Gap detected: {} without checks.",
-                    crate::time_fmt::duration(g.to - g.from)
+                    crate::text::time_fmt::duration(g.to - g.from)
                 ),
             )
         );
@@ -282,8 +282,8 @@ pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
         out,
         "{}",
         lang.pick(
-            crate::i18n::sentence(&format!("Verbunden mit {company}")),
-            crate::i18n::sentence(&format!("Connected to {company}"))
+            crate::text::i18n::sentence(&format!("Verbunden mit {company}")),
+            crate::text::i18n::sentence(&format!("Connected to {company}"))
         )
     );
     match &r.webhooks {
@@ -392,21 +392,4 @@ pub fn history(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_state_word_carries_its_colour_and_stays_readable_without_it() {
-        let healthy = state_word(ConnState::Healthy, Lang::De);
-        assert!(healthy.starts_with("\x1b[") && healthy.contains("Verbunden"));
-        assert!(state_word(ConnState::AuthLost, Lang::De).contains("\x1b[1m\x1b[31m"));
-        assert_eq!(
-            state_word(ConnState::NotConnected, Lang::De),
-            "Nicht verbunden"
-        );
-        // What anstream writes to a pipe: the words alone.
-        let mut piped = anstream::StripStream::new(Vec::new());
-        let _ = write!(piped, "{healthy}");
-        assert_eq!(piped.into_inner(), b"Verbunden");
-    }
-}
+mod tests;
