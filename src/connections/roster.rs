@@ -7,8 +7,8 @@ use super::{ConnectionName, engine_in, exists, names};
 use crate::config::Home;
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::i18n::Lang;
 use crate::state::ConnState;
+use crate::text::i18n::Lang;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
