@@ -3,9 +3,9 @@
 //! not work (the status itself reaches the tray through the engine's watch like any other).
 
 use crate::AppState;
-use crate::bridge::Bridge;
 use crate::requests::{ActionOutcome, Request};
-use std::sync::Arc;
+use crate::tray_many::{RECONNECT, REFRESH};
+use lexguard::connections::ConnectionName;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// Which outcomes of an action deserve a notification.
@@ -35,6 +35,17 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             }
         }
         other if crate::quiet::on_menu(app, other) => {}
+        // Several connections: each line's own items.
+        other if other.starts_with(RECONNECT) => {
+            if let Some(name) = named(other, RECONNECT) {
+                reconnect(app, &name);
+            }
+        }
+        other if other.starts_with(REFRESH) => {
+            if let Some(name) = named(other, REFRESH) {
+                ask_on(app, Some(name), Request::Refresh, Tell::UnlessHealthy);
+            }
+        }
         other => tracing::debug!(other, "unknown menu item"),
     }
 }
@@ -45,7 +56,7 @@ fn revoke_and_check<R: Runtime>(app: &AppHandle<R>) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
-    let handle = state.handle.clone();
+    let handle = state.handle();
     tauri::async_runtime::spawn(async move {
         let revoked = handle.ask(Request::DemoRevoke).await;
         if revoked.error.is_none() {
@@ -54,17 +65,46 @@ fn revoke_and_check<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// The connection an item id names (`refresh:muster` → `muster`).
+fn named(id: &str, prefix: &str) -> Option<ConnectionName> {
+    ConnectionName::parse(id.strip_prefix(prefix)?).ok()
+}
+
+/// *Neu verbinden…* of one connection: the window, working on that connection.
+fn reconnect<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) {
+    if let Some(state) = app.try_state::<AppState>()
+        && state.fleet.select(name)
+    {
+        crate::bridges::emit_connections(app);
+    }
+    crate::window::open(app);
+}
+
 /// Queues `request` and, once it ended, reports a failure as a notification.
 fn ask<R: Runtime>(app: &AppHandle<R>, request: Request, tell: Tell) {
+    ask_on(app, None, request, tell);
+}
+
+/// [`ask`] on connection `name` (`None`: the one there is, or the selected one).
+fn ask_on<R: Runtime>(
+    app: &AppHandle<R>,
+    name: Option<ConnectionName>,
+    request: Request,
+    tell: Tell,
+) {
     // Before the engine runs (a broken config.toml) there is nothing to ask.
-    let (Some(state), Some(bridge)) = (
-        app.try_state::<AppState>(),
-        app.try_state::<Arc<Bridge<R>>>(),
-    ) else {
+    let Some(state) = app.try_state::<AppState>() else {
         return;
     };
-    let handle = state.handle.clone();
-    let bridge = bridge.inner().clone();
+    let member = match name {
+        Some(n) => state.fleet.get(&n),
+        None => Some(state.fleet.selected()),
+    };
+    let Some(member) = member else { return };
+    let Some(bridge) = crate::bridges::of(app, &member.name) else {
+        return;
+    };
+    let handle = member.handle;
     tauri::async_runtime::spawn(async move {
         let outcome: ActionOutcome = handle.ask(request).await;
         let failed = match tell {

@@ -3,14 +3,15 @@
 //! watch, so whichever door an operation came through (timer, window, tray, loopback login),
 //! every surface shows the same status. The rules for notifications are in [`crate::notices`].
 
-use crate::notices::{Memo, decorate, event_notice, transition_notices};
+use crate::notices::{Memo, decorate, event_notice, name_connection, transition_notices};
 use crate::notify::Notice;
 use crate::requests::ActionOutcome;
 use chrono::{DateTime, Utc};
+use lexguard::connections::ConnectionName;
 use lexguard::{ConnState, Engine, Event, Lang, Status};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::{broadcast, watch};
 
 /// The window listens to this event name; the payload is a [`Status`] (no secrets).
@@ -25,6 +26,12 @@ pub struct Bridge<R: Runtime> {
     demo: bool,
     memo: Mutex<Memo>,
     shown: Mutex<Option<Shown>>,
+    /// The connection this bridge renders (the app keeps several side by side).
+    name: ConnectionName,
+    /// The last status it rendered: the tray's line for this connection.
+    last: Mutex<Option<Status>>,
+    /// Its two listeners, stopped when the connection is removed.
+    tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 /// What the tray shows now: an unchanged status costs no D-Bus traffic. Kept in every build,
@@ -41,13 +48,22 @@ pub struct Shown {
 }
 
 impl<R: Runtime> Bridge<R> {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn new(app: AppHandle<R>, engine: Engine, demo: bool) -> Self {
+        Self::named(app, engine, demo, ConnectionName::default_name())
+    }
+
+    /// The bridge of connection `name`.
+    pub fn named(app: AppHandle<R>, engine: Engine, demo: bool, name: ConnectionName) -> Self {
         Self {
             app,
             engine,
             demo,
             memo: Mutex::new(Memo::default()),
             shown: Mutex::new(None),
+            name,
+            last: Mutex::new(None),
+            tasks: Mutex::new(Vec::new()),
         }
     }
 
@@ -55,8 +71,41 @@ impl<R: Runtime> Bridge<R> {
     /// the start-up tick's status is not missed (the tray would wait for the second one).
     pub fn start(self: &Arc<Self>, statuses: watch::Receiver<Status>) {
         let events = self.engine.subscribe();
-        tauri::async_runtime::spawn(self.clone().follow_statuses(statuses));
-        tauri::async_runtime::spawn(self.clone().follow_events(events));
+        let a = tauri::async_runtime::spawn(self.clone().follow_statuses(statuses));
+        let b = tauri::async_runtime::spawn(self.clone().follow_events(events));
+        self.tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend([a, b]);
+    }
+
+    /// Stops listening (the connection was removed).
+    pub fn stop(&self) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
+    }
+
+    pub fn name(&self) -> &ConnectionName {
+        &self.name
+    }
+
+    /// The status last rendered for this connection.
+    pub fn last(&self) -> Option<Status> {
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The app's fleet, when it runs one (not in the commands' test fixture).
+    fn fleet_info(&self) -> (usize, bool) {
+        match self.app.try_state::<crate::AppState>() {
+            Some(s) => (s.fleet.len(), s.fleet.selected().name == self.name),
+            None => (1, true),
+        }
     }
 
     /// What the tray shows (or would show, on the mock runtime) right now.
@@ -74,6 +123,16 @@ impl<R: Runtime> Bridge<R> {
             return;
         };
         let notice = decorate(notice, self.demo);
+        // Several connections: the notice says which one ("Muster GmbH: …").
+        let notice = if self.fleet_info().0 > 1 {
+            let company = self.last().and_then(|s| s.company);
+            name_connection(
+                notice,
+                &lexguard::connections::label(&self.name, company.as_deref()),
+            )
+        } else {
+            notice
+        };
         let lang = self.lang();
         let open = lang.pick("Öffnen", "Open");
         let snooze = crate::notify::Extra {
@@ -130,14 +189,19 @@ impl<R: Runtime> Bridge<R> {
             }
             changed
         };
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(status.clone());
         #[cfg(not(test))]
         if changed {
-            crate::tray::update(&self.app, status, self.demo, lang);
+            crate::tray_board::render(&self.app, self.demo, lang);
         }
-        #[cfg(test)]
-        let _ = changed;
-        if let Err(e) = self.app.emit(STATUS_EVENT, status) {
+        // The window shows the selected connection; its list shows all of them.
+        if self.fleet_info().1
+            && let Err(e) = self.app.emit(STATUS_EVENT, status)
+        {
             tracing::debug!(error = %e, "status event not delivered");
+        }
+        if changed {
+            crate::bridges::emit_connections(&self.app);
         }
         let remind_every = chrono::Duration::from_std(self.engine.config().schedule.remind_every)
             .unwrap_or(chrono::Duration::hours(4));

@@ -24,13 +24,15 @@ fn err(engine: &Engine) -> impl Fn(lexguard::Error) -> IpcError + '_ {
 
 #[tauri::command]
 pub fn get_status(state: State<'_, AppState>) -> Res<Status> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.status().map_err(err(e))
 }
 
 #[tauri::command]
 pub fn get_history(state: State<'_, AppState>, limit: u32) -> Res<Vec<HistoryLine>> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.history(limit.min(1000) as usize)
         .map(|entries| lexguard::history::lines(&entries, e.now(), e.lang()))
         .map_err(err(e))
@@ -41,7 +43,8 @@ pub async fn start_login<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Res<LoginStart> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     // The core refuses a login without a client secret; the window names its own fix.
     if !e.client_secret_stored().await.unwrap_or(true) {
         return Err(IpcError {
@@ -74,7 +77,8 @@ pub async fn start_login<R: Runtime>(
 
 #[tauri::command]
 pub async fn connect(state: State<'_, AppState>, pasted: String) -> Res<ConnectResult> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.connect(&pasted)
         .await
         .map(ConnectResult::from)
@@ -87,7 +91,8 @@ pub async fn connect_api_key(
     key: String,
     expires: Option<String>,
 ) -> Res<ConnectResult> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     let ends_at = match expires.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => Some(lexguard::engine::end_of_day(d).map_err(err(e))?),
         None => None,
@@ -100,13 +105,15 @@ pub async fn connect_api_key(
 
 #[tauri::command]
 pub async fn list_webhooks(state: State<'_, AppState>) -> Res<WebhookListing> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.webhooks_list().await.map_err(err(e))
 }
 
 #[tauri::command]
 pub async fn sync_webhooks(state: State<'_, AppState>) -> Res<Vec<Outcome>> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.webhooks_sync(false).await.map_err(err(e))
 }
 
@@ -118,7 +125,8 @@ pub async fn save_webhooks(
     state: State<'_, AppState>,
     webhooks: Vec<WebhookSpec>,
 ) -> Res<Vec<WebhookSpec>> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     let shown = e.config().webhooks;
     let config = e
         .update_config(move |c| {
@@ -138,7 +146,8 @@ pub fn event_types() -> Vec<String> {
 }
 
 async fn settings_of<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Res<Settings> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     let secret = e.client_secret_stored().await.unwrap_or(false);
     let autostart = crate::autostart::is_on(app);
     Ok(Settings::from_config(
@@ -168,16 +177,15 @@ pub async fn save_settings<R: Runtime>(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Res<Settings> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     let shown = Settings::from_config(&e.config(), e.lang(), false, false, false, String::new());
     e.update_config(|c| settings.apply(&shown, c))
         .await
         .map_err(err(e))?;
     e.set_lang(settings.language);
     // A new interval starts now, and the tray speaks the new language.
-    state
-        .handle
-        .request(Request::Tick(lexguard::TickCause::Manual));
+    h.request(Request::Tick(lexguard::TickCause::Manual));
     settings_of(&app, &state).await
 }
 
@@ -189,7 +197,7 @@ pub fn set_start_at_login<R: Runtime>(
     state: State<'_, AppState>,
     on: bool,
 ) -> Res<bool> {
-    let lang = state.handle.engine.lang();
+    let lang = state.handle().engine.lang();
     crate::autostart::set(&app, on).map_err(|error| IpcError {
         kind: ShellErrorKind::AutostartFailed.into(),
         message: lang.pick(
@@ -203,7 +211,8 @@ pub fn set_start_at_login<R: Runtime>(
 /// Write-only: the secret goes to the keychain and never comes back.
 #[tauri::command]
 pub async fn set_client_secret(state: State<'_, AppState>, secret: String) -> Res<()> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.set_client_secret(ClientSecret::new(secret.trim()))
         .await
         .map_err(err(e))
@@ -223,7 +232,7 @@ pub fn open_link<R: Runtime>(
     state: State<'_, AppState>,
     url: String,
 ) -> Res<()> {
-    let lang = state.handle.engine.lang();
+    let lang = state.handle().engine.lang();
     if !LINKS.contains(&url.as_str()) {
         return Err(IpcError {
             kind: ShellErrorKind::NotAllowed.into(),
@@ -248,12 +257,12 @@ pub fn open_link<R: Runtime>(
 
 #[tauri::command]
 pub fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Res<()> {
-    let dir = state.handle.engine.home().data_dir.clone();
+    let dir = state.handle().engine.home().data_dir.clone();
     app.opener()
         .open_path(dir.display().to_string(), None::<&str>)
         .map_err(|error| IpcError {
             kind: ShellErrorKind::OpenFailed.into(),
-            message: state.handle.engine.lang().pick(
+            message: state.handle().engine.lang().pick(
                 format!(
                     "Der Ordner {} konnte nicht geöffnet werden ({error}).",
                     dir.display()
@@ -271,26 +280,22 @@ pub fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState
 /// went; a check that finds Lexware unreachable is a failure with what happens next.
 #[tauri::command]
 pub async fn tick_now(state: State<'_, AppState>) -> Result<ActionOutcome, IpcError> {
-    Ok(state
-        .handle
-        .ask(Request::Tick(lexguard::TickCause::Manual))
-        .await)
+    let h = state.handle();
+    Ok(h.ask(Request::Tick(lexguard::TickCause::Manual)).await)
 }
 
 /// "Jetzt erneuern": success only when the refresh worked and the connection is healthy.
 #[tauri::command]
 pub async fn refresh_now(state: State<'_, AppState>) -> Result<ActionOutcome, IpcError> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     let result = e.refresh_now().await;
-    Ok(ActionOutcome::of(
-        result,
-        || state.handle.current(),
-        e.lang(),
-    ))
+    Ok(ActionOutcome::of(result, || h.current(), e.lang()))
 }
 
 #[tauri::command]
 pub async fn disconnect(state: State<'_, AppState>) -> Res<Status> {
-    let e = &state.handle.engine;
+    let h = state.handle();
+    let e = &h.engine;
     e.disconnect(false).await.map_err(err(e))
 }

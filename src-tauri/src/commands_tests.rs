@@ -74,7 +74,11 @@ fn fixture_with(worker: bool, validate_always: bool) -> Fixture {
     // Wired as in `run_app`'s setup: subscribe, then the bridge, then the worker.
     let statuses = engine.status_watch();
     let (handle, inbox) = requests::channel(engine.clone());
-    app.manage(AppState { handle, demo: None });
+    app.manage(AppState::new(
+        lexguard::connections::ConnectionName::default_name(),
+        handle,
+        None,
+    ));
     let bridge = Arc::new(Bridge::new(app.handle().clone(), engine.clone(), false));
     bridge.start(statuses);
     let inbox = if worker {

@@ -146,16 +146,15 @@ pub async fn try_again<R: Runtime>(app: &AppHandle<R>) -> Option<ConfigProblem> 
     let trouble = app.state::<Trouble>();
     let lang = trouble.lang;
     trouble.get()?;
-    let built =
-        tauri::async_runtime::spawn_blocking(move || lexguard::connections::default_engine(lang))
-            .await
-            .map_err(|_| {
-                lexguard::Error::invalid(
-                    "Interner Fehler beim Laden.",
-                    "Internal error while loading.",
-                )
-            })
-            .and_then(|r| r);
+    let built = tauri::async_runtime::spawn_blocking(move || crate::keeper::first_engine(lang))
+        .await
+        .map_err(|_| {
+            lexguard::Error::invalid(
+                "Interner Fehler beim Laden.",
+                "Internal error while loading.",
+            )
+        })
+        .and_then(|r| r);
     match built {
         Err(e) => {
             let p = ConfigProblem::of(&e, config_file(), lang);
@@ -163,13 +162,14 @@ pub async fn try_again<R: Runtime>(app: &AppHandle<R>) -> Option<ConfigProblem> 
             trouble.set(Some(p.clone()));
             Some(p)
         }
-        Ok(engine) => {
+        Ok((name, engine)) => {
             trouble.set(None);
             let (done, started) = tokio::sync::oneshot::channel();
             let app2 = app.clone();
             let ran = app.run_on_main_thread(move || {
-                if let Err(e) = crate::startup::start(&app2, engine, None, true) {
-                    tracing::error!(error = %e, "start after reload failed");
+                match crate::startup::start_named(&app2, name, engine, None, true) {
+                    Ok(()) => crate::keeper::watch(&app2, lang),
+                    Err(e) => tracing::error!(error = %e, "start after reload failed"),
                 }
                 let _ = done.send(());
             });

@@ -31,10 +31,13 @@ pub enum Command {
     GetConfigProblem,
     ReloadConfig,
     OpenConfigFolder,
+    ListConnections,
+    SelectConnection,
+    AddConnection,
 }
 
 impl Command {
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 24] = [
         Command::GetStatus,
         Command::GetHistory,
         Command::StartLogin,
@@ -56,6 +59,9 @@ impl Command {
         Command::GetConfigProblem,
         Command::ReloadConfig,
         Command::OpenConfigFolder,
+        Command::ListConnections,
+        Command::SelectConnection,
+        Command::AddConnection,
     ];
 
     /// The name Tauri registers (the function's name in `commands.rs`).
@@ -82,6 +88,8 @@ pub enum IpcEvent {
     ConnectResult,
     #[serde(rename = "lexguard://autostart")]
     Autostart,
+    #[serde(rename = "lexguard://connections")]
+    Connections,
 }
 
 impl IpcEvent {
@@ -90,6 +98,7 @@ impl IpcEvent {
             IpcEvent::Status => STATUS_EVENT,
             IpcEvent::ConnectResult => CONNECT_EVENT,
             IpcEvent::Autostart => crate::autostart::AUTOSTART_EVENT,
+            IpcEvent::Connections => crate::bridges::CONNECTIONS_EVENT,
         }
     }
 }
@@ -112,6 +121,7 @@ mod tests {
                 let item = item.trim();
                 item.strip_prefix("commands::")
                     .or_else(|| item.strip_prefix("config_trouble::"))
+                    .or_else(|| item.strip_prefix("connection_commands::"))
             })
             .map(|name| name.trim().to_string())
             .collect()
@@ -130,6 +140,7 @@ mod tests {
             IpcEvent::Status,
             IpcEvent::ConnectResult,
             IpcEvent::Autostart,
+            IpcEvent::Connections,
         ] {
             assert_eq!(
                 serde_json::to_value(e).expect("json"),

@@ -5,14 +5,18 @@
 mod actions;
 mod autostart;
 mod bridge;
+mod bridges;
 mod commands;
 #[cfg(test)]
 mod commands_tests;
 mod config_trouble;
+mod connection_commands;
 mod demo;
 mod engine;
 pub mod error;
+mod fleet;
 pub mod ipc;
+mod keeper;
 mod lifecycle;
 mod loopback;
 mod loopback_server;
@@ -30,8 +34,12 @@ mod startup;
 mod supervisor;
 #[cfg(not(test))]
 mod tray;
+#[cfg(not(test))]
+mod tray_board;
 #[cfg(all(target_os = "linux", not(test)))]
 mod tray_host;
+#[cfg(not(test))]
+mod tray_many;
 mod window;
 #[cfg(windows)]
 mod windows_toasts;
@@ -43,8 +51,28 @@ use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
 /// Everything the shell keeps; no secrets.
 pub struct AppState {
-    pub handle: requests::EngineHandle,
+    /// Every connection kept alive, and the one the window works on.
+    pub fleet: fleet::Fleet,
     pub demo: Option<Arc<demo::Demo>>,
+}
+
+impl AppState {
+    /// The shell with its first connection, selected.
+    pub fn new(
+        name: lexguard::connections::ConnectionName,
+        handle: requests::EngineHandle,
+        demo: Option<Arc<demo::Demo>>,
+    ) -> AppState {
+        AppState {
+            fleet: fleet::Fleet::of(fleet::Member { name, handle }),
+            demo,
+        }
+    }
+
+    /// The handle of the connection the window works on (its commands act on it).
+    pub fn handle(&self) -> requests::EngineHandle {
+        self.fleet.selected().handle
+    }
 }
 
 /// The tray's handles, kept to update icon and texts.
@@ -149,6 +177,9 @@ fn app_builder<R: Runtime>(
             config_trouble::get_config_problem,
             config_trouble::reload_config,
             config_trouble::open_config_folder,
+            connection_commands::list_connections,
+            connection_commands::select_connection,
+            connection_commands::add_connection,
         ])
         .setup(setup)
 }
@@ -175,8 +206,11 @@ fn launch<R: Runtime>(
         startup::start(&handle, engine, Some(Arc::new(demo)), options.hidden)?;
         return Ok(());
     }
-    match lexguard::connections::default_engine(system_lang) {
-        Ok(engine) => startup::start(&handle, engine, None, options.hidden)?,
+    match keeper::first_engine(system_lang) {
+        Ok((name, engine)) => {
+            startup::start_named(&handle, name, engine, None, options.hidden)?;
+            keeper::watch(&handle, system_lang);
+        }
         // A broken config.toml: start anyway, say what is wrong, wait for a fix.
         Err(e) => {
             let home = lexguard::Home::from_env().ok();

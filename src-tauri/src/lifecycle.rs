@@ -108,33 +108,46 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
         app.exit(0);
         return;
     };
-    let handle = &state.handle;
-    let engine = &handle.engine;
+    // Every connection's engine: each finishes its operation and writes what it holds.
+    let members = state.fleet.all();
     let deadline = Instant::now() + CLOSE_WITHIN;
-    // "Beenden" with tokens the keychain refused so far: stay (the engine keeps working)
-    // and say why. A failed `close` below leaves the engine open too.
-    if why == Why::Menu
-        && let Ok(Err(e)) = timeout_at(deadline, engine.flush_unsaved()).await
-    {
-        refuse(app, &e);
-        CLOSING.store(false, Ordering::SeqCst);
-        return;
-    }
-    handle.begin_quit();
-    let mut closed = match timeout_at(deadline, engine.close()).await {
-        Ok(r) => r.map(|_| ()),
-        Err(_) => {
-            tracing::warn!("the engine did not finish within the quit bound; exiting anyway");
-            Ok(())
+    // "Beenden" with tokens the keychain refused so far: stay (the engines keep working)
+    // and say why. A failed `close` below leaves the engines open too.
+    if why == Why::Menu {
+        for m in &members {
+            if let Ok(Err(e)) = timeout_at(deadline, m.handle.engine.flush_unsaved()).await {
+                refuse(app, &e);
+                CLOSING.store(false, Ordering::SeqCst);
+                return;
+            }
         }
-    };
+    }
+    for m in &members {
+        m.handle.begin_quit();
+    }
+    let closes = members.iter().map(|m| async move {
+        match timeout_at(deadline, m.handle.engine.close()).await {
+            Ok(r) => r.map(|_| ()),
+            Err(_) => {
+                tracing::warn!("an engine did not finish within the quit bound; exiting anyway");
+                Ok(())
+            }
+        }
+    });
+    let results = futures_util::future::join_all(closes).await;
+    let failed: Vec<usize> = (0..members.len())
+        .filter(|i| results[*i].is_err())
+        .collect();
+    let mut closed = results.into_iter().find(|r| r.is_err()).unwrap_or(Ok(()));
     if let Err(e) = &closed {
         match why {
             Why::Menu => {
                 // A refresh in flight rotated the tokens and the keychain refused them: stay
                 // alive (they are in the rescue file and in memory). The next "Beenden" tries
-                // again; until then the engine and its keepalive go on.
-                handle.cancel_quit();
+                // again; until then the engines and their keepalives go on.
+                for m in &members {
+                    m.handle.cancel_quit();
+                }
                 refuse(app, e);
                 CLOSING.store(false, Ordering::SeqCst);
                 return;
@@ -142,15 +155,22 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
             Why::Signal(_) => {
                 while closed.is_err() && Instant::now() + FLUSH_RETRY < deadline {
                     tokio::time::sleep(FLUSH_RETRY).await;
-                    closed = match timeout_at(deadline, engine.flush_unsaved()).await {
-                        Ok(r) => r.map(|_| ()),
-                        Err(_) => break,
-                    };
+                    closed = Ok(());
+                    for i in &failed {
+                        match timeout_at(deadline, members[*i].handle.engine.flush_unsaved()).await
+                        {
+                            Ok(Ok(_)) => {}
+                            Ok(Err(e)) => closed = Err(e),
+                            Err(_) => break,
+                        }
+                    }
                 }
             }
         }
     }
-    let _ = timeout_at(deadline, handle.quit()).await;
+    for m in &members {
+        let _ = timeout_at(deadline, m.handle.quit()).await;
+    }
     if let Some(demo) = &state.demo {
         demo.clean_up().await;
     }
@@ -170,7 +190,7 @@ async fn shutdown<R: Runtime>(app: &AppHandle<R>, why: Why) {
 
 /// The quit was refused: tell the user why and what to do (urgent, it is about their data).
 fn refuse<R: Runtime>(app: &AppHandle<R>, e: &lexguard::Error) {
-    let lang = app.state::<AppState>().handle.engine.lang();
+    let lang = app.state::<AppState>().handle().engine.lang();
     tracing::error!(kind = e.kind(), "refusing to quit with unsaved tokens");
     crate::notify::show(
         app,

@@ -26,6 +26,17 @@ pub fn decorate(mut n: Notice, demo: bool) -> Notice {
     n
 }
 
+/// With several connections a notice names its own: "Muster GmbH: Verbindung zu Lexware
+/// verloren" (`who` is the company, else the connection's name). After the demo's mark, so
+/// "DEMO · " stays first.
+pub fn name_connection(mut n: Notice, who: &str) -> Notice {
+    n.summary = match n.summary.strip_prefix("DEMO · ") {
+        Some(rest) => format!("DEMO · {who}: {rest}"),
+        None => format!("{who}: {}", n.summary),
+    };
+    n
+}
+
 /// The notifications for going from the remembered state to `status`. Which states deserve
 /// one is the core's rule ([`lexguard::Severity::worth_telling`]): lost or in trouble at once,
 /// a retrying reason once it has lasted, facts never (their events speak).

@@ -1,7 +1,7 @@
 //! The notification rules, without a desktop: which changes and events are told, in which
 //! words ([`crate::notices`]).
 
-use crate::notices::{Memo, decorate, event_notice, transition_notices};
+use crate::notices::{Memo, decorate, event_notice, name_connection, transition_notices};
 use crate::notify::Notice;
 use chrono::Utc;
 use lexguard::config::Config;
@@ -340,4 +340,35 @@ fn demo_says_so_in_every_notice() {
         urgent: false,
     };
     assert_eq!(decorate(n, true).summary, "DEMO · x");
+}
+
+/// Several connections: the loss names whose it is, in the title a person reads first; the
+/// demo's mark stays in front.
+#[test]
+fn with_several_connections_a_notice_names_the_connection() {
+    let mut memo = Memo::default();
+    let now = Utc::now();
+    let h = chrono::Duration::hours(4);
+    transition_notices(
+        &mut memo,
+        &status(ConnState::Healthy, None),
+        now,
+        h,
+        Lang::De,
+    );
+    let lost = transition_notices(
+        &mut memo,
+        &status(ConnState::AuthLost, Some(Reason::InvalidGrant)),
+        now,
+        h,
+        Lang::De,
+    );
+    let n = name_connection(lost[0].clone(), "Muster GmbH");
+    assert_eq!(n.summary, "Muster GmbH: Verbindung zu Lexware verloren");
+    assert_eq!(n.body, lost[0].body, "the body is untouched");
+    let demo = name_connection(decorate(lost[0].clone(), true), "zweite");
+    assert_eq!(
+        demo.summary,
+        "DEMO · zweite: Verbindung zu Lexware verloren"
+    );
 }

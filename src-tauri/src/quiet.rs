@@ -99,10 +99,13 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) -> bool {
         SNOOZE_OFF => SnoozeRequest::Off,
         _ => return false,
     };
-    if let Some(state) = app.try_state::<crate::AppState>()
-        && let Err(e) = state.handle.engine.snooze(request)
-    {
-        tracing::warn!(kind = e.kind(), "snooze not stored");
+    // One tray, one mute: it holds for every connection.
+    if let Some(state) = app.try_state::<crate::AppState>() {
+        for m in state.fleet.all() {
+            if let Err(e) = m.handle.engine.snooze(request) {
+                tracing::warn!(kind = e.kind(), "snooze not stored");
+            }
+        }
     }
     true
 }

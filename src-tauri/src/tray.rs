@@ -21,9 +21,11 @@ pub struct TrayHandles<R: Runtime> {
     pub webhooks: MenuItem<R>,
     pub quit: MenuItem<R>,
     pub mute: crate::quiet::MuteMenu<R>,
+    /// The menu for several connections while there are several ([`crate::tray_many`]).
+    pub many: Option<crate::tray_many::Many<R>>,
 }
 
-fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
+pub fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {
     // macOS: template images (black glyph, the menu bar tints them); the glyph tells the
     // state, the demo shows in the tooltip and menu.
     #[cfg(target_os = "macos")]
@@ -83,7 +85,7 @@ fn offers_actions(status: &Status) -> bool {
 }
 
 /// "Jetzt erneuern" only for a login: an API key has nothing to renew.
-fn offers_refresh(status: &Status) -> bool {
+pub fn offers_refresh(status: &Status) -> bool {
     offers_actions(status) && status.mode != Some(Mode::ApiKey)
 }
 
@@ -228,6 +230,7 @@ pub fn build<R: Runtime>(
         webhooks,
         quit,
         mute,
+        many: None,
     })
 }
 
@@ -324,6 +327,10 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, status: &Status, demo: bool, lang:
     };
     let mut guard = state.0.lock().unwrap_or_else(|e| e.into_inner());
     let Some(t) = guard.as_mut() else { return };
+    // Back to one connection: the one-connection menu again.
+    if t.many.take().is_some() {
+        let _ = t.icon.set_menu(Some(t.menu.clone()));
+    }
     let line = status_line(status);
     match Image::from_bytes(icon_bytes(status.state, demo)) {
         Ok(img) => {

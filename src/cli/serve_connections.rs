@@ -9,39 +9,49 @@ use crate::connections::{self, ConnectionName};
 use crate::engine::{Engine, TickCause};
 use crate::text::i18n::Lang;
 use chrono::Duration as Wall;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// How often the connections folder is looked at, and the longest wait before the wall clock
-/// is read again (as in `serve`: a suspended machine is noticed within one slice).
-const LOOK_EVERY: Duration = Duration::from_secs(15);
+/// The longest wait before the wall clock is read again (as in `serve`: a suspended machine
+/// is noticed within one slice); the connections folder is looked at as often.
+const LOOK_EVERY: Duration = connections::LOOK_EVERY;
 
 /// The engines of the named connections, so a signal lets their refresh finish too.
 static RUNNING: Mutex<Vec<Engine>> = Mutex::new(Vec::new());
 
-/// Starts the loop that finds named connections and keeps each alive.
+/// Starts the loop that finds named connections and keeps each alive (the core's
+/// [`connections::Roster`] says which are new and which went).
 pub(super) fn start(lang: Lang) {
     tokio::spawn(async move {
-        let mut started = BTreeSet::new();
+        let Ok(base) = Home::from_env() else { return };
+        let mut roster = connections::Roster::new(base, lang);
+        // `default` runs in serve's own loop.
+        roster.keep(ConnectionName::default_name());
+        let mut loops = BTreeMap::new();
         loop {
-            if let Ok(base) = Home::from_env() {
-                for name in connections::names(&base) {
-                    if name.is_default() || started.contains(&name) {
-                        continue;
-                    }
-                    match connections::engine_in(&base, lang, &name) {
-                        Ok(engine) => {
-                            if let Ok(mut running) = RUNNING.lock() {
-                                running.push(engine.clone());
-                            }
-                            tokio::spawn(keep(name.clone(), engine));
-                            started.insert(name);
-                        }
-                        // Said once per look until it is fixed; the others go on.
-                        Err(e) => tracing::warn!("{name}: {}", e.message(lang)),
-                    }
+            let look = roster.look();
+            for (name, engine) in look.added {
+                if let Ok(mut running) = RUNNING.lock() {
+                    running.push(engine.clone());
                 }
+                loops.insert(name.clone(), tokio::spawn(keep(name, engine)));
+            }
+            // Said once per look until it is fixed; the others go on.
+            for (name, e) in look.failed {
+                tracing::warn!("{name}: {}", e.message(lang));
+            }
+            for name in look.removed {
+                if let Some(task) = loops.remove(&name) {
+                    task.abort();
+                }
+                tracing::info!(
+                    "{}",
+                    lang.pick(
+                        format!("{name}: entfernt, wird nicht mehr geprüft."),
+                        format!("{name}: removed, no longer checked."),
+                    )
+                );
             }
             tokio::time::sleep(LOOK_EVERY).await;
         }

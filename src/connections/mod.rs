@@ -7,12 +7,14 @@ mod config_edit;
 mod inherit;
 pub(crate) mod layout;
 mod name;
+mod roster;
 mod store;
 
 pub use config_edit::edit as edit_config;
 pub use inherit::load as load_config;
 pub use layout::{name_of, names};
 pub use name::ConnectionName;
+pub use roster::{LOOK_EVERY, Look, Roster, label, worst};
 pub use store::for_connection as store_for;
 
 use crate::config::{Config, Home};

@@ -9,6 +9,7 @@ import * as ipc from "./ipc";
 import * as store from "./store";
 import { AlertSlot } from "./views/common";
 import { configErrorView, configProblem } from "./views/config_error";
+import { connectionsBar } from "./views/connections";
 import { reconnectView } from "./views/reconnect";
 import { settingsView } from "./views/settings";
 import { statusView } from "./views/status";
@@ -56,7 +57,9 @@ export function mount(root: HTMLElement): App {
   const globalErrorHost = h("div", { class: "global-error" });
   const globalError = new AlertSlot(globalErrorHost, "app-error");
   const main = h("main", { class: "app-main", id: "main" }, globalErrorHost, ...VIEWS.map((v) => sections[v]));
-  replace(root, header, nav, main);
+  // Several connections: which one the window works on, and "Verbindung hinzufügen".
+  const connections = connectionsBar();
+  replace(root, header, connections.element, nav, main);
   for (const v of VIEWS) show(sections[v], false);
 
   let currentView: ViewName | null = null;
@@ -102,7 +105,7 @@ export function mount(root: HTMLElement): App {
       replace(root, header, h("main", { class: "app-main", id: "main" }, configErrorView(problem, () => location.reload())));
       return;
     }
-    const [settingsResult, statusResult] = await Promise.allSettled([ipc.getSettings(), ipc.getStatus()]);
+    const [settingsResult, statusResult] = await Promise.allSettled([ipc.getSettings(), ipc.getStatus(), connections.load()]);
     if (settingsResult.status === "fulfilled") store.settings.set(settingsResult.value);
     if (statusResult.status === "fulfilled") store.status.set(statusResult.value);
     const failed = [settingsResult, statusResult].find((r) => r.status === "rejected");

@@ -16,6 +16,7 @@ import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { Command } from "./bindings/Command";
 import type { ConfigProblem } from "./bindings/ConfigProblem";
 import type { ConnectResult } from "./bindings/ConnectResult";
+import type { ConnectionLine } from "./bindings/ConnectionLine";
 import type { HistoryLine } from "./bindings/HistoryLine";
 import type { IpcError } from "./bindings/IpcError";
 import type { IpcEvent } from "./bindings/IpcEvent";
@@ -33,6 +34,9 @@ export const STATUS_EVENT: IpcEvent = "lexguard://status";
 export const CONNECT_EVENT: IpcEvent = "lexguard://connect-result";
 /** Emitted when start at login changed (tray or window), payload `boolean`. */
 export const AUTOSTART_EVENT: IpcEvent = "lexguard://autostart";
+
+/** Emitted when a connection is added, removed, selected or changes; payload `ConnectionLine[]`. */
+export const CONNECTIONS_EVENT: IpcEvent = "lexguard://connections";
 
 export type Unlisten = () => void;
 
@@ -110,3 +114,11 @@ export const onStatus = (fn: (s: Status) => void) => backend.listen<Status>(STAT
 export const onConnectResult = (fn: (o: LoopbackOutcome) => void) =>
   backend.listen<LoopbackOutcome>(CONNECT_EVENT, fn);
 export const onAutostart = (fn: (on: boolean) => void) => backend.listen<boolean>(AUTOSTART_EVENT, fn);
+
+/** Every connection the app keeps; the selected one is the one every other command acts on. */
+export const listConnections = () => call<ConnectionLine[]>("list_connections");
+export const selectConnection = (name: string) => call<ConnectionLine[]>("select_connection", { name });
+/** Makes connection `name` (the core's naming rule), keeps it alive and selects it. */
+export const addConnection = (name: string) => call<ConnectionLine[]>("add_connection", { name });
+export const onConnections = (fn: (lines: ConnectionLine[]) => void) =>
+  backend.listen<ConnectionLine[]>(CONNECTIONS_EVENT, fn);

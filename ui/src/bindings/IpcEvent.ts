@@ -3,4 +3,4 @@
 /**
  * Every event the shell emits to the window.
  */
-export type IpcEvent = "lexguard://status" | "lexguard://connect-result" | "lexguard://autostart";
+export type IpcEvent = "lexguard://status" | "lexguard://connect-result" | "lexguard://autostart" | "lexguard://connections";

@@ -1,0 +1,74 @@
+//! The window's commands for several connections: the list, which one the window works on
+//! (every other command acts on the selected one), and *Verbindung hinzufügen*. A new
+//! connection is made, kept alive and selected at once; the window then asks the same
+//! first-run question as for the first one.
+
+use crate::AppState;
+use crate::error::{IpcError, IpcErrorKind};
+use crate::fleet::ConnectionLine;
+use lexguard::connections::ConnectionName;
+use tauri::{AppHandle, Runtime, State};
+
+type Res<T> = Result<T, IpcError>;
+
+/// Every connection the app keeps, with the selected one marked.
+#[tauri::command]
+pub fn list_connections(state: State<'_, AppState>) -> Vec<ConnectionLine> {
+    crate::fleet::lines(&state.fleet)
+}
+
+/// The window works on connection `name` from now on; the tray's lines and the window's list
+/// hear of it.
+#[tauri::command]
+pub fn select_connection<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Res<Vec<ConnectionLine>> {
+    let lang = state.handle().engine.lang();
+    let unknown = || IpcError {
+        kind: IpcErrorKind::Core(lexguard::ErrorKind::InvalidInput),
+        message: lang.pick(
+            format!("Eine Verbindung „{name}“ gibt es nicht."),
+            format!("There is no connection \"{name}\"."),
+        ),
+        field: Some("name".into()),
+    };
+    let parsed = ConnectionName::parse(name.trim()).map_err(|_| unknown())?;
+    if !state.fleet.select(&parsed) {
+        return Err(unknown());
+    }
+    crate::bridges::emit_connections(&app);
+    Ok(crate::fleet::lines(&state.fleet))
+}
+
+/// *Verbindung hinzufügen*: `name` by the core's rule (a bad one gets the core's words and
+/// creates nothing), not one there is already; made, kept alive and selected.
+#[tauri::command]
+pub fn add_connection<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Res<Vec<ConnectionLine>> {
+    let lang = state.handle().engine.lang();
+    let field = |mut e: IpcError| {
+        e.field = Some("name".into());
+        e
+    };
+    let name =
+        ConnectionName::parse(name.trim()).map_err(|e| field(IpcError::from_core(&e, lang)))?;
+    if state.fleet.get(&name).is_some() {
+        return Err(IpcError {
+            kind: IpcErrorKind::Core(lexguard::ErrorKind::InvalidInput),
+            message: lang.pick(
+                format!("Eine Verbindung „{name}“ gibt es schon. Wählen Sie einen anderen Namen."),
+                format!("A connection \"{name}\" exists already. Choose another name."),
+            ),
+            field: Some("name".into()),
+        });
+    }
+    crate::keeper::open(&app, &name).map_err(|e| field(IpcError::from_core(&e, lang)))?;
+    state.fleet.select(&name);
+    crate::bridges::emit_connections(&app);
+    Ok(crate::fleet::lines(&state.fleet))
+}
