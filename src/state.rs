@@ -144,9 +144,9 @@ impl InFlight {
 }
 
 /// The state file (`state.json`). Its fields are private: the engine changes them only
-/// through the named transitions (`state/transitions.rs`), so every writer of a fact is in one
-/// place; surfaces read them through the accessors (`state/read.rs`). The field names are the file's
-/// keys: renaming one breaks every state file already written.
+/// through the named transitions (`state/transitions.rs`), so every writer of a fact is in
+/// one place; surfaces read them through the accessors (`state/read.rs`). The field names
+/// are the file's keys: renaming one breaks every state file already written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Persisted {
