@@ -127,10 +127,11 @@ impl Engine {
     /// The grant's life: when the authorization ends (two years after it was granted: warned
     /// 30, 7 and 1 days ahead, once each) and whether the configured scopes grew past it.
     pub(super) fn check_grant(&self, run: &mut Operation, tokens: &TokenSet) {
-        run.st.scopes_compared(crate::trouble_words::missing_scopes(
-            self.config().lexware.scope.as_deref(),
-            tokens.scope.as_deref(),
-        ));
+        run.st
+            .scopes_compared(crate::text::trouble_words::missing_scopes(
+                self.config().lexware.scope.as_deref(),
+                tokens.scope.as_deref(),
+            ));
         let Some(end) = crate::status::authorization_end(&run.st) else {
             return;
         };
