@@ -18,7 +18,7 @@ pub(crate) fn newly_confirmed(last_pinged: Option<DateTime<Utc>>, status: &Statu
 pub(crate) mod tests {
     use crate::alerts::{Memory, decide};
     use crate::config::Config;
-    use crate::state::{ConnState, Persisted, Reason};
+    use crate::state::{ConnState, Reason};
     use crate::status::Status;
     use chrono::{DateTime, Duration, Utc};
 
@@ -29,15 +29,14 @@ pub(crate) mod tests {
         tick: DateTime<Utc>,
         validated: Option<DateTime<Utc>>,
     ) -> Status {
-        let st = Persisted {
-            state,
-            reason,
-            mode: Some(crate::Mode::OAuth),
-            company: Some("Demo GmbH".into()),
-            last_tick_at: Some(tick),
-            last_validated_at: validated,
-            ..Persisted::default()
-        };
+        let st = crate::state::sample(serde_json::json!({
+            "state": state,
+            "reason": reason,
+            "mode": crate::Mode::OAuth,
+            "company": "Demo GmbH",
+            "last_tick_at": tick,
+            "last_validated_at": validated,
+        }));
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, tick, crate::Lang::De)
     }

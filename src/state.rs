@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod read;
+mod transitions;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
@@ -140,51 +143,55 @@ impl InFlight {
     }
 }
 
+/// The state file (`state.json`). Its fields are private: the engine changes them only
+/// through the named transitions (`state/transitions.rs`), so every writer of a fact is in
+/// one place; surfaces read them through the accessors (`state/read.rs`). The field names
+/// are the file's keys: renaming one breaks every state file already written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Persisted {
-    pub state: ConnState,
-    pub reason: Option<Reason>,
-    pub mode: Option<Mode>,
-    pub company: Option<String>,
-    pub organization_id: Option<String>,
-    pub connection_id: Option<String>,
-    pub connected_at: Option<DateTime<Utc>>,
-    pub access_expires_at: Option<DateTime<Utc>>,
-    pub refresh_issued_at: Option<DateTime<Utc>>,
-    pub api_key_expires_at: Option<DateTime<Utc>>,
+    state: ConnState,
+    reason: Option<Reason>,
+    mode: Option<Mode>,
+    company: Option<String>,
+    organization_id: Option<String>,
+    connection_id: Option<String>,
+    connected_at: Option<DateTime<Utc>>,
+    access_expires_at: Option<DateTime<Utc>>,
+    refresh_issued_at: Option<DateTime<Utc>>,
+    api_key_expires_at: Option<DateTime<Utc>>,
     /// The smallest warning level (30, 7, 1 days) already announced.
-    pub api_key_warned_days: Option<i64>,
-    pub last_tick_at: Option<DateTime<Utc>>,
-    pub last_validated_at: Option<DateTime<Utc>>,
-    pub last_refresh_at: Option<DateTime<Utc>>,
-    pub last_gap: Option<Gap>,
+    api_key_warned_days: Option<i64>,
+    last_tick_at: Option<DateTime<Utc>>,
+    last_validated_at: Option<DateTime<Utc>>,
+    last_refresh_at: Option<DateTime<Utc>>,
+    last_gap: Option<Gap>,
     /// A failure that lasts until the operation succeeds again.
-    pub problem: Option<Reason>,
-    pub failures: u32,
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    pub unauthorized_streak: u32,
-    pub auth_lost_at: Option<DateTime<Utc>>,
+    problem: Option<Reason>,
+    failures: u32,
+    next_attempt_at: Option<DateTime<Utc>>,
+    unauthorized_streak: u32,
+    auth_lost_at: Option<DateTime<Utc>>,
     /// Why: `invalid_grant`, or `invalid_grant` after an interrupted refresh.
-    pub auth_lost_reason: Option<Reason>,
-    pub last_webhook_sync: Option<WebhookSync>,
-    pub refresh_in_flight: Option<InFlight>,
+    auth_lost_reason: Option<Reason>,
+    last_webhook_sync: Option<WebhookSync>,
+    refresh_in_flight: Option<InFlight>,
     /// What the failure behind `problem` was, for a person (German, English): the cause and
     /// the fix ("Die Adresse … lässt sich nicht auflösen …"). Never a secret.
-    pub problem_detail: Option<(String, String)>,
-    pub webhook_health: WebhookHealth,
+    problem_detail: Option<(String, String)>,
+    webhook_health: WebhookHealth,
     /// The smallest warning level (30, 7, 1 days) announced for the authorization's end.
-    pub authorization_warned_days: Option<i64>,
+    authorization_warned_days: Option<i64>,
     /// Configured scopes the connection was not granted (space separated).
-    pub missing_scopes: Option<String>,
+    missing_scopes: Option<String>,
     /// A public API key with restricted permissions that may not read the profile (403 on
     /// `/v1/profile`): valid, but checked through the event subscriptions instead.
-    pub key_limited: bool,
+    key_limited: bool,
     /// The key's end is the 24-month assumption, not a date the person entered.
-    pub api_key_end_assumed: bool,
+    api_key_end_assumed: bool,
     /// When Lexware last answered a check with 402 (plan without API access): the next check
     /// waits the normal `validate_every` from here, not a fast retry.
-    pub plan_refused_at: Option<DateTime<Utc>>,
+    plan_refused_at: Option<DateTime<Utc>>,
 }
 
 impl Persisted {
@@ -229,201 +236,28 @@ impl Persisted {
         }
     }
 
-    /// Lexware confirmed the connection just now (a profile read, a subscription list with the
-    /// current credentials, a connect's own check): the check is done, transient trouble of the
-    /// credentials is over, and what the profile says about the organization is kept.
-    pub fn confirmed(&mut self, now: DateTime<Utc>, profile: Option<&crate::api::Profile>) {
-        self.last_validated_at = Some(now);
-        self.unauthorized_streak = 0;
-        if matches!(
-            self.problem,
-            Some(
-                Reason::ValidationFailing
-                    | Reason::Unauthorized
-                    | Reason::RefreshFailing
-                    | Reason::PlanInactive
-            )
-        ) {
-            self.problem = None;
-        }
-        self.plan_refused_at = None;
-        self.failures = 0;
-        self.next_attempt_at = None;
-        if let Some(p) = profile {
-            if p.company_name.is_some() {
-                self.company = p.company_name.clone();
-            }
-            self.organization_id = p.organization_id.clone().or(self.organization_id.take());
-            self.connection_id = p.connection_id.clone().or(self.connection_id.take());
-        }
-    }
-
-    /// Lexware ended the connection (`invalid_grant`, an interrupted refresh, a refused API
-    /// key). `true` only the first time: the loss is news once.
-    pub fn lost(&mut self, now: DateTime<Utc>, reason: Reason) -> bool {
-        if self.auth_lost_at.is_some() {
-            return false;
-        }
-        self.auth_lost_at = Some(now);
-        self.auth_lost_reason = Some(reason);
-        true
-    }
-
-    /// An operation failed for a reason that passes: count it, wait until `retry_at`, and
-    /// keep what a person needs to know (`detail`, German and English).
-    pub fn failed(
-        &mut self,
-        reason: Reason,
-        retry_at: DateTime<Utc>,
-        detail: Option<(String, String)>,
-    ) {
-        self.failures = self.failures.saturating_add(1);
-        self.next_attempt_at = Some(retry_at);
-        self.problem = Some(reason);
-        self.problem_detail = detail;
-    }
-
-    /// Lexware answered a check with 402: the plan does not include API access now. Not a
-    /// transient failure (no backoff, no fast retry, refreshes go on as due): the next check
-    /// comes at the normal schedule, counted from `now`.
-    pub fn plan_refused(&mut self, now: DateTime<Utc>) {
-        self.plan_refused_at = Some(now);
-        self.problem = Some(Reason::PlanInactive);
-        self.problem_detail = None;
-    }
-
-    /// Lexware issued a new token pair at `now` (stored before this is called): the refresh
-    /// trouble is over.
-    pub fn refreshed(
-        &mut self,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-        issued_at: DateTime<Utc>,
-    ) {
-        self.refresh_in_flight = None;
-        self.access_expires_at = Some(expires_at);
-        self.refresh_issued_at = Some(issued_at);
-        self.last_refresh_at = Some(now);
-        self.failures = 0;
-        self.next_attempt_at = None;
-        if matches!(
-            self.problem,
-            Some(Reason::RefreshFailing | Reason::ClientCredentials)
-        ) {
-            self.problem = None;
-        }
-    }
-
-    /// The token pair in use now (read from the keychain, or rotated by another lexguard).
-    pub fn tokens_held(&mut self, expires_at: DateTime<Utc>, issued_at: DateTime<Utc>) {
-        self.access_expires_at = Some(expires_at);
-        self.refresh_issued_at = Some(issued_at);
-    }
-
-    /// Nothing is connected any more (the credentials are gone): everything about the
-    /// connection goes; when lexguard last ran and the last gap and webhook sync stay.
-    pub fn forget_connection(&mut self) {
-        *self = Persisted {
-            last_tick_at: self.last_tick_at,
-            last_gap: self.last_gap.clone(),
-            last_webhook_sync: self.last_webhook_sync.clone(),
-            ..Persisted::default()
-        };
-    }
-
-    /// The person disconnected: only when lexguard last ran stays.
-    pub fn disconnected(&mut self) {
-        *self = Persisted {
-            last_tick_at: self.last_tick_at,
-            ..Persisted::default()
-        };
-    }
-
-    /// A new connection was made: a fresh start in `mode`. Its own check follows and counts
-    /// as a check ([`Persisted::confirmed`]): nothing reads as overdue right after it.
-    /// A fresh start in `mode`. Ticks before this connection guarded nothing of it: the next
-    /// tick's pause is not measured from them (never a "gap" right after a fresh login).
-    pub fn connected(&mut self, mode: Mode) {
-        self.forget_connection();
-        self.mode = Some(mode);
-        self.last_tick_at = None;
-    }
-
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::io(path, e))?;
         crate::fsutil::write_atomic(path, &bytes)
     }
 }
 
+/// A state as a test describes it, in state.json's own words (the fields are private to this
+/// module). Every key must be one of the fields: a misspelt key fails here instead of quietly
+/// meaning "default".
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Duration;
-
-    #[test]
-    fn times_from_a_wrong_clock_are_dropped() {
-        let now = Utc::now();
-        let mut st = Persisted {
-            next_attempt_at: Some(now + Duration::days(3)),
-            last_validated_at: Some(now + Duration::days(1)),
-            last_tick_at: Some(now + Duration::days(1)),
-            ..Persisted::default()
-        };
-        st.sanitize(now, Duration::minutes(15));
-        assert_eq!(st.next_attempt_at, None);
-        assert_eq!(st.last_validated_at, None);
-        assert_eq!(st.last_tick_at, None);
-        let mut fine = Persisted {
-            next_attempt_at: Some(now + Duration::minutes(10)),
-            last_validated_at: Some(now - Duration::minutes(1)),
-            ..Persisted::default()
-        };
-        let before = fine.clone();
-        fine.sanitize(now, Duration::minutes(15));
-        assert_eq!(fine, before);
-    }
-
-    #[test]
-    fn transitions_say_what_changed() {
-        let now = Utc::now();
-        let mut st = Persisted {
-            mode: Some(Mode::ApiKey),
-            last_tick_at: Some(now),
-            ..Persisted::default()
-        };
-        st.failed(Reason::ValidationFailing, now + Duration::seconds(30), None);
+pub(crate) fn sample(json: serde_json::Value) -> Persisted {
+    let st: Persisted = serde_json::from_value(json.clone()).expect("a state");
+    let back = serde_json::to_value(&st).expect("json");
+    for (key, value) in json.as_object().expect("an object") {
         assert_eq!(
-            (st.failures, st.problem),
-            (1, Some(Reason::ValidationFailing))
-        );
-        let profile = crate::api::Profile {
-            company_name: Some("Weiß & Söhne GmbH & Co. KG".into()),
-            ..Default::default()
-        };
-        st.confirmed(now, Some(&profile));
-        assert_eq!(
-            (st.failures, st.problem, st.next_attempt_at),
-            (0, None, None)
-        );
-        assert_eq!(st.last_validated_at, Some(now));
-        assert_eq!(st.company.as_deref(), Some("Weiß & Söhne GmbH & Co. KG"));
-        assert!(st.lost(now, Reason::KeyRejected), "news the first time");
-        assert!(!st.lost(now, Reason::InvalidGrant), "once");
-        assert_eq!(st.auth_lost_reason, Some(Reason::KeyRejected));
-        st.connected(Mode::OAuth);
-        // Ticks before the connection guarded nothing of it: no gap is measured from them.
-        assert_eq!(
-            (st.mode, st.auth_lost_at, st.last_tick_at),
-            (Some(Mode::OAuth), None, None)
+            back.get(key),
+            Some(value),
+            "`{key}` is no field of Persisted"
         );
     }
-
-    #[test]
-    fn the_fingerprint_is_short_stable_and_not_the_token() {
-        let f = InFlight::fingerprint_of("R-SECRET-TOKEN");
-        assert_eq!(f.len(), 12);
-        assert_eq!(f, InFlight::fingerprint_of("R-SECRET-TOKEN"));
-        assert_ne!(f, InFlight::fingerprint_of("R-SECRET-TOKEN2"));
-        assert!(!f.contains("SECRET"));
-    }
+    st
 }
+
+#[cfg(test)]
+mod tests;

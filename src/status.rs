@@ -90,49 +90,45 @@ impl Status {
         let tick_overdue = is_overdue(st, s, now);
         // A persisted "healthy" that nobody has checked for a while is not healthy any more:
         // whoever reads it (the CLI of a server whose app died, a dashboard) learns it.
-        let (state, reason) = if tick_overdue && st.state == ConnState::Healthy {
+        let (state, reason) = if tick_overdue && st.state() == ConnState::Healthy {
             (ConnState::Degraded, Some(Reason::ChecksOverdue))
         } else {
-            (st.state, st.reason)
+            (st.state(), st.reason())
         };
-        let shown = Persisted {
-            state,
-            reason,
-            ..st.clone()
-        };
+        let shown = st.shown_as(state, reason);
         let mut status = Status {
             state,
             reason,
             severity: crate::vocabulary::severity(state, reason),
-            next_action: crate::vocabulary::next_action(state, reason, st.mode),
+            next_action: crate::vocabulary::next_action(state, reason, st.mode()),
             connection_usable: crate::vocabulary::connection_usable(state, reason),
             headline: crate::text::headline::headline(&shown, now, lang, zone),
             message: message(&shown, now, lang, zone, tick_overdue),
-            mode: st.mode,
+            mode: st.mode(),
             environment: config.environment(),
-            company: st.company.clone(),
-            organization_id: st.organization_id.clone(),
-            connection_id: st.connection_id.clone(),
-            connected_at: st.connected_at,
-            access_expires_at: st.access_expires_at,
-            refresh_issued_at: st.refresh_issued_at,
-            refresh_expires_assumed_at: st.refresh_issued_at.map(|t| {
+            company: st.company().map(str::to_owned),
+            organization_id: st.organization_id().map(str::to_owned),
+            connection_id: st.connection_id().map(str::to_owned),
+            connected_at: st.connected_at(),
+            access_expires_at: st.access_expires_at(),
+            refresh_issued_at: st.refresh_issued_at(),
+            refresh_expires_assumed_at: st.refresh_issued_at().map(|t| {
                 t + chrono::Duration::from_std(s.refresh_token_lifetime).unwrap_or_default()
             }),
-            api_key_expires_at: st.api_key_expires_at,
-            last_tick_at: st.last_tick_at,
-            last_validated_at: st.last_validated_at,
+            api_key_expires_at: st.api_key_expires_at(),
+            last_tick_at: st.last_tick_at(),
+            last_validated_at: st.last_validated_at(),
             next_check_at: st
-                .last_tick_at
+                .last_tick_at()
                 .map(|t| t + chrono::Duration::from_std(s.check_every).unwrap_or_default()),
             // A retry time that has passed is no "next attempt": the next tick tries.
-            next_attempt_at: st.next_attempt_at.filter(|t| *t > now),
-            last_gap: st.last_gap.clone(),
+            next_attempt_at: st.next_attempt_at().filter(|t| *t > now),
+            last_gap: st.last_gap().cloned(),
             tick_overdue,
             authorization_expires_at: authorization_end(st),
             webhooks: config.webhooks.clone(),
-            last_webhook_sync: st.last_webhook_sync.clone(),
-            webhooks_health: st.webhook_health.clone(),
+            last_webhook_sync: st.last_webhook_sync().cloned(),
+            webhooks_health: st.webhook_health().clone(),
             times: StatusTimes::default(),
             snoozed_until: None,
             quiet: false,
@@ -156,10 +152,10 @@ impl Status {
 /// When a partner-app authorization ends: two years after it was granted (API keys have
 /// their own end).
 pub fn authorization_end(st: &Persisted) -> Option<DateTime<Utc>> {
-    if st.mode != Some(Mode::OAuth) {
+    if st.mode() != Some(Mode::OAuth) {
         return None;
     }
-    st.connected_at?.checked_add_months(chrono::Months::new(
+    st.connected_at()?.checked_add_months(chrono::Months::new(
         12 * crate::contract::AUTHORIZATION_LIFETIME_YEARS,
     ))
 }
@@ -171,8 +167,8 @@ pub fn is_overdue(st: &Persisted, s: &Schedule, now: DateTime<Utc>) -> bool {
     let limit = chrono::Duration::from_std(s.check_every * 2)
         .unwrap_or(chrono::Duration::MAX)
         .max(chrono::Duration::minutes(2));
-    let last = st.last_tick_at.max(st.last_validated_at);
-    st.mode.is_some() && st.last_tick_at.is_some() && last.is_some_and(|t| now - t > limit)
+    let last = st.last_tick_at().max(st.last_validated_at());
+    st.mode().is_some() && st.last_tick_at().is_some() && last.is_some_and(|t| now - t > limit)
 }
 
 /// German and English label of a state.
@@ -185,19 +181,48 @@ pub fn state_label(state: ConnState, lang: Lang) -> &'static str {
     }
 }
 
+/// What the status says in full: the situation, the failure's details, and a warning when
+/// the checks are overdue.
 fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: bool) -> String {
+    let mut text = situation(st, now, lang, zone);
+    let words = |t| time_fmt::words_in(t, now, lang, zone);
+    if let (
+        ConnState::Degraded,
+        Some(Reason::RefreshFailing | Reason::ValidationFailing),
+        Some((de, en)),
+    ) = (st.state(), st.reason(), st.problem_detail())
+    {
+        text.push(' ');
+        text.push_str(lang.pick(de, en));
+    }
+    if overdue && st.reason() != Some(Reason::ChecksOverdue) {
+        let last = st
+            .last_tick_at()
+            .map(|t| words(t).relative)
+            .unwrap_or_default();
+        text.push(' ');
+        text.push_str(&lang.pick(
+            format!("Achtung, Prüfung überfällig: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),
+            format!("Warning, check overdue: the last check was {last} – is lexguard (or the cron job) running?"),
+        ));
+    }
+    text
+}
+
+/// The situation in one or two sentences, by state and reason.
+fn situation(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
     let words = |t| time_fmt::words_in(t, now, lang, zone);
     let company = st
-        .company
-        .clone()
+        .company()
+        .map(str::to_owned)
         .unwrap_or_else(|| lang.pick("Lexware Office", "Lexware Office").to_string());
     let expiry = st
-        .access_expires_at
+        .access_expires_at()
         .map(|t| words(t).full)
         .unwrap_or_default();
     // A retry time that has passed (the computer slept) is due, not "vor 3 h".
     let retry = st
-        .next_attempt_at
+        .next_attempt_at()
         .map(|t| {
             if t - now < time_fmt::JUST_NOW {
                 lang.pick("bei der nächsten Prüfung", "at the next check")
@@ -207,7 +232,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             }
         })
         .unwrap_or_default();
-    let mut text = match (st.state, st.reason) {
+    match (st.state(), st.reason()) {
         (ConnState::NotConnected, _) => lang.pick(
             format!("Nicht verbunden. Verbinden Sie lexguard mit Lexware Office ({}).", crate::text::i18n::connect_hint(Lang::De)),
             format!("Not connected. Connect lexguard to Lexware Office ({}).", crate::text::i18n::connect_hint(Lang::En)),
@@ -217,22 +242,22 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::text::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::AuthLost, Some(Reason::KeyRejected)) => {
-            crate::text::key_words::key_rejected(st.company.as_deref(), lang)
+            crate::text::key_words::key_rejected(st.company(), lang)
         }
         (ConnState::AuthLost, _) => lang.pick(
             format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::text::i18n::connect_hint(Lang::De)),
             format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::text::i18n::connect_hint(Lang::En)),
         ),
-        (ConnState::Healthy, _) => match st.mode {
+        (ConnState::Healthy, _) => match st.mode() {
             Some(Mode::ApiKey) => {
-                let mut until = st.api_key_expires_at.map(|t| words(t).absolute).unwrap_or_default();
-                if st.api_key_end_assumed {
+                let mut until = st.api_key_expires_at().map(|t| words(t).absolute).unwrap_or_default();
+                if st.api_key_end_assumed() {
                     until.push_str(lang.pick(
                         " – angenommen: 24 Monate ab Eingabe; tragen Sie das Datum aus Lexware ein",
                         " – assumed: 24 months from entry; enter the date Lexware shows",
                     ));
                 }
-                if st.key_limited {
+                if st.key_limited() {
                     lang.pick(
                         format!("Verbunden (API-Schlüssel mit eingeschränkten Rechten, gültig bis {until}): Der Schlüssel darf die Firmendaten nicht lesen, deshalb fehlt hier der Name; Webhooks und Prüfung funktionieren."),
                         format!("Connected (API key with restricted permissions, valid until {until}): the key may not read the company data, so the name is missing here; webhooks and checks work."),
@@ -256,7 +281,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
             ),
             // The cause (network, Lexware's servers, Lexware slowing down) follows as the
             // detail: this sentence does not guess it.
-            Some(Reason::ValidationFailing) if st.problem_detail.is_some() => lang.pick(
+            Some(Reason::ValidationFailing) if st.problem_detail().is_some() => lang.pick(
                 format!("Die Prüfung bei Lexware klappt gerade nicht; neuer Versuch {retry}. Die Zugangsdaten sind sicher."),
                 format!("The check at Lexware fails right now; next try {retry}. The credentials are safe."),
             ),
@@ -277,7 +302,7 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::text::i18n::connect_hint(Lang::En)),
             ),
             Some(Reason::ChecksOverdue) => {
-                let last = st.last_tick_at.map(|t| words(t).relative).unwrap_or_default();
+                let last = st.last_tick_at().map(|t| words(t).relative).unwrap_or_default();
                 lang.pick(
                     format!("Prüfung überfällig: Die letzte Prüfung war {last}. Läuft lexguard (oder der Cron-Job)? Ohne regelmäßige Prüfung läuft die Verbindung ab."),
                     format!("Check overdue: the last check was {last}. Is lexguard (or the cron job) running? Without regular checks the connection expires."),
@@ -296,14 +321,14 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 "The keychain is unreachable or locked. Please unlock it; the connection itself is not lost.".to_string(),
             ),
             Some(Reason::GapSeen) => {
-                let gap = st.last_gap.as_ref().map(|g| time_fmt::duration(g.to - g.from)).unwrap_or_default();
+                let gap = st.last_gap().map(|g| time_fmt::duration(g.to - g.from)).unwrap_or_default();
                 lang.pick(
                     format!("Es gab eine Pause von {gap} ohne Prüfung. Die Verbindung wurde geprüft."),
                     format!("There was a pause of {gap} without checks. The connection was checked."),
                 )
             }
             Some(Reason::ApiKeyExpiring) => {
-                let until = st.api_key_expires_at.map(|t| words(t).full).unwrap_or_default();
+                let until = st.api_key_expires_at().map(|t| words(t).full).unwrap_or_default();
                 lang.pick(
                     format!("Der API-Schlüssel läuft ab: {until}. Bitte erstellen Sie rechtzeitig einen neuen."),
                     format!("The API key expires: {until}. Please create a new one in time."),
@@ -315,32 +340,11 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 crate::text::trouble_words::authorization(&until, lang)
             }
             Some(Reason::ScopesMissing) => {
-                crate::text::trouble_words::scopes(st.missing_scopes.as_deref().unwrap_or_default(), lang)
+                crate::text::trouble_words::scopes(st.missing_scopes().unwrap_or_default(), lang)
             }
             _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
         },
-    };
-    if let (
-        ConnState::Degraded,
-        Some(Reason::RefreshFailing | Reason::ValidationFailing),
-        Some((de, en)),
-    ) = (st.state, st.reason, &st.problem_detail)
-    {
-        text.push(' ');
-        text.push_str(lang.pick(de, en));
     }
-    if overdue && st.reason != Some(Reason::ChecksOverdue) {
-        let last = st
-            .last_tick_at
-            .map(|t| words(t).relative)
-            .unwrap_or_default();
-        text.push(' ');
-        text.push_str(&lang.pick(
-            format!("Achtung, Prüfung überfällig: Die letzte Prüfung war {last} – läuft lexguard (oder der Cron-Job)?"),
-            format!("Warning, check overdue: the last check was {last} – is lexguard (or the cron job) running?"),
-        ));
-    }
-    text
 }
 
 /// The words for the times `s` carries, as of `now`, in `zone`.

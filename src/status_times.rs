@@ -36,7 +36,7 @@ mod tests {
     use crate::config::Config;
     use crate::event::Event;
     use crate::history;
-    use crate::state::{ConnState, Gap, Mode, Persisted};
+    use crate::state::{ConnState, Gap, Mode, Persisted, sample};
     use crate::status::Status;
     use crate::text::i18n::Lang;
     use crate::text::time_fmt::{self, Zone};
@@ -60,23 +60,23 @@ mod tests {
             .single()
             .expect("t0");
         let now = before + Duration::hours(3) + Duration::seconds(20);
-        let st = Persisted {
-            state: ConnState::Healthy,
-            mode: Some(Mode::OAuth),
-            company: Some("Demo GmbH".into()),
-            connected_at: Some(before - Duration::days(2)),
-            access_expires_at: Some(now + Duration::minutes(59)),
-            refresh_issued_at: Some(now),
-            last_tick_at: Some(before),
-            last_validated_at: Some(before),
-            last_gap: Some(Gap {
+        let slept = serde_json::json!({
+            "state": ConnState::Healthy,
+            "mode": Mode::OAuth,
+            "company": "Demo GmbH",
+            "connected_at": before - Duration::days(2),
+            "access_expires_at": now + Duration::minutes(59),
+            "refresh_issued_at": now,
+            "last_tick_at": before,
+            "last_validated_at": before,
+            "last_gap": Gap {
                 from: before,
                 to: now,
                 seconds: (now - before).num_seconds(),
                 while_running: true,
-            }),
-            ..Persisted::default()
-        };
+            },
+        });
+        let st = sample(slept.clone());
         let s = build(&st, now, Lang::De);
         let t = &s.times;
         let rel = |w: &Option<TimeWords>| w.as_ref().expect("words").relative.clone();
@@ -99,13 +99,12 @@ mod tests {
             s.message
         );
         // A retry that fell due during the sleep is due, not "vor 3 h".
-        let failing = Persisted {
-            state: ConnState::Degraded,
-            reason: Some(crate::state::Reason::RefreshFailing),
-            next_attempt_at: Some(before + Duration::minutes(1)),
-            last_tick_at: Some(now),
-            ..st.clone()
-        };
+        let mut failing = slept;
+        failing["state"] = serde_json::json!(ConnState::Degraded);
+        failing["reason"] = serde_json::json!(crate::state::Reason::RefreshFailing);
+        failing["next_attempt_at"] = serde_json::json!(before + Duration::minutes(1));
+        failing["last_tick_at"] = serde_json::json!(now);
+        let failing = sample(failing);
         let f = build(&failing, now, Lang::De);
         assert!(
             f.message.starts_with(
@@ -150,17 +149,16 @@ mod tests {
         ) {
             let now = Utc.with_ymd_and_hms(2025, 3, 30, 0, 30, 0).single().expect("now");
             let t = |o: Option<i64>| o.map(|s| now + Duration::seconds(s));
-            let st = Persisted {
-                state: ConnState::Healthy,
-                mode: Some(Mode::OAuth),
-                access_expires_at: t(access),
-                refresh_issued_at: t(issued),
-                last_tick_at: t(tick),
-                last_validated_at: t(validated),
-                next_attempt_at: t(attempt),
-                api_key_expires_at: t(key),
-                ..Persisted::default()
-            };
+            let st = sample(serde_json::json!({
+                "state": ConnState::Healthy,
+                "mode": Mode::OAuth,
+                "access_expires_at": t(access),
+                "refresh_issued_at": t(issued),
+                "last_tick_at": t(tick),
+                "last_validated_at": t(validated),
+                "next_attempt_at": t(attempt),
+                "api_key_expires_at": t(key),
+            }));
             let lang = if de { Lang::De } else { Lang::En };
             let s = build(&st, now, lang);
             let pairs = [

@@ -161,18 +161,28 @@ pub fn next_action(state: ConnState, reason: Option<Reason>, mode: Option<Mode>)
         (ConnState::AuthLost, Some(r)) => match r.next_action() {
             // Whatever the reason, a lost connection is only healed by a new login (or key).
             NextAction::EnterNewApiKey => NextAction::EnterNewApiKey,
-            _ => NextAction::Reconnect,
+            NextAction::None
+            | NextAction::Wait
+            | NextAction::Connect
+            | NextAction::Reconnect
+            | NextAction::Reauthorize
+            | NextAction::CheckClientSecret
+            | NextAction::UnlockKeychain
+            | NextAction::FixWebhooks
+            | NextAction::StartKeepalive
+            | NextAction::CheckPlan => NextAction::Reconnect,
         },
         (ConnState::AuthLost, None) => NextAction::Reconnect,
         (ConnState::Degraded, Some(r)) => r.next_action(),
         (ConnState::Degraded, None) => NextAction::Wait,
         (ConnState::Healthy, _) => NextAction::None,
     };
-    match (action, mode) {
-        // An API key has no login: its "reconnect" is a new key.
-        (NextAction::Reconnect, Some(Mode::ApiKey)) => NextAction::EnterNewApiKey,
-        (NextAction::Reauthorize, Some(Mode::ApiKey)) => NextAction::EnterNewApiKey,
-        _ => action,
+    // An API key has no login: its "reconnect" (or new authorization) is a new key.
+    let needs_login = matches!(action, NextAction::Reconnect | NextAction::Reauthorize);
+    if needs_login && mode == Some(Mode::ApiKey) {
+        NextAction::EnterNewApiKey
+    } else {
+        action
     }
 }
 

@@ -293,10 +293,10 @@ mod tests {
     use lexguard::state::Persisted;
 
     fn status(state: ConnState) -> Status {
-        let st = Persisted {
-            state,
-            ..Persisted::default()
-        };
+        let st = serde_json::from_value::<Persisted>(serde_json::json!({
+            "state": state,
+        }))
+        .expect("a state");
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
     }

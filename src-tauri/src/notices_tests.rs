@@ -9,12 +9,12 @@ use lexguard::state::Persisted;
 use lexguard::{ConnState, Event, Lang, Reason, Status};
 
 fn status(state: ConnState, reason: Option<Reason>) -> Status {
-    let st = Persisted {
-        state,
-        reason,
-        company: Some("Muster GmbH".into()),
-        ..Persisted::default()
-    };
+    let st = serde_json::from_value::<Persisted>(serde_json::json!({
+        "state": state,
+        "reason": reason,
+        "company": "Muster GmbH",
+    }))
+    .expect("a state");
     let c = Config::default();
     Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
 }
@@ -245,13 +245,13 @@ fn the_first_connection_is_connected_not_connected_again() {
 /// An API key that Lexware no longer takes asks for a new key, never a password change.
 #[test]
 fn a_lost_api_key_asks_for_a_new_key() {
-    let st = Persisted {
-        state: ConnState::AuthLost,
-        reason: Some(Reason::KeyRejected),
-        mode: Some(lexguard::Mode::ApiKey),
-        company: Some("Muster GmbH".into()),
-        ..Persisted::default()
-    };
+    let st = serde_json::from_value::<Persisted>(serde_json::json!({
+        "state": ConnState::AuthLost,
+        "reason": Reason::KeyRejected,
+        "mode": lexguard::Mode::ApiKey,
+        "company": "Muster GmbH",
+    }))
+    .expect("a state");
     let c = Config::default();
     let lost = Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De);
     let told = transition_notices(
@@ -287,12 +287,12 @@ fn a_restarted_keepalive_is_told_once() {
 fn company_names_with_periods_stay_whole_in_notices() {
     let name = "Dr. Anna Beispiel e. K.";
     let with = |state, reason| {
-        let st = Persisted {
-            state,
-            reason,
-            company: Some(name.into()),
-            ..Persisted::default()
-        };
+        let st = serde_json::from_value::<Persisted>(serde_json::json!({
+            "state": state,
+            "reason": reason,
+            "company": name,
+        }))
+        .expect("a state");
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, Utc::now(), Lang::De)
     };

@@ -144,12 +144,12 @@ mod tests {
     }
 
     fn status(engine: &Engine, state: ConnState, reason: Option<Reason>) -> Status {
-        let st = Persisted {
-            state,
-            reason,
-            company: Some("Demo GmbH".into()),
-            ..Persisted::default()
-        };
+        let st = serde_json::from_value::<Persisted>(serde_json::json!({
+            "state": state,
+            "reason": reason,
+            "company": "Demo GmbH",
+        }))
+        .expect("a state");
         let c = engine.config();
         Status::build(&st, &c, &c.schedule, engine.now(), Lang::De)
     }

@@ -198,12 +198,12 @@ mod tests {
     use lexguard::state::Persisted;
 
     fn status(state: ConnState, reason: Option<Reason>) -> Status {
-        let st = Persisted {
-            state,
-            reason,
-            company: Some("Dr. Anna Beispiel e. K.".into()),
-            ..Persisted::default()
-        };
+        let st = serde_json::from_value::<Persisted>(serde_json::json!({
+            "state": state,
+            "reason": reason,
+            "company": "Dr. Anna Beispiel e. K.",
+        }))
+        .expect("a state");
         let c = Config::default();
         Status::build(&st, &c, &c.schedule, chrono::Utc::now(), Lang::De)
     }
@@ -244,13 +244,13 @@ mod tests {
     #[test]
     fn a_failure_the_status_already_tells_is_said_once() {
         let cause = "Die Adresse api.lexware.io lässt sich nicht auflösen. Bitte prüfen Sie die Netzwerkverbindung.";
-        let st = Persisted {
-            state: ConnState::Degraded,
-            reason: Some(Reason::RefreshFailing),
-            company: Some("Muster GmbH".into()),
-            problem_detail: Some((cause.into(), cause.into())),
-            ..Persisted::default()
-        };
+        let st = serde_json::from_value::<Persisted>(serde_json::json!({
+            "state": ConnState::Degraded,
+            "reason": Reason::RefreshFailing,
+            "company": "Muster GmbH",
+            "problem_detail": (cause, cause),
+        }))
+        .expect("a state");
         let c = Config::default();
         let failing = Status::build(&st, &c, &c.schedule, chrono::Utc::now(), Lang::De);
         assert!(failing.message.contains(cause), "{}", failing.message);

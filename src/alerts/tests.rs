@@ -2,19 +2,17 @@
 
 use super::*;
 use crate::config::Config;
-use crate::state::Persisted;
 
 fn status(state: ConnState, reason: Option<Reason>, tick: DateTime<Utc>) -> Status {
-    let st = Persisted {
-        state,
-        reason,
-        mode: Some(crate::Mode::OAuth),
-        company: Some("Demo GmbH".into()),
-        last_tick_at: Some(tick),
+    let st = crate::state::sample(serde_json::json!({
+        "state": state,
+        "reason": reason,
+        "mode": crate::Mode::OAuth,
+        "company": "Demo GmbH",
+        "last_tick_at": tick,
         // The tick asked Lexware and got a yes (a success ping needs that).
-        last_validated_at: Some(tick),
-        ..Persisted::default()
-    };
+        "last_validated_at": tick,
+    }));
     let c = Config::default();
     Status::build(&st, &c, &c.schedule, tick, crate::Lang::De)
 }

@@ -80,17 +80,17 @@ mod tests {
     /// 55 min)". A lost connection is valid until nothing; the next step is named once.
     #[test]
     fn a_lost_connection_claims_no_validity() {
-        use crate::state::{Persisted, Reason};
+        use crate::state::Reason;
         let now = Utc::now();
-        let st = Persisted {
-            state: ConnState::AuthLost,
-            reason: Some(Reason::InvalidGrant),
-            mode: Some(Mode::OAuth),
-            company: Some("Muster GmbH".into()),
-            access_expires_at: Some(now + chrono::Duration::minutes(235)),
-            last_tick_at: Some(now),
-            ..Persisted::default()
-        };
+        let st: crate::state::Persisted = serde_json::from_value(serde_json::json!({
+            "state": ConnState::AuthLost,
+            "reason": Reason::InvalidGrant,
+            "mode": Mode::OAuth,
+            "company": "Muster GmbH",
+            "access_expires_at": now + chrono::Duration::minutes(235),
+            "last_tick_at": now,
+        }))
+        .expect("a state");
         let c = crate::config::Config::default();
         let lost = Status::build(&st, &c, &c.schedule, now, Lang::De);
         let mut out = Vec::new();
@@ -102,11 +102,7 @@ mod tests {
         // The message names how to reconnect: no second line saying it again.
         assert_eq!(text.matches("lexguard connect").count(), 1, "{text}");
         let healthy = Status::build(
-            &Persisted {
-                state: ConnState::Healthy,
-                reason: None,
-                ..st
-            },
+            &st.shown_as(ConnState::Healthy, None),
             &c,
             &c.schedule,
             now,

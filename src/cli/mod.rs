@@ -200,18 +200,8 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
                 .as_deref()
                 .map(crate::engine::end_of_day)
                 .transpose()?;
-            let text = match input.as_deref() {
-                None | Some("-") => {
-                    input::ask(lang, if api_key { Asked::Secret } else { Asked::Code }).await?
-                }
-                Some(_) if api_key => {
-                    return Err(Error::invalid(
-                        "Bitte geben Sie den API-Schlüssel über stdin ein (lexguard connect --api-key -), damit er nicht in der Prozessliste erscheint.",
-                        "Please give the API key on stdin (lexguard connect --api-key -) so it does not show in the process list.",
-                    ));
-                }
-                Some(s) => s.to_string(),
-            };
+            let how = if api_key { Asked::Secret } else { Asked::Code };
+            let text = connect_input(input.as_deref(), how, lang).await?;
             let spinner = wait(Wait::Connect);
             let report = if api_key {
                 engine
@@ -240,41 +230,7 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
             Ok(0)
         }
         Command::Event { signature, input } => {
-            if input != "-" {
-                return Err(Error::invalid(
-                    "Bitte geben Sie den Text des Ereignisses über stdin: lexguard event --signature … -",
-                    "Please give the event's body on stdin: lexguard event --signature … -",
-                ));
-            }
-            // The exact bytes: the signature is over them, a trimmed newline would break it.
-            use std::io::Read as _;
-            let mut body = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(64 * 1024 + 1)
-                .read_to_end(&mut body)
-                .map_err(|e| Error::io("<stdin>", e))?;
-            match engine.lexware_event(&body, &signature).await? {
-                crate::engine::EventOutcome::ConnectionEnded(status) => {
-                    let _ = writeln!(out, "{}", status.message);
-                    Ok(status.exit_code())
-                }
-                crate::engine::EventOutcome::Ignored(kind) => {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        lang.pick(
-                            format!(
-                                "Echtes Lexware-Ereignis „{kind}“; für lexguard ist nichts zu tun."
-                            ),
-                            format!(
-                                "Genuine Lexware event \"{kind}\"; nothing to do for lexguard."
-                            ),
-                        )
-                    );
-                    Ok(0)
-                }
-            }
+            event(engine, &signature, &input, &mut out, lang).await
         }
         // Handled before an engine exists.
         Command::Doctor { .. }
@@ -359,21 +315,83 @@ async fn execute(engine: &Engine, command: Command, lang: Lang) -> Result<i32, E
         Command::Snooze { when } => snooze::run(engine, &when, &mut out, lang),
         Command::ClientSecret {
             action: SecretCommand::Set { input },
-        } => {
-            if input != "-" {
-                return Err(Error::invalid(
-                    "Bitte geben Sie das Client-Secret über stdin ein: lexguard client-secret set -",
-                    "Please give the client secret on stdin: lexguard client-secret set -",
-                ));
-            }
-            let secret = input::ask(lang, Asked::Secret).await?;
-            engine
-                .set_client_secret(ClientSecret::new(secret.trim()))
-                .await?;
-            guidance::secret_stored(&mut out, engine.config().store.kind, lang);
+        } => client_secret_set(engine, &input, &mut out, lang).await,
+    }
+}
+
+/// What `connect` connects with: the argument, or asked on stdin (`-` or none). An API key
+/// is never taken from the arguments: it would show in the process list.
+async fn connect_input(input: Option<&str>, how: Asked, lang: Lang) -> Result<String, Error> {
+    match input {
+        None | Some("-") => input::ask(lang, how).await,
+        Some(_) if how == Asked::Secret => Err(Error::invalid(
+            "Bitte geben Sie den API-Schlüssel über stdin ein (lexguard connect --api-key -), damit er nicht in der Prozessliste erscheint.",
+            "Please give the API key on stdin (lexguard connect --api-key -) so it does not show in the process list.",
+        )),
+        Some(s) => Ok(s.to_string()),
+    }
+}
+
+/// `lexguard event`: a Lexware event's body on stdin, checked against its signature.
+async fn event(
+    engine: &Engine,
+    signature: &str,
+    input: &str,
+    out: &mut impl Write,
+    lang: Lang,
+) -> Result<i32, Error> {
+    if input != "-" {
+        return Err(Error::invalid(
+            "Bitte geben Sie den Text des Ereignisses über stdin: lexguard event --signature … -",
+            "Please give the event's body on stdin: lexguard event --signature … -",
+        ));
+    }
+    // The exact bytes: the signature is over them, a trimmed newline would break it.
+    use std::io::Read as _;
+    let mut body = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(64 * 1024 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| Error::io("<stdin>", e))?;
+    match engine.lexware_event(&body, signature).await? {
+        crate::engine::EventOutcome::ConnectionEnded(status) => {
+            let _ = writeln!(out, "{}", status.message);
+            Ok(status.exit_code())
+        }
+        crate::engine::EventOutcome::Ignored(kind) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    format!("Echtes Lexware-Ereignis „{kind}“; für lexguard ist nichts zu tun."),
+                    format!("Genuine Lexware event \"{kind}\"; nothing to do for lexguard."),
+                )
+            );
             Ok(0)
         }
     }
+}
+
+/// `lexguard client-secret set -`: the secret from stdin into the keychain.
+async fn client_secret_set(
+    engine: &Engine,
+    input: &str,
+    out: &mut impl Write,
+    lang: Lang,
+) -> Result<i32, Error> {
+    if input != "-" {
+        return Err(Error::invalid(
+            "Bitte geben Sie das Client-Secret über stdin ein: lexguard client-secret set -",
+            "Please give the client secret on stdin: lexguard client-secret set -",
+        ));
+    }
+    let secret = input::ask(lang, Asked::Secret).await?;
+    engine
+        .set_client_secret(ClientSecret::new(secret.trim()))
+        .await?;
+    guidance::secret_stored(out, engine.config().store.kind, lang);
+    Ok(0)
 }
 
 #[cfg(test)]

@@ -59,7 +59,8 @@ pub fn names(home: &Home) -> Vec<ConnectionName> {
         .filter(|n| !n.is_default())
         .collect();
     named.sort();
-    let used = crate::state::Persisted::load(&home.state_file()).is_ok_and(|st| st.mode.is_some());
+    let used =
+        crate::state::Persisted::load(&home.state_file()).is_ok_and(|st| st.mode().is_some());
     if named.is_empty() || used {
         named.insert(0, ConnectionName::default_name());
     }
@@ -102,10 +103,9 @@ mod tests {
         // Ticked but never connected: not a connection of its own.
         std::fs::write(home.state_file(), "{}").expect("state");
         assert_eq!(names(&home).len(), 2);
-        let st = crate::state::Persisted {
-            mode: Some(crate::state::Mode::OAuth),
-            ..Default::default()
-        };
+        let st = crate::state::sample(serde_json::json!({
+            "mode": crate::state::Mode::OAuth,
+        }));
         std::fs::write(home.state_file(), serde_json::to_vec(&st).expect("json")).expect("state");
         let listed: Vec<String> = names(&home).iter().map(|n| n.to_string()).collect();
         assert_eq!(listed, ["default", "alpha", "zeta"]);

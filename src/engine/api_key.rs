@@ -3,7 +3,6 @@
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::state::Mode;
 use crate::status::Status;
 use chrono::{DateTime, Utc};
 
@@ -59,10 +58,7 @@ impl Engine {
             .ok_or(Error::NotConnected)?;
         record.ends_at = Some(end);
         self.inner.vault.save_api_key(&record).await?;
-        run.st.mode = Some(Mode::ApiKey);
-        run.st.api_key_expires_at = Some(end);
-        run.st.api_key_end_assumed = false;
-        run.st.api_key_warned_days = None;
+        run.st.api_key_end_entered(end);
         let (status, _) = self.finish(run)?;
         Ok(status)
     }

@@ -1,7 +1,7 @@
 //! Making and ending a connection: the login URL, the code exchange, a public API key,
 //! and disconnect (revoke at Lexware, delete locally).
 
-use super::op::Run;
+use super::op::Operation;
 use super::{ConnectReport, Engine};
 use crate::api::Bearer;
 use crate::config::Config;
@@ -75,8 +75,8 @@ impl Engine {
         let _ = self.inner.vault.delete(names::PENDING).await;
         let _ = self.inner.vault.delete(names::API_KEY).await;
         self.reset_for(&mut run, Mode::OAuth);
-        run.st.connected_at = Some(tokens.connected_at);
-        run.st.tokens_held(tokens.expires_at, tokens.issued_at);
+        run.st
+            .tokens_connected(tokens.connected_at, tokens.expires_at, tokens.issued_at);
         let bearer = tokens.access.expose().to_string();
         self.after_connect(run, &config, &bearer).await
     }
@@ -150,35 +150,34 @@ impl Engine {
         let _ = self.inner.vault.delete(names::TOKENS).await;
         self.memory().tokens = None;
         self.reset_for(&mut run, Mode::ApiKey);
-        run.st.api_key_expires_at = Some(record.expires_at());
-        run.st.api_key_end_assumed = record.end_is_assumed();
-        run.st.key_limited = limited;
+        run.st
+            .api_key_connected(record.expires_at(), record.end_is_assumed(), limited);
         run.shared = Some(super::op::Shared::key(&record));
         self.after_connect(run, &config, key.expose()).await
     }
 
     /// A fresh start in `mode`; the connect's own check follows in [`Engine::after_connect`].
-    pub(super) fn reset_for(&self, run: &mut Run, mode: Mode) {
+    pub(super) fn reset_for(&self, run: &mut Operation, mode: Mode) {
         run.st.connected(mode);
     }
 
     pub(super) async fn after_connect(
         &self,
-        mut run: Run,
+        mut run: Operation,
         config: &Config,
         bearer: &str,
     ) -> Result<ConnectReport> {
-        let profile = if run.st.key_limited {
+        let profile = if run.st.key_limited() {
             // Already checked through the subscriptions: there is no profile to read.
             Ok(crate::api::Profile::default())
         } else {
             self.api(config).profile(&Bearer(bearer)).await
         };
         let ok = self.after_validation(&mut run, profile);
-        let company = run.st.company.clone();
+        let company = run.st.company().map(str::to_owned);
         run.events.push(Event::Connected {
             company: company.clone(),
-            mode: run.st.mode.unwrap_or(Mode::OAuth),
+            mode: run.st.mode().unwrap_or(Mode::OAuth),
         });
         let webhooks = if config.webhooks.is_empty() || !ok {
             None
@@ -207,7 +206,7 @@ impl Engine {
     pub async fn disconnect(&self, force: bool) -> Result<Status> {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
-        if run.st.mode == Some(Mode::OAuth) || run.st.mode.is_none() {
+        if run.st.mode() == Some(Mode::OAuth) || run.st.mode().is_none() {
             let tokens = self.inner.vault.tokens().await;
             let tokens = match tokens {
                 Ok(t) => t.or_else(|| self.memory().tokens.clone()),

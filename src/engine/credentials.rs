@@ -2,7 +2,7 @@
 //! keychain refused it; writing (persist-or-hold), flushing, and the client secret.
 
 use super::Engine;
-use super::op::Run;
+use super::op::Operation;
 use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::secret::ClientSecret;
@@ -63,8 +63,8 @@ impl Engine {
     /// there now). Keychain trouble falls back to a held set and is recorded; it never turns
     /// into "not connected" or "auth lost". Without a known mode (state file missing or
     /// unreadable) the keychain decides: tokens, else an API key.
-    pub(super) async fn read_creds(&self, run: &mut Run) -> Result<Creds> {
-        if run.st.mode == Some(Mode::ApiKey) {
+    pub(super) async fn read_creds(&self, run: &mut Operation) -> Result<Creds> {
+        if run.st.mode() == Some(Mode::ApiKey) {
             return match self.inner.vault.api_key().await {
                 Ok(Some(k)) => Ok(Creds::Key(k)),
                 Ok(None) => Ok(Creds::None),
@@ -121,12 +121,11 @@ impl Engine {
             self.adopt_mode(run, t);
             return Ok(Creds::Tokens(t.clone()));
         }
-        if run.st.mode.is_none() {
+        if run.st.mode().is_none() {
             match self.inner.vault.api_key().await {
                 Ok(Some(k)) => {
                     tracing::warn!("state file lost; the keychain holds an API key: API-key mode");
-                    run.st.mode = Some(Mode::ApiKey);
-                    run.st.api_key_expires_at = Some(k.expires_at());
+                    run.st.api_key_adopted(k.expires_at());
                     return Ok(Creds::Key(k));
                 }
                 Ok(None) => {}
@@ -141,20 +140,18 @@ impl Engine {
 
     /// A token set without a known mode (the state file was lost): OAuth, with the facts the
     /// set itself carries. The connection is never "not connected" while its tokens exist.
-    fn adopt_mode(&self, run: &mut Run, t: &TokenSet) {
-        if run.st.mode.is_none() {
+    fn adopt_mode(&self, run: &mut Operation, t: &TokenSet) {
+        if run.st.mode().is_none() {
             tracing::warn!("state file lost; the keychain holds a token pair: OAuth mode");
-            run.st.mode = Some(Mode::OAuth);
-            run.st.connected_at = Some(t.connected_at);
-            run.st.access_expires_at = Some(t.expires_at);
-            run.st.refresh_issued_at = Some(t.issued_at);
+            run.st
+                .tokens_adopted(t.connected_at, t.expires_at, t.issued_at);
         }
     }
 
     /// Writes a token set Lexware issued. The keychain gets a few quick tries; if it still
     /// refuses, the set goes to the rescue file and stays in memory, the run records the
     /// trouble, and every later run retries. `true`: the keychain has it.
-    pub(super) async fn persist_tokens(&self, run: &mut Run, set: &TokenSet) -> bool {
+    pub(super) async fn persist_tokens(&self, run: &mut Operation, set: &TokenSet) -> bool {
         run.shared = Some(super::op::Shared::tokens(set));
         let mut result = self.inner.vault.save_tokens(set).await;
         for pause_ms in [200, 800] {
@@ -205,7 +202,11 @@ impl Engine {
 
     /// Makes sure the keychain takes a write before Lexware issues a pair that must be
     /// written: the current set is written back (a no-op for the keychain's content).
-    pub(super) async fn keychain_takes_writes(&self, run: &mut Run, current: &TokenSet) -> bool {
+    pub(super) async fn keychain_takes_writes(
+        &self,
+        run: &mut Operation,
+        current: &TokenSet,
+    ) -> bool {
         match self.inner.vault.save_tokens(current).await {
             Ok(()) => true,
             Err(e) => {

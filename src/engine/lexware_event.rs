@@ -64,10 +64,11 @@ impl Engine {
         }
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
-        let ours = run.st.connection_id.is_some() && run.st.connection_id == event.resource_id;
+        let ours = run.st.connection_id().is_some()
+            && run.st.connection_id() == event.resource_id.as_deref();
         let same_org = event.organization_id.is_none()
-            || run.st.organization_id.is_none()
-            || run.st.organization_id == event.organization_id;
+            || run.st.organization_id().is_none()
+            || run.st.organization_id() == event.organization_id.as_deref();
         if !ours || !same_org {
             return Err(refused(
                 "Dieses „token.revoked“ gehört zu einer anderen Verbindung; die Verbindung von lexguard ist davon nicht betroffen.",

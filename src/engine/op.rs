@@ -11,8 +11,10 @@ use crate::state::{ConnState, Mode, Persisted, Reason};
 use crate::status::Status;
 use chrono::{DateTime, Duration, Utc};
 
-/// Everything a running operation accumulates before it is persisted.
-pub(super) struct Run {
+/// One operation under the operation lock ([`Engine::exclusive`]): the persisted state it
+/// loaded, changed only through [`Persisted`]'s transitions, and everything it accumulates
+/// (events, keychain trouble, the bearer to share) until [`Engine::finish`] persists it.
+pub(super) struct Operation {
     pub(super) now: DateTime<Utc>,
     pub(super) st: Persisted,
     pub(super) before: (ConnState, Option<Reason>),
@@ -100,15 +102,15 @@ impl Engine {
         flushed
     }
 
-    pub(super) fn begin(&self) -> Result<Run> {
+    pub(super) fn begin(&self) -> Result<Operation> {
         let mut st = Persisted::load(&self.inner.home.state_file())?;
         st.sanitize(
             self.inner.clock.now(),
             Duration::seconds(super::backoff::MAX_BACKOFF_SECS),
         );
-        Ok(Run {
+        Ok(Operation {
             now: self.inner.clock.now(),
-            before: (st.state, st.reason),
+            before: (st.state(), st.reason()),
             st,
             events: Vec::new(),
             keychain_fault: None,
@@ -119,14 +121,10 @@ impl Engine {
     }
 
     /// Derives the state, persists it, appends history, broadcasts the events.
-    pub(super) fn finish(&self, mut run: Run) -> Result<(Status, Vec<Event>)> {
+    pub(super) fn finish(&self, mut run: Operation) -> Result<(Status, Vec<Event>)> {
         let unsaved = self.memory().unsaved;
         let (state, reason) = derive_state(&run, unsaved);
-        run.st.state = state;
-        run.st.reason = reason;
-        if run.st.problem.is_none() {
-            run.st.problem_detail = None;
-        }
+        run.st.judged(state, reason);
         if (state, reason) != run.before {
             run.events.push(Event::StateChanged {
                 from: run.before.0,
@@ -165,37 +163,37 @@ pub(super) fn dur(d: std::time::Duration) -> Duration {
 }
 
 /// The state follows from the facts of this run; the first reason wins.
-pub(super) fn derive_state(run: &Run, unsaved: bool) -> (ConnState, Option<Reason>) {
+pub(super) fn derive_state(run: &Operation, unsaved: bool) -> (ConnState, Option<Reason>) {
     let st = &run.st;
-    if st.auth_lost_at.is_some() {
-        let reason = if st.mode == Some(Mode::ApiKey) {
+    if st.auth_lost_at().is_some() {
+        let reason = if st.mode() == Some(Mode::ApiKey) {
             Reason::KeyRejected
         } else {
-            st.auth_lost_reason.unwrap_or(Reason::InvalidGrant)
+            st.auth_lost_reason().unwrap_or(Reason::InvalidGrant)
         };
         return (ConnState::AuthLost, Some(reason));
     }
-    if st.mode.is_none() {
+    if st.mode().is_none() {
         return (ConnState::NotConnected, None);
     }
     let key_expiring = st
-        .api_key_expires_at
-        .is_some_and(|t| (t - run.now).num_days() < 30 && st.mode == Some(Mode::ApiKey));
+        .api_key_expires_at()
+        .is_some_and(|t| (t - run.now).num_days() < 30 && st.mode() == Some(Mode::ApiKey));
     let reason = if unsaved {
         Some(Reason::KeychainUnsaved)
     } else if run.keychain_fault == Some(KeychainFault::Corrupt) {
         Some(Reason::KeychainCorrupt)
     } else if run.keychain_fault.is_some() {
         Some(Reason::KeychainUnavailable)
-    } else if let Some(p) = st.problem {
+    } else if let Some(p) = st.problem() {
         Some(p)
     } else if key_expiring {
         Some(Reason::ApiKeyExpiring)
     } else if crate::status::authorization_end(st).is_some_and(|t| (t - run.now).num_days() < 30) {
         Some(Reason::AuthorizationExpiring)
-    } else if st.missing_scopes.is_some() {
+    } else if st.missing_scopes().is_some() {
         Some(Reason::ScopesMissing)
-    } else if st.webhook_health.in_trouble() {
+    } else if st.webhook_health().in_trouble() {
         Some(Reason::WebhooksFailing)
     } else if run.gap {
         Some(Reason::GapSeen)

@@ -20,7 +20,7 @@ impl Engine {
         old: &Persisted,
         allow: bool,
     ) -> Result<()> {
-        let Some(old_org) = old.organization_id.as_deref().filter(|_| !allow) else {
+        let Some(old_org) = old.organization_id().filter(|_| !allow) else {
             return Ok(());
         };
         // Without an answer the connect goes on and validates as always: a refusal needs proof.
@@ -48,7 +48,10 @@ impl Engine {
                 "revoking the wrong organization's grant failed"
             );
         }
-        let was = old.company.clone().unwrap_or_else(|| old_org.to_string());
+        let was = old
+            .company()
+            .map(str::to_owned)
+            .unwrap_or_else(|| old_org.to_string());
         let now = profile.company_name.unwrap_or_else(|| new_org.to_string());
         Err(refusal(&was, &now, true))
     }
@@ -62,12 +65,12 @@ impl Engine {
         old: &Persisted,
         allow: bool,
     ) -> Result<()> {
-        match (
-            old.organization_id.as_deref(),
-            profile.organization_id.as_deref(),
-        ) {
+        match (old.organization_id(), profile.organization_id.as_deref()) {
             (Some(was), Some(now)) if was != now && !allow => {
-                let was = old.company.clone().unwrap_or_else(|| was.to_string());
+                let was = old
+                    .company()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| was.to_string());
                 let now = profile
                     .company_name
                     .clone()

@@ -4,7 +4,7 @@
 use super::Engine;
 use super::backoff::retry_time;
 use super::credentials::{Creds, keychain_fault};
-use super::op::{Run, dur};
+use super::op::{Operation, dur};
 use crate::error::{Error, KeychainFault, Result};
 use crate::event::Event;
 use crate::state::{InFlight, Reason};
@@ -19,7 +19,11 @@ impl Engine {
     /// for); an in-flight marker is persisted before the request leaves; on `invalid_grant`
     /// the keychain is read again (another lexguard may have rotated), and a marker left by
     /// an earlier, unanswered refresh of this very token names the real cause.
-    pub(super) async fn refresh_in(&self, run: &mut Run, current: &TokenSet) -> Result<TokenSet> {
+    pub(super) async fn refresh_in(
+        &self,
+        run: &mut Operation,
+        current: &TokenSet,
+    ) -> Result<TokenSet> {
         if !self.keychain_takes_writes(run, current).await {
             return Err(Error::Keychain {
                 fault: run.keychain_fault.unwrap_or(KeychainFault::Failed),
@@ -29,15 +33,7 @@ impl Engine {
         let config = self.config();
         let secret = self.client_secret().await?;
         let fingerprint = InFlight::fingerprint_of(current.refresh.expose());
-        let interrupted_before = run
-            .st
-            .refresh_in_flight
-            .as_ref()
-            .is_some_and(|f| f.fingerprint == fingerprint);
-        run.st.refresh_in_flight = Some(InFlight {
-            started_at: run.now,
-            fingerprint,
-        });
+        let interrupted_before = run.st.refresh_started(run.now, fingerprint);
         run.st.save(&self.inner.home.state_file())?;
         let result = self
             .oauth(&config, secret.as_ref())
@@ -46,7 +42,7 @@ impl Engine {
         let result = match result {
             Err(Error::AuthLost) => match self.rotated_elsewhere(current).await {
                 Some(newer) => {
-                    run.st.refresh_in_flight = None;
+                    run.st.refresh_settled();
                     run.st.tokens_held(newer.expires_at, newer.issued_at);
                     return Ok(newer);
                 }
@@ -69,7 +65,7 @@ impl Engine {
             Err(e) => {
                 // Only an answer we never fully got leaves the outcome open.
                 if !matches!(e, Error::Timeout | Error::Network(_) | Error::Protocol(_)) {
-                    run.st.refresh_in_flight = None;
+                    run.st.refresh_settled();
                 }
                 self.record_failure(run, &e, Reason::RefreshFailing, Some(current.expires_at));
                 Err(e)
@@ -95,7 +91,7 @@ impl Engine {
     /// Sorts a failure into auth lost, configuration trouble or transient with backoff.
     pub(super) fn record_failure(
         &self,
-        run: &mut Run,
+        run: &mut Operation,
         e: &Error,
         transient_reason: Reason,
         expires_at: Option<DateTime<Utc>>,
@@ -121,7 +117,7 @@ impl Engine {
                 };
                 let retry_at = retry_time(
                     run.now,
-                    run.st.failures.saturating_add(1),
+                    run.st.failures().saturating_add(1),
                     retry_after,
                     expires_at,
                 );
@@ -189,8 +185,8 @@ impl Engine {
         result.map(|_| status)
     }
 
-    pub(super) async fn bearer_in(&self, run: &mut Run, force: bool) -> Result<String> {
-        if run.st.auth_lost_at.is_some() {
+    pub(super) async fn bearer_in(&self, run: &mut Operation, force: bool) -> Result<String> {
+        if run.st.auth_lost_at().is_some() {
             return Err(lost_error(run));
         }
         match self.load_creds(run).await? {
@@ -201,7 +197,7 @@ impl Engine {
                     return Ok(t.access.expose().to_string());
                 }
                 let still_valid = t.expires_at > run.now && t.issued_at <= run.now;
-                if !force && let Some(at) = run.st.next_attempt_at.filter(|at| run.now < *at) {
+                if !force && let Some(at) = run.st.next_attempt_at().filter(|at| run.now < *at) {
                     return if still_valid {
                         Ok(t.access.expose().to_string())
                     } else {
@@ -227,11 +223,11 @@ impl Engine {
 }
 
 /// The error of a connection already known to be lost.
-pub(super) fn lost_error(run: &Run) -> Error {
-    match run.st.auth_lost_reason {
+pub(super) fn lost_error(run: &Operation) -> Error {
+    match run.st.auth_lost_reason() {
         Some(Reason::InterruptedRefresh) => Error::RefreshInterrupted,
         Some(Reason::KeyRejected) => Error::KeyRejected,
-        _ if run.st.mode == Some(crate::state::Mode::ApiKey) => Error::KeyRejected,
+        _ if run.st.mode() == Some(crate::state::Mode::ApiKey) => Error::KeyRejected,
         _ => Error::AuthLost,
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Engine;
 use super::credentials::Creds;
-use super::op::{Run, Shared};
+use super::op::{Operation, Shared};
 use crate::error::{Error, Result};
 use crate::share::{TokenJson, token_files};
 use crate::state::{ConnState, Mode};
@@ -14,7 +14,7 @@ pub const MAX_MIN_VALID: std::time::Duration = std::time::Duration::from_secs(3 
 
 impl Engine {
     /// The credentials of this run (see `read_creds`), remembered for the token files.
-    pub(super) async fn load_creds(&self, run: &mut Run) -> Result<Creds> {
+    pub(super) async fn load_creds(&self, run: &mut Operation) -> Result<Creds> {
         let creds = self.read_creds(run).await?;
         match &creds {
             Creds::Tokens(t) => run.shared = Some(Shared::tokens(t)),
@@ -27,12 +27,12 @@ impl Engine {
     /// After an operation is persisted: the token folder holds the bearer this run held, or
     /// nothing once the connection is lost, ended or not there. A failure is logged and kept
     /// for `status` and `doctor`; it never fails the operation (the connection is fine).
-    pub(super) fn share_after(&self, run: &Run) {
+    pub(super) fn share_after(&self, run: &Operation) {
         let config = self.config();
         let Some(dir) = config.share.token_dir_of(&self.inner.home.data_dir) else {
             return;
         };
-        let result = match run.st.state {
+        let result = match run.st.state() {
             ConnState::AuthLost | ConnState::NotConnected => token_files::withdraw(&dir),
             _ => match &run.shared {
                 Some(s) => crate::share::group_id(config.share.group.as_deref()).and_then(|gid| {
@@ -43,7 +43,7 @@ impl Engine {
         };
         match result {
             Ok(true) => {
-                tracing::info!(dir = %dir.display(), state = ?run.st.state, "token files updated")
+                tracing::info!(dir = %dir.display(), state = ?run.st.state(), "token files updated")
             }
             Ok(false) => {}
             Err(e) => {
@@ -64,7 +64,7 @@ impl Engine {
                     .as_ref()
                     .and_then(|s| s.expires_at)
                     .is_some_and(|t| t - run.now < super::op::dur(min))
-                    && run.st.next_attempt_at.is_none_or(|t| run.now >= t)
+                    && run.st.next_attempt_at().is_none_or(|t| run.now >= t)
             })
         })
         .await
@@ -79,12 +79,12 @@ impl Engine {
 
     /// A bearer for another program, under the one lock: the current one, or a refreshed one
     /// when `force(run, current)` says so (OAuth only: an API key cannot be renewed).
-    async fn hand_out(&self, force: impl FnOnce(&Run, &str) -> bool) -> Result<TokenJson> {
+    async fn hand_out(&self, force: impl FnOnce(&Operation, &str) -> bool) -> Result<TokenJson> {
         let _lock = self.exclusive().await?;
         let mut run = self.begin()?;
         let mut result = self.bearer_in(&mut run, false).await;
         if let Ok(current) = &result
-            && run.st.mode == Some(Mode::OAuth)
+            && run.st.mode() == Some(Mode::OAuth)
             && force(&run, current)
         {
             result = self.bearer_in(&mut run, true).await;
@@ -135,7 +135,7 @@ fn token_json(s: &Shared, st: &crate::state::Persisted, config: &crate::Config) 
         s.bearer.expose(),
         s.expires_at,
         &config.lexware.api_url,
-        st.organization_id.clone(),
-        st.company.clone(),
+        st.organization_id().map(str::to_owned),
+        st.company().map(str::to_owned),
     )
 }

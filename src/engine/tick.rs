@@ -20,7 +20,7 @@ impl Engine {
         // Zugangsdaten haben die Lücke überstanden" without credentials).
         let while_running = std::mem::replace(&mut self.memory().ticked, true);
         let mut gap = None;
-        if let Some(last) = run.st.last_tick_at.filter(|_| run.st.mode.is_some()) {
+        if let Some(last) = run.st.tick_started(now) {
             let pause = now - last;
             if pause > dur(schedule.gap_after) {
                 gap = Some(Gap {
@@ -31,12 +31,11 @@ impl Engine {
                 });
             }
         }
-        run.st.last_tick_at = Some(now);
         run.gap = gap.is_some();
 
         let mut refreshed = false;
         let mut validated = false;
-        let creds = if run.st.auth_lost_at.is_some() {
+        let creds = if run.st.auth_lost_at().is_some() {
             Creds::None
         } else {
             match self.load_creds(&mut run).await {
@@ -47,14 +46,14 @@ impl Engine {
         };
         if matches!(creds, Creds::None)
             && run.keychain_fault.is_none()
-            && run.st.auth_lost_at.is_none()
+            && run.st.auth_lost_at().is_none()
         {
-            if run.st.mode.is_some() {
+            if run.st.mode().is_some() {
                 tracing::warn!("no credentials in the keychain any more; not connected");
             }
             run.st.forget_connection();
         }
-        let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
+        let in_backoff = run.st.in_backoff(now);
 
         match creds {
             Creds::Tokens(mut tokens) => {
@@ -68,11 +67,11 @@ impl Engine {
                     refreshed = true;
                 }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
-                let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
+                let in_backoff = run.st.in_backoff(now);
                 let validate_due = validation_due(&run.st, now, &schedule);
                 // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.
                 let manual = cause == TickCause::Manual;
-                if run.st.auth_lost_at.is_none()
+                if run.st.auth_lost_at().is_none()
                     && (refreshed || manual || ((validate_due || gap.is_some()) && !in_backoff))
                 {
                     validated = self
@@ -100,12 +99,12 @@ impl Engine {
         }
 
         if let Some(g) = &gap {
-            let tokens_survived = run.st.auth_lost_at.is_none()
+            let tokens_survived = run.st.auth_lost_at().is_none()
                 && run
                     .st
-                    .access_expires_at
+                    .access_expires_at()
                     .is_none_or(|t| t > now || refreshed);
-            run.st.last_gap = Some(g.clone());
+            run.st.gap_found(g.clone());
             run.events.insert(
                 0,
                 Event::GapDetected {
@@ -136,8 +135,8 @@ pub(super) fn validation_due(
     let slack = dur(schedule.check_every) / 2;
     // A 402 (the plan without API access) was an answer, not a failure to get one: the next
     // check waits the normal time from it, never a fast retry.
-    st.last_validated_at
-        .max(st.plan_refused_at)
+    st.last_validated_at()
+        .max(st.plan_refused_at())
         .is_none_or(|t| now - t + slack >= dur(schedule.validate_every))
 }
 
@@ -151,10 +150,9 @@ mod tests {
     fn with_the_default_schedule_every_second_tick_asks_lexware() {
         let schedule = Schedule::default();
         let t0 = Utc::now();
-        let st = Persisted {
-            last_validated_at: Some(t0),
-            ..Persisted::default()
-        };
+        let st = crate::state::sample(serde_json::json!({
+            "last_validated_at": t0,
+        }));
         let due = |secs| validation_due(&st, t0 + Duration::seconds(secs), &schedule);
         assert!(!due(60), "the first tick after a check");
         assert!(!due(65));
@@ -167,18 +165,21 @@ mod tests {
     fn after_a_402_the_next_check_waits_the_normal_time_and_a_confirmation_clears_it() {
         let schedule = Schedule::default();
         let t0 = Utc::now();
-        let mut st = Persisted {
-            last_validated_at: Some(t0 - Duration::minutes(10)),
-            ..Persisted::default()
-        };
+        let mut st = crate::state::sample(serde_json::json!({
+            "last_validated_at": t0 - Duration::minutes(10),
+        }));
         st.plan_refused(t0);
-        assert_eq!(st.problem, Some(Reason::PlanInactive));
-        assert_eq!((st.failures, st.next_attempt_at), (0, None), "no backoff");
+        assert_eq!(st.problem(), Some(Reason::PlanInactive));
+        assert_eq!(
+            (st.failures(), st.next_attempt_at()),
+            (0, None),
+            "no backoff"
+        );
         let due =
             |st: &Persisted, secs| validation_due(st, t0 + Duration::seconds(secs), &schedule);
         assert!(!due(&st, 60), "no fast retry after a 402");
         assert!(due(&st, 120), "the normal schedule");
         st.confirmed(t0 + Duration::seconds(120), None);
-        assert_eq!((st.problem, st.plan_refused_at), (None, None), "healed");
+        assert_eq!((st.problem(), st.plan_refused_at()), (None, None), "healed");
     }
 }

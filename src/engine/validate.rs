@@ -2,7 +2,7 @@
 //! expiry warnings.
 
 use super::Engine;
-use super::op::Run;
+use super::op::Operation;
 use crate::api::{Bearer, Profile};
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -17,7 +17,7 @@ impl Engine {
     /// `GET /v1/profile`; on 401 refresh once and retry once.
     pub(super) async fn validate_oauth(
         &self,
-        run: &mut Run,
+        run: &mut Operation,
         tokens: &mut TokenSet,
         refreshed: &mut bool,
     ) -> bool {
@@ -41,7 +41,7 @@ impl Engine {
     /// A restricted key that may not read the profile is checked by listing the
     /// subscriptions (what lexguard needs it for). A 401 is asked once more (a short hiccup at
     /// Lexware looks the same): a second 401 means Lexware no longer accepts the key.
-    pub(super) async fn validate_key(&self, run: &mut Run, key: &ApiKey) -> bool {
+    pub(super) async fn validate_key(&self, run: &mut Operation, key: &ApiKey) -> bool {
         let mut result = self.read_with_key(run, key).await;
         if matches!(result, Err(Error::Unauthorized)) {
             tracing::info!("401 for the API key: asking once more");
@@ -53,8 +53,12 @@ impl Engine {
     /// A 401 met outside a check (listing or syncing the webhooks): for an API key it is
     /// asked once more, as in a check, so a dead key ends the connection here too and the
     /// person hears the key's own words. Anything else passes through unchanged.
-    pub(super) async fn confirm_refusal<T>(&self, run: &mut Run, result: Result<T>) -> Result<T> {
-        if !matches!(result, Err(Error::Unauthorized)) || run.st.mode != Some(Mode::ApiKey) {
+    pub(super) async fn confirm_refusal<T>(
+        &self,
+        run: &mut Operation,
+        result: Result<T>,
+    ) -> Result<T> {
+        if !matches!(result, Err(Error::Unauthorized)) || run.st.mode() != Some(Mode::ApiKey) {
             return result;
         }
         let Ok(super::credentials::Creds::Key(record)) = self.load_creds(run).await else {
@@ -70,10 +74,10 @@ impl Engine {
         }
     }
 
-    async fn read_with_key(&self, run: &Run, key: &ApiKey) -> Result<Profile> {
+    async fn read_with_key(&self, run: &Operation, key: &ApiKey) -> Result<Profile> {
         let config = self.config();
         let api = self.api(&config);
-        if run.st.key_limited {
+        if run.st.key_limited() {
             api.subscriptions(&Bearer(key.expose()))
                 .await
                 .map(|_| Profile::default())
@@ -86,16 +90,16 @@ impl Engine {
     /// (the key is dead or replaced: the connection ends), for a token pair the refresh just
     /// worked (the grant lives; Lexware refuses the calls: scopes, plan, a deactivated app —
     /// it heals when they pass again).
-    pub(super) fn after_validation(&self, run: &mut Run, result: Result<Profile>) -> bool {
+    pub(super) fn after_validation(&self, run: &mut Operation, result: Result<Profile>) -> bool {
         match result {
             Ok(p) => {
                 run.st.confirmed(run.now, Some(&p));
                 run.events.push(Event::Validated {
-                    company: run.st.company.clone(),
+                    company: run.st.company().map(str::to_owned),
                 });
                 true
             }
-            Err(Error::Unauthorized) if run.st.mode == Some(Mode::ApiKey) => {
+            Err(Error::Unauthorized) if run.st.mode() == Some(Mode::ApiKey) => {
                 if run.st.lost(run.now, Reason::KeyRejected) {
                     run.events.push(Event::AuthLost {
                         reason: Reason::KeyRejected,
@@ -109,7 +113,7 @@ impl Engine {
                 false
             }
             Err(Error::Unauthorized) => {
-                run.st.unauthorized_streak = run.st.unauthorized_streak.saturating_add(1);
+                run.st.unauthorized_seen();
                 self.record_failure(run, &Error::Unauthorized, Reason::Unauthorized, None);
                 false
             }
@@ -122,11 +126,12 @@ impl Engine {
 
     /// The grant's life: when the authorization ends (two years after it was granted: warned
     /// 30, 7 and 1 days ahead, once each) and whether the configured scopes grew past it.
-    pub(super) fn check_grant(&self, run: &mut Run, tokens: &TokenSet) {
-        run.st.missing_scopes = crate::text::trouble_words::missing_scopes(
-            self.config().lexware.scope.as_deref(),
-            tokens.scope.as_deref(),
-        );
+    pub(super) fn check_grant(&self, run: &mut Operation, tokens: &TokenSet) {
+        run.st
+            .scopes_compared(crate::text::trouble_words::missing_scopes(
+                self.config().lexware.scope.as_deref(),
+                tokens.scope.as_deref(),
+            ));
         let Some(end) = crate::status::authorization_end(&run.st) else {
             return;
         };
@@ -136,9 +141,8 @@ impl Engine {
             .copied()
             .filter(|d| days_left < *d)
             .min()
-            && run.st.authorization_warned_days.is_none_or(|w| level < w)
+            && run.st.authorization_warned(level)
         {
-            run.st.authorization_warned_days = Some(level);
             run.events.push(Event::AuthorizationExpiring {
                 days: days_left.max(0),
                 expires_at: end,
@@ -146,19 +150,17 @@ impl Engine {
         }
     }
 
-    pub(super) fn check_key_expiry(&self, run: &mut Run, key: &ApiKeyRecord) {
+    pub(super) fn check_key_expiry(&self, run: &mut Operation, key: &ApiKeyRecord) {
         let expires = key.expires_at();
-        run.st.api_key_expires_at = Some(expires);
-        run.st.api_key_end_assumed = key.end_is_assumed();
+        run.st.api_key_held(expires, key.end_is_assumed());
         let days_left = (expires - run.now).num_days();
         if let Some(level) = KEY_WARN_DAYS
             .iter()
             .copied()
             .filter(|d| days_left < *d)
             .min()
-            && run.st.api_key_warned_days.is_none_or(|w| level < w)
+            && run.st.api_key_warned(level)
         {
-            run.st.api_key_warned_days = Some(level);
             run.events.push(Event::ApiKeyExpiring {
                 days: days_left.max(0),
                 expires_at: expires,

@@ -1,13 +1,12 @@
 //! Listing Lexware's event subscriptions and making them match the config.
 
 use super::Engine;
-use super::op::Run;
+use super::op::Operation;
 use crate::api::{Bearer, Subscribed};
 use crate::config::Config;
 use crate::config::Repair;
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::state::{WebhookProblem, WebhookSync};
 use crate::text::i18n::Lang;
 use crate::webhooks::{Action, Outcome, Step};
 
@@ -58,7 +57,7 @@ impl Engine {
 
     pub(super) async fn sync_with(
         &self,
-        run: &mut Run,
+        run: &mut Operation,
         config: &Config,
         bearer: &str,
         prune: bool,
@@ -147,40 +146,19 @@ impl Engine {
 
     /// The outcomes of a sync (after a connect, a person's "set up again", or the watch) as
     /// the last sync, the history, and the webhook health.
-    fn record(&self, run: &mut Run, outcomes: &[Outcome], by_watch: bool) {
+    fn record(&self, run: &mut Operation, outcomes: &[Outcome], by_watch: bool) {
         // What was set up before: only those can have been removed by Lexware.
         let was_set_up = crate::webhooks::set_up_in(last_outcomes(&run.st));
-        run.st.last_webhook_sync = Some(WebhookSync {
-            at: run.now,
-            outcomes: outcomes.to_vec(),
-        });
+        let newly_failing = run.st.webhooks_synced(run.now, outcomes);
         run.events.push(Event::WebhooksSynced {
             outcomes: outcomes.to_vec(),
         });
-        let before = std::mem::take(&mut run.st.webhook_health.failing);
-        let h = &mut run.st.webhook_health;
-        h.checked_at = Some(run.now);
-        h.missing.clear();
-        h.failing = outcomes
-            .iter()
-            .filter(|o| o.action == Action::Failed)
-            .map(|o| WebhookProblem {
-                event_type: o.event_type.clone(),
-                callback_url: o.callback_url.clone(),
-                reason: o.error.clone().unwrap_or_default(),
-            })
-            .collect();
-        for p in &h.failing {
-            let known = before
-                .iter()
-                .any(|b| b.event_type == p.event_type && b.callback_url == p.callback_url);
-            if !known {
-                run.events.push(Event::WebhookFailing {
-                    event_type: p.event_type.clone(),
-                    callback_url: p.callback_url.clone(),
-                    reason: p.reason.clone(),
-                });
-            }
+        for p in newly_failing {
+            run.events.push(Event::WebhookFailing {
+                event_type: p.event_type,
+                callback_url: p.callback_url,
+                reason: p.reason,
+            });
         }
         if by_watch {
             // A webhook just added to config.toml is set up for the first time, not
@@ -191,8 +169,8 @@ impl Engine {
                 .filter(|o| was_set_up.contains(&(o.event_type.clone(), o.callback_url.clone())))
                 .collect();
             if !restored.is_empty() {
-                h.repaired = restored.iter().map(|o| o.event_type.clone()).collect();
-                h.repaired_at = Some(run.now);
+                let types = restored.iter().map(|o| o.event_type.clone()).collect();
+                run.st.webhooks_restored(run.now, types);
             }
             for o in restored {
                 run.events.push(Event::WebhookRestored {
@@ -206,20 +184,20 @@ impl Engine {
     /// The webhook watch: every `webhooks_every` (and after a gap), one list call; what Lexware
     /// removed or changed is set up again (`repair = "auto"`) or reported (`"ask"`). Only while
     /// the connection works, and never during a backoff.
-    pub(super) async fn watch_webhooks_if_due(&self, run: &mut Run, bearer: &str, gap: bool) {
+    pub(super) async fn watch_webhooks_if_due(&self, run: &mut Operation, bearer: &str, gap: bool) {
         let config = self.config();
         let every = super::op::dur(self.schedule().webhooks_every);
         let due = run
             .st
-            .webhook_health
+            .webhook_health()
             .checked_at
             .is_none_or(|t| run.now - t >= every || t > run.now);
-        let in_backoff = run.st.next_attempt_at.is_some_and(|t| run.now < t);
+        let in_backoff = run.st.in_backoff(run.now);
         if config.webhooks.is_empty()
             || !(due || gap)
             || in_backoff
-            || run.st.auth_lost_at.is_some()
-            || run.st.problem.is_some()
+            || run.st.auth_lost_at().is_some()
+            || run.st.problem().is_some()
         {
             return;
         }
@@ -239,10 +217,7 @@ impl Engine {
             .iter()
             .any(|s| matches!(s, Step::Create(_) | Step::Replace { .. }));
         if !needs_work {
-            let h = &mut run.st.webhook_health;
-            h.checked_at = Some(run.now);
-            h.failing.clear();
-            h.missing.clear();
+            run.st.webhooks_present(run.now);
             return;
         }
         match config.webhooks_policy.repair {
@@ -264,17 +239,16 @@ impl Engine {
                 // notice for a webhook just added to config.toml.
                 let was_set_up = crate::webhooks::set_up_in(last_outcomes(&run.st));
                 let removed = |t: &String| was_set_up.iter().any(|(e, _)| e == t);
-                let h = &mut run.st.webhook_health;
-                for t in missing
+                let known = &run.st.webhook_health().missing;
+                let news: Vec<String> = missing
                     .iter()
-                    .filter(|t| !h.missing.contains(t) && removed(t))
-                {
-                    run.events.push(Event::WebhookMissing {
-                        event_type: t.clone(),
-                    });
+                    .filter(|t| !known.contains(t) && removed(t))
+                    .cloned()
+                    .collect();
+                for t in news {
+                    run.events.push(Event::WebhookMissing { event_type: t });
                 }
-                h.checked_at = Some(run.now);
-                h.missing = missing;
+                run.st.webhooks_missing(run.now, missing);
             }
         }
     }
@@ -324,7 +298,6 @@ fn failed(t: &str, u: &str, e: &Error, lang: Lang) -> Outcome {
 
 /// What the last sync did, webhook by webhook (nothing before the first sync).
 fn last_outcomes(st: &crate::state::Persisted) -> &[Outcome] {
-    st.last_webhook_sync
-        .as_ref()
+    st.last_webhook_sync()
         .map_or(&[], |s| s.outcomes.as_slice())
 }

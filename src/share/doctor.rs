@@ -60,7 +60,7 @@ fn keepalive(config: &Config, home: &Home) -> Finding {
     let limit = chrono::Duration::from_std(config.schedule.check_every * 2)
         .unwrap_or(chrono::Duration::minutes(2));
     let recent = st
-        .last_tick_at
+        .last_tick_at()
         .is_some_and(|t| chrono::Utc::now() - t <= limit);
     if recent {
         ok(

@@ -13,15 +13,14 @@ pub const NAMES: [&str; 5] = [
 
 fn status_for(company: &str, state: ConnState, reason: Option<Reason>) -> Status {
     let now = Utc::now();
-    let st = Persisted {
-        state,
-        reason,
-        mode: Some(Mode::OAuth),
-        company: Some(company.into()),
-        access_expires_at: Some(now + chrono::Duration::hours(2)),
-        last_tick_at: Some(now),
-        ..Persisted::default()
-    };
+    let st = crate::state::sample(serde_json::json!({
+        "state": state,
+        "reason": reason,
+        "mode": Mode::OAuth,
+        "company": company,
+        "access_expires_at": now + chrono::Duration::hours(2),
+        "last_tick_at": now,
+    }));
     let config = Config::default();
     Status::build(&st, &config, &config.schedule, now, Lang::De)
 }

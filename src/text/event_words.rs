@@ -5,7 +5,7 @@
 
 use crate::error::KeychainFault;
 use crate::event::Event;
-use crate::state::{Mode, Reason};
+use crate::state::{ConnState, Gap, Mode, Reason};
 use crate::status::state_label;
 use crate::text::headline::reason_label;
 use crate::text::i18n::Lang;
@@ -50,47 +50,11 @@ impl Event {
     pub fn describe_in(&self, lang: Lang, now: DateTime<Utc>, zone: Zone) -> String {
         let time = |t: DateTime<Utc>| absolute_in(t, now, lang, zone);
         match self {
-            Event::StateChanged { from, to, reason } => {
-                let (from, to) = (state_label(*from, lang), state_label(*to, lang));
-                match reason {
-                    Some(r) => lang.pick(
-                        format!(
-                            "Der Zustand wechselte von „{from}“ zu „{to}“: {}.",
-                            reason_label(*r, lang)
-                        ),
-                        format!(
-                            "The state changed from “{from}” to “{to}”: {}.",
-                            reason_label(*r, lang)
-                        ),
-                    ),
-                    None => lang.pick(
-                        format!("Der Zustand wechselte von „{from}“ zu „{to}“."),
-                        format!("The state changed from “{from}” to “{to}”."),
-                    ),
-                }
-            }
+            Event::StateChanged { from, to, reason } => state_changed(*from, *to, *reason, lang),
             Event::GapDetected {
                 gap,
                 tokens_survived,
-            } => {
-                let length = duration(gap.to - gap.from);
-                let why = if gap.while_running {
-                    lang.pick("der Computer schlief oder hing", "the computer slept or stalled")
-                } else {
-                    lang.pick("lexguard lief nicht", "lexguard was not running")
-                };
-                if *tokens_survived {
-                    lang.pick(
-                        format!("{length} lang keine Prüfung ({why}). Die Zugangsdaten haben die Lücke überstanden."),
-                        format!("No check for {length} ({why}). The credentials survived the gap."),
-                    )
-                } else {
-                    lang.pick(
-                        format!("{length} lang keine Prüfung ({why}). Die Verbindung hat die Lücke nicht überstanden."),
-                        format!("No check for {length} ({why}). The connection did not survive the gap."),
-                    )
-                }
-            }
+            } => gap_words(gap, *tokens_survived, lang),
             Event::Refreshed { expires_at } => lang.pick(
                 format!(
                     "Anmeldung erneuert; die Verbindung gilt bis {}.",
@@ -105,23 +69,7 @@ impl Event {
                 error,
                 retry_at,
                 expires_at,
-            } => {
-                let why = error_kind_words(error, lang);
-                let first = lang.pick(
-                    format!(
-                        "Erneuern fehlgeschlagen ({why}); nächster Versuch {}.",
-                        time(*retry_at)
-                    ),
-                    format!("Refreshing failed ({why}); next try {}.", time(*retry_at)),
-                );
-                match expires_at {
-                    Some(t) => lang.pick(
-                        format!("{first} Die Verbindung gilt noch bis {}.", time(*t)),
-                        format!("{first} The connection is still valid until {}.", time(*t)),
-                    ),
-                    None => first,
-                }
-            }
+            } => refresh_failing(error, &time(*retry_at), expires_at.map(time), lang),
             Event::Validated { company } => match company {
                 Some(c) => lang.pick(
                     format!("Verbindung zu {c} geprüft – alles in Ordnung."),
@@ -197,21 +145,7 @@ impl Event {
                 )
                 .into(),
             Event::ApiKeyExpiring { days, expires_at } => {
-                let at = time(*expires_at);
-                match days {
-                    ..=0 => lang.pick(
-                        format!("Der API-Schlüssel läuft heute ab ({at})."),
-                        format!("The API key expires today ({at})."),
-                    ),
-                    1 => lang.pick(
-                        format!("Der API-Schlüssel läuft in 1 Tag ab ({at})."),
-                        format!("The API key expires in 1 day ({at})."),
-                    ),
-                    n => lang.pick(
-                        format!("Der API-Schlüssel läuft in {n} Tagen ab ({at})."),
-                        format!("The API key expires in {n} days ({at})."),
-                    ),
-                }
+                key_expiring(*days, &time(*expires_at), lang)
             }
             Event::KeepaliveRestarted { restarts, .. } if *restarts > 1 => lang.pick(
                 format!("Die automatische Prüfung war ausgefallen und wurde neu gestartet (zum {restarts}. Mal)."),
@@ -252,6 +186,87 @@ impl Event {
                 )
             }
         }
+    }
+}
+
+/// A state change with its reason.
+fn state_changed(from: ConnState, to: ConnState, reason: Option<Reason>, lang: Lang) -> String {
+    let (from, to) = (state_label(from, lang), state_label(to, lang));
+    match reason {
+        Some(r) => lang.pick(
+            format!(
+                "Der Zustand wechselte von „{from}“ zu „{to}“: {}.",
+                reason_label(r, lang)
+            ),
+            format!(
+                "The state changed from “{from}” to “{to}”: {}.",
+                reason_label(r, lang)
+            ),
+        ),
+        None => lang.pick(
+            format!("Der Zustand wechselte von „{from}“ zu „{to}“."),
+            format!("The state changed from “{from}” to “{to}”."),
+        ),
+    }
+}
+
+/// A pause without checks, and whether the connection survived it.
+fn gap_words(gap: &Gap, tokens_survived: bool, lang: Lang) -> String {
+    let length = duration(gap.to - gap.from);
+    let why = if gap.while_running {
+        lang.pick(
+            "der Computer schlief oder hing",
+            "the computer slept or stalled",
+        )
+    } else {
+        lang.pick("lexguard lief nicht", "lexguard was not running")
+    };
+    if tokens_survived {
+        lang.pick(
+            format!(
+                "{length} lang keine Prüfung ({why}). Die Zugangsdaten haben die Lücke überstanden."
+            ),
+            format!("No check for {length} ({why}). The credentials survived the gap."),
+        )
+    } else {
+        lang.pick(
+            format!("{length} lang keine Prüfung ({why}). Die Verbindung hat die Lücke nicht überstanden."),
+            format!("No check for {length} ({why}). The connection did not survive the gap."),
+        )
+    }
+}
+
+/// A refresh that failed: why, when it is tried again, how long the connection still holds.
+fn refresh_failing(error: &str, retry_at: &str, expires_at: Option<String>, lang: Lang) -> String {
+    let why = error_kind_words(error, lang);
+    let first = lang.pick(
+        format!("Erneuern fehlgeschlagen ({why}); nächster Versuch {retry_at}."),
+        format!("Refreshing failed ({why}); next try {retry_at}."),
+    );
+    match expires_at {
+        Some(t) => lang.pick(
+            format!("{first} Die Verbindung gilt noch bis {t}."),
+            format!("{first} The connection is still valid until {t}."),
+        ),
+        None => first,
+    }
+}
+
+/// The API key's end is `days` away (at `at`).
+fn key_expiring(days: i64, at: &str, lang: Lang) -> String {
+    match days {
+        ..=0 => lang.pick(
+            format!("Der API-Schlüssel läuft heute ab ({at})."),
+            format!("The API key expires today ({at})."),
+        ),
+        1 => lang.pick(
+            format!("Der API-Schlüssel läuft in 1 Tag ab ({at})."),
+            format!("The API key expires in 1 day ({at})."),
+        ),
+        n => lang.pick(
+            format!("Der API-Schlüssel läuft in {n} Tagen ab ({at})."),
+            format!("The API key expires in {n} days ({at})."),
+        ),
     }
 }
 

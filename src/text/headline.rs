@@ -76,8 +76,8 @@ pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
 /// The short line: state, company, and the one time that matters now. Built from facts only.
 pub(crate) fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone) -> String {
     let words = |t| time_fmt::words_in(t, now, lang, zone);
-    let company = st.company.as_deref();
-    match (st.state, st.reason) {
+    let company = st.company();
+    match (st.state(), st.reason()) {
         (ConnState::NotConnected, _) => lang.pick("Nicht verbunden", "Not connected").to_string(),
         (ConnState::AuthLost, _) => match company {
             Some(c) => lang.pick(
@@ -92,8 +92,8 @@ pub(crate) fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zon
             let with = company
                 .map(|c| lang.pick(format!("Verbunden mit {c}"), format!("Connected to {c}")))
                 .unwrap_or_else(|| lang.pick("Verbunden", "Connected").to_string());
-            let until = match st.mode {
-                Some(Mode::ApiKey) => st.api_key_expires_at.map(|t| {
+            let until = match st.mode() {
+                Some(Mode::ApiKey) => st.api_key_expires_at().map(|t| {
                     lang.pick(
                         format!(
                             "API-Schlüssel gültig bis {}",
@@ -102,7 +102,7 @@ pub(crate) fn headline(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zon
                         format!("API key valid until {}", time_fmt::date_in(t, lang, zone)),
                     )
                 }),
-                _ => st.access_expires_at.map(|t| {
+                _ => st.access_expires_at().map(|t| {
                     lang.pick(
                         format!("Verbindung gültig bis {}", words(t).full),
                         format!("connection valid until {}", words(t).full),

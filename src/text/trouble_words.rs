@@ -9,7 +9,7 @@ use crate::text::webhook_words::event_label;
 
 /// A managed webhook is failing (or missing, with `repair = "ask"`).
 pub fn webhooks(st: &Persisted, lang: Lang) -> String {
-    let h = &st.webhook_health;
+    let h = st.webhook_health();
     if let Some(p) = h.failing.first() {
         let name = event_label(&p.event_type, lang);
         return lang.pick(

@@ -120,7 +120,7 @@ pub(super) async fn live(
             Ok(Some(key)) => {
                 let bearer = Bearer(key.key.expose());
                 // A restricted key may not read the profile: its check is the subscriptions.
-                let result = if st.key_limited {
+                let result = if st.key_limited() {
                     api.subscriptions(&bearer).await.map(|_| None)
                 } else {
                     api.profile(&bearer).await.map(|p| p.company_name)
