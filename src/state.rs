@@ -185,6 +185,10 @@ pub struct Persisted {
     /// When Lexware last answered a check with 402 (plan without API access): the next check
     /// waits the normal `validate_every` from here, not a fast retry.
     pub plan_refused_at: Option<DateTime<Utc>>,
+    /// When Lexware's profile (company name, organization) was last read. A check may also be
+    /// a subscription list (it proves the credentials as well, but names no company), so the
+    /// profile is read again at least once a day.
+    pub profile_read_at: Option<DateTime<Utc>>,
 }
 
 impl Persisted {
@@ -221,6 +225,9 @@ impl Persisted {
         if self.plan_refused_at.is_some_and(|t| t > now) {
             self.plan_refused_at = None;
         }
+        if self.profile_read_at.is_some_and(|t| t > now) {
+            self.profile_read_at = None;
+        }
         if self.last_tick_at.is_some_and(|t| t > now) {
             self.last_tick_at = None;
         }
@@ -250,6 +257,11 @@ impl Persisted {
         self.failures = 0;
         self.next_attempt_at = None;
         if let Some(p) = profile {
+            // A profile that names the organization was read (not the empty stand-in of a
+            // check through the subscription list).
+            if p.organization_id.is_some() || p.company_name.is_some() {
+                self.profile_read_at = Some(now);
+            }
             if p.company_name.is_some() {
                 self.company = p.company_name.clone();
             }

@@ -2,6 +2,7 @@
 
 use super::Engine;
 use super::op::Run;
+use super::probe::Listing;
 use crate::api::{Bearer, Subscribed};
 use crate::config::Config;
 use crate::config::Repair;
@@ -203,36 +204,64 @@ impl Engine {
         }
     }
 
-    /// The webhook watch: every `webhooks_every` (and after a gap), one list call; what Lexware
-    /// removed or changed is set up again (`repair = "auto"`) or reported (`"ask"`). Only while
+    /// Whether the webhook watch is due: every `webhooks_every` (and after a gap), only while
     /// the connection works, and never during a backoff.
-    pub(super) async fn watch_webhooks_if_due(&self, run: &mut Run, bearer: &str, gap: bool) {
-        let config = self.config();
-        let every = super::op::dur(self.schedule().webhooks_every);
-        let due = run
-            .st
+    pub(super) fn webhook_watch_due(
+        &self,
+        st: &crate::state::Persisted,
+        now: chrono::DateTime<chrono::Utc>,
+        gap: bool,
+    ) -> bool {
+        let schedule = self.schedule();
+        let every = super::op::dur(schedule.webhooks_every);
+        // The watch rides on the checks: it may come up to half a check period early, so the
+        // check nearest to its time is the one that lists (not always the one after it, which
+        // would let the watch drift later every hour).
+        let slack = (super::op::dur(schedule.validate_every) / 2).min(every / 2);
+        let due = st
             .webhook_health
             .checked_at
-            .is_none_or(|t| run.now - t >= every || t > run.now);
-        let in_backoff = run.st.next_attempt_at.is_some_and(|t| run.now < t);
-        if config.webhooks.is_empty()
-            || !(due || gap)
-            || in_backoff
-            || run.st.auth_lost_at.is_some()
-            || run.st.problem.is_some()
-        {
-            return;
-        }
-        let existing = match self.api(&config).subscriptions(&Bearer(bearer)).await {
-            Ok(list) => {
-                // Lexware answered with the current credentials: that is this period's check.
-                run.st.confirmed(run.now, None);
-                list
-            }
-            Err(e) => {
-                tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
-                return;
-            }
+            .is_none_or(|t| now - t + slack >= every || t > now);
+        let in_backoff = st.next_attempt_at.is_some_and(|t| now < t);
+        !self.config().webhooks.is_empty()
+            && (due || gap)
+            && !in_backoff
+            && st.auth_lost_at.is_none()
+            && st.problem.is_none()
+    }
+
+    /// The webhook watch: when due, one list call; what Lexware removed or changed is set up
+    /// again (`repair = "auto"`) or reported (`"ask"`). It rides on the checks: `checked` says
+    /// this tick checked the connection, and `listing` whether the check was the list (see
+    /// `probe`), which is then not asked again. A watch that falls due between two checks
+    /// waits for the next one (at most `validate_every`), so its list stays that check
+    /// instead of a request on top.
+    pub(super) async fn watch_webhooks_if_due(
+        &self,
+        run: &mut Run,
+        bearer: &str,
+        gap: bool,
+        checked: bool,
+        listing: Listing,
+    ) {
+        let config = self.config();
+        let existing = match listing {
+            // A key that may not read the profile is always checked by a list: the watch
+            // looks at it every time, at no cost.
+            Listing::Listed(list) if !config.webhooks.is_empty() => list,
+            Listing::Refused => return,
+            _ if !checked || !self.webhook_watch_due(&run.st, run.now, gap) => return,
+            _ => match self.api(&config).subscriptions(&Bearer(bearer)).await {
+                Ok(list) => {
+                    // Lexware answered with the current credentials: that is a check too.
+                    run.st.confirmed(run.now, None);
+                    list
+                }
+                Err(e) => {
+                    tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
+                    return;
+                }
+            },
         };
         let steps = crate::webhooks::plan(&config.webhooks, &existing, false);
         let needs_work = steps

@@ -1,0 +1,47 @@
+//! Issue 18, frugal with Lexware: the requests of an idle day, counted at the simulator (a
+//! count, not a timing). With the webhook watch on, the hourly subscription list is that
+//! period's check, not a request on top of it. `docs/performance.md` reports these numbers
+//! (`cargo run --example api_calls_per_day` prints them).
+
+#[path = "common/idle_day.rs"]
+mod idle_day;
+
+use idle_day::{idle_day, schedule_of};
+
+/// The default schedule (a check every 2 minutes, issue 19: a loss seen within 2 minutes):
+/// 720 checks, 24 of them the webhook watch's list, plus the refreshes of the token pair.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_day_is_720_checks_with_the_webhook_lists_among_them() {
+    let day = idle_day(schedule_of("")).await;
+    assert_eq!(day.ticks, 1440);
+    assert_eq!(day.lists, 24, "one webhook check an hour: {day:?}");
+    assert_eq!(day.refreshes, 6, "access tokens of 4 h: {day:?}");
+    assert_eq!(
+        day.profiles + day.lists,
+        day.checks,
+        "every read is one tick's check, nothing on top: {day:?}"
+    );
+    assert_eq!(day.all, day.profiles + day.lists + day.refreshes, "{day:?}");
+    // A refresh is followed by its own check; one that falls between two checks moves the
+    // schedule by a tick: at most one check more per refresh.
+    assert!(
+        (720..=726).contains(&day.checks),
+        "every second tick asks Lexware: {day:?}"
+    );
+    assert_eq!(
+        day.all,
+        day.checks + day.refreshes,
+        "nothing on top: {day:?}"
+    );
+}
+
+/// `validate_every = "15m"`: a check every 15 minutes, the hourly list one of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_frugal_day_stays_within_110_requests() {
+    let day = idle_day(schedule_of("validate_every = \"15m\"")).await;
+    assert_eq!(day.lists, 24, "{day:?}");
+    assert_eq!(day.refreshes, 6, "{day:?}");
+    assert!(day.checks >= 96, "a check every 15 minutes: {day:?}");
+    assert_eq!(day.all, day.profiles + day.lists + day.refreshes, "{day:?}");
+    assert!(day.all <= 110, "issue 18's goal: {day:?}");
+}
