@@ -79,7 +79,8 @@ fn pings(ping: &receiver::Receiver, path: &str) -> usize {
 async fn the_watchs_list_is_the_check_and_a_confirmed_one_pings() {
     let (t, ping) = setup("listcheck").await;
     connect_oauth(&t).await;
-    let company = json(&run(&t, &["status", "--json"], "", 10).await)["company"].clone();
+    let before = json(&run(&t, &["status", "--json"], "", 10).await);
+    let company = before["company"].clone();
     assert!(
         company.is_string(),
         "the connect read the profile: {company}"
@@ -102,7 +103,13 @@ async fn the_watchs_list_is_the_check_and_a_confirmed_one_pings() {
     // What the profile said is kept.
     let status = json(&run(&t, &["status", "--json"], "", WATCH_DUE + 10).await);
     assert_eq!(status["company"], company, "{status}");
-    assert_eq!(status["webhooks_health"]["checked_at"].is_string(), true);
+    let watched = |j: &serde_json::Value| j["webhooks_health"]["checked_at"].clone();
+    assert!(watched(&status).is_string(), "{status}");
+    assert_ne!(
+        watched(&status),
+        watched(&before),
+        "the watch used the list"
+    );
     // The next tick asks nothing (the check was just done), the one after the profile.
     let seen = Seen::from_now(&t);
     run(&t, &["tick"], "", WATCH_DUE + 60).await;

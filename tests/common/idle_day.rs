@@ -48,8 +48,10 @@ pub async fn idle_day(schedule: Schedule) -> DayCount {
     let ctl = sim.control();
     let clock = ManualClock::new(ctl.now());
     let home = tempfile::tempdir().expect("home");
-    let mut config = Config::default();
-    config.schedule = schedule;
+    let mut config = Config {
+        schedule,
+        ..Config::default()
+    };
     config.lexware.auth_url = sim.url();
     config.lexware.api_url = sim.url();
     config.lexware.client_id = Some(SimConfig::default().client_id);
