@@ -6,7 +6,7 @@
 #[path = "common/idle_day.rs"]
 mod idle_day;
 
-use idle_day::{idle_day, schedule_of};
+use idle_day::{idle, idle_day, schedule_of};
 
 /// The default schedule (a check every 2 minutes, issue 19: a loss seen within 2 minutes):
 /// 720 checks, 24 of them the webhook watch's list, plus the refreshes of the token pair.
@@ -44,4 +44,18 @@ async fn the_frugal_day_stays_within_110_requests() {
     assert!(day.checks >= 96, "a check every 15 minutes: {day:?}");
     assert_eq!(day.all, day.profiles + day.lists + day.refreshes, "{day:?}");
     assert!(day.all <= 110, "issue 18's goal: {day:?}");
+}
+
+/// Checks rarer than the watch (`validate_every` above `webhooks_every`): the watch does not
+/// wait for a check, it is one, on its own time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_checks_rarer_than_the_watch_the_hourly_list_is_the_check() {
+    let schedule = schedule_of("validate_every = \"2h\"\nwebhooks_every = \"1h\"");
+    let three_hours = idle(schedule, 180).await;
+    assert_eq!(three_hours.lists, 3, "hourly: {three_hours:?}");
+    assert_eq!(
+        three_hours.checks, 3,
+        "each list is that tick's check: {three_hours:?}"
+    );
+    assert_eq!(three_hours.all, 3, "nothing else: {three_hours:?}");
 }

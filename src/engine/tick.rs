@@ -71,7 +71,8 @@ impl Engine {
                 }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
                 let in_backoff = run.st.next_attempt_at.is_some_and(|t| now < t);
-                let validate_due = validation_due(&run.st, now, &schedule);
+                let validate_due = validation_due(&run.st, now, &schedule)
+                    || self.watch_makes_a_check(&run.st, now, gap.is_some());
                 // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.
                 let manual = cause == TickCause::Manual;
                 let mut listing = Listing::NotAsked;
@@ -94,7 +95,8 @@ impl Engine {
                     .await;
             }
             Creds::Key(key) => {
-                let validate_due = validation_due(&run.st, now, &schedule);
+                let validate_due = validation_due(&run.st, now, &schedule)
+                    || self.watch_makes_a_check(&run.st, now, gap.is_some());
                 let mut listing = Listing::NotAsked;
                 let checked =
                     cause == TickCause::Manual || ((validate_due || gap.is_some()) && !in_backoff);

@@ -216,8 +216,14 @@ impl Engine {
         let every = super::op::dur(schedule.webhooks_every);
         // The watch rides on the checks: it may come up to half a check period early, so the
         // check nearest to its time is the one that lists (not always the one after it, which
-        // would let the watch drift later every hour).
-        let slack = (super::op::dur(schedule.validate_every) / 2).min(every / 2);
+        // would let the watch drift later every hour). With checks rarer than the watch it
+        // makes its own check, on time.
+        let check = super::op::dur(schedule.validate_every);
+        let slack = if check <= every {
+            check / 2
+        } else {
+            chrono::Duration::zero()
+        };
         let due = st
             .webhook_health
             .checked_at
@@ -230,12 +236,25 @@ impl Engine {
             && st.problem.is_none()
     }
 
+    /// The watch is due and checks are rarer than it (`validate_every` above
+    /// `webhooks_every`): it does not wait for the next check, it makes this tick's check (its
+    /// list, see `probe`).
+    pub(super) fn watch_makes_a_check(
+        &self,
+        st: &crate::state::Persisted,
+        now: chrono::DateTime<chrono::Utc>,
+        gap: bool,
+    ) -> bool {
+        let schedule = self.schedule();
+        schedule.validate_every > schedule.webhooks_every && self.webhook_watch_due(st, now, gap)
+    }
+
     /// The webhook watch: when due, one list call; what Lexware removed or changed is set up
     /// again (`repair = "auto"`) or reported (`"ask"`). It rides on the checks: `checked` says
     /// this tick checked the connection, and `listing` whether the check was the list (see
     /// `probe`), which is then not asked again. A watch that falls due between two checks
-    /// waits for the next one (at most `validate_every`), so its list stays that check
-    /// instead of a request on top.
+    /// waits for the next one (at most `validate_every`, when that is the shorter time), so
+    /// its list stays that check instead of a request on top.
     pub(super) async fn watch_webhooks_if_due(
         &self,
         run: &mut Run,

@@ -12,7 +12,7 @@ use lexguard::{Engine, EngineOptions, Home, Lang, ManualClock, TickCause};
 use lexware_sim::{Sim, SimConfig};
 use std::sync::Arc;
 
-/// Requests Lexware saw in the 24 hours after the connect.
+/// Requests Lexware saw in the ticks after the connect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayCount {
     /// `GET /v1/profile`.
@@ -39,6 +39,11 @@ pub fn schedule_of(schedule_toml: &str) -> Schedule {
 
 /// Runs the idle day with `schedule` and counts.
 pub async fn idle_day(schedule: Schedule) -> DayCount {
+    idle(schedule, 1440).await
+}
+
+/// `ticks` idle minutes after the connect with `schedule`, counted.
+pub async fn idle(schedule: Schedule, ticks: u32) -> DayCount {
     let sim = Sim::start(SimConfig {
         rate_limit: false,
         ..SimConfig::default()
@@ -87,7 +92,6 @@ pub async fn idle_day(schedule: Schedule) -> DayCount {
     engine.connect(&location).await.expect("connect");
 
     let start = ctl.counters();
-    let ticks = 1440;
     let mut checks = 0;
     for _ in 0..ticks {
         clock.advance(Duration::minutes(1));
