@@ -36,7 +36,7 @@ async fn main() {
         store: Arc::new(MemoryStore::new()),
         clock: Arc::new(SystemClock),
         lang: Lang::En,
-        client_secret: Some(lexguard::secret::ClientSecret::new(
+        client_secret: Some(lexguard::ClientSecret::new(
             SimConfig::default().client_secret,
         )),
         schedule_override: None,

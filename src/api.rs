@@ -11,7 +11,9 @@
 //! blindly repeated: lexguard lists and looks.
 
 use crate::error::{Error, Result};
-use crate::http::{Http, retry_after, transport_error};
+use crate::http::retry_after;
+/// The shared HTTP client every call goes through, and the rule for a transport error's words.
+pub use crate::http::{Http, transport_error};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

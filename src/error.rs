@@ -5,16 +5,16 @@
 //! after which lexguard simply tries again. Messages are German first, English second, and
 //! always say what to do.
 
-use crate::i18n::{Lang, connect_hint, login_hint};
+use crate::text::i18n::{Lang, connect_hint, login_hint};
 use std::path::PathBuf;
 
 mod config_file;
 mod kind;
-mod net;
+pub(crate) mod net;
 
 pub use kind::ErrorKind;
 use net::network_message;
-pub use net::{NetCause, net_cause, network_detail};
+pub use net::{NetCause, network_detail};
 
 /// What went wrong with the OS keychain. Never a reason to think the tokens are invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -281,8 +281,8 @@ impl Error {
             },
             Error::RetryLater { at } => {
                 // Absolute time only: a message is built without a clock.
-                let when = crate::time_fmt::local_time(*at, *at, Lang::De);
-                let when_en = crate::time_fmt::local_time(*at, *at, Lang::En);
+                let when = crate::text::time_fmt::local_time(*at, *at, Lang::De);
+                let when_en = crate::text::time_fmt::local_time(*at, *at, Lang::En);
                 (
                     format!("Lexware hat eben erst abgelehnt; lexguard fragt frühestens um {when} wieder, damit Lexware nicht noch stärker bremst. Das Zugriffstoken ist abgelaufen; bitte versuchen Sie es dann erneut."),
                     format!("Lexware refused a moment ago; lexguard asks again at {when_en} at the earliest so Lexware does not throttle harder. The access token has expired; please try again then."),
@@ -292,7 +292,7 @@ impl Error {
                 format!("Die Verbindung zu Lexware Office ist verloren, weil eine Erneuerung unterbrochen wurde (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet): Lexware hatte schon neue Zugangsdaten ausgegeben, die nie ankamen. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu: {}.", connect_hint(Lang::De)),
                 format!("The connection to Lexware Office is lost because a refresh was interrupted (no or a cut answer, or lexguard was stopped midway): Lexware had already issued new credentials that never arrived. You did nothing wrong. Please reconnect: {}.", connect_hint(Lang::En)),
             ),
-            Error::KeyRejected => crate::key_words::key_rejected_pair(),
+            Error::KeyRejected => crate::text::key_words::key_rejected_pair(),
             Error::ShuttingDown => (
                 "lexguard wird gerade beendet und nimmt keine neuen Aufträge an. Bitte starten Sie lexguard erneut.".into(),
                 "lexguard is shutting down and takes no new work. Please start lexguard again.".into(),
@@ -356,11 +356,11 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(NetCause::classify(text), want, "{text}");
             let detail = network_detail(want, Some("api.example"), text);
-            assert_eq!(net_cause(&detail), (want, Some("api.example".into())));
+            assert_eq!(net::net_cause(&detail), (want, Some("api.example".into())));
         }
-        assert_eq!(net_cause("refused"), (NetCause::Other, None));
+        assert_eq!(net::net_cause("refused"), (NetCause::Other, None));
         assert_eq!(
-            net_cause("Connection refused"),
+            net::net_cause("Connection refused"),
             (NetCause::Unreachable, None)
         );
     }

@@ -111,14 +111,11 @@ impl Event {
     }
 }
 
-/// `Event::describe`: one sentence per event, written by the core for every surface.
-mod describe;
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Lang;
-    use crate::time_fmt::Zone;
+    use crate::text::time_fmt::Zone;
     use crate::webhooks::Action;
     use chrono::TimeZone;
 

@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::i18n::Lang;
-use crate::time_fmt::{self, TimeWords, Zone};
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::{self, TimeWords, Zone};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::{Read as _, Write};

@@ -128,7 +128,7 @@ fn io_errors(e: &reqwest::Error) -> impl Iterator<Item = &std::io::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{NetCause, net_cause};
+    use crate::error::{NetCause, net::net_cause};
 
     async fn fail(url: &str) -> crate::Error {
         let e = Http::new()

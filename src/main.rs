@@ -3,10 +3,11 @@
 
 mod cli;
 
-// The library's modules under their own names, so the CLI's `crate::…` paths read as before.
+// The library's public modules and top-level names, so the CLI's `crate::…` paths read as in
+// the library.
 use lexguard::{
-    Error, Event, Lang, Result, alerts, api, config, connections, engine, error, history, http,
-    i18n, lock, secret, share, state, status, store, time_fmt, vocabulary, webhooks,
+    ClientSecret, Error, Event, Lang, NextAction, Result, acquire_lock, alerts, api, config,
+    connections, engine, history, share, state, status, store, text, webhooks,
 };
 
 fn main() -> std::process::ExitCode {

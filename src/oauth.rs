@@ -23,7 +23,6 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 
 mod wire;
 
-pub use wire::TOKEN_TIMEOUT;
 use wire::{Grant, Recording, classify};
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;

@@ -1,10 +1,10 @@
 //! The state as a person (or a script with `--json`) sees it. No secrets.
 
 use crate::config::{Config, Environment, Schedule, WebhookSpec};
-use crate::i18n::Lang;
 use crate::state::{ConnState, Gap, Mode, Persisted, Reason, WebhookSync};
 use crate::status_times::StatusTimes;
-use crate::time_fmt::{self, Zone};
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::{self, Zone};
 use crate::vocabulary::{NextAction, Severity};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -106,7 +106,7 @@ impl Status {
             severity: crate::vocabulary::severity(state, reason),
             next_action: crate::vocabulary::next_action(state, reason, st.mode),
             connection_usable: crate::vocabulary::connection_usable(state, reason),
-            headline: crate::headline::headline(&shown, now, lang, zone),
+            headline: crate::text::headline::headline(&shown, now, lang, zone),
             message: message(&shown, now, lang, zone, tick_overdue),
             mode: st.mode,
             environment: config.environment(),
@@ -209,19 +209,19 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
         .unwrap_or_default();
     let mut text = match (st.state, st.reason) {
         (ConnState::NotConnected, _) => lang.pick(
-            format!("Nicht verbunden. Verbinden Sie lexguard mit Lexware Office ({}).", crate::i18n::connect_hint(Lang::De)),
-            format!("Not connected. Connect lexguard to Lexware Office ({}).", crate::i18n::connect_hint(Lang::En)),
+            format!("Nicht verbunden. Verbinden Sie lexguard mit Lexware Office ({}).", crate::text::i18n::connect_hint(Lang::De)),
+            format!("Not connected. Connect lexguard to Lexware Office ({}).", crate::text::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::AuthLost, Some(Reason::InterruptedRefresh)) => lang.pick(
-            format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet), Lexwares neue Zugangsdaten kamen nie an. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
-            format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
+            format!("Die Verbindung zu {company} ist verloren: Eine Erneuerung wurde unterbrochen (keine oder eine abgebrochene Antwort, oder lexguard wurde mittendrin beendet), Lexwares neue Zugangsdaten kamen nie an. Sie haben nichts falsch gemacht. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::text::i18n::connect_hint(Lang::De)),
+            format!("The connection to {company} is lost: a refresh was interrupted (no or a cut answer, or lexguard was stopped midway), Lexware's new credentials never arrived. You did nothing wrong. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::text::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::AuthLost, Some(Reason::KeyRejected)) => {
-            crate::key_words::key_rejected(st.company.as_deref(), lang)
+            crate::text::key_words::key_rejected(st.company.as_deref(), lang)
         }
         (ConnState::AuthLost, _) => lang.pick(
-            format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::i18n::connect_hint(Lang::De)),
-            format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::i18n::connect_hint(Lang::En)),
+            format!("Die Verbindung zu {company} ist verloren. Bitte verbinden Sie sich neu ({}); danach richtet lexguard die Webhooks wieder ein.", crate::text::i18n::connect_hint(Lang::De)),
+            format!("The connection to {company} is lost. Please reconnect ({}); lexguard then sets the webhooks up again.", crate::text::i18n::connect_hint(Lang::En)),
         ),
         (ConnState::Healthy, _) => match st.mode {
             Some(Mode::ApiKey) => {
@@ -273,8 +273,8 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                 "Your Lexware plan does not allow API access right now (Lexware answers 402, e.g. after a trial ended). Please check the plan and subscription in Lexware. The connection itself is kept; lexguard keeps checking regularly and tells you once it works again.".to_string(),
             ),
             Some(Reason::KeychainCorrupt) => lang.pick(
-                format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}).", crate::i18n::connect_hint(Lang::De)),
-                format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::i18n::connect_hint(Lang::En)),
+                format!("Die gespeicherten Zugangsdaten im Schlüsselbund sind beschädigt. lexguard hat nichts gelöscht. Bitte verbinden Sie sich neu ({}).", crate::text::i18n::connect_hint(Lang::De)),
+                format!("The credentials stored in the keychain are damaged. lexguard deleted nothing. Please reconnect ({}).", crate::text::i18n::connect_hint(Lang::En)),
             ),
             Some(Reason::ChecksOverdue) => {
                 let last = st.last_tick_at.map(|t| words(t).relative).unwrap_or_default();
@@ -309,13 +309,13 @@ fn message(st: &Persisted, now: DateTime<Utc>, lang: Lang, zone: Zone, overdue: 
                     format!("The API key expires: {until}. Please create a new one in time."),
                 )
             }
-            Some(Reason::WebhooksFailing) => crate::trouble_words::webhooks(st, lang),
+            Some(Reason::WebhooksFailing) => crate::text::trouble_words::webhooks(st, lang),
             Some(Reason::AuthorizationExpiring) => {
                 let until = authorization_end(st).map(|t| words(t).full).unwrap_or_default();
-                crate::trouble_words::authorization(&until, lang)
+                crate::text::trouble_words::authorization(&until, lang)
             }
             Some(Reason::ScopesMissing) => {
-                crate::trouble_words::scopes(st.missing_scopes.as_deref().unwrap_or_default(), lang)
+                crate::text::trouble_words::scopes(st.missing_scopes.as_deref().unwrap_or_default(), lang)
             }
             _ => lang.pick("Eingeschränkt.".to_string(), "Degraded.".to_string()),
         },

@@ -1,9 +1,9 @@
 //! Every time a [`Status`](crate::status::Status) carries, in words, written by the one rule
-//! in [`crate::time_fmt`] from the same `now` the status was built with (`status.rs` writes
+//! in [`crate::text::time_fmt`] from the same `now` the status was built with (`status.rs` writes
 //! them, so this type knows nothing of `Status`). The window shows these strings as they are
 //! (it formats no time itself), so it says what the CLI and the tray say.
 
-use crate::time_fmt::TimeWords;
+use crate::text::time_fmt::TimeWords;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -36,10 +36,10 @@ mod tests {
     use crate::config::Config;
     use crate::event::Event;
     use crate::history;
-    use crate::i18n::Lang;
     use crate::state::{ConnState, Gap, Mode, Persisted};
     use crate::status::Status;
-    use crate::time_fmt::{self, Zone};
+    use crate::text::i18n::Lang;
+    use crate::text::time_fmt::{self, Zone};
     use chrono::{Duration, TimeZone};
     use proptest::prelude::*;
 

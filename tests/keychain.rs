@@ -4,9 +4,9 @@
 //! characters; Windows holds at most 2,560 bytes per credential.
 
 use chrono::{Duration, Utc};
-use lexguard::secret::{AccessToken, RefreshToken};
 use lexguard::store::token_layout::{ENTRY_MAX_UNITS, MAX_PARTS, part_name};
 use lexguard::store::{KeychainStore, SecretStore, TokenSet, Vault};
+use lexguard::{AccessToken, RefreshToken};
 use std::sync::Arc;
 
 fn service(name: &str) -> String {

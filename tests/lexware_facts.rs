@@ -49,7 +49,7 @@ async fn tick_for(h: &Harness, minutes: i64) -> Vec<TickReport> {
 }
 
 /// lexguard's own API client, pointed at the simulator.
-fn api_of<'a>(url: &'a str, http: &'a lexguard::http::Http) -> lexguard::api::Api<'a> {
+fn api_of<'a>(url: &'a str, http: &'a lexguard::api::Http) -> lexguard::api::Api<'a> {
     lexguard::api::Api { base: url, http }
 }
 
@@ -268,7 +268,7 @@ async fn a_disguised_429_backs_off() {
 async fn a_504_on_create_does_not_duplicate() {
     let h = Harness::new().await;
     h.connect().await;
-    let (url, http) = (h.sim.url(), lexguard::http::Http::new());
+    let (url, http) = (h.sim.url(), lexguard::api::Http::new());
     let api = api_of(&url, &http);
     let token = h.stored_access_token();
     // The gateway gives up after Lexware did the work: lexguard lists instead of repeating.
@@ -291,7 +291,7 @@ async fn a_504_on_create_does_not_duplicate() {
 async fn a_409_means_the_identical_one_is_already_there() {
     let h = Harness::new().await;
     h.connect().await;
-    let (url, http) = (h.sim.url(), lexguard::http::Http::new());
+    let (url, http) = (h.sim.url(), lexguard::api::Http::new());
     let api = api_of(&url, &http);
     let token = h.stored_access_token();
     let bearer = lexguard::api::Bearer(&token);

@@ -49,7 +49,7 @@ fn fixture_with(worker: bool, validate_always: bool) -> Fixture {
         store: Arc::new(MemoryStore::new()),
         clock: Arc::new(ManualClock::new(sim.control().now())),
         lang: Lang::De,
-        client_secret: Some(lexguard::secret::ClientSecret::new(
+        client_secret: Some(lexguard::ClientSecret::new(
             SimConfig::default().client_secret,
         )),
         schedule_override: validate_always.then(|| lexguard::config::Schedule {

@@ -100,17 +100,13 @@ impl Demo {
             store: store.clone(),
             clock: Arc::new(clock.clone()),
             lang,
-            client_secret: Some(lexguard::secret::ClientSecret::new(
-                cfg.client_secret.clone(),
-            )),
+            client_secret: Some(lexguard::ClientSecret::new(cfg.client_secret.clone())),
             schedule_override,
         });
         // The demo app's secret is the simulator's, not a real one: keep it in the demo's
         // keychain service too, so the CLI works on the demo home.
         if let Err(e) = engine
-            .set_client_secret(lexguard::secret::ClientSecret::new(
-                cfg.client_secret.clone(),
-            ))
+            .set_client_secret(lexguard::ClientSecret::new(cfg.client_secret.clone()))
             .await
         {
             tracing::warn!(kind = e.kind(), "demo client secret not stored");

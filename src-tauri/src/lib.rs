@@ -54,7 +54,7 @@ pub struct TrayState<R: Runtime>(pub std::sync::Mutex<Option<tray::TrayHandles<R
 /// Entry point of the binary.
 pub fn run() {
     init_tracing();
-    lexguard::i18n::set_surface(lexguard::i18n::Surface::App);
+    lexguard::text::i18n::set_surface(lexguard::text::i18n::Surface::App);
     wait_for_predecessor();
     let options = Options::from_args();
     run_app(tauri::Builder::default(), options);

@@ -5,7 +5,7 @@
 
 use crate::notify::Notice;
 use chrono::{DateTime, Utc};
-use lexguard::time_fmt::{duration, local_and_relative};
+use lexguard::text::time_fmt::{duration, local_and_relative};
 use lexguard::{ConnState, Event, Lang, NextAction, Reason, Status};
 
 /// What the rules remember between statuses.
@@ -103,7 +103,7 @@ pub fn transition_notices(
 /// A notice's title for a degraded reason: the core's short label, as a title.
 fn title(reason: Option<Reason>, lang: Lang) -> String {
     let label = reason
-        .map(|r| lexguard::headline::reason_label(r, lang))
+        .map(|r| lexguard::text::headline::reason_label(r, lang))
         .unwrap_or_else(|| lang.pick("Eingeschränkt", "Degraded"));
     let mut chars = label.chars();
     chars

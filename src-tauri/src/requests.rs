@@ -85,12 +85,14 @@ impl ActionOutcome {
         }
         let next = &self.status.message;
         Some(match &self.error {
-            None if next.is_empty() => lexguard::i18n::sentence(&self.status.headline),
+            None if next.is_empty() => lexguard::text::i18n::sentence(&self.status.headline),
             None => next.clone(),
-            Some(e) if next.is_empty() || e.contains(next.as_str()) => lexguard::i18n::sentence(e),
+            Some(e) if next.is_empty() || e.contains(next.as_str()) => {
+                lexguard::text::i18n::sentence(e)
+            }
             // The status already tells this failure (its detail is the same sentence): once.
             Some(e) if next.contains(e.trim_end_matches('.')) => next.clone(),
-            Some(e) => format!("{} {next}", lexguard::i18n::sentence(e)),
+            Some(e) => format!("{} {next}", lexguard::text::i18n::sentence(e)),
         })
     }
 }

@@ -6,7 +6,7 @@
 //! help and version flags, usage). Completions and the man page come from the same command.
 
 use crate::connections::ConnectionName;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use clap::{Parser, Subcommand};
 pub(super) use connection_args::ConnectionsCommand;
 use connection_args::connection_name;

@@ -3,13 +3,13 @@
 
 use super::args::{Command, ConnectionsCommand};
 use super::output;
+use crate::Error;
 use crate::config::Home;
 use crate::connections::{self, ConnectionName};
 use crate::engine::{Engine, TickCause};
-use crate::error::Error;
-use crate::i18n::Lang;
 use crate::state::ConnState;
 use crate::store::{Vault, names};
+use crate::text::i18n::Lang;
 use serde::Serialize;
 use std::io::Write;
 

@@ -3,7 +3,7 @@
 //! `packaging/generate`), so they never drift from what the binary accepts.
 
 use super::args;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use std::io::Write;
 use std::process::ExitCode;
 

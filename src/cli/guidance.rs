@@ -2,8 +2,8 @@
 //! run, for the status screen's "Nächster Schritt" line (the window's button and the tray's
 //! first item read the same [`NextAction`]), and where a secret was stored.
 
-use crate::i18n::Lang;
-use crate::vocabulary::NextAction;
+use crate::NextAction;
+use crate::text::i18n::Lang;
 use std::io::Write;
 
 /// What the CLI tells a person to run for the core's next step (`None`: nothing to do now).
@@ -11,7 +11,7 @@ pub fn next_step(next: NextAction, lang: Lang) -> Option<String> {
     let text = match next {
         NextAction::None | NextAction::Wait => return None,
         NextAction::Connect | NextAction::Reconnect | NextAction::Reauthorize => {
-            crate::i18n::connect_hint(lang).to_string()
+            crate::text::i18n::connect_hint(lang).to_string()
         }
         NextAction::EnterNewApiKey => lang
             .pick(

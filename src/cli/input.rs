@@ -2,8 +2,8 @@
 //! A person at a terminal pasting a secret must not see it echoed (nor leave it in the
 //! terminal's scrollback); scripts and tests pipe it in and read plain stdin.
 
-use crate::error::Error;
-use crate::i18n::Lang;
+use crate::Error;
+use crate::text::i18n::Lang;
 use std::io::{BufRead, IsTerminal, Read as _, Write};
 
 /// Longest line taken: more than any code, address or key, and a bound on what a paste costs.

@@ -17,10 +17,10 @@ mod signals;
 mod snooze;
 mod usage_error;
 
+use crate::ClientSecret;
+use crate::Error;
 use crate::engine::{Engine, TickCause};
-use crate::error::Error;
-use crate::i18n::Lang;
-use crate::secret::ClientSecret;
+use crate::text::i18n::Lang;
 use args::{ApiKeyCommand, Command, SecretCommand, ShareCommand, WebhookCommand};
 use input::Asked;
 use progress::{Spinner, Wait};

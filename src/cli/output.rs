@@ -2,11 +2,11 @@
 
 use crate::engine::{ConnectReport, TickReport, WebhookListing};
 use crate::history::Entry;
-use crate::i18n::Lang;
 use crate::state::ConnState;
 use crate::state::Mode;
 use crate::status::{Status, state_label};
-use crate::time_fmt::TimeWords;
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::TimeWords;
 use crate::webhooks::{Action, Outcome};
 use anstyle::AnsiColor;
 use chrono::{DateTime, Utc};
@@ -257,11 +257,11 @@ pub fn tick(out: &mut impl Write, r: &TickReport, as_json: bool, lang: Lang) {
             lang.pick(
                 format!(
                     "Lücke erkannt: {} ohne Prüfung.",
-                    crate::time_fmt::duration(g.to - g.from)
+                    crate::text::time_fmt::duration(g.to - g.from)
                 ),
                 format!(
                     "Gap detected: {} without checks.",
-                    crate::time_fmt::duration(g.to - g.from)
+                    crate::text::time_fmt::duration(g.to - g.from)
                 ),
             )
         );
@@ -282,8 +282,8 @@ pub fn connect(out: &mut impl Write, r: &ConnectReport, lang: Lang) {
         out,
         "{}",
         lang.pick(
-            crate::i18n::sentence(&format!("Verbunden mit {company}")),
-            crate::i18n::sentence(&format!("Connected to {company}"))
+            crate::text::i18n::sentence(&format!("Verbunden mit {company}")),
+            crate::text::i18n::sentence(&format!("Connected to {company}"))
         )
     );
     match &r.webhooks {

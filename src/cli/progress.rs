@@ -3,7 +3,7 @@
 //! terminal – scripts, cron and tests read a clean stderr – and never on stdout, where
 //! `token` prints the token alone.
 
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;

@@ -9,8 +9,8 @@
 //! keeps a `STATUS=` line with the headline. SIGTERM is handled by the caller: the refresh in
 //! flight finishes and is stored before the process exits.
 
+use crate::Error;
 use crate::engine::{Engine, TickCause};
-use crate::error::Error;
 use chrono::Duration as Wall;
 use std::time::Duration;
 

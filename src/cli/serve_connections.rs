@@ -7,7 +7,7 @@
 use crate::config::Home;
 use crate::connections::{self, ConnectionName};
 use crate::engine::{Engine, TickCause};
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use chrono::Duration as Wall;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -77,7 +77,7 @@ async fn keep(name: ConnectionName, engine: Engine) {
                 tracing::info!("{name}: {last_headline}");
             }
             Ok(_) => {}
-            Err(crate::error::Error::ShuttingDown) => return,
+            Err(crate::Error::ShuttingDown) => return,
             Err(e) => tracing::warn!("{name}: {}", e.message(engine.lang())),
         }
         let every = Wall::from_std(engine.schedule().check_every).unwrap_or(Wall::minutes(1));

@@ -3,8 +3,8 @@
 //! shape of `token.json` in the token folder; exit codes as `token`: 0, 3 lost or not
 //! connected with nothing on stdout, 1 other trouble) and `lexguard share key`.
 
+use crate::Error;
 use crate::engine::{Engine, MAX_MIN_VALID};
-use crate::error::Error;
 use std::io::Write;
 use std::time::Duration;
 
@@ -34,7 +34,10 @@ pub(super) fn key(engine: &Engine) -> Result<i32, Error> {
 
 /// `[share]` in one line for `lexguard status`: the token folder, the proxy and what it did
 /// since start (the same facts as `status --json`'s `share`, the window and `doctor`).
-pub(super) fn status_line(share: &crate::share::ShareStatus, lang: crate::i18n::Lang) -> String {
+pub(super) fn status_line(
+    share: &crate::share::ShareStatus,
+    lang: crate::text::i18n::Lang,
+) -> String {
     let off = lang.pick("aus", "off");
     let mut line = lang.pick(
         format!(
@@ -67,7 +70,7 @@ pub(super) fn status_line(share: &crate::share::ShareStatus, lang: crate::i18n::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::text::i18n::Lang;
 
     #[test]
     fn the_status_line_names_folder_proxy_counts_and_keeps_english_out_of_german() {

@@ -11,7 +11,7 @@
 //! console), so a refresh in flight gets that long.
 
 use crate::engine::Engine;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use std::time::Duration;
 
 /// How long to wait for the operation in flight. A refresh is one request of at most 30 s,

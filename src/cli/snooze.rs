@@ -1,9 +1,9 @@
 //! `lexguard snooze 1h | until 08:00 | off`: says what is muted until when, and that the
 //! dead-man's switch (`ping_url`) and the checks go on.
 
+use crate::Error;
 use crate::engine::Engine;
-use crate::error::Error;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use lexguard::quiet::{Channel, SnoozeRequest, until_words};
 use std::io::Write;
 

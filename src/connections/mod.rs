@@ -16,7 +16,7 @@ pub use store::for_connection as store_for;
 use crate::config::{Config, Home};
 use crate::engine::{Engine, EngineOptions};
 use crate::error::Result;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use std::sync::Arc;
 
 /// The engine of one connection, as the CLI runs it: `LEXGUARD_HOME`, the connection's

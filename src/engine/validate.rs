@@ -140,7 +140,7 @@ impl Engine {
     /// The grant's life: when the authorization ends (two years after it was granted: warned
     /// 30, 7 and 1 days ahead, once each) and whether the configured scopes grew past it.
     pub(super) fn check_grant(&self, run: &mut Run, tokens: &TokenSet) {
-        run.st.missing_scopes = crate::trouble_words::missing_scopes(
+        run.st.missing_scopes = crate::text::trouble_words::missing_scopes(
             self.config().lexware.scope.as_deref(),
             tokens.scope.as_deref(),
         );

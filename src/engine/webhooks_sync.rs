@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::config::Repair;
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::i18n::Lang;
 use crate::state::{WebhookProblem, WebhookSync};
+use crate::text::i18n::Lang;
 use crate::webhooks::{Action, Outcome, Step};
 
 /// Existing subscriptions and what the config wants.

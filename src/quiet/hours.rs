@@ -8,7 +8,7 @@
 
 use super::Channel;
 use crate::config::QuietHoursConfig;
-use crate::time_fmt::Zone;
+use crate::text::time_fmt::Zone;
 use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono::{LocalResult, TimeZone, Weekday};
 

@@ -15,8 +15,8 @@ pub use hours::QuietHours;
 pub use snooze::{Request as SnoozeRequest, Snooze};
 
 use crate::config::Config;
-use crate::i18n::Lang;
-use crate::time_fmt::Zone;
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::Zone;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;

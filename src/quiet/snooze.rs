@@ -4,7 +4,7 @@
 
 use super::hours::{instant, parse_time, wall};
 use crate::error::{Error, Result};
-use crate::time_fmt::Zone;
+use crate::text::time_fmt::Zone;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -68,11 +68,11 @@ fn the_headline_says_the_state_in_few_words() {
 #[test]
 fn a_sentence_ends_once() {
     assert_eq!(
-        crate::i18n::sentence("Verbunden mit Dr. Anna Beispiel e. K."),
+        crate::text::i18n::sentence("Verbunden mit Dr. Anna Beispiel e. K."),
         "Verbunden mit Dr. Anna Beispiel e. K."
     );
     assert_eq!(
-        crate::i18n::sentence("Verbunden mit Demo GmbH"),
+        crate::text::i18n::sentence("Verbunden mit Demo GmbH"),
         "Verbunden mit Demo GmbH."
     );
 }

@@ -71,7 +71,7 @@ pub async fn idle(schedule: Schedule, ticks: u32) -> DayCount {
         store: Arc::new(MemoryStore::new()),
         clock: Arc::new(clock.clone()),
         lang: Lang::De,
-        client_secret: Some(lexguard::secret::ClientSecret::new(
+        client_secret: Some(lexguard::ClientSecret::new(
             SimConfig::default().client_secret,
         )),
         schedule_override: None,

@@ -84,7 +84,7 @@ impl Harness {
             store: Arc::new(store.clone()),
             clock: Arc::new(clock.clone()),
             lang: Lang::De,
-            client_secret: Some(lexguard::secret::ClientSecret::new(
+            client_secret: Some(lexguard::ClientSecret::new(
                 SimConfig::default().client_secret,
             )),
             schedule_override: None,

@@ -3,7 +3,7 @@
 
 use super::{GERMAN, t};
 use crate::connections::ConnectionName;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use clap::Subcommand;
 use std::sync::atomic::Ordering;
 

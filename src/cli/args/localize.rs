@@ -3,7 +3,7 @@
 //! (headings, the help and version flags, usage) is translated here.
 
 use super::{Cli, GERMAN, t};
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use clap::builder::StyledStr;
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches};
 use std::ffi::OsString;

@@ -107,7 +107,7 @@ fn answered(
         other => {
             let why = match other {
                 Ok(resp) => format!("HTTP {}", resp.status().as_u16()),
-                Err(e) => crate::http::transport_error(&e).message(r.lang),
+                Err(e) => crate::api::transport_error(&e).message(r.lang),
             };
             r.fail(
                 "alerts",

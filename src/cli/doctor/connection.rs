@@ -7,10 +7,10 @@
 //! alive. Nor does it record what it saw: `lexguard tick` is the check that does.
 
 use super::report::Report;
+use crate::Error;
 use crate::api::{Api, Bearer};
 use crate::config::{Config, Home};
 use crate::engine::Engine;
-use crate::error::Error;
 use crate::state::{ConnState, Mode, Persisted};
 use crate::status::Status;
 use crate::store::Vault;
@@ -34,11 +34,11 @@ pub(super) fn state(r: &mut Report, status: &Status) {
             (
                 format!(
                     "Verbinden Sie lexguard: {} (Partner-App) oder lexguard connect --api-key - (öffentlicher API-Schlüssel).",
-                    crate::i18n::connect_hint(lang)
+                    crate::text::i18n::connect_hint(lang)
                 ),
                 format!(
                     "Connect lexguard: {} (partner app) or lexguard connect --api-key - (public API key).",
-                    crate::i18n::connect_hint(lang)
+                    crate::text::i18n::connect_hint(lang)
                 ),
             ),
         ),
@@ -109,7 +109,7 @@ pub(super) async fn live(
         return;
     }
     let st = Persisted::load(&home.state_file()).unwrap_or_default();
-    let http = crate::http::Http::new();
+    let http = crate::api::Http::new();
     let api = Api {
         base: &config.lexware.api_url,
         http: &http,
@@ -134,7 +134,7 @@ pub(super) async fn live(
     }
     match vault.tokens().await {
         Ok(Some(tokens)) if tokens.expires_at <= now => {
-            let when = crate::time_fmt::local_and_relative(tokens.expires_at, now, r.lang);
+            let when = crate::text::time_fmt::local_and_relative(tokens.expires_at, now, r.lang);
             r.warn(
                 "lexware_check",
                 r.lang.pick(
@@ -192,11 +192,11 @@ fn answer(r: &mut Report, result: crate::Result<Option<String>>, mode: Mode) {
             (
                 format!(
                     "lexguard tick prüft es mit einer Erneuerung und zeigt das Ergebnis überall; ist die Verbindung verloren: {}.",
-                    crate::i18n::connect_hint(lang)
+                    crate::text::i18n::connect_hint(lang)
                 ),
                 format!(
                     "lexguard tick checks it with a refresh and shows the outcome everywhere; if the connection is lost: {}.",
-                    crate::i18n::connect_hint(lang)
+                    crate::text::i18n::connect_hint(lang)
                 ),
             ),
         ),
@@ -227,11 +227,11 @@ fn missing(r: &mut Report) {
         (
             format!(
                 "Prüfen Sie, ob LEXGUARD_HOME, LEXGUARD_KEYRING_SERVICE und [store] zu Ihrer Verbindung passen; sonst neu verbinden: {}.",
-                crate::i18n::connect_hint(crate::Lang::De)
+                crate::text::i18n::connect_hint(crate::Lang::De)
             ),
             format!(
                 "Check that LEXGUARD_HOME, LEXGUARD_KEYRING_SERVICE and [store] match your connection; else connect again: {}.",
-                crate::i18n::connect_hint(crate::Lang::En)
+                crate::text::i18n::connect_hint(crate::Lang::En)
             ),
         ),
     );

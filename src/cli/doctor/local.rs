@@ -53,7 +53,7 @@ pub(super) async fn store(
 }
 
 pub(super) async fn lock(r: &mut Report, home: &Home) {
-    match crate::lock::acquire(&home.lock_file(), Duration::from_secs(2)).await {
+    match crate::acquire_lock(&home.lock_file(), Duration::from_secs(2)).await {
         Ok(_held) => r.ok(
             "lock",
             format!("Sperrdatei {} ist benutzbar.", home.lock_file().display()),

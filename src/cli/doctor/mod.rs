@@ -14,7 +14,7 @@ mod report;
 
 use crate::config::{Config, Home};
 use crate::connections::ConnectionName;
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use report::Report;
 use std::io::Write;
 

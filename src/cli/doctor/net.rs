@@ -41,7 +41,7 @@ pub(super) async fn hosts_and_clock(r: &mut Report, client: &reqwest::Client, co
                 }
             }
             Err(e) => {
-                let e = crate::http::transport_error(&e);
+                let e = crate::api::transport_error(&e);
                 r.fail("reachable", format!("{label}: {}", e.message(r.lang)), (
                     format!("Prüfen Sie {label} in config.toml, die Internetverbindung, DNS und einen Proxy."),
                     format!("Check {label} in config.toml, the internet connection, DNS and any proxy."),
@@ -60,7 +60,7 @@ fn clock(r: &mut Report, server: chrono::DateTime<chrono::Utc>) {
             format!("The clock is right ({skew} s off Lexware's)."),
         );
     } else {
-        let d = crate::time_fmt::duration(chrono::Duration::seconds(skew.abs()));
+        let d = crate::text::time_fmt::duration(chrono::Duration::seconds(skew.abs()));
         let dir = if skew > 0 {
             r.lang.pick("vor", "ahead")
         } else {
@@ -94,7 +94,7 @@ pub(super) async fn callbacks(r: &mut Report, client: &reqwest::Client, config: 
             other => {
                 let why = match other {
                     Ok(resp) => format!("HTTP {}", resp.status().as_u16()),
-                    Err(e) => crate::http::transport_error(&e).message(r.lang),
+                    Err(e) => crate::api::transport_error(&e).message(r.lang),
                 };
                 r.fail(
                     "webhook",

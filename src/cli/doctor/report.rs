@@ -1,6 +1,6 @@
 //! What `lexguard doctor` found: one line a check, with the fix where one failed or warns.
 
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use serde::Serialize;
 
 /// How a check came out: ✓, ⚠ (works for now, needs attention) or ✗.

@@ -1,9 +1,9 @@
 //! The short line of a status (the tray's line, a notification's title): built from the
 //! persisted facts only, never by cutting a longer sentence (company names are full of periods).
 
-use crate::i18n::Lang;
 use crate::state::{ConnState, Mode, Persisted, Reason};
-use crate::time_fmt::{self, Zone};
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::{self, Zone};
 use chrono::{DateTime, Utc};
 
 /// A short label for why the state is not simply healthy.

@@ -1,15 +1,15 @@
 //! One sentence per event, for a person: the CLI's `history`, the window's history (which
 //! shows these sentences as they are) and anyone else. Times inside are absolute (an old
 //! entry's "valid until 16:32 MEZ" stays true); the entry's own time comes as
-//! [`crate::time_fmt::TimeWords`] next to it.
+//! [`crate::text::time_fmt::TimeWords`] next to it.
 
-use super::Event;
 use crate::error::KeychainFault;
-use crate::headline::reason_label;
-use crate::i18n::Lang;
+use crate::event::Event;
 use crate::state::{Mode, Reason};
 use crate::status::state_label;
-use crate::time_fmt::{Zone, absolute_in, duration};
+use crate::text::headline::reason_label;
+use crate::text::i18n::Lang;
+use crate::text::time_fmt::{Zone, absolute_in, duration};
 use crate::webhooks::{Action, Outcome};
 use chrono::{DateTime, Utc};
 
@@ -136,7 +136,7 @@ impl Event {
             },
             Event::AuthLost {
                 reason: Reason::KeyRejected,
-            } => crate::key_words::key_rejected(None, lang),
+            } => crate::text::key_words::key_rejected(None, lang),
             Event::AuthLost { reason } => lang.pick(
                 format!(
                     "Verbindung verloren: {}. Bitte verbinden Sie sich neu.",
@@ -231,21 +231,21 @@ impl Event {
                 )
             }
             Event::WebhookRestored { event_type, .. } => {
-                let name = crate::webhook_words::event_label(event_type, lang);
+                let name = crate::text::webhook_words::event_label(event_type, lang);
                 lang.pick(
                     format!("Lexware hatte den Webhook „{name}“ entfernt – vermutlich war Ihre Adresse nicht erreichbar. lexguard hat ihn neu eingerichtet."),
                     format!("Lexware had removed the webhook \"{name}\" – probably your address could not be reached. lexguard set it up again."),
                 )
             }
             Event::WebhookFailing { event_type, reason, .. } => {
-                let name = crate::webhook_words::event_label(event_type, lang);
+                let name = crate::text::webhook_words::event_label(event_type, lang);
                 lang.pick(
                     format!("Der Webhook „{name}“ lässt sich nicht einrichten: {reason}"),
                     format!("The webhook \"{name}\" cannot be set up: {reason}"),
                 )
             }
             Event::WebhookMissing { event_type } => {
-                let name = crate::webhook_words::event_label(event_type, lang);
+                let name = crate::text::webhook_words::event_label(event_type, lang);
                 lang.pick(
                     format!("Lexware hat den Webhook „{name}“ entfernt; er wird nicht von selbst neu eingerichtet (repair = \"ask\")."),
                     format!("Lexware removed the webhook \"{name}\"; it is not set up again by itself (repair = \"ask\")."),

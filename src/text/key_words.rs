@@ -2,16 +2,16 @@
 //! notification. A leaf (only `i18n` below it), so `error` can say it without importing the
 //! status' words.
 
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 
 /// Where a person enters a new API key, in the words of this shell.
 fn key_entry_hint(lang: Lang) -> &'static str {
-    match crate::i18n::surface() {
-        crate::i18n::Surface::Cli => lang.pick(
+    match crate::text::i18n::surface() {
+        crate::text::i18n::Surface::Cli => lang.pick(
             "lexguard connect --api-key -",
             "lexguard connect --api-key -",
         ),
-        crate::i18n::Surface::App => lang.pick(
+        crate::text::i18n::Surface::App => lang.pick(
             "im lexguard-Fenster unter „Neu verbinden“",
             "in the lexguard window under “Reconnect”",
         ),

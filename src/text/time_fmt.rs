@@ -6,7 +6,7 @@
 //! Everything takes `now` (the engine's clock, so a demo clock that jumped 3 hours is honoured)
 //! and the functions ending in `_in` take the [`Zone`] too, so tests pin both.
 
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 use chrono::{DateTime, Duration, Local, NaiveDateTime, Offset, Utc};
 use serde::Serialize;
 

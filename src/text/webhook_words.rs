@@ -1,7 +1,7 @@
 //! Lexware's event types in a shop owner's words: „Rechnung erstellt“ instead of
 //! `invoice.created` (the technical name stays available behind "Details").
 
-use crate::i18n::Lang;
+use crate::text::i18n::Lang;
 
 /// The thing an event is about (the part before the first dot).
 fn noun(kind: &str, lang: Lang) -> Option<&'static str> {

@@ -3,9 +3,9 @@
 //! about the status itself. The refused API key has its sentence in `key_words` (the error
 //! says it too).
 
-use crate::i18n::{Lang, connect_hint};
 use crate::state::Persisted;
-use crate::webhook_words::event_label;
+use crate::text::i18n::{Lang, connect_hint};
+use crate::text::webhook_words::event_label;
 
 /// A managed webhook is failing (or missing, with `repair = "ask"`).
 pub fn webhooks(st: &Persisted, lang: Lang) -> String {
