@@ -192,6 +192,10 @@ pub struct Persisted {
     /// When Lexware last answered a check with 402 (plan without API access): the next check
     /// waits the normal `validate_every` from here, not a fast retry.
     plan_refused_at: Option<DateTime<Utc>>,
+    /// When Lexware's profile (company name, organization) was last read. A check may also be
+    /// a subscription list (it proves the credentials as well, but names no company), so the
+    /// profile is read again at least once a day.
+    profile_read_at: Option<DateTime<Utc>>,
 }
 
 impl Persisted {
@@ -227,6 +231,9 @@ impl Persisted {
         }
         if self.plan_refused_at.is_some_and(|t| t > now) {
             self.plan_refused_at = None;
+        }
+        if self.profile_read_at.is_some_and(|t| t > now) {
+            self.profile_read_at = None;
         }
         if self.last_tick_at.is_some_and(|t| t > now) {
             self.last_tick_at = None;

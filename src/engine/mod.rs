@@ -30,6 +30,7 @@ mod credentials;
 mod lexware_event;
 mod op;
 mod org_guard;
+mod probe;
 mod refresh;
 mod share;
 mod snooze;

@@ -1,7 +1,9 @@
-//! One tick: gap → refresh if due → validate if due → state, history, events.
+//! One tick: gap → refresh if due → validate if due (the profile, or the webhook watch's list)
+//! → webhook watch → state, history, events.
 
 use super::credentials::Creds;
 use super::op::dur;
+use super::probe::{Answer, Listing};
 use super::{Engine, TickCause, TickReport};
 use crate::config::Schedule;
 use crate::error::{Error, Result};
@@ -67,32 +69,45 @@ impl Engine {
                     refreshed = true;
                 }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
-                let in_backoff = run.st.in_backoff(now);
-                let validate_due = validation_due(&run.st, now, &schedule);
+                let in_backoff = run.st.next_attempt_at().is_some_and(|t| now < t);
+                let validate_due = validation_due(&run.st, now, &schedule)
+                    || self.watch_makes_a_check(&run.st, now, gap.is_some());
                 // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.
                 let manual = cause == TickCause::Manual;
-                if run.st.auth_lost_at().is_none()
-                    && (refreshed || manual || ((validate_due || gap.is_some()) && !in_backoff))
-                {
-                    validated = self
-                        .validate_oauth(&mut run, &mut tokens, &mut refreshed)
+                let mut listing = Listing::NotAsked;
+                let checked = run.st.auth_lost_at().is_none()
+                    && (refreshed || manual || ((validate_due || gap.is_some()) && !in_backoff));
+                if checked {
+                    // The webhook watch's list, when it is due, is this check (see `probe`).
+                    let probe = self.probe_for(&run.st, now, gap.is_some());
+                    let answer = self
+                        .validate_oauth(&mut run, &mut tokens, &mut refreshed, probe)
                         .await;
+                    validated = answer.is_some();
+                    listing = answer.map_or(Listing::NotAsked, Answer::listing);
                 }
                 run.st.tokens_held(tokens.expires_at, tokens.issued_at);
                 self.check_grant(&mut run, &tokens);
                 // 4. The webhooks Lexware may have removed meanwhile.
                 let bearer = tokens.access.expose().to_string();
-                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some())
+                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some(), checked, listing)
                     .await;
             }
             Creds::Key(key) => {
-                let validate_due = validation_due(&run.st, now, &schedule);
-                if cause == TickCause::Manual || ((validate_due || gap.is_some()) && !in_backoff) {
-                    validated = self.validate_key(&mut run, &key.key).await;
+                let validate_due = validation_due(&run.st, now, &schedule)
+                    || self.watch_makes_a_check(&run.st, now, gap.is_some());
+                let mut listing = Listing::NotAsked;
+                let checked =
+                    cause == TickCause::Manual || ((validate_due || gap.is_some()) && !in_backoff);
+                if checked {
+                    let probe = self.probe_for(&run.st, now, gap.is_some());
+                    let answer = self.validate_key(&mut run, &key.key, probe).await;
+                    validated = answer.is_some();
+                    listing = answer.map_or(Listing::NotAsked, Answer::listing);
                 }
                 self.check_key_expiry(&mut run, &key);
                 let bearer = key.key.expose().to_string();
-                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some())
+                self.watch_webhooks_if_due(&mut run, &bearer, gap.is_some(), checked, listing)
                     .await;
             }
             Creds::None => {}

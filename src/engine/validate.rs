@@ -1,9 +1,10 @@
-//! The cheap validity check (`GET /v1/profile`), what its answers mean, and the API key's
-//! expiry warnings.
+//! The cheap validity check (`GET /v1/profile`, or the subscription list: see `probe`), what
+//! its answers mean, and the API key's expiry warnings.
 
 use super::Engine;
 use super::op::Operation;
-use crate::api::{Bearer, Profile};
+use super::probe::{Answer, Probe};
+use crate::api::Profile;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::secret::ApiKey;
@@ -14,40 +15,51 @@ use crate::store::{ApiKeyRecord, TokenSet};
 pub(super) const KEY_WARN_DAYS: [i64; 3] = [30, 7, 1];
 
 impl Engine {
-    /// `GET /v1/profile`; on 401 refresh once and retry once.
+    /// A check (`probe`: the profile or the subscription list); on 401 refresh once and ask
+    /// once more. `None`: the check failed (what that means is recorded).
     pub(super) async fn validate_oauth(
         &self,
         run: &mut Operation,
         tokens: &mut TokenSet,
         refreshed: &mut bool,
-    ) -> bool {
-        let config = self.config();
-        let api = self.api(&config);
-        let mut result = api.profile(&Bearer(tokens.access.expose())).await;
+        probe: Probe,
+    ) -> Option<Answer> {
+        let mut result = self
+            .read_for_check(tokens.access.expose(), probe, false)
+            .await;
         if matches!(result, Err(Error::Unauthorized)) && !*refreshed {
             tracing::info!("401 with an unexpired token: refreshing once");
             match self.refresh_in(run, tokens).await {
                 Ok(new) => {
                     *tokens = new;
                     *refreshed = true;
-                    result = api.profile(&Bearer(tokens.access.expose())).await;
+                    result = self
+                        .read_for_check(tokens.access.expose(), probe, false)
+                        .await;
                 }
-                Err(_) => return false,
+                Err(_) => return None,
             }
         }
-        self.after_validation(run, result)
+        self.after_check(run, result)
     }
 
-    /// A restricted key that may not read the profile is checked by listing the
-    /// subscriptions (what lexguard needs it for). A 401 is asked once more (a short hiccup at
-    /// Lexware looks the same): a second 401 means Lexware no longer accepts the key.
-    pub(super) async fn validate_key(&self, run: &mut Operation, key: &ApiKey) -> bool {
-        let mut result = self.read_with_key(run, key).await;
+    /// A check with the public API key (a restricted key that may not read the profile is
+    /// checked by listing the subscriptions, what lexguard needs it for). A 401 is asked once
+    /// more (a short hiccup at Lexware looks the same): a second 401 means Lexware no longer
+    /// accepts the key.
+    pub(super) async fn validate_key(
+        &self,
+        run: &mut Operation,
+        key: &ApiKey,
+        probe: Probe,
+    ) -> Option<Answer> {
+        let limited = run.st.key_limited();
+        let mut result = self.read_for_check(key.expose(), probe, limited).await;
         if matches!(result, Err(Error::Unauthorized)) {
             tracing::info!("401 for the API key: asking once more");
-            result = self.read_with_key(run, key).await;
+            result = self.read_for_check(key.expose(), probe, limited).await;
         }
-        self.after_validation(run, result)
+        self.after_check(run, result)
     }
 
     /// A 401 met outside a check (listing or syncing the webhooks): for an API key it is
@@ -64,9 +76,11 @@ impl Engine {
         let Ok(super::credentials::Creds::Key(record)) = self.load_creds(run).await else {
             return result;
         };
-        let again = self.read_with_key(run, &record.key).await;
+        let again = self
+            .read_for_check(record.key.expose(), Probe::Profile, run.st.key_limited())
+            .await;
         let refused = matches!(again, Err(Error::Unauthorized));
-        self.after_validation(run, again);
+        self.after_check(run, again);
         if refused {
             Err(Error::KeyRejected)
         } else {
@@ -74,15 +88,18 @@ impl Engine {
         }
     }
 
-    async fn read_with_key(&self, run: &Operation, key: &ApiKey) -> Result<Profile> {
-        let config = self.config();
-        let api = self.api(&config);
-        if run.st.key_limited() {
-            api.subscriptions(&Bearer(key.expose()))
-                .await
-                .map(|_| Profile::default())
-        } else {
-            api.profile(&Bearer(key.expose())).await
+    /// [`Engine::after_validation`] for a check's answer, which is handed back (a list goes on
+    /// to the webhook watch).
+    fn after_check(&self, run: &mut Operation, result: Result<Answer>) -> Option<Answer> {
+        match result {
+            Ok(answer) => {
+                self.after_validation(run, Ok(answer.profile()));
+                Some(answer)
+            }
+            Err(e) => {
+                self.after_validation(run, Err(e));
+                None
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 
 use super::Engine;
 use super::op::Operation;
+use super::probe::Listing;
 use crate::api::{Bearer, Subscribed};
 use crate::config::Config;
 use crate::config::Repair;
@@ -181,36 +182,83 @@ impl Engine {
         }
     }
 
-    /// The webhook watch: every `webhooks_every` (and after a gap), one list call; what Lexware
-    /// removed or changed is set up again (`repair = "auto"`) or reported (`"ask"`). Only while
+    /// Whether the webhook watch is due: every `webhooks_every` (and after a gap), only while
     /// the connection works, and never during a backoff.
-    pub(super) async fn watch_webhooks_if_due(&self, run: &mut Operation, bearer: &str, gap: bool) {
-        let config = self.config();
-        let every = super::op::dur(self.schedule().webhooks_every);
-        let due = run
-            .st
+    pub(super) fn webhook_watch_due(
+        &self,
+        st: &crate::state::Persisted,
+        now: chrono::DateTime<chrono::Utc>,
+        gap: bool,
+    ) -> bool {
+        let schedule = self.schedule();
+        let every = super::op::dur(schedule.webhooks_every);
+        // The watch rides on the checks: it may come up to half a check period early, so the
+        // check nearest to its time is the one that lists (not always the one after it, which
+        // would let the watch drift later every hour). With checks rarer than the watch it
+        // makes its own check, on time.
+        let check = super::op::dur(schedule.validate_every);
+        let slack = if check <= every {
+            check / 2
+        } else {
+            chrono::Duration::zero()
+        };
+        let due = st
             .webhook_health()
             .checked_at
-            .is_none_or(|t| run.now - t >= every || t > run.now);
-        let in_backoff = run.st.in_backoff(run.now);
-        if config.webhooks.is_empty()
-            || !(due || gap)
-            || in_backoff
-            || run.st.auth_lost_at().is_some()
-            || run.st.problem().is_some()
-        {
-            return;
-        }
-        let existing = match self.api(&config).subscriptions(&Bearer(bearer)).await {
-            Ok(list) => {
-                // Lexware answered with the current credentials: that is this period's check.
-                run.st.confirmed(run.now, None);
-                list
-            }
-            Err(e) => {
-                tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
-                return;
-            }
+            .is_none_or(|t| now - t + slack >= every || t > now);
+        let in_backoff = st.next_attempt_at().is_some_and(|t| now < t);
+        !self.config().webhooks.is_empty()
+            && (due || gap)
+            && !in_backoff
+            && st.auth_lost_at().is_none()
+            && st.problem().is_none()
+    }
+
+    /// The watch is due and checks are rarer than it (`validate_every` above
+    /// `webhooks_every`): it does not wait for the next check, it makes this tick's check (its
+    /// list, see `probe`).
+    pub(super) fn watch_makes_a_check(
+        &self,
+        st: &crate::state::Persisted,
+        now: chrono::DateTime<chrono::Utc>,
+        gap: bool,
+    ) -> bool {
+        let schedule = self.schedule();
+        schedule.validate_every > schedule.webhooks_every && self.webhook_watch_due(st, now, gap)
+    }
+
+    /// The webhook watch: when due, one list call; what Lexware removed or changed is set up
+    /// again (`repair = "auto"`) or reported (`"ask"`). It rides on the checks: `checked` says
+    /// this tick checked the connection, and `listing` whether the check was the list (see
+    /// `probe`), which is then not asked again. A watch that falls due between two checks
+    /// waits for the next one (at most `validate_every`, when that is the shorter time), so
+    /// its list stays that check instead of a request on top.
+    pub(super) async fn watch_webhooks_if_due(
+        &self,
+        run: &mut Operation,
+        bearer: &str,
+        gap: bool,
+        checked: bool,
+        listing: Listing,
+    ) {
+        let config = self.config();
+        let existing = match listing {
+            // A key that may not read the profile is always checked by a list: the watch
+            // looks at it every time, at no cost.
+            Listing::Listed(list) if !config.webhooks.is_empty() => list,
+            Listing::Refused => return,
+            _ if !checked || !self.webhook_watch_due(&run.st, run.now, gap) => return,
+            _ => match self.api(&config).subscriptions(&Bearer(bearer)).await {
+                Ok(list) => {
+                    // Lexware answered with the current credentials: that is a check too.
+                    run.st.confirmed(run.now, None);
+                    list
+                }
+                Err(e) => {
+                    tracing::warn!(kind = e.kind(), "webhook check failed; trying again later");
+                    return;
+                }
+            },
         };
         let steps = crate::webhooks::plan(&config.webhooks, &existing, false);
         let needs_work = steps

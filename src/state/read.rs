@@ -122,4 +122,10 @@ impl Persisted {
     pub fn plan_refused_at(&self) -> Option<DateTime<Utc>> {
         self.plan_refused_at
     }
+
+    /// When Lexware's profile (company, organization) was last read: a check through the
+    /// subscription list names neither, so the profile is read again at least once a day.
+    pub fn profile_read_at(&self) -> Option<DateTime<Utc>> {
+        self.profile_read_at
+    }
 }

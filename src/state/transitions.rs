@@ -28,6 +28,11 @@ impl Persisted {
         self.failures = 0;
         self.next_attempt_at = None;
         if let Some(p) = profile {
+            // A profile that names the organization was read (not the empty stand-in of a
+            // check through the subscription list).
+            if p.organization_id.is_some() || p.company_name.is_some() {
+                self.profile_read_at = Some(now);
+            }
             if p.company_name.is_some() {
                 self.company = p.company_name.clone();
             }
