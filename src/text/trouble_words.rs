@@ -17,8 +17,30 @@ pub fn webhooks(st: &Persisted, lang: Lang) -> String {
             format!("The connection stands, but the webhook \"{name}\" does not work: {} lexguard tries again at the next webhook check.", p.reason),
         );
     }
-    let names: Vec<String> = h.missing.iter().map(|t| event_label(t, lang)).collect();
-    let names = names.join(", ");
+    // Only a webhook that was set up can have been removed by Lexware; one just added to
+    // config.toml (with `repair = "ask"`) is simply not set up yet.
+    let set_up = crate::webhooks::set_up_in(
+        st.last_webhook_sync()
+            .map_or(&[], |s| s.outcomes.as_slice()),
+    );
+    let (removed, new): (Vec<&String>, Vec<&String>) = h
+        .missing
+        .iter()
+        .partition(|t| set_up.iter().any(|(e, _)| e == *t));
+    let names = |list: &[&String]| {
+        list.iter()
+            .map(|t| event_label(t, lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if removed.is_empty() {
+        let names = names(&new);
+        return lang.pick(
+            format!("Der Webhook „{names}“ ist noch nicht eingerichtet. Bitte richten Sie ihn ein (lexguard webhooks sync, oder „Webhooks neu einrichten“ im Menü)."),
+            format!("The webhook \"{names}\" is not set up yet. Please set it up (lexguard webhooks sync, or \"Set up webhooks again\" in the menu)."),
+        );
+    }
+    let names = names(&removed);
     lang.pick(
         format!("Lexware hat den Webhook „{names}“ entfernt. Bitte richten Sie ihn neu ein (lexguard webhooks sync, oder „Webhooks neu einrichten“ im Menü)."),
         format!("Lexware removed the webhook \"{names}\". Please set it up again (lexguard webhooks sync, or \"Set up webhooks again\" in the menu)."),
@@ -56,6 +78,32 @@ pub fn missing_scopes(wanted: Option<&str>, granted: Option<&str>) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// With `repair = "ask"`, a webhook Lexware had and lost is "entfernt"; one only just
+    /// added to config.toml was never there and is "noch nicht eingerichtet".
+    #[test]
+    fn only_a_webhook_that_was_set_up_was_removed() {
+        let st = |missing: &str| {
+            crate::state::sample(serde_json::json!({
+                "last_webhook_sync": { "at": "2026-12-07T10:00:00Z", "outcomes": [{
+                    "event_type": "invoice.created", "callback_url": "https://shop.example/h",
+                    "action": "created", "subscription_id": "s1", "error": null,
+                    "status": null, "error_kind": null
+                }] },
+                "webhook_health": {
+                    "checked_at": null, "failing": [], "missing": [missing],
+                    "repaired": [], "repaired_at": null
+                }
+            }))
+        };
+        let removed = webhooks(&st("invoice.created"), Lang::De);
+        assert!(removed.contains("entfernt"), "{removed}");
+        let new = webhooks(&st("contact.changed"), Lang::De);
+        assert!(new.contains("noch nicht eingerichtet"), "{new}");
+        assert!(!new.contains("entfernt"), "{new}");
+        let en = webhooks(&st("contact.changed"), Lang::En);
+        assert!(en.contains("not set up yet"), "{en}");
+    }
 
     #[test]
     fn scopes_that_grew_are_named() {
