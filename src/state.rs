@@ -194,7 +194,9 @@ pub struct Persisted {
     plan_refused_at: Option<DateTime<Utc>>,
     /// When Lexware's profile (company name, organization) was last read. A check may also be
     /// a subscription list (it proves the credentials as well, but names no company), so the
-    /// profile is read again at least once a day.
+    /// profile is read again at least once a day. Newer than the file format: absent, not
+    /// `null`, until it is known, so a state.json of the previous version saves unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
     profile_read_at: Option<DateTime<Utc>>,
 }
 

@@ -138,8 +138,8 @@ mod tests {
         st.confirmed(later, Some(&Answer::Listed(vec![]).profile()));
         assert_eq!(st.last_validated_at(), Some(later));
         assert_eq!(st.profile_read_at(), Some(now));
-        assert_eq!(st.company().as_deref(), Some("Weiß & Söhne GmbH & Co. KG"));
-        assert_eq!(st.organization_id().as_deref(), Some("org-1"));
+        assert_eq!(st.company(), Some("Weiß & Söhne GmbH & Co. KG"));
+        assert_eq!(st.organization_id(), Some("org-1"));
         // A key that may not read the profile is never due for it.
         let limited = crate::state::sample(serde_json::json!({ "key_limited": true }));
         assert!(!profile_due(&limited, now + Duration::days(3)));
