@@ -95,8 +95,8 @@ impl Event {
     }
 
     /// The history filter's kind this event is listed under.
-    pub fn history_kind(&self) -> crate::history::HistoryKind {
-        use crate::history::HistoryKind as K;
+    pub fn history_kind(&self) -> crate::history_kind::HistoryKind {
+        use crate::history_kind::HistoryKind as K;
         match self {
             Event::StateChanged { .. } => K::State,
             Event::GapDetected { .. } => K::Gap,
@@ -329,7 +329,7 @@ mod tests {
         let kinds: std::collections::BTreeSet<_> = all().iter().map(Event::kind).collect();
         assert_eq!(kinds.len(), 13);
         // The history filter (CLI and the window's generated list) offers exactly these kinds.
-        let offered: std::collections::BTreeSet<_> = crate::history::HistoryKind::ALL
+        let offered: std::collections::BTreeSet<_> = crate::history_kind::HistoryKind::ALL
             .iter()
             .map(|k| k.as_str())
             .collect();

@@ -43,6 +43,7 @@ pub mod connections;
 pub mod contract;
 pub mod engine;
 pub mod history;
+mod history_kind;
 pub mod limits;
 pub mod quiet;
 pub mod share;

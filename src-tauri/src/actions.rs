@@ -75,7 +75,7 @@ fn reconnect<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) {
     if let Some(state) = app.try_state::<AppState>()
         && state.fleet.select(name)
     {
-        crate::bridges::emit_connections(app);
+        crate::connection_list::emit(app);
     }
     crate::window::open(app);
 }

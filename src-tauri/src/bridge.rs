@@ -191,6 +191,8 @@ impl<R: Runtime> Bridge<R> {
         };
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(status.clone());
         #[cfg(not(test))]
+        crate::tray_board::note(&self.app, &self.name, status);
+        #[cfg(not(test))]
         if changed {
             crate::tray_board::render(&self.app, self.demo, lang);
         }
@@ -201,7 +203,7 @@ impl<R: Runtime> Bridge<R> {
             tracing::debug!(error = %e, "status event not delivered");
         }
         if changed {
-            crate::bridges::emit_connections(&self.app);
+            crate::connection_list::emit(&self.app);
         }
         let remind_every = chrono::Duration::from_std(self.engine.config().schedule.remind_every)
             .unwrap_or(chrono::Duration::hours(4));

@@ -1,17 +1,11 @@
 //! The bridges of all kept connections, one per connection, by name: the tray reads their
-//! last statuses (one line each), a tray action reports through its connection's bridge,
-//! and the window hears the list of connections whenever one of them changes.
+//! a tray action reports through its connection's bridge.
 
 use crate::bridge::Bridge;
-use crate::fleet::ConnectionLine;
 use lexguard::connections::ConnectionName;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-/// Emitted when a connection is added, removed, selected or changes its state or headline;
-/// payload `ConnectionLine[]`.
-pub const CONNECTIONS_EVENT: &str = "lexguard://connections";
+use tauri::{AppHandle, Manager, Runtime};
 
 /// Managed by the app once its first connection starts.
 pub struct Bridges<R: Runtime>(Mutex<BTreeMap<ConnectionName, Arc<Bridge<R>>>>);
@@ -45,18 +39,4 @@ impl<R: Runtime> Bridges<R> {
 #[cfg_attr(test, allow(dead_code))]
 pub fn of<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) -> Option<Arc<Bridge<R>>> {
     app.try_state::<Bridges<R>>()?.get(name)
-}
-
-/// Every connection's line, as the window's list shows it.
-pub fn lines<R: Runtime>(app: &AppHandle<R>) -> Vec<ConnectionLine> {
-    app.try_state::<crate::AppState>()
-        .map(|s| crate::fleet::lines(&s.fleet))
-        .unwrap_or_default()
-}
-
-/// Tells the window the connections' list.
-pub fn emit_connections<R: Runtime>(app: &AppHandle<R>) {
-    if let Err(e) = app.emit(CONNECTIONS_EVENT, lines(app)) {
-        tracing::debug!(error = %e, "connections event not delivered");
-    }
 }

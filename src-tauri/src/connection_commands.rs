@@ -38,7 +38,7 @@ pub fn select_connection<R: Runtime>(
     if !state.fleet.select(&parsed) {
         return Err(unknown());
     }
-    crate::bridges::emit_connections(&app);
+    crate::connection_list::emit(&app);
     Ok(crate::fleet::lines(&state.fleet))
 }
 
@@ -69,6 +69,6 @@ pub fn add_connection<R: Runtime>(
     }
     crate::keeper::open(&app, &name).map_err(|e| field(IpcError::from_core(&e, lang)))?;
     state.fleet.select(&name);
-    crate::bridges::emit_connections(&app);
+    crate::connection_list::emit(&app);
     Ok(crate::fleet::lines(&state.fleet))
 }

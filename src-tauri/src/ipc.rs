@@ -98,7 +98,7 @@ impl IpcEvent {
             IpcEvent::Status => STATUS_EVENT,
             IpcEvent::ConnectResult => CONNECT_EVENT,
             IpcEvent::Autostart => crate::autostart::AUTOSTART_EVENT,
-            IpcEvent::Connections => crate::bridges::CONNECTIONS_EVENT,
+            IpcEvent::Connections => crate::connection_list::CONNECTIONS_EVENT,
         }
     }
 }

@@ -11,6 +11,7 @@ mod commands;
 mod commands_tests;
 mod config_trouble;
 mod connection_commands;
+mod connection_list;
 mod demo;
 mod engine;
 pub mod error;

@@ -139,5 +139,5 @@ fn changed<R: Runtime>(app: &AppHandle<R>) {
         let lang = state.handle().engine.lang();
         crate::tray_board::render(app, state.demo.is_some(), lang);
     }
-    crate::bridges::emit_connections(app);
+    crate::connection_list::emit(app);
 }

@@ -2,11 +2,20 @@
 //! tooltips, so the first menu item opens the window and a disabled second line says the state.
 
 use crate::TrayState;
+use lexguard::connections::ConnectionName;
 use lexguard::{ConnState, Lang, Mode, NextAction, Status};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
+
+/// The several-connections menu as built (by `tray_many`), kept to change its texts without rebuilding.
+pub struct Many<R: Runtime> {
+    pub menu: Menu<R>,
+    /// Each connection's line and whether it offers "Jetzt erneuern": a change rebuilds (a
+    /// submenu's label set later does not reach every desktop's menu).
+    pub layout: Vec<(ConnectionName, String, bool)>,
+}
 
 pub struct TrayHandles<R: Runtime> {
     pub icon: TrayIcon<R>,
@@ -21,8 +30,8 @@ pub struct TrayHandles<R: Runtime> {
     pub webhooks: MenuItem<R>,
     pub quit: MenuItem<R>,
     pub mute: crate::quiet::MuteMenu<R>,
-    /// The menu for several connections while there are several ([`crate::tray_many`]).
-    pub many: Option<crate::tray_many::Many<R>>,
+    /// The menu for several connections while there are several (built by `tray_many`).
+    pub many: Option<Many<R>>,
 }
 
 pub fn icon_bytes(state: ConnState, demo: bool) -> &'static [u8] {

@@ -5,7 +5,7 @@
 //! of the menu (start at login, mute, quit) is the same items as with one connection.
 
 use crate::TrayState;
-use crate::tray::{TrayHandles, icon_bytes, menu_text, offers_refresh};
+use crate::tray::{Many, TrayHandles, icon_bytes, menu_text, offers_refresh};
 use lexguard::connections::{ConnectionName, label, worst};
 use lexguard::{Lang, Status};
 use tauri::image::Image;
@@ -15,14 +15,6 @@ use tauri::{AppHandle, Manager, Runtime};
 /// The menu ids of a connection's items: `reconnect:NAME`, `refresh:NAME`.
 pub const RECONNECT: &str = "reconnect:";
 pub const REFRESH: &str = "refresh:";
-
-/// The several-connections menu as built, kept to change its texts without rebuilding.
-pub struct Many<R: Runtime> {
-    menu: Menu<R>,
-    /// Each connection's line and whether it offers "Jetzt erneuern": a change rebuilds (a
-    /// submenu's label set later does not reach every desktop's menu).
-    layout: Vec<(ConnectionName, String, bool)>,
-}
 
 /// One connection's line: its headline, after its company or name unless the headline
 /// already names the company.

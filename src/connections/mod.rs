@@ -3,7 +3,7 @@
 //! `default` is the connection lexguard had before names existed and keeps all of it where
 //! it was, so an existing installation needs no migration.
 
-mod config_edit;
+pub(crate) mod config_edit;
 mod inherit;
 pub(crate) mod layout;
 mod name;

@@ -241,7 +241,7 @@ impl Engine {
     }
 
     /// Makes this engine a named connection's: its `config.toml` lies over `base` (see
-    /// [`crate::connections::edit_config`] for where its edits go). Set once, at building.
+    /// [`crate::connections::config_edit::edit`] for where its edits go). Set once, at building.
     pub fn inherit_config_from(&self, base: std::path::PathBuf) {
         let _ = self.inner.base_config.set(base);
     }
@@ -256,7 +256,7 @@ impl Engine {
         let file = &self.inner.home.config_file;
         if let Some(base) = self.inner.base_config.get() {
             // A named connection: the edit goes to its own file, never into the base.
-            let config = crate::connections::edit_config(base, file, change)?;
+            let config = crate::connections::config_edit::edit(base, file, change)?;
             *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config.clone();
             self.republish();
             return Ok(config);
