@@ -328,12 +328,64 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
         let status = f.call("get_status", json!({})).expect("status");
         assert_eq!(status["state"], "not_connected", "{forged}");
     }
+    // Another connection starts its login while this one's listener runs: the redirect goes
+    // to the connection whose login is open now, never to this one.
+    let (other, _other_sim, _other_home) = second_engine(&redirect);
+    let other_url = tauri::async_runtime::block_on(other.login_url()).expect("url");
+    assert!(tauri::async_runtime::block_on(crate::loopback::start(
+        f._app.handle().clone(),
+        other.clone(),
+        &redirect,
+        &other_url,
+    )));
+    let page = tauri::async_runtime::block_on(test_support::browser::open_login(&other_url));
+    assert!(page.contains("Verbunden"), "{page}");
+    assert_eq!(
+        other.status().expect("status").state,
+        lexguard::ConnState::Healthy
+    );
+    let status = f.call("get_status", json!({})).expect("status");
+    assert_eq!(
+        status["state"], "not_connected",
+        "not this connection's login"
+    );
+    // This connection logs in again: its own redirect reaches it.
+    let url = tauri::async_runtime::block_on(f.engine.login_url()).expect("url");
+    assert!(tauri::async_runtime::block_on(crate::loopback::start(
+        f._app.handle().clone(),
+        f.engine.clone(),
+        &redirect,
+        &url,
+    )));
     // The browser: Lexware redirects to the loopback address, lexguard answers the page.
     let page = tauri::async_runtime::block_on(test_support::browser::open_login(&url));
     assert!(page.contains("Verbunden"), "{page}");
     let status = f.call("get_status", json!({})).expect("status");
     assert_eq!(status["state"], "healthy");
     assert_eq!(status["company"], "Demo GmbH");
+}
+
+/// A second connection's engine at its own simulator, with the loopback `redirect`.
+fn second_engine(redirect: &str) -> (Engine, Sim, tempfile::TempDir) {
+    let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default())).expect("sim");
+    let home = tempfile::tempdir().expect("home");
+    let mut config = lexguard::Config::default();
+    config.lexware.auth_url = sim.url();
+    config.lexware.api_url = sim.url();
+    config.lexware.client_id = Some(SimConfig::default().client_id);
+    config.lexware.redirect_uri = Some(redirect.to_string());
+    let engine = Engine::new(EngineOptions {
+        home: Home::at(home.path()),
+        config,
+        store: Arc::new(MemoryStore::new()),
+        clock: Arc::new(ManualClock::new(sim.control().now())),
+        lang: Lang::De,
+        client_secret: Some(lexguard::ClientSecret::new(
+            SimConfig::default().client_secret,
+        )),
+        schedule_override: None,
+    });
+    (engine, sim, home)
 }
 
 /// config.toml edited by hand while the app runs: "Speichern" in the settings and in the

@@ -13,8 +13,15 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter, Runtime};
 
-/// The `state` the running listener expects, while one runs: a second login updates it.
-static ACTIVE: Mutex<Option<Expected>> = Mutex::new(None);
+/// What the running listener serves, while one runs: the `state` it expects and the engine
+/// (connection) whose login that is. A second login, of this connection or another one,
+/// replaces both: the redirect goes to the connection whose login is open now.
+struct Active {
+    expected: Expected,
+    engine: Arc<Mutex<Engine>>,
+}
+
+static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 
 /// The address to listen on, when the redirect URI is a loopback `http` one: the core's rule
 /// ([`lexguard::contract::loopback::redirect_target`]), the same `doctor` checks.
@@ -38,15 +45,20 @@ pub async fn start<R: Runtime>(
         tracing::warn!("login link without state; not listening on the loopback");
         return false;
     };
-    let expected: Expected = {
+    let (expected, target) = {
         let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(expected) = active.as_ref() {
-            *expected.lock().unwrap_or_else(|e| e.into_inner()) = state;
+        if let Some(a) = active.as_ref() {
+            *a.expected.lock().unwrap_or_else(|e| e.into_inner()) = state;
+            *a.engine.lock().unwrap_or_else(|e| e.into_inner()) = engine;
             return true;
         }
         let expected = Arc::new(Mutex::new(state));
-        *active = Some(expected.clone());
-        expected
+        let target = Arc::new(Mutex::new(engine.clone()));
+        *active = Some(Active {
+            expected: expected.clone(),
+            engine: target.clone(),
+        });
+        (expected, target)
     };
     let listener = match std::net::TcpListener::bind(addr)
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
@@ -67,7 +79,7 @@ pub async fn start<R: Runtime>(
     let lang = engine.lang();
     let on_redirect: OnRedirect = Arc::new(move |pasted: String| {
         let app = app.clone();
-        let engine = engine.clone();
+        let engine = target.lock().unwrap_or_else(|e| e.into_inner()).clone();
         Box::pin(async move {
             let lang = engine.lang();
             let outcome = match engine.connect(&pasted).await {
