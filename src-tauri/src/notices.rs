@@ -190,8 +190,8 @@ pub fn event_notice(event: &Event, now: DateTime<Utc>, lang: Lang) -> Option<Not
         Event::ApiKeyExpiring { days, expires_at } => Some(Notice {
             summary: lang.pick("API-Schlüssel läuft bald ab", "API key expires soon").into(),
             body: lang.pick(
-                format!("Ihr Lexware-API-Schlüssel läuft in {days} Tagen ab ({}). Bitte erstellen Sie unter app.lexware.de/addons/public-api einen neuen und hinterlegen Sie ihn in lexguard.", local_and_relative(*expires_at, now, lang)),
-                format!("Your Lexware API key expires in {days} days ({}). Please create a new one at app.lexware.de/addons/public-api and store it in lexguard.", local_and_relative(*expires_at, now, lang)),
+                format!("Ihr Lexware-API-Schlüssel läuft in {days} Tagen ab ({}). Bitte erstellen Sie unter {} einen neuen und hinterlegen Sie ihn in lexguard.", local_and_relative(*expires_at, now, lang), lexguard::text::key_words::api_key_page()),
+                format!("Your Lexware API key expires in {days} days ({}). Please create a new one at {} and store it in lexguard.", local_and_relative(*expires_at, now, lang), lexguard::text::key_words::api_key_page()),
             ),
             opens_window: true,
             urgent: false,

@@ -113,9 +113,14 @@ impl Engine {
             || key.len() > crate::limits::API_KEY_MAX_CHARS as usize
             || key.chars().any(|c| c.is_whitespace() || c.is_control())
         {
+            let page = crate::text::key_words::api_key_page();
             return Err(Error::invalid(
-                "Das ist kein API-Schlüssel von Lexware. Bitte kopieren Sie den Schlüssel aus app.lexware.de/addons/public-api ohne Leerzeichen.",
-                "That is not a Lexware API key. Please copy the key from app.lexware.de/addons/public-api without spaces.",
+                format!(
+                    "Das ist kein API-Schlüssel von Lexware. Bitte kopieren Sie den Schlüssel aus {page} ohne Leerzeichen."
+                ),
+                format!(
+                    "That is not a Lexware API key. Please copy the key from {page} without spaces."
+                ),
             ));
         }
         let key = ApiKey::new(key);
@@ -133,9 +138,14 @@ impl Engine {
                 limited = true;
             }
             Err(Error::Unauthorized) => {
+                let page = crate::text::key_words::api_key_page();
                 return Err(Error::invalid(
-                    "Lexware kennt diesen API-Schlüssel nicht (abgelaufen, gelöscht oder falsch kopiert). Bitte erstellen Sie unter app.lexware.de/addons/public-api einen neuen Schlüssel.",
-                    "Lexware does not accept this API key (expired, deleted or copied wrongly). Please create a new key at app.lexware.de/addons/public-api.",
+                    format!(
+                        "Lexware kennt diesen API-Schlüssel nicht (abgelaufen, gelöscht oder falsch kopiert). Bitte erstellen Sie unter {page} einen neuen Schlüssel."
+                    ),
+                    format!(
+                        "Lexware does not accept this API key (expired, deleted or copied wrongly). Please create a new key at {page}."
+                    ),
                 ));
             }
             Err(e) => return Err(e),

@@ -26,15 +26,24 @@ pub fn key_rejected(company: Option<&str>, lang: Lang) -> String {
         .map(|c| lang.pick(format!(" für {c}"), format!(" for {c}")))
         .unwrap_or_default();
     let hint = key_entry_hint(lang);
+    let page = api_key_page();
     lang.pick(
-        format!("Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein ({hint}). Einen neuen Schlüssel{at} erstellen Sie unter app.lexware.de/addons/public-api; danach richtet lexguard die Webhooks wieder ein."),
-        format!("Lexware no longer accepts the API key – enter the new one ({hint}). You create a new key{at} at app.lexware.de/addons/public-api; lexguard then sets the webhooks up again."),
+        format!("Lexware nimmt den API-Schlüssel nicht mehr an – tragen Sie den neuen ein ({hint}). Einen neuen Schlüssel{at} erstellen Sie unter {page}; danach richtet lexguard die Webhooks wieder ein."),
+        format!("Lexware no longer accepts the API key – enter the new one ({hint}). You create a new key{at} at {page}; lexguard then sets the webhooks up again."),
     )
 }
 
 /// [`key_rejected`] in both languages, without a company (an error message).
 pub(crate) fn key_rejected_pair() -> (String, String) {
     (key_rejected(None, Lang::De), key_rejected(None, Lang::En))
+}
+
+/// Where a person creates a public API key, as a sentence writes it (the contract's page
+/// without `https://`).
+pub fn api_key_page() -> &'static str {
+    crate::contract::API_KEY_PAGE
+        .strip_prefix("https://")
+        .unwrap_or(crate::contract::API_KEY_PAGE)
 }
 
 #[cfg(test)]

@@ -178,8 +178,8 @@ fn answer(r: &mut Report, result: crate::Result<Option<String>>, mode: Mode) {
             )
             .into(),
             (
-                "Erstellen Sie unter app.lexware.de/addons/public-api einen neuen Schlüssel und tragen Sie ihn ein: lexguard connect --api-key -".into(),
-                "Create a new key at app.lexware.de/addons/public-api and enter it: lexguard connect --api-key -".into(),
+                format!("Erstellen Sie unter {} einen neuen Schlüssel und tragen Sie ihn ein: lexguard connect --api-key -", crate::text::key_words::api_key_page()),
+                format!("Create a new key at {} and enter it: lexguard connect --api-key -", crate::text::key_words::api_key_page()),
             ),
         ),
         Err(Error::Unauthorized) => r.fail(
