@@ -28,8 +28,6 @@ pub struct Bridge<R: Runtime> {
     shown: Mutex<Option<Shown>>,
     /// The connection this bridge renders (the app keeps several side by side).
     name: ConnectionName,
-    /// The last status it rendered: the tray's line for this connection.
-    last: Mutex<Option<Status>>,
     /// Its two listeners, stopped when the connection is removed.
     tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
 }
@@ -62,7 +60,6 @@ impl<R: Runtime> Bridge<R> {
             memo: Mutex::new(Memo::default()),
             shown: Mutex::new(None),
             name,
-            last: Mutex::new(None),
             tasks: Mutex::new(Vec::new()),
         }
     }
@@ -95,11 +92,6 @@ impl<R: Runtime> Bridge<R> {
         &self.name
     }
 
-    /// The status last rendered for this connection.
-    pub fn last(&self) -> Option<Status> {
-        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
     /// The app's fleet, when it runs one (not in the commands' test fixture).
     fn fleet_info(&self) -> (usize, bool) {
         match self.app.try_state::<crate::AppState>() {
@@ -125,7 +117,7 @@ impl<R: Runtime> Bridge<R> {
         let notice = decorate(notice, self.demo);
         // Several connections: the notice says which one ("Muster GmbH: …").
         let notice = if self.fleet_info().0 > 1 {
-            let company = self.last().and_then(|s| s.company);
+            let company = self.engine.status_watch().borrow().company.clone();
             name_connection(
                 notice,
                 &lexguard::connections::label(&self.name, company.as_deref()),
@@ -189,7 +181,8 @@ impl<R: Runtime> Bridge<R> {
             }
             changed
         };
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(status.clone());
+        // The tray's line for this connection is what was rendered here (after a stall the
+        // persisted status, which may differ from the last one published).
         #[cfg(not(test))]
         crate::tray_board::note(&self.app, &self.name, status);
         #[cfg(not(test))]
