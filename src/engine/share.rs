@@ -64,7 +64,7 @@ impl Engine {
                     .as_ref()
                     .and_then(|s| s.expires_at)
                     .is_some_and(|t| t - run.now < super::op::dur(min))
-                    && run.st.next_attempt_at().is_none_or(|t| run.now >= t)
+                    && !run.st.in_backoff(run.now)
             })
         })
         .await

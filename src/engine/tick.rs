@@ -69,7 +69,7 @@ impl Engine {
                     refreshed = true;
                 }
                 // 3. Validate when due, after a gap and after a refresh; not while backing off.
-                let in_backoff = run.st.next_attempt_at().is_some_and(|t| now < t);
+                let in_backoff = run.st.in_backoff(now);
                 let validate_due = validation_due(&run.st, now, &schedule)
                     || self.watch_makes_a_check(&run.st, now, gap.is_some());
                 // A person who asked ("Jetzt prüfen") gets a real check, backoff or not.

@@ -206,7 +206,7 @@ impl Engine {
             .webhook_health()
             .checked_at
             .is_none_or(|t| now - t + slack >= every || t > now);
-        let in_backoff = st.next_attempt_at().is_some_and(|t| now < t);
+        let in_backoff = st.in_backoff(now);
         !self.config().webhooks.is_empty()
             && (due || gap)
             && !in_backoff
