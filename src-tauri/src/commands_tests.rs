@@ -39,26 +39,15 @@ fn fixture() -> Fixture {
 /// `validate_always`: every check asks Lexware (as the demo's fast schedule does).
 fn fixture_with(worker: bool, validate_always: bool) -> Fixture {
     let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default())).expect("sim");
-    let home = tempfile::tempdir().expect("home");
-    let mut config = lexguard::Config::default();
-    config.lexware.auth_url = sim.url();
-    config.lexware.api_url = sim.url();
-    config.lexware.client_id = Some(SimConfig::default().client_id);
-    config.lexware.redirect_uri = Some(format!("{}/copy-code", sim.url()));
-    let engine = Engine::new(EngineOptions {
-        home: Home::at(home.path()),
-        config,
-        store: Arc::new(MemoryStore::new()),
-        clock: Arc::new(ManualClock::new(sim.control().now())),
-        lang: Lang::De,
-        client_secret: Some(lexguard::ClientSecret::new(
-            SimConfig::default().client_secret,
-        )),
-        schedule_override: validate_always.then(|| lexguard::config::Schedule {
+    let redirect = format!("{}/copy-code", sim.url());
+    let (engine, home) = engine_at(
+        &sim,
+        &redirect,
+        validate_always.then(|| lexguard::config::Schedule {
             validate_every: std::time::Duration::ZERO,
             ..lexguard::Config::default().schedule
         }),
-    });
+    );
     // The app's own plugins and handler list (what `run_app` registers); the engine is wired
     // below instead of the real launch.
     let app = crate::app_builder(mock_builder(), |_| Ok(()))
@@ -368,6 +357,16 @@ fn a_loopback_redirect_completes_the_login_without_pasting() {
 /// A second connection's engine at its own simulator, with the loopback `redirect`.
 fn second_engine(redirect: &str) -> (Engine, Sim, tempfile::TempDir) {
     let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default())).expect("sim");
+    let (engine, home) = engine_at(&sim, redirect, None);
+    (engine, sim, home)
+}
+
+/// An engine in a fresh home, logged in nowhere yet, for the partner app of `sim`.
+fn engine_at(
+    sim: &Sim,
+    redirect: &str,
+    schedule_override: Option<lexguard::config::Schedule>,
+) -> (Engine, tempfile::TempDir) {
     let home = tempfile::tempdir().expect("home");
     let mut config = lexguard::Config::default();
     config.lexware.auth_url = sim.url();
@@ -383,9 +382,9 @@ fn second_engine(redirect: &str) -> (Engine, Sim, tempfile::TempDir) {
         client_secret: Some(lexguard::ClientSecret::new(
             SimConfig::default().client_secret,
         )),
-        schedule_override: None,
+        schedule_override,
     });
-    (engine, sim, home)
+    (engine, home)
 }
 
 /// config.toml edited by hand while the app runs: "Speichern" in the settings and in the
