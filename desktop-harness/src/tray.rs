@@ -290,6 +290,17 @@ impl TrayWatcher {
         Ok(root.children)
     }
 
+    /// Whether the item's owner has left the bus (its process quit or crashed).
+    pub async fn is_gone(&self, item: &TrayItem) -> bool {
+        let Ok(bus) = fdo::DBusProxy::new(&self.conn).await else {
+            return false;
+        };
+        let Ok(name) = zbus::names::BusName::try_from(item.bus_name.as_str()) else {
+            return false;
+        };
+        matches!(bus.name_has_owner(name).await, Ok(false))
+    }
+
     /// Clicks the first entry (depth-first) whose label is `label` (without mnemonic markers):
     /// `Event(id, "clicked", <0>, 0)` on the item's menu. Fails when there is no such entry,
     /// naming the labels there are, and when the entry is disabled or hidden (a user could not

@@ -100,7 +100,7 @@ async fn a_broken_config_shows_the_error_and_a_reload_starts_normally() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, child.wait())
         .await
         .expect("quits")

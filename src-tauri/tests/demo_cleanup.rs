@@ -113,7 +113,7 @@ async fn a_killed_demo_is_cleaned_up_and_a_revoke_shows_at_once_and_quit_leaves_
     }
 
     // "Beenden": nothing of the demo is left.
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, child.wait())
         .await
         .expect("quits")

@@ -42,7 +42,7 @@ async fn without_a_tray_host_the_window_opens_and_a_late_host_gets_the_icon() {
     );
     assert!(!menu.iter().any(|l| l == "Jetzt erneuern"), "{menu:?}");
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let mut app = app;
     let status = tokio::time::timeout(WAIT, app.child.wait())
         .await

@@ -103,7 +103,7 @@ async fn snooze_from_the_tray_holds_back_and_resume_catches_up_once() {
         );
     }
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let _ = tokio::time::timeout(WAIT, app.child.wait()).await;
     app.cleanup();
 }

@@ -60,7 +60,7 @@ async fn quit_waits_for_a_refresh_in_flight() {
     let _serial = SERIAL.lock().await;
     let watcher = start_watcher().await;
     let (mut app, item) = refresh_in_flight(&watcher).await;
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     assert_exited_after_refresh(&mut app).await;
     app.cleanup();
 }

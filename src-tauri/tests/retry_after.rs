@@ -86,7 +86,7 @@ async fn a_huge_retry_after_neither_kills_nor_stalls_the_app() {
         labels(&menu).iter().any(|l| l == "Jetzt erneuern"),
         "{menu:?}"
     );
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, app.child.wait())
         .await
         .expect("quits")

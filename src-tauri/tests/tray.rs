@@ -73,7 +73,7 @@ async fn tray_menu_reads_and_refresh_now_reaches_the_simulator() {
     }
     assert!(!menu[1].contains("gültig"), "{menu:?}");
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, app.child.wait())
         .await
         .expect("quits")

@@ -172,7 +172,7 @@ async fn tray_shows_company(company: &str, tag: &str) -> Vec<String> {
         "the app's start-up check ran: {state}"
     );
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, app.wait())
         .await
         .expect("quits")

@@ -274,7 +274,7 @@ async fn a_second_connection_made_by_the_cli_gets_its_own_line_and_the_worst_sta
     }
     assert_eq!(counters(b.clone()).await, before_b, "none at the second");
 
-    click(&watcher, &item, "Beenden").await;
+    click_quit(&watcher, &item).await;
     let status = tokio::time::timeout(WAIT, app.wait())
         .await
         .expect("quits")

@@ -289,6 +289,22 @@ pub async fn click(w: &TrayWatcher, item: &desktop_harness::TrayItem, label: &st
     panic!("could not click {label:?}: {last:?}");
 }
 
+/// Clicks "Beenden". The app may quit before it answers the click; then its bus name is gone
+/// and a retry could only fail: the click arrived. The caller's wait for the exit (with its
+/// exit code) is the proof that it quit.
+pub async fn click_quit(w: &TrayWatcher, item: &desktop_harness::TrayItem) {
+    let mut last = None;
+    for _ in 0..10 {
+        match w.click(item, "Beenden").await {
+            Ok(()) => return,
+            Err(_) if w.is_gone(item).await => return,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    panic!("could not click \"Beenden\": {last:?}");
+}
+
 impl App {
     /// Injects a simulator fault (`POST /_sim/fault`, see sim/README.md).
     pub async fn sim_fault(&self, fault: serde_json::Value) {
