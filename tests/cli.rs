@@ -336,8 +336,7 @@ async fn usage_errors_exit_2_and_broken_config_names_the_line() {
 
 /// A port nothing listens on (bound, then released).
 fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    test_support::ports::closed_port()
 }
 
 /// A home whose config points at `base` (no keychain needed for what these tests run).

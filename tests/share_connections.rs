@@ -79,9 +79,9 @@ async fn stop(mut child: tokio::process::Child) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A port for the proxy `serve` binds later (see `test_support::ports`).
 fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    test_support::ports::unused_port()
 }
 
 /// Until `ready` holds (a listener is up, a count is written), within a generous bound.

@@ -286,10 +286,7 @@ fn history_is_secret_free_json() {
 #[test]
 fn a_loopback_redirect_completes_the_login_without_pasting() {
     let f = fixture();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
+    let port = test_support::ports::unused_port();
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let mut config = f.engine.config();
     config.lexware.redirect_uri = Some(redirect.clone());

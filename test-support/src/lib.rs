@@ -7,8 +7,11 @@
 //! * [`assemble_tokens`] reads the token set from the keychain's entries, written here
 //!   independently of `lexguard::store::token_layout` so a test compares against a second
 //!   reading.
+//! * [`ports`]: loopback ports for servers another process binds, outside the range the kernel
+//!   hands out by itself.
 
 pub mod browser;
+pub mod ports;
 mod tokens;
 
 pub use tokens::assemble_tokens;

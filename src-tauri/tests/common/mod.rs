@@ -22,11 +22,9 @@ pub struct App {
     pub sim: String,
 }
 
+/// A port for a server the app or the driver binds later (see `test_support::ports`).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    test_support::ports::unused_port()
 }
 
 /// The keychain service of the demo app with this pid.

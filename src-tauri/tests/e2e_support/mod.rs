@@ -24,11 +24,9 @@ const POLL: Duration = Duration::from_millis(150);
 /// Bound on one WebDriver command, so a hung driver fails the test instead of hanging it.
 const COMMAND: Duration = Duration::from_secs(20);
 
+/// A port for a server the app or the driver binds later (see `test_support::ports`).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    test_support::ports::unused_port()
 }
 
 /// `$LEXGUARD_SCREENSHOTS`, else `<workspace>/target/screenshots`.
