@@ -1,15 +1,28 @@
 //! The window's commands for several connections: the list, which one the window works on
 //! (every other command acts on the selected one), and *Verbindung hinzufügen*. A new
 //! connection is made, kept alive and selected at once; the window then asks the same
-//! first-run question as for the first one.
+//! first-run question as for the first one. *Verbindung entfernen* ends one.
 
 use crate::AppState;
 use crate::error::{IpcError, IpcErrorKind};
 use crate::fleet::ConnectionLine;
-use lexguard::connections::ConnectionName;
+use lexguard::connections::{self, ConnectionName};
+use lexguard::{Home, Lang};
 use tauri::{AppHandle, Runtime, State};
 
 type Res<T> = Result<T, IpcError>;
+
+/// A name the app keeps no connection of.
+fn unknown(name: &str, lang: Lang) -> IpcError {
+    IpcError {
+        kind: IpcErrorKind::Core(lexguard::ErrorKind::InvalidInput),
+        message: lang.pick(
+            format!("Eine Verbindung „{name}“ gibt es nicht."),
+            format!("There is no connection \"{name}\"."),
+        ),
+        field: Some("name".into()),
+    }
+}
 
 /// Every connection the app keeps, with the selected one marked.
 #[tauri::command]
@@ -26,18 +39,41 @@ pub fn select_connection<R: Runtime>(
     name: String,
 ) -> Res<Vec<ConnectionLine>> {
     let lang = state.handle().engine.lang();
-    let unknown = || IpcError {
-        kind: IpcErrorKind::Core(lexguard::ErrorKind::InvalidInput),
-        message: lang.pick(
-            format!("Eine Verbindung „{name}“ gibt es nicht."),
-            format!("There is no connection \"{name}\"."),
-        ),
-        field: Some("name".into()),
-    };
-    let parsed = ConnectionName::parse(name.trim()).map_err(|_| unknown())?;
+    let parsed = ConnectionName::parse(name.trim()).map_err(|_| unknown(&name, lang))?;
     if !state.fleet.select(&parsed) {
-        return Err(unknown());
+        return Err(unknown(&name, lang));
     }
+    crate::connection_list::emit(&app);
+    Ok(crate::fleet::lines(&state.fleet))
+}
+
+/// *Verbindung entfernen*, as `lexguard connections remove`: revokes connection `name` at
+/// Lexware, stops keeping it, deletes its secrets and its folder; the window then works on the
+/// first connection. `force`: also when Lexware cannot be reached (then nothing is revoked
+/// there, and lexguard forgets the credentials all the same). `default` is never removed.
+#[tauri::command]
+pub async fn remove_connection<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+    force: bool,
+) -> Res<Vec<ConnectionLine>> {
+    let lang = state.handle().engine.lang();
+    let core = |e: lexguard::Error| IpcError::from_core(&e, lang);
+    let name = ConnectionName::parse(name.trim()).map_err(|_| unknown(&name, lang))?;
+    connections::removable(&name).map_err(core)?;
+    let member = state
+        .fleet
+        .get(&name)
+        .ok_or_else(|| unknown(&name.to_string(), lang))?;
+    let base = Home::from_env().map_err(core)?;
+    member.handle.engine.disconnect(force).await.map_err(core)?;
+    crate::startup::remove_now(&app, &name).await;
+    connections::delete(&base, &member.handle.engine, &name)
+        .await
+        .map_err(core)?;
+    let first = state.fleet.selected().name;
+    state.fleet.select(&first);
     crate::connection_list::emit(&app);
     Ok(crate::fleet::lines(&state.fleet))
 }

@@ -34,10 +34,11 @@ pub enum Command {
     ListConnections,
     SelectConnection,
     AddConnection,
+    RemoveConnection,
 }
 
 impl Command {
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 25] = [
         Command::GetStatus,
         Command::GetHistory,
         Command::StartLogin,
@@ -62,6 +63,7 @@ impl Command {
         Command::ListConnections,
         Command::SelectConnection,
         Command::AddConnection,
+        Command::RemoveConnection,
     ];
 
     /// The name Tauri registers (the function's name in `commands.rs`).

@@ -181,6 +181,7 @@ fn app_builder<R: Runtime>(
             connection_commands::list_connections,
             connection_commands::select_connection,
             connection_commands::add_connection,
+            connection_commands::remove_connection,
         ])
         .setup(setup)
 }

@@ -119,17 +119,28 @@ pub fn add<R: Runtime>(app: &AppHandle<R>, name: ConnectionName, engine: Engine)
 /// Stops keeping connection `name` (its folder went): the worker finishes its operation
 /// and ends, the bridge stops; the last connection always stays.
 pub fn remove<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) {
-    let Some(state) = app.try_state::<AppState>() else {
-        return;
-    };
-    let Some(member) = state.fleet.remove(name) else {
-        return;
-    };
+    if let Some(member) = take_out(app, name) {
+        tauri::async_runtime::spawn(async move { member.handle.quit().await });
+    }
+}
+
+/// [`remove`], and returns once the connection's worker has ended (a refresh in flight
+/// stored first): nothing of it writes to its folder after this.
+pub async fn remove_now<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) {
+    if let Some(member) = take_out(app, name) {
+        member.handle.quit().await;
+    }
+}
+
+/// Out of the fleet, its bridge stopped; the tray and the window's list follow.
+fn take_out<R: Runtime>(app: &AppHandle<R>, name: &ConnectionName) -> Option<crate::fleet::Member> {
+    let state = app.try_state::<AppState>()?;
+    let member = state.fleet.remove(name)?;
     if let Some(bridge) = app.try_state::<Bridges<R>>().and_then(|b| b.remove(name)) {
         bridge.stop();
     }
-    tauri::async_runtime::spawn(async move { member.handle.quit().await });
     changed(app);
+    Some(member)
 }
 
 /// The set of connections changed: the tray and the window's list follow.

@@ -2,6 +2,8 @@
 //! home without a connection; *Verbindung hinzufügen* refuses a bad name in German next to
 //! the field and creates nothing, takes a good one, keeps the new connection alive, selects
 //! it and asks it the same first-run question; the list then has both and switches back.
+//! *Diese Verbindung entfernen…* then asks, removes the second one (its folder goes) and the
+//! window is back on the first, with no list (one connection); `default` offers no removal.
 //!
 //! Run: `scripts/build-ui && scripts/in-session cargo test -p lexguard-app --test e2e_connections -- --include-ignored`
 
@@ -82,6 +84,45 @@ async fn add_second(e: &E2e, home: &std::path::Path) {
             Some(v) if v == "true" => Ok(()),
             other => Err(format!("aria-current {other:?}")),
         }
+    })
+    .await;
+    assert!(
+        !e.exists("connection-remove").await,
+        "the default connection offers no removal"
+    );
+    // Remove the second one: asked first, then gone, folder and all.
+    e.click("connection-zweite").await;
+    e.until("the second connection is selected again", async || match e
+        .attr("connection-zweite", "aria-current")
+        .await?
+    {
+        Some(v) if v == "true" => Ok(()),
+        other => Err(format!("aria-current {other:?}")),
+    })
+    .await;
+    e.click("connection-remove").await;
+    e.wait_text("connection-remove-question", "asks before removing", |t| {
+        t.starts_with("„zweite“ entfernen?")
+    })
+    .await;
+    assert!(
+        home.join("connections/zweite").is_dir(),
+        "asking removes nothing"
+    );
+    e.shot_top("connection-remove-question").await;
+    e.click("connection-remove-confirm").await;
+    e.until("the second connection is gone", async || {
+        if e.exists("connection-zweite").await && e.displayed("connection-zweite").await {
+            return Err("still listed".to_string());
+        }
+        if home.join("connections/zweite").exists() {
+            return Err("its folder is still there".to_string());
+        }
+        Ok(())
+    })
+    .await;
+    e.wait_text("first-run-question", "back on the first connection", |t| {
+        t == "Wie verbindet sich Ihr System mit Lexware?"
     })
     .await;
 }

@@ -8,7 +8,6 @@ use crate::config::Home;
 use crate::connections::{self, ConnectionName};
 use crate::engine::{Engine, TickCause};
 use crate::state::ConnState;
-use crate::store::{Vault, names};
 use crate::text::i18n::Lang;
 use serde::Serialize;
 use std::io::Write;
@@ -173,23 +172,14 @@ fn list(json: bool, lang: Lang) -> Result<i32, Error> {
 /// Revokes at Lexware, deletes the connection's secrets and its folder (`force`: even when
 /// Lexware cannot be reached, as `disconnect --force`).
 async fn remove(name: &ConnectionName, force: bool, lang: Lang) -> Result<i32, Error> {
-    if name.is_default() {
-        return Err(Error::invalid(
-            "Die Verbindung „default“ hat keinen eigenen Ordner. Trennen Sie sie mit „lexguard disconnect“.",
-            "The connection \"default\" has no folder of its own. Disconnect it with \"lexguard disconnect\".",
-        ));
-    }
+    connections::removable(name)?;
     let base = Home::from_env()?;
     if !connections::exists(&base, name) {
         return Err(unknown(name));
     }
     let engine = connections::engine_in(&base, lang, name)?;
     engine.disconnect(force).await?;
-    // A client secret of its own, if it had one (the shared one stays).
-    let store = connections::store_for(crate::store::open(&engine.config().store, &base)?, name);
-    Vault::new(store).delete(names::CLIENT_SECRET).await?;
-    let dir = base.connection(name).data_dir;
-    std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    connections::delete(&base, &engine, name).await?;
     let mut out = anstream::stdout();
     let _ = writeln!(
         out,

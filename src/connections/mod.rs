@@ -68,6 +68,32 @@ pub fn exists(base: &Home, name: &ConnectionName) -> bool {
     name.is_default() || base.connection(name).data_dir.is_dir()
 }
 
+/// Whether connection `name` can be removed: every one but `default` (asked before anything
+/// is revoked).
+pub fn removable(name: &ConnectionName) -> Result<()> {
+    if name.is_default() {
+        return Err(crate::error::Error::invalid(
+            "Die Verbindung „default“ hat keinen eigenen Ordner. Trennen Sie sie mit „lexguard disconnect“.",
+            "The connection \"default\" has no folder of its own. Disconnect it with \"lexguard disconnect\".",
+        ));
+    }
+    Ok(())
+}
+
+/// The last step of removing connection `name` (after `engine.disconnect`, which revokes at
+/// Lexware and deletes the token pair or key): its own client secret, if it had one (the shared
+/// one stays), and its folder. `default` has no folder of its own and is never removed. The
+/// CLI's `connections remove` and the window's *Verbindung entfernen* both end here.
+pub async fn delete(base: &Home, engine: &Engine, name: &ConnectionName) -> Result<()> {
+    removable(name)?;
+    let store = store::for_connection(crate::store::open(&engine.config().store, base)?, name);
+    crate::store::Vault::new(store)
+        .delete(crate::store::names::CLIENT_SECRET)
+        .await?;
+    let dir = base.connection(name).data_dir;
+    std::fs::remove_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))
+}
+
 /// Makes the folder of a new connection (`login-url` and `connect` create one).
 pub fn create(base: &Home, name: &ConnectionName) -> Result<()> {
     let dir = base.connection(name).data_dir;

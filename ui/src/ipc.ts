@@ -120,5 +120,8 @@ export const listConnections = () => call<ConnectionLine[]>("list_connections");
 export const selectConnection = (name: string) => call<ConnectionLine[]>("select_connection", { name });
 /** Makes connection `name` (the core's naming rule), keeps it alive and selects it. */
 export const addConnection = (name: string) => call<ConnectionLine[]>("add_connection", { name });
+/** Revokes connection `name` at Lexware and deletes it (`force`: also when Lexware cannot be reached). */
+export const removeConnection = (name: string, force: boolean) =>
+  call<ConnectionLine[]>("remove_connection", { name, force });
 export const onConnections = (fn: (lines: ConnectionLine[]) => void) =>
   backend.listen<ConnectionLine[]>(CONNECTIONS_EVENT, fn);

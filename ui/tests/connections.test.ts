@@ -83,4 +83,46 @@ describe("connections", () => {
     expect(backend.calledWith("add_connection")).toEqual([{ name: "Muster" }, { name: "muster-gmbh" }]);
     expect(reloads()).toBe(1);
   });
+
+  it("removes the selected connection after asking, and offers to remove anyway when Lexware cannot be reached", async () => {
+    const backend = new FakeBackend();
+    let lines = [line("default"), line("zweite", { label: "Beispiel AG", company: "Beispiel AG", selected: true })];
+    backend.handlers.list_connections = () => lines;
+    let unreachable = true;
+    backend.handlers.remove_connection = (a) => {
+      if (!a.force && unreachable) throw ipcError("Lexware ist gerade nicht erreichbar.", null, "network");
+      lines = [line("default", { selected: true })];
+      return lines;
+    };
+    const { reloads } = await mountBar(backend);
+    $("connection-remove")?.click();
+    expect($("connection-remove-question")?.textContent).toContain("„Beispiel AG“ entfernen?");
+    expect(backend.calledWith("remove_connection")).toEqual([]);
+    // Cancel: nothing removed, the offer is back.
+    $("connection-remove-cancel")?.click();
+    expect($("connection-remove-question")).toBeNull();
+    $("connection-remove")?.click();
+    $("connection-remove-confirm")?.click();
+    await flush();
+    expect($("connection-remove-error")?.textContent).toContain("nicht erreichbar");
+    expect($("connection-remove-confirm")?.textContent).toBe("Trotzdem entfernen");
+    expect($("connection-remove-force-hint")?.hidden).toBe(false);
+    expect(reloads()).toBe(0);
+    unreachable = false;
+    $("connection-remove-confirm")?.click();
+    await flush();
+    expect(backend.calledWith("remove_connection")).toEqual([
+      { name: "zweite", force: false },
+      { name: "zweite", force: true },
+    ]);
+    expect(reloads()).toBe(1);
+  });
+
+  it("offers no removal for the default connection", async () => {
+    const backend = new FakeBackend();
+    backend.handlers.list_connections = () => [line("default", { selected: true }), line("zweite")];
+    await mountBar(backend);
+    expect($("connection-default")).not.toBeNull();
+    expect($("connection-remove")).toBeNull();
+  });
 });

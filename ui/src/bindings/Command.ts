@@ -3,4 +3,4 @@
 /**
  * Every command of `tauri::generate_handler!` in `lib.rs`.
  */
-export type Command = "get_status" | "get_history" | "start_login" | "connect" | "connect_api_key" | "list_webhooks" | "sync_webhooks" | "save_webhooks" | "event_types" | "get_settings" | "save_settings" | "set_start_at_login" | "set_client_secret" | "open_data_folder" | "open_link" | "tick_now" | "refresh_now" | "disconnect" | "get_config_problem" | "reload_config" | "open_config_folder" | "list_connections" | "select_connection" | "add_connection";
+export type Command = "get_status" | "get_history" | "start_login" | "connect" | "connect_api_key" | "list_webhooks" | "sync_webhooks" | "save_webhooks" | "event_types" | "get_settings" | "save_settings" | "set_start_at_login" | "set_client_secret" | "open_data_folder" | "open_link" | "tick_now" | "refresh_now" | "disconnect" | "get_config_problem" | "reload_config" | "open_config_folder" | "list_connections" | "select_connection" | "add_connection" | "remove_connection";

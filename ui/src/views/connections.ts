@@ -1,10 +1,10 @@
 /**
  * Several Lexware organizations side by side: the connections the app keeps, as a small
  * list under the header, and *Verbindung hinzufügen*. The window always works on one
- * connection, the selected one (the backend holds it; every command acts on it). Choosing
- * another, or adding one, loads the window afresh on it, so every view shows that
- * connection and nothing of the one before; a new connection then meets the same first-run
- * question as the first one did.
+ * connection, the selected one (the backend holds it; every command acts on it), which can be
+ * removed there too (views/connection_remove.ts). Choosing another, or adding or removing one,
+ * loads the window afresh, so every view shows that connection and nothing of the one before;
+ * a new connection then meets the same first-run question as the first one did.
  */
 
 import type { ConnectionLine } from "../bindings/ConnectionLine";
@@ -12,6 +12,7 @@ import { h, replace, show } from "../dom";
 import { stateLabel } from "../events";
 import * as ipc from "../ipc";
 import { AlertSlot } from "./common";
+import { removeArea } from "./connection_remove";
 
 export interface ConnectionsBar {
   element: HTMLElement;
@@ -45,10 +46,12 @@ export function connectionsBar(reload: () => void = () => location.reload()): Co
     create,
   );
   show(form, false);
+  const removal = removeArea(reload);
   const element = h(
     "section",
     { class: "connections", testid: "connections", "i18n-aria-label": "connections.label" },
     list,
+    removal.element,
     addButton,
     form,
   );
@@ -64,6 +67,7 @@ export function connectionsBar(reload: () => void = () => location.reload()): Co
     loadedFor = selected;
     // One connection: nothing to choose between; the list starts with the second.
     show(list, lines.length > 1);
+    removal.render(lines.find((l) => l.selected) ?? null, lines.length);
     replace(
       list,
       ...lines.map((l) => {
