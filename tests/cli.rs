@@ -334,9 +334,9 @@ async fn usage_errors_exit_2_and_broken_config_names_the_line() {
     assert!(err.contains("1 bis 5 Minuten"), "{err}");
 }
 
-/// A port nothing listens on (bound, then released).
+/// A port nothing listens on (see `test_support::ports`).
 fn closed_port() -> u16 {
-    test_support::ports::closed_port()
+    test_support::ports::unused_port()
 }
 
 /// A home whose config points at `base` (no keychain needed for what these tests run).

@@ -236,7 +236,7 @@ async fn before_connecting_without_a_secret_and_while_lost_doctor_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_setup_names_each_fix() {
-    let closed = format!("http://127.0.0.1:{}", test_support::ports::closed_port());
+    let closed = format!("http://127.0.0.1:{}", test_support::ports::unused_port());
     let t = setup("doctorbad", |c, _| c.lexware.api_url = closed.clone()).await;
     let secrets = t.home.path().join("secrets");
     std::fs::create_dir(&secrets).expect("mkdir");

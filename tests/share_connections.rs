@@ -15,13 +15,14 @@ mod common;
 #[path = "common/os_users.rs"]
 mod os_users;
 
-use cli::{Cli, assert_ok, json, stdout};
+use cli::{Cli, assert_ok, json, stdout, stop_serve};
 use lexguard::Config;
 use lexware_sim::{Sim, SimConfig};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
+use test_support::ports::unused_port;
 
 /// A generous bound for the proxy to come up (not an assertion on speed).
 const START_DEADLINE: Duration = Duration::from_secs(60);
@@ -65,23 +66,6 @@ async fn two_connections(name: &str, beta: &Sim, share: impl FnOnce(&mut Config)
     assert_ok(&out);
     assert!(stdout(&out).contains("Beta GmbH"), "{}", stdout(&out));
     cli
-}
-
-fn serve(cli: &Cli) -> tokio::process::Child {
-    let mut c = cli.cmd(&["serve"]);
-    c.env("LEXGUARD_LOG", "info").stdin(Stdio::null());
-    c.spawn().expect("lexguard serve")
-}
-
-async fn stop(mut child: tokio::process::Child) -> String {
-    let _ = child.start_kill();
-    let out = child.wait_with_output().await.expect("serve ended");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A port for the proxy `serve` binds later (see `test_support::ports`).
-fn free_port() -> u16 {
-    test_support::ports::unused_port()
 }
 
 /// Until `ready` holds (a listener is up, a count is written), within a generous bound.
@@ -131,12 +115,12 @@ fn within_budget(sim: &lexware_sim::Control, since: chrono::DateTime<chrono::Utc
 async fn one_tcp_proxy_picks_the_connection_by_its_local_key() {
     let b = beta().await;
     let b_ctl = b.control();
-    let port = free_port();
+    let port = unused_port();
     let cli = two_connections("proxy-orgs-tcp", &b, |c| {
         c.share.proxy = Some(format!("127.0.0.1:{port}"));
     })
     .await;
-    let server = serve(&cli);
+    let server = cli.serve();
     eventually("the proxy listens", async || {
         tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
@@ -238,7 +222,7 @@ async fn one_tcp_proxy_picks_the_connection_by_its_local_key() {
         )),
         "{said}"
     );
-    let logged = stop(server).await;
+    let logged = stop_serve(server).await;
     assert!(
         logged.contains("connection=\"b\"") || logged.contains("connection=b"),
         "the log names the connection: {logged}"
@@ -292,7 +276,7 @@ async fn each_connection_has_its_socket_and_token_folder_beside_the_configured_o
     assert_eq!(company(&tokens), "Demo GmbH");
     assert_eq!(company(&tokens.join("b")), "Beta GmbH");
 
-    let server = serve(&cli);
+    let server = cli.serve();
     let sock_b = run.join("api-b.sock");
     for s in [&sock, &sock_b] {
         eventually("the socket listens", async || {
@@ -341,5 +325,5 @@ async fn each_connection_has_its_socket_and_token_folder_beside_the_configured_o
         )),
         "{said}"
     );
-    stop(server).await;
+    stop_serve(server).await;
 }

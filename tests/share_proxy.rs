@@ -10,13 +10,14 @@ mod common;
 #[path = "common/os_users.rs"]
 mod os_users;
 
-use cli::{Cli, assert_ok, json, stdout};
+use cli::{Cli, assert_ok, json, stdout, stop_serve};
 use lexguard::Config;
 use lexware_sim::SimConfig;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
+use test_support::ports::unused_port;
 
 /// A generous bound for the proxy to come up (not an assertion on speed).
 const START_DEADLINE: Duration = Duration::from_secs(60);
@@ -30,24 +31,6 @@ async fn with_proxy(name: &str, proxy: &str, group: Option<String>) -> Cli {
     config.save(&cli.config_path()).expect("save");
     cli.connect().await;
     cli
-}
-
-fn serve(cli: &Cli) -> tokio::process::Child {
-    let mut c = cli.cmd(&["serve"]);
-    c.env("LEXGUARD_LOG", "info").stdin(Stdio::null());
-    c.spawn().expect("lexguard serve")
-}
-
-/// Ends `serve` and returns what it logged.
-async fn stop(mut child: tokio::process::Child) -> String {
-    let _ = child.start_kill();
-    let out = child.wait_with_output().await.expect("serve ended");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A port for the proxy `serve` binds later (see `test_support::ports`).
-fn free_port() -> u16 {
-    test_support::ports::unused_port()
 }
 
 async fn wait_for_tcp(port: u16) {
@@ -90,10 +73,10 @@ fn code(o: &std::process::Output) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_leaks_nothing() {
-    let port = free_port();
+    let port = unused_port();
     let cli = with_proxy("proxy-tcp", &format!("127.0.0.1:{port}"), None).await;
     let first_token = stdout(&cli.run(&["token"], "").await).trim().to_string();
-    let server = serve(&cli);
+    let server = cli.serve();
     wait_for_tcp(port).await;
     let key_out = cli.run(&["share", "key"], "").await;
     assert_ok(&key_out);
@@ -224,7 +207,7 @@ async fn tcp_proxy_shares_one_budget_survives_a_dead_token_streams_uploads_and_l
     assert_eq!(share["last_error"], serde_json::Value::Null);
     let new_token = stdout(&cli.run(&["token"], "").await).trim().to_string();
     assert_ne!(new_token, first_token);
-    let logged = stop(server).await;
+    let logged = stop_serve(server).await;
     let lines = logged
         .lines()
         .filter(|l| l.contains("proxy") && l.contains("path=/v1/profile"))
@@ -262,7 +245,7 @@ async fn the_unix_socket_is_for_the_share_group_only() {
         Some(users.group.clone()),
     )
     .await;
-    let server = serve(&cli);
+    let server = cli.serve();
     wait_for_socket(&sock).await;
     {
         use std::os::unix::fs::MetadataExt;
@@ -309,7 +292,7 @@ async fn the_unix_socket_is_for_the_share_group_only() {
     let outsider = users.run_as(&users.outsider, &argv);
     assert!(!outsider.status.success(), "an outsider cannot connect");
     assert_ne!(code(&outsider), "200");
-    let logged = stop(server).await;
+    let logged = stop_serve(server).await;
     let token = stdout(&cli.run(&["token"], "").await).trim().to_string();
     assert!(!logged.contains(&token) && !stdout(&member).contains(&token));
 }
@@ -318,7 +301,7 @@ async fn the_unix_socket_is_for_the_share_group_only() {
 /// `serve` runs; the proxy's line and the folder's line fail with a fix once it is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_checks_the_token_folder_and_the_proxy() {
-    let port = free_port();
+    let port = unused_port();
     let base = tempfile::tempdir().expect("tempdir");
     let dir = base.path().join("tokens");
     let cli = Cli::with_sim("proxy-doctor", SimConfig::default()).await;
@@ -328,7 +311,7 @@ async fn doctor_checks_the_token_folder_and_the_proxy() {
     config.share.token_dir = Some(dir.clone());
     config.save(&cli.config_path()).expect("save");
     cli.connect().await;
-    let server = serve(&cli);
+    let server = cli.serve();
     wait_for_tcp(port).await;
     let findings = |out: &std::process::Output| -> BTreeMap<String, (bool, String)> {
         json(out)["checks"]
@@ -347,7 +330,7 @@ async fn doctor_checks_the_token_folder_and_the_proxy() {
     let names: Vec<&str> = running.keys().map(String::as_str).collect();
     assert_eq!(names, ["share_keepalive", "share_proxy", "share_token_dir"]);
     assert!(running.values().all(|(ok, _)| *ok), "{running:?}");
-    let logged = stop(server).await;
+    let logged = stop_serve(server).await;
     assert_ok(&cli.run(&["disconnect"], "").await);
     let stopped = findings(&cli.run(&["doctor", "--json"], "").await);
     let (ok, fix) = &stopped["share_proxy"];
@@ -362,9 +345,9 @@ async fn doctor_checks_the_token_folder_and_the_proxy() {
 /// connection Lexware ended is passed on once and then answered 503 without asking Lexware.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lexware_429s_are_retried_a_5xx_on_a_write_is_never_repeated_and_a_loss_is_passed_on() {
-    let port = free_port();
+    let port = unused_port();
     let cli = with_proxy("proxy-faults", &format!("127.0.0.1:{port}"), None).await;
-    let server = serve(&cli);
+    let server = cli.serve();
     wait_for_tcp(port).await;
     let key = stdout(&cli.run(&["share", "key"], "").await)
         .trim()
@@ -425,7 +408,7 @@ async fn lexware_429s_are_retried_a_5xx_on_a_write_is_never_repeated_and_a_loss_
     assert_eq!(code(&got), "503");
     assert!(stdout(&got).contains("\"message\""), "{}", stdout(&got));
     assert_eq!(count("GET", "/v1/profile"), profiles, "no dead token sent");
-    let _ = stop(server).await;
+    let _ = stop_serve(server).await;
 }
 
 /// Fair turns: a program with 12 requests in flight on the socket (one process, `curl
@@ -436,7 +419,7 @@ async fn a_busy_client_does_not_make_another_wait_behind_all_its_requests() {
     let base = tempfile::tempdir().expect("tempdir");
     let sock = base.path().join("run").join("api.sock");
     let cli = with_proxy("proxy-fair", &format!("unix:{}", sock.display()), None).await;
-    let server = serve(&cli);
+    let server = cli.serve();
     wait_for_socket(&sock).await;
     let path = sock.to_str().expect("utf-8").to_string();
     let out = base.path().join("out");
@@ -491,5 +474,5 @@ async fn a_busy_client_does_not_make_another_wait_behind_all_its_requests() {
         "the other program waited behind the busy one: {log:?}"
     );
     assert!(log.iter().all(|r| r.status != 429), "{log:?}");
-    stop(server).await;
+    stop_serve(server).await;
 }

@@ -46,7 +46,7 @@ async fn a_killed_demo_is_cleaned_up_and_a_revoke_shows_at_once_and_quit_leaves_
     let tmp = tempfile::tempdir().expect("tmp");
 
     // A demo that is killed: no clean-up runs, its folder and keychain entry stay.
-    let port = free_port();
+    let port = test_support::ports::unused_port();
     let mut killed = demo(tmp.path(), port).spawn().expect("demo starts");
     let killed_service = demo_service(killed.id().expect("pid"));
     wait_for_sim(&mut killed, &format!("http://127.0.0.1:{port}")).await;
@@ -64,7 +64,7 @@ async fn a_killed_demo_is_cleaned_up_and_a_revoke_shows_at_once_and_quit_leaves_
     wait_until_no_instance().await;
 
     // The next demo start removes both.
-    let port = free_port();
+    let port = test_support::ports::unused_port();
     let sim = format!("http://127.0.0.1:{port}");
     let mut child = demo(tmp.path(), port).spawn().expect("demo starts");
     let service = demo_service(child.id().expect("pid"));

@@ -600,7 +600,7 @@ async fn api_key_first_run(e: &E2e) {
 
 /// `config.toml` with this check interval (on line 6) and unreachable loopback addresses.
 fn config_with(check_every: &str) -> String {
-    let closed = e2e_support::free_port();
+    let closed = test_support::ports::unused_port();
     format!(
         "[lexware]\nauth_url = \"http://127.0.0.1:{closed}\"\napi_url = \"http://127.0.0.1:{closed}\"\n\n[schedule]\ncheck_every = \"{check_every}\"\n"
     )
@@ -691,7 +691,7 @@ fn autostart_entry() -> std::path::PathBuf {
 async fn hand_written_config_survives(e: &E2e) {
     eprintln!("e2e: hand-written config.toml survives every save");
     e.wait_visible("nav-status").await;
-    let hand = hand_written(&e.sim, e2e_support::free_port());
+    let hand = hand_written(&e.sim, test_support::ports::unused_port());
     let path = e.home.join("config.toml");
     let before = e.config_toml();
     assert!(!before.is_empty(), "the demo wrote its config.toml");

@@ -20,7 +20,7 @@ use std::time::Duration;
 async fn a_second_connection_is_added_in_the_window() {
     common::wait_until_no_instance().await;
     let home = tempfile::tempdir().expect("home");
-    let closed = e2e_support::free_port();
+    let closed = test_support::ports::unused_port();
     std::fs::write(
         home.path().join("config.toml"),
         format!("[lexware]\nauth_url = \"http://127.0.0.1:{closed}\"\napi_url = \"http://127.0.0.1:{closed}\"\n"),
@@ -63,13 +63,7 @@ async fn add_second(e: &E2e, home: &std::path::Path) {
     // The window loads afresh on the new connection, which is selected and asked the same
     // first-run question; the list has both.
     e.wait_visible("connection-zweite").await;
-    e.until("the new connection is selected", async || {
-        match e.attr("connection-zweite", "aria-current").await? {
-            Some(v) if v == "true" => Ok(()),
-            other => Err(format!("aria-current {other:?}")),
-        }
-    })
-    .await;
+    wait_selected(e, "zweite", "the new connection is selected").await;
     e.wait_visible("connection-default").await;
     e.wait_text("first-run-question", "asks the new one the question", |t| {
         t == "Wie verbindet sich Ihr System mit Lexware?"
@@ -79,27 +73,14 @@ async fn add_second(e: &E2e, home: &std::path::Path) {
     e.shot_top("connections-added").await;
     // Back to the first one.
     e.click("connection-default").await;
-    e.until("the first connection is selected again", async || {
-        match e.attr("connection-default", "aria-current").await? {
-            Some(v) if v == "true" => Ok(()),
-            other => Err(format!("aria-current {other:?}")),
-        }
-    })
-    .await;
+    wait_selected(e, "default", "the first connection is selected again").await;
     assert!(
         !e.exists("connection-remove").await,
         "the default connection offers no removal"
     );
     // Remove the second one: asked first, then gone, folder and all.
     e.click("connection-zweite").await;
-    e.until("the second connection is selected again", async || match e
-        .attr("connection-zweite", "aria-current")
-        .await?
-    {
-        Some(v) if v == "true" => Ok(()),
-        other => Err(format!("aria-current {other:?}")),
-    })
-    .await;
+    wait_selected(e, "zweite", "the second connection is selected again").await;
     e.click("connection-remove").await;
     e.wait_text("connection-remove-question", "asks before removing", |t| {
         t.starts_with("„zweite“ entfernen?")
@@ -123,6 +104,16 @@ async fn add_second(e: &E2e, home: &std::path::Path) {
     .await;
     e.wait_text("first-run-question", "back on the first connection", |t| {
         t == "Wie verbindet sich Ihr System mit Lexware?"
+    })
+    .await;
+}
+
+/// Until the list marks connection `name` as the one the window works on.
+async fn wait_selected(e: &E2e, name: &str, what: &str) {
+    let id = format!("connection-{name}");
+    e.until(what, async || match e.attr(&id, "aria-current").await? {
+        Some(v) if v == "true" => Ok(()),
+        other => Err(format!("aria-current {other:?}")),
     })
     .await;
 }

@@ -17,7 +17,7 @@ async fn a_second_launch_exits_and_focuses_the_first() {
         "--hidden starts without a window"
     );
     let second_tmp = tempfile::tempdir().expect("tmp");
-    let mut second = App::command(second_tmp.path(), free_port())
+    let mut second = App::command(second_tmp.path(), test_support::ports::unused_port())
         .spawn()
         .expect("second launch");
     let status = tokio::time::timeout(WAIT, second.wait())

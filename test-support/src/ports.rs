@@ -31,11 +31,6 @@ pub fn unused_port() -> u16 {
     panic!("no free loopback port between {LOWEST} and {below}");
 }
 
-/// A loopback port nothing listens on, for "connection refused" (see [`unused_port`]).
-pub fn closed_port() -> u16 {
-    unused_port()
-}
-
 /// The first port of the kernel's ephemeral range (Linux's default where it cannot be read).
 fn ephemeral_start() -> u16 {
     std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")

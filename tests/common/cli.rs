@@ -75,6 +75,13 @@ impl Cli {
         self.home.path().join("config.toml")
     }
 
+    /// `lexguard serve` running, logging at info, stdin closed; end it with [`stop_serve`].
+    pub fn serve(&self) -> tokio::process::Child {
+        let mut c = self.cmd(&["serve"]);
+        c.env("LEXGUARD_LOG", "info").stdin(Stdio::null());
+        c.spawn().expect("lexguard serve")
+    }
+
     /// The real binary, German, stdin piped, no display (a locked keychain then answers at
     /// once instead of waiting for a password dialog), killed when dropped.
     pub fn cmd(&self, args: &[&str]) -> tokio::process::Command {
@@ -360,4 +367,11 @@ pub async fn futures_join_all<F: std::future::Future>(
     })
     .await;
     outs.into_iter().map(|o| o.expect("done")).collect()
+}
+
+/// Ends `serve` (from [`Cli::serve`]) and returns what it logged.
+pub async fn stop_serve(mut child: tokio::process::Child) -> String {
+    let _ = child.start_kill();
+    let out = child.wait_with_output().await.expect("serve ended");
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -22,11 +22,6 @@ pub struct App {
     pub sim: String,
 }
 
-/// A port for a server the app or the driver binds later (see `test_support::ports`).
-pub fn free_port() -> u16 {
-    test_support::ports::unused_port()
-}
-
 /// The keychain service of the demo app with this pid.
 pub fn demo_service(pid: u32) -> String {
     format!("lexguard-demo-{pid}")
@@ -100,7 +95,7 @@ impl App {
     pub async fn launch_with(change: impl FnOnce(&mut tokio::process::Command)) -> App {
         wait_until_no_instance().await;
         let tmp = tempfile::tempdir().expect("tmp");
-        let port = free_port();
+        let port = test_support::ports::unused_port();
         let mut cmd = Self::command(tmp.path(), port);
         change(&mut cmd);
         let mut child = cmd.spawn().expect("app starts");
@@ -276,31 +271,33 @@ pub async fn wait_until_no_instance() {
 /// read a layout that is being rebuilt: read it again and retry a few times, like a person
 /// who opens the menu once more.
 pub async fn click(w: &TrayWatcher, item: &desktop_harness::TrayItem, label: &str) {
-    let mut last = None;
-    for _ in 0..10 {
-        match w.click(item, label).await {
-            Ok(()) => return,
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    panic!("could not click {label:?}: {last:?}");
+    click_retrying(w, item, label, false).await;
 }
 
 /// Clicks "Beenden". The app may quit before it answers the click; then its bus name is gone
 /// and a retry could only fail: the click arrived. The caller's wait for the exit (with its
 /// exit code) is the proof that it quit.
 pub async fn click_quit(w: &TrayWatcher, item: &desktop_harness::TrayItem) {
+    click_retrying(w, item, "Beenden", true).await;
+}
+
+/// `quits`: the entry ends the app, so the app leaving the bus counts as the click arriving.
+async fn click_retrying(
+    w: &TrayWatcher,
+    item: &desktop_harness::TrayItem,
+    label: &str,
+    quits: bool,
+) {
     let mut last = None;
     for _ in 0..10 {
-        match w.click(item, "Beenden").await {
+        match w.click(item, label).await {
             Ok(()) => return,
-            Err(_) if w.is_gone(item).await => return,
+            Err(_) if quits && w.is_gone(item).await => return,
             Err(e) => last = Some(e),
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    panic!("could not click \"Beenden\": {last:?}");
+    panic!("could not click {label:?}: {last:?}");
 }
 
 impl App {

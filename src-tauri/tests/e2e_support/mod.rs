@@ -24,11 +24,6 @@ const POLL: Duration = Duration::from_millis(150);
 /// Bound on one WebDriver command, so a hung driver fails the test instead of hanging it.
 const COMMAND: Duration = Duration::from_secs(20);
 
-/// A port for a server the app or the driver binds later (see `test_support::ports`).
-pub fn free_port() -> u16 {
-    test_support::ports::unused_port()
-}
-
 /// `$LEXGUARD_SCREENSHOTS`, else `<workspace>/target/screenshots`.
 pub fn screenshot_dir() -> PathBuf {
     let dir = std::env::var_os("LEXGUARD_SCREENSHOTS")
@@ -218,7 +213,11 @@ impl E2e {
             format!("e2e-app-{n}.log")
         });
         let tmp = tempfile::tempdir().expect("tmp");
-        let (port, native_port, sim_port) = (free_port(), free_port(), free_port());
+        let (port, native_port, sim_port) = (
+            test_support::ports::unused_port(),
+            test_support::ports::unused_port(),
+            test_support::ports::unused_port(),
+        );
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
         let mut command = Command::new(tauri_driver());
